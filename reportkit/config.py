@@ -1,0 +1,373 @@
+"""Settings of every stage, their defaults, and the TOML config file that overrides them.
+
+All defaults live here, one dataclass per section of the config file. A config file only names
+what it changes::
+
+    [files]                      # file names inside the data folder (optional)
+    transactions = "sales_2024.xlsx"
+
+    [columns.transactions]       # canonical column = header in your file
+    client_id = "Код контрагента"
+    amount = "Сумма с НДС"
+
+    [load]
+    sheet = "Продажи"
+    dayfirst = true
+
+    [segmentation]
+    abc_cutoffs = [0.8, 0.95]
+
+Unknown sections or keys, and values of the wrong type, raise :class:`ConfigError` naming the
+file, the key and the fix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .schema import OPTIONAL, REQUIRED, TABLES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """How files are read.
+
+    encoding : str or None, default None
+        None detects UTF-8 (with or without BOM) or cp1251.
+    delimiter : str or None, default None
+        None detects ``,`` ``;`` tab or ``|``.
+    sheet : str or None, default None
+        Excel sheet to read; None reads the first sheet.
+    dayfirst : bool, default True
+        Read ambiguous dates such as 03.04.2024 as 3 April.
+    drop_duplicate_rows : bool, default True
+        Reject rows that repeat an earlier row exactly (every column equal).
+    """
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    dayfirst: bool = True
+    drop_duplicate_rows: bool = True
+
+
+@dataclass(frozen=True)
+class SegmentationSettings:
+    """ABC, XYZ, RFM, BCG and size tiers.
+
+    abc_by : {"revenue", "margin"}, default "revenue"
+    abc_cutoffs : (float, float), default (0.80, 0.95)
+        Cumulative shares that close class A and class B.
+    xyz_cutoffs : (float, float), default (0.5, 1.0)
+        Coefficient of variation of monthly revenue that closes X and Y.
+    min_tenure_months : int, default 3
+        Clients younger than this are ``new`` in XYZ, not Z.
+    rfm_bins : int, default 5
+    rfm_recency_days, rfm_frequency, rfm_monetary : list of 4 floats or None, default None
+        Fixed score thresholds instead of quantiles (ascending).
+    bcg_growth : float, default 0.0
+        Revenue growth against the previous window that separates growing from not.
+    size_cutoffs : (float, float), default (0.80, 0.95)
+        Cumulative revenue shares closing the large and medium tiers.
+    contact_policy : str or None, default None
+        Path of a CSV that replaces the default ABC×XYZ contact policy table.
+    """
+
+    abc_by: str = "revenue"
+    abc_cutoffs: tuple[float, float] = (0.80, 0.95)
+    xyz_cutoffs: tuple[float, float] = (0.5, 1.0)
+    min_tenure_months: int = 3
+    rfm_bins: int = 5
+    rfm_recency_days: tuple[float, ...] | None = None
+    rfm_frequency: tuple[float, ...] | None = None
+    rfm_monetary: tuple[float, ...] | None = None
+    bcg_growth: float = 0.0
+    size_cutoffs: tuple[float, float] = (0.80, 0.95)
+    contact_policy: str | None = None
+
+
+@dataclass(frozen=True)
+class LifecycleRules:
+    """Thresholds of the eight-block lifecycle.
+
+    regular_orders : int, default 3
+    proven_orders : int, default 10
+    proven_tenure_months : int, default 12
+    dead_days : int, default 365
+        A client is dead when silent for longer than max(dead_days, dead_interval_multiple ×
+        its usual interval between orders).
+    dead_interval_multiple : float, default 3.0
+    reanimatable_min_orders : int, default 2
+    deal_cycle_days : int or None, default None
+        If set, the reactivation list uses it instead of each client's usual interval.
+    active_statuses : tuple of str
+        Values of ``clients.status`` (lower-cased) that mean the lead agreed to work.
+    refused_statuses : tuple of str
+        Values of ``clients.status`` that mean the client refused (not reanimatable).
+    """
+
+    regular_orders: int = 3
+    proven_orders: int = 10
+    proven_tenure_months: int = 12
+    dead_days: int = 365
+    dead_interval_multiple: float = 3.0
+    reanimatable_min_orders: int = 2
+    deal_cycle_days: int | None = None
+    active_statuses: tuple[str, ...] = ("active", "agreed", "in work", "активный", "согласован",
+                                        "в работе")
+    refused_statuses: tuple[str, ...] = ("refused", "closed", "отказ", "закрыт")
+
+
+@dataclass(frozen=True)
+class ChurnSettings:
+    """The churn model.
+
+    horizon_days : int, default 90
+        Label: no order within this many days after the cut-off.
+    n_cutoffs : int, default 6
+        Monthly cut-offs used to build training examples.
+    min_clients : int, default 200
+    min_churners : int, default 30
+    random_state : int, default 0
+    """
+
+    horizon_days: int = 90
+    n_cutoffs: int = 6
+    min_clients: int = 200
+    min_churners: int = 30
+    random_state: int = 0
+
+
+@dataclass(frozen=True)
+class QualitySettings:
+    """Duplicate detection and card completeness.
+
+    name_similarity : float, default 92.0
+        RapidFuzz score (0–100) from which two normalised names are a duplicate candidate.
+    """
+
+    name_similarity: float = 92.0
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """Report generation.
+
+    lang : {"en", "ru"}, default "en"
+    title : str or None, default None
+        Name of the client base shown in the title block.
+    window_months : int, default 12
+        Look-back window of the snapshot.
+    period : {"month", "quarter"}, default "month"
+    """
+
+    lang: str = "en"
+    title: str | None = None
+    window_months: int = 12
+    period: str = "month"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything configurable, section by section. ``Config()`` holds the defaults."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    load: LoadSettings = field(default_factory=LoadSettings)
+    segmentation: SegmentationSettings = field(default_factory=SegmentationSettings)
+    lifecycle: LifecycleRules = field(default_factory=LifecycleRules)
+    churn: ChurnSettings = field(default_factory=ChurnSettings)
+    quality: QualitySettings = field(default_factory=QualitySettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
+    source: str | None = None
+
+
+_SECTIONS = {
+    "load": LoadSettings, "segmentation": SegmentationSettings, "lifecycle": LifecycleRules,
+    "churn": ChurnSettings, "quality": QualitySettings, "report": ReportSettings,
+}
+_ALL_SECTIONS = ("files", "columns", *_SECTIONS)
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" Did you mean `{close[0]}`?" if close else ""
+
+
+def _coerce(value: Any, default: Any, annotation: str, where: str) -> Any:
+    """Check a TOML value against the type of the dataclass field it overrides."""
+    def bad(expected: str) -> ConfigError:
+        return ConfigError(f"{where} must be {expected}, got {value!r}.")
+
+    ann = annotation.replace(" ", "")
+    if ann.startswith("tuple"):
+        if value is None and "None" in ann:
+            return None
+        if not isinstance(value, list):
+            raise bad("a list, e.g. [0.8, 0.95]")
+        inner_str = "tuple[str" in ann
+        for item in value:
+            ok = isinstance(item, str) if inner_str else (
+                isinstance(item, (int, float)) and not isinstance(item, bool))
+            if not ok:
+                raise bad("a list of " + ("strings" if inner_str else "numbers"))
+        if not inner_str and "..." not in ann and len(value) != len(default):
+            raise bad(f"a list of {len(default)} numbers")
+        return tuple(float(v) if not inner_str else v for v in value)
+    if ann.startswith("bool"):
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if ann.startswith("int"):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise bad("an integer")
+        return value
+    if ann.startswith("float"):
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise bad("a number")
+        return float(value)
+    if ann.startswith("str"):
+        if not isinstance(value, str):
+            raise bad("a string in quotes")
+        return value
+    return value  # pragma: no cover
+
+
+def _validate_section(cls, values: dict, name: str, path: str):
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in values.items():
+        if key not in fields:
+            raise ConfigError(
+                f"{path}: unknown key `{key}` in section [{name}].{_suggest(key, fields)} "
+                f"Valid keys: {', '.join(fields)}."
+            )
+        default = fields[key].default
+        kwargs[key] = _coerce(value, default, str(fields[key].type), f"{path}: [{name}] {key}")
+    try:
+        obj = cls(**kwargs)
+    except ValueError as exc:  # raised by a section's own checks
+        raise ConfigError(f"{path}: [{name}] {exc}") from None
+    return obj
+
+
+def _check_choices(cfg: Config, path: str) -> None:
+    checks = [
+        ("load", "dayfirst", True, None),
+        ("segmentation", "abc_by", cfg.segmentation.abc_by, ("revenue", "margin")),
+        ("report", "lang", cfg.report.lang, ("en", "ru")),
+        ("report", "period", cfg.report.period, ("month", "quarter")),
+    ]
+    for section, key, value, choices in checks:
+        if choices and value not in choices:
+            raise ConfigError(
+                f"{path}: [{section}] {key} must be one of {', '.join(map(repr, choices))}, "
+                f"got {value!r}."
+            )
+    for section, key in (("segmentation", "abc_cutoffs"), ("segmentation", "size_cutoffs")):
+        lo, hi = getattr(getattr(cfg, section), key)
+        if not 0 < lo < hi <= 1:
+            raise ConfigError(
+                f"{path}: [{section}] {key} must be two shares with 0 < first < second <= 1, "
+                f"got [{lo}, {hi}]."
+            )
+    lo, hi = cfg.segmentation.xyz_cutoffs
+    if not 0 <= lo < hi:
+        raise ConfigError(
+            f"{path}: [segmentation] xyz_cutoffs must be two numbers with 0 <= first < second, "
+            f"got [{lo}, {hi}]."
+        )
+    if cfg.churn.horizon_days < 1:
+        raise ConfigError(f"{path}: [churn] horizon_days must be a positive integer, "
+                          f"got {cfg.churn.horizon_days}.")
+
+
+def config_from_dict(data: dict, source: str = "<config>") -> Config:
+    """Build a :class:`Config` from a parsed TOML mapping, checking every key and value."""
+    kwargs: dict[str, Any] = {"source": source}
+    for name, value in data.items():
+        if name not in _ALL_SECTIONS:
+            raise ConfigError(
+                f"{source}: unknown section [{name}].{_suggest(name, _ALL_SECTIONS)} "
+                f"Valid sections: {', '.join(_ALL_SECTIONS)}."
+            )
+        if not isinstance(value, dict):
+            raise ConfigError(f"{source}: `{name}` must be a section ([{name}]), got {value!r}.")
+        if name == "files":
+            for table, fname in value.items():
+                if table not in TABLES:
+                    raise ConfigError(
+                        f"{source}: unknown table `{table}` in [files].{_suggest(table, TABLES)} "
+                        f"Valid tables: {', '.join(TABLES)}."
+                    )
+                if not isinstance(fname, str):
+                    raise ConfigError(f"{source}: [files] {table} must be a file name in quotes, "
+                                      f"got {fname!r}.")
+            kwargs["files"] = dict(value)
+        elif name == "columns":
+            cols: dict[str, dict[str, str]] = {}
+            for table, mapping in value.items():
+                if table not in TABLES:
+                    raise ConfigError(
+                        f"{source}: unknown table [columns.{table}].{_suggest(table, TABLES)} "
+                        f"Valid tables: {', '.join(TABLES)}."
+                    )
+                if not isinstance(mapping, dict):
+                    raise ConfigError(f"{source}: [columns.{table}] must be a section of "
+                                      f"`canonical = \"header\"` lines, got {mapping!r}.")
+                known = REQUIRED[table] + OPTIONAL[table]
+                for canon, header in mapping.items():
+                    if canon not in known:
+                        raise ConfigError(
+                            f"{source}: unknown column `{canon}` in [columns.{table}]."
+                            f"{_suggest(canon, known)} Valid columns: {', '.join(known)}."
+                        )
+                    if not isinstance(header, str):
+                        raise ConfigError(f"{source}: [columns.{table}] {canon} must be the header "
+                                          f"in your file, in quotes, got {header!r}.")
+                cols[table] = dict(mapping)
+            kwargs["columns"] = cols
+        else:
+            kwargs[name] = _validate_section(_SECTIONS[name], value, name, source)
+    cfg = Config(**kwargs)
+    _check_choices(cfg, source)
+    return cfg
+
+
+def load_config(config: Config | str | Path | dict | None = None) -> Config:
+    """Return a :class:`Config` from a path to a TOML file, a dict, a Config, or None (defaults).
+
+    Examples
+    --------
+    >>> load_config().segmentation.abc_cutoffs
+    (0.8, 0.95)
+    >>> load_config({"churn": {"horizon_days": 60}}).churn.horizon_days
+    60
+    """
+    if config is None:
+        return Config()
+    if isinstance(config, Config):
+        return config
+    if isinstance(config, dict):
+        return config_from_dict(config)
+    path = Path(config)
+    if not path.is_file():
+        raise ConfigError(f"config file {path} does not exist; pass the path of a .toml file.")
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}). Check quotes and [section] lines."
+                          ) from None
+    return config_from_dict(data, source=str(path))
