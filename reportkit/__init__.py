@@ -17,6 +17,9 @@ from .config import Config, load_config
 from .dataset import Dataset
 from .errors import (ConfigError, DataFileError, InputError, MissingColumnError, ParameterError,
                      ReportError, ReportkitError)
+# Functions named like their modules are bound eagerly, so that `rk.load(...)` is the function
+# even after `reportkit.load` (the module) has been imported somewhere.
+from .load import LoadReport, load
 
 __version__ = "0.1.0"
 
@@ -26,8 +29,6 @@ _SUBMODULES = {
     "resources", "export",
 }
 _LAZY_FUNCTIONS = {
-    "load": ("load", "load"),
-    "LoadReport": ("load", "LoadReport"),
     "snapshot": ("snapshot", "snapshot"),
     "build_panel": ("panel", "build_panel"),
     "Panel": ("panel", "Panel"),

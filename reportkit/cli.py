@@ -1,0 +1,137 @@
+"""The ``reportkit`` command.
+
+::
+
+    reportkit check DATA [--config FILE] [--rejected DIR]
+    reportkit sample OUT [--clients N] [--years Y] [--seed S] [--lang ru]
+    reportkit audit DATA [--as-of DATE] [--config FILE] [--lang ru] [--out DIR] [--pdf] [--mask]
+    reportkit monthly DATA --from YYYY-MM --to YYYY-MM [--jobs N] [--out DIR] [--force] …
+
+Exit codes: 0 done; 2 a problem with the input (file, column, config, parameter), with a message
+that says what, where and how to fix it; 1 a report that failed to build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import InputError, ReportkitError
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    p = argparse.ArgumentParser(
+        prog="reportkit",
+        description="Client-base audit reports from raw sales records.")
+    p.add_argument("--version", action="version", version=f"reportkit {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    c = sub.add_parser("check", help="load the data and print how every row was used")
+    c.add_argument("data", help="a transactions file or a folder of table files")
+    c.add_argument("--config", help="TOML config file (column mapping, options)")
+    c.add_argument("--rejected", metavar="DIR",
+                   help="write the rejected rows of each table to DIR/rejected_<table>.csv")
+
+    s = sub.add_parser("sample", help="write a synthetic client base as CRM-style files")
+    s.add_argument("out", help="output folder")
+    s.add_argument("--clients", type=int, default=2000, help="number of clients (default 2000)")
+    s.add_argument("--years", type=int, default=3, help="years of history (default 3)")
+    s.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    s.add_argument("--lang", choices=["en", "ru"], default="en",
+                   help="en: UTF-8, ',' and ISO dates; ru: cp1251, ';', decimal commas")
+
+    a = sub.add_parser("audit", help="the client-base audit report as of a date")
+    a.add_argument("data", help="a transactions file or a folder of table files")
+    a.add_argument("--as-of", dest="as_of",
+                   help="report date YYYY-MM-DD (default: end of the last full month in the data)")
+    a.add_argument("--config", help="TOML config file")
+    a.add_argument("--lang", choices=["en", "ru"], help="report language (default en)")
+    a.add_argument("--out", default="reports", help="output folder (default ./reports)")
+    a.add_argument("--pdf", action="store_true", help="also write a PDF (needs Chromium)")
+    a.add_argument("--mask", action="store_true",
+                   help="replace names, phones, e-mails and tax ids by stable pseudonyms")
+
+    m = sub.add_parser("monthly", help="one report per month and an index page")
+    m.add_argument("data", help="a transactions file or a folder of table files")
+    m.add_argument("--from", dest="start", required=True, help="first period, YYYY-MM")
+    m.add_argument("--to", dest="end", required=True, help="last period, YYYY-MM")
+    m.add_argument("--config", help="TOML config file")
+    m.add_argument("--lang", choices=["en", "ru"], help="report language (default en)")
+    m.add_argument("--out", default="reports", help="output folder (default ./reports)")
+    m.add_argument("--jobs", type=int, default=None, help="parallel periods (default: cores)")
+    m.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
+    m.add_argument("--pdf", action="store_true", help="also write PDFs (needs Chromium)")
+    m.add_argument("--mask", action="store_true",
+                   help="replace names, phones, e-mails and tax ids by stable pseudonyms")
+    return p
+
+
+def _check(args) -> int:
+    from .load import load, write_rejected
+
+    ds = load(args.data, args.config)
+    for report in ds.reports.values():
+        print(report)
+        print()
+    if args.rejected:
+        for table, path in write_rejected(ds, args.rejected).items():
+            print(f"rejected {table} rows written to {path}")
+    return 0
+
+
+def _sample(args) -> int:
+    from .sample import make_base, write_base
+
+    base = make_base(args.clients, args.years, random_state=args.seed, lang=args.lang)
+    paths = write_base(base, args.out, lang=args.lang)
+    for table, path in paths.items():
+        print(f"{table}: {path}")
+    return 0
+
+
+def _audit(args) -> int:
+    from . import report
+
+    result = report.audit(args.data, as_of=args.as_of, config=args.config, lang=args.lang,
+                          out=args.out, pdf=args.pdf, mask=args.mask)
+    print(result)
+    return 0
+
+
+def _monthly(args) -> int:
+    from . import report
+
+    result = report.monthly(args.data, start=args.start, end=args.end, config=args.config,
+                            lang=args.lang, out=args.out, jobs=args.jobs, force=args.force,
+                            pdf=args.pdf, mask=args.mask)
+    print(result)
+    if result.failed:
+        print(f"{len(result.failed)} period(s) failed: {', '.join(result.failed)}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    run = {"check": _check, "sample": _sample, "audit": _audit, "monthly": _monthly}[args.command]
+    try:
+        return run(args)
+    except InputError as exc:
+        print(f"reportkit {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except ReportkitError as exc:
+        print(f"reportkit {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+__all__ = ["main"]
