@@ -80,6 +80,9 @@ class SegmentationSettings:
         Revenue growth against the previous window that separates growing from not.
     size_cutoffs : (float, float), default (0.80, 0.95)
         Cumulative revenue shares closing the large and medium tiers.
+    size_by : str, default "revenue_window"
+        Snapshot column the size tiers rank: ``revenue_window``, ``best12_revenue``,
+        ``revenue_total`` or ``margin_window``.
     contact_policy : str or None, default None
         Path of a CSV that replaces the default ABC×XYZ contact policy table.
     """
@@ -94,6 +97,7 @@ class SegmentationSettings:
     rfm_monetary: tuple[float, ...] | None = None
     bcg_growth: float = 0.0
     size_cutoffs: tuple[float, float] = (0.80, 0.95)
+    size_by: str = "revenue_window"
     contact_policy: str | None = None
 
 
@@ -115,6 +119,11 @@ class LifecycleRules:
         Values of ``clients.status`` (lower-cased) that mean the lead agreed to work.
     refused_statuses : tuple of str
         Values of ``clients.status`` that mean the client refused (not reanimatable).
+    derive_key : bool, default True
+        Without a ``key_account`` column, derive ``key`` clients: proven, in the top
+        ``key_revenue_share`` of revenue over the window, not declining (and with a positive margin
+        when margin is known).
+    key_revenue_share : float, default 0.80
     """
 
     regular_orders: int = 3
@@ -127,6 +136,8 @@ class LifecycleRules:
     active_statuses: tuple[str, ...] = ("active", "agreed", "in work", "активный", "согласован",
                                         "в работе")
     refused_statuses: tuple[str, ...] = ("refused", "closed", "отказ", "закрыт")
+    derive_key: bool = True
+    key_revenue_share: float = 0.80
 
 
 @dataclass(frozen=True)
@@ -155,9 +166,43 @@ class QualitySettings:
 
     name_similarity : float, default 92.0
         RapidFuzz score (0–100) from which two normalised names are a duplicate candidate.
+    name_medium_similarity : float, default 97.0
+        A link by name alone is of medium confidence from this score, low below it.
+    shared_key_limit : int, default 5
+        A phone, e-mail, tax id or normalised name shared by more records than this is generic
+        (a call-centre number, info@ mailbox, placeholder) and links nothing; it is listed.
+    max_group_size : int, default 20
+        A duplicate group larger than this is split by dropping its low-, then medium-confidence
+        links (it is most likely a chain of weak links, not one client).
+    name_block_size : int, default 500
+        Names sharing a blocking key are compared all against all up to this block size; larger
+        blocks are compared by sorted neighbourhood (each name with the next ``name_window``).
+    name_window : int, default 20
+    common_word_min : int, default 10
+        A word in at least this many names (and 0.1 % of them) is common ("строй", "групп"):
+        two fuzzy names that share their common words must also match on the other words.
+    group_filled_share : float, default 0.5
+        A card group (business, contact, analytic, history) is filled when at least this share
+        of its fields is present.
+    client_base_score : float, default 0.6
+        Verdict "client_base" from this mean card completeness (and enough contacts) …
+    client_base_contact_share : float, default 0.5
+        … with the contact group filled on at least this share of cards.
+    list_of_names_score : float, default 0.3
+        Verdict "list_of_names" below this mean card completeness; "partial_base" in between.
     """
 
     name_similarity: float = 92.0
+    name_medium_similarity: float = 97.0
+    shared_key_limit: int = 5
+    max_group_size: int = 20
+    name_block_size: int = 500
+    name_window: int = 20
+    common_word_min: int = 10
+    group_filled_share: float = 0.5
+    client_base_score: float = 0.6
+    client_base_contact_share: float = 0.5
+    list_of_names_score: float = 0.3
 
 
 @dataclass(frozen=True)

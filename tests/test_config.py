@@ -76,3 +76,19 @@ def test_cli_bad_config_exits_2(tmp_path, capsys):
     cfg.write_text("[load]\nsheet_name = 'x'\n", encoding="utf-8")
     assert cli_main(["check", str(data), "--config", str(cfg)]) == 2
     assert "unknown key `sheet_name`" in capsys.readouterr().err
+
+
+def test_readme_documents_every_config_key():
+    """The README's config section names every section and key that the config accepts."""
+    import dataclasses
+    from pathlib import Path
+
+    from reportkit.config import _SECTIONS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("## Config file"):readme.index("## Python")]
+    for section, cls in _SECTIONS.items():
+        assert f"[{section}]" in block
+        for f in dataclasses.fields(cls):
+            assert f"\n{f.name} = " in block, f"README lacks [{section}] {f.name}"
+    assert "[files]" in block and "[columns.transactions]" in block
