@@ -20,18 +20,17 @@ from .errors import (ConfigError, DataFileError, InputError, MissingColumnError,
 # Functions named like their modules are bound eagerly, so that `rk.load(...)` is the function
 # even after `reportkit.load` (the module) has been imported somewhere.
 from .load import LoadReport, load
+from .panel import Panel, build_panel
+from .snapshot import snapshot
 
 __version__ = "0.1.0"
 
 _SUBMODULES = {
     "load", "schema", "config", "panel", "snapshot", "segmentation", "lifecycle", "dynamics",
     "churn", "btyd", "quality", "managers", "plots", "text", "report", "cli", "sample",
-    "resources", "export",
+    "resources", "export", "audit", "policy", "columns", "dataset", "errors",
 }
 _LAZY_FUNCTIONS = {
-    "snapshot": ("snapshot", "snapshot"),
-    "build_panel": ("panel", "build_panel"),
-    "Panel": ("panel", "Panel"),
 }
 
 

@@ -1,0 +1,938 @@
+"""The content of the reports: every analysis of one base as of one date, as report sections.
+
+:class:`Audit` is the report layer's single object. ``Audit.build`` loads the data (or reads
+what :func:`reportkit.report.audit` cached), builds the panel once, and runs the analyses —
+snapshot, segmentation, lifecycle, dynamics, churn, data quality. ``Audit.show(name)`` returns one
+section as HTML (heading, sentences, tables, figures), in English or Russian; the notebooks are
+a parameters cell and one ``show`` call per cell. Numbers in sentences are produced here, from the
+results, never typed into a notebook.
+
+An analysis that cannot run on the data at hand (no clients table, too little history for a
+churn model, …) leaves its section with a short sentence saying why — never a crash.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import schema as S
+from . import text as T
+from .config import Config, load_config
+from .dataset import Dataset
+from .errors import ParameterError, ReportkitError
+
+ESC = html.escape
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "h.overview": "The base at a glance",
+        "h.findings": "Findings",
+        "h.data": "Data received",
+        "h.abc": "ABC: who brings the money",
+        "h.xyz": "XYZ and the ABC×XYZ matrix",
+        "h.policy": "Contact policy per cell",
+        "h.rfm": "RFM segments",
+        "h.bcg": "Client BCG matrix",
+        "h.size": "Size tiers and share of wallet",
+        "h.lifecycle": "Lifecycle of the client base",
+        "h.vip_review": "VIP clients to review",
+        "h.dynamics": "Base dynamics",
+        "h.migration": "Migration between blocks",
+        "h.cohorts": "Cohorts",
+        "h.churn": "Churn model",
+        "h.at_risk": "Clients at risk",
+        "h.reactivation": "Reactivation list",
+        "h.quality": "Data quality of the base",
+        "h.duplicates": "Duplicate clients",
+        "h.completeness": "Card completeness",
+        "h.reconciliation": "Reconciliation with the input",
+        "h.managers": "Managers",
+        "h.nps": "NPS",
+        "h.period": "The period",
+        "h.changes": "What changed",
+        "h.new_entries": "New entries on the action lists",
+        "kpi.clients": "Known clients",
+        "kpi.active": "Bought in 12 months",
+        "kpi.revenue_12m": "Revenue, 12 months",
+        "kpi.top20_share": "Revenue from the top 20 %",
+        "kpi.churn_rate_12m": "Lost in 12 months",
+        "kpi.revenue_at_risk": "Revenue at risk",
+        "kpi.revenue_period": "Revenue of the period",
+        "kpi.base": "Clients in the base",
+        "f.pareto": "{share} of revenue over the last 12 months comes from {n} clients "
+                    "(class A, {client_share} of paying clients).",
+        "f.top20": "The top 20 % of paying clients bring {share} of revenue.",
+        "f.dead": "{dead} clients ({share} of those who ever bought) have stopped buying; "
+                  "{reanimatable} of them can be won back.",
+        "f.lost_year": "Over the last 12 months the base lost {lost} clients, {share} of the "
+                       "{base} it had a year ago.",
+        "f.lost_period": "In {period} the base lost {lost} clients ({a_lost} of them class A, "
+                         "worth {revenue} over the year before).",
+        "f.at_risk": "{n} clients are likely (60 %+) to place no order in the next {days} "
+                     "days; they put {revenue} of expected revenue at risk.",
+        "f.reactivation": "{n} clients are silent longer than their usual cycle or have left "
+                          "but can be won back; at their best they brought {revenue} a year.",
+        "f.duplicates": "{groups} groups of duplicate records ({records} records that should be "
+                        "{clients} clients).",
+        "f.verdict": "Card completeness: {verdict}.",
+        "f.vip": "{n} VIP clients do not pay back and should be reviewed.",
+        "na": "Not available: {why}.",
+        "na.clients": "no clients table was given",
+        "na.activities": "no manager column or activity log was given",
+        "na.surveys": "no surveys table was given",
+        "na.not_built": "this section is not built by this version of reportkit",
+        "na.error": "{what} could not be computed ({error})",
+        "data.table": "Table",
+        "data.read": "Rows read",
+        "data.kept": "Kept",
+        "data.rejected": "Rejected",
+        "data.reason": "Reason",
+        "data.rows": "Rows",
+        "data.file": "File",
+        "data.returns": "{n} returns (negative amounts) were kept and netted: {amount}.",
+        "data.range": "Transactions from {start} to {end}; {clients} clients.",
+        "churn.none": "No churn model: {why}. The reactivation list below is the rule-based "
+                      "list of clients to call.",
+        "churn.card": "Scoring with {chosen}. Tested on clients alive at {test}, trained on "
+                      "cut-offs {train}; horizon {days} days.",
+        "churn.baseline": "A simple baseline ranked churners best, so the report uses it.",
+        "churn.calibrated": "Probabilities calibrated on a later cut-off than training: Brier "
+                            "score {before} before calibration, {after} after.",
+        "m.metric": "Metric",
+        "m.roc_auc": "ROC AUC",
+        "m.pr_auc": "PR AUC",
+        "m.brier": "Brier score",
+        "m.lift_top10": "Lift, top 10 %",
+        "m.capture_top10": "Capture, top 10 %",
+        "change.metric": "Figure",
+        "change.now": "This period",
+        "change.previous": "Previous period",
+        "change.year_ago": "A year ago",
+        "new.at_risk": "New in the high-risk band this period: {n}.",
+        "new.reactivation": "New on the reactivation list this period: {n}.",
+        "shown": "The full list is in the action lists beside this report.",
+    },
+    "ru": {
+        "h.overview": "База в цифрах",
+        "h.findings": "Выводы",
+        "h.data": "Полученные данные",
+        "h.abc": "ABC: кто приносит деньги",
+        "h.xyz": "XYZ и матрица ABC×XYZ",
+        "h.policy": "Политика контактов по ячейкам",
+        "h.rfm": "RFM-сегменты",
+        "h.bcg": "Матрица БКГ клиентов",
+        "h.size": "Размер клиентов и доля кошелька",
+        "h.lifecycle": "Жизненный цикл клиентской базы",
+        "h.vip_review": "VIP-клиенты для пересмотра",
+        "h.dynamics": "Динамика базы",
+        "h.migration": "Переходы между блоками",
+        "h.cohorts": "Когорты",
+        "h.churn": "Модель оттока",
+        "h.at_risk": "Клиенты под угрозой ухода",
+        "h.reactivation": "Список для реактивации",
+        "h.quality": "Качество клиентской базы",
+        "h.duplicates": "Дубли клиентов",
+        "h.completeness": "Заполненность карточек",
+        "h.reconciliation": "Сверка с исходными данными",
+        "h.managers": "Менеджеры",
+        "h.nps": "NPS",
+        "h.period": "Период",
+        "h.changes": "Что изменилось",
+        "h.new_entries": "Новые записи в списках действий",
+        "kpi.clients": "Известных клиентов",
+        "kpi.active": "Покупали за 12 месяцев",
+        "kpi.revenue_12m": "Выручка за 12 месяцев",
+        "kpi.top20_share": "Выручка от топ-20 %",
+        "kpi.churn_rate_12m": "Ушло за 12 месяцев",
+        "kpi.revenue_at_risk": "Выручка под угрозой",
+        "kpi.revenue_period": "Выручка за период",
+        "kpi.base": "Клиентов в базе",
+        "f.pareto": "{share} выручки за последние 12 месяцев приносят {n} клиентов "
+                    "(класс A, {client_share} платящих клиентов).",
+        "f.top20": "Топ-20 % платящих клиентов приносят {share} выручки.",
+        "f.dead": "{dead} клиентов ({share} от когда-либо покупавших) перестали покупать; "
+                  "{reanimatable} из них можно вернуть.",
+        "f.lost_year": "За последние 12 месяцев база потеряла {lost} клиентов — {share} от "
+                       "{base}, которые были в ней год назад.",
+        "f.lost_period": "За {period} база потеряла {lost} клиентов (из них класса A — "
+                         "{a_lost}; их выручка за предыдущий год — {revenue}).",
+        "f.at_risk": "{n} клиентов с высокой вероятностью (60 %+) не сделают заказ в "
+                     "ближайшие {days} дней; под угрозой {revenue} ожидаемой выручки.",
+        "f.reactivation": "{n} клиентов молчат дольше своего обычного цикла или ушли, но их "
+                          "можно вернуть; в лучший год они приносили {revenue}.",
+        "f.duplicates": "{groups} групп дублирующихся записей ({records} записей вместо "
+                        "{clients} клиентов).",
+        "f.verdict": "Заполненность карточек: {verdict}.",
+        "f.vip": "VIP-клиентов, которые не окупаются и требуют пересмотра: {n}.",
+        "na": "Нет данных: {why}.",
+        "na.clients": "таблица клиентов не передана",
+        "na.activities": "нет колонки менеджера и журнала активностей",
+        "na.surveys": "таблица опросов не передана",
+        "na.not_built": "этот раздел не строится в этой версии reportkit",
+        "na.error": "{what}: расчёт не удался ({error})",
+        "data.table": "Таблица",
+        "data.read": "Прочитано строк",
+        "data.kept": "Принято",
+        "data.rejected": "Отклонено",
+        "data.reason": "Причина",
+        "data.rows": "Строк",
+        "data.file": "Файл",
+        "data.returns": "Возвратов (отрицательных сумм) учтено и взаимозачтено: {n} на сумму "
+                        "{amount}.",
+        "data.range": "Продажи с {start} по {end}; клиентов: {clients}.",
+        "churn.none": "Модель оттока не построена: {why}. Ниже — список для реактивации, "
+                      "построенный по правилам.",
+        "churn.card": "Оценка: {chosen}. Проверка на клиентах на дату {test}, обучение на "
+                      "датах {train}; горизонт {days} дней.",
+        "churn.baseline": "Простое базовое правило ранжирует уходящих лучше модели, поэтому "
+                          "отчёт использует его.",
+        "churn.calibrated": "Вероятности откалиброваны на более поздней дате, чем обучение: "
+                            "оценка Брайера {before} до калибровки, {after} после.",
+        "m.metric": "Метрика",
+        "m.roc_auc": "ROC AUC",
+        "m.pr_auc": "PR AUC",
+        "m.brier": "Оценка Брайера",
+        "m.lift_top10": "Лифт, топ-10 %",
+        "m.capture_top10": "Охват, топ-10 %",
+        "change.metric": "Показатель",
+        "change.now": "Этот период",
+        "change.previous": "Прошлый период",
+        "change.year_ago": "Год назад",
+        "new.at_risk": "Новых клиентов в зоне высокого риска за период: {n}.",
+        "new.reactivation": "Новых клиентов в списке для реактивации за период: {n}.",
+        "shown": "Полный список — в списках действий рядом с отчётом.",
+    },
+}
+T.register(LABELS, namespace="audit", overwrite=True)
+
+#: scorer names and other English values from the analyses, for Russian reports
+_VALUE_RU = {
+    "baseline: recency vs usual interval": "базовое правило: давность против обычного интервала",
+    "baseline: BG/NBD P(no purchase)": "базовое правило: BG/NBD P(нет покупки)",
+    "logistic regression": "логистическая регрессия",
+    "gradient boosting": "градиентный бустинг",
+    "low": "низкий", "medium": "средний", "high": "высокий",
+}
+
+SECTIONS_AUDIT = ("overview", "data", "abc", "xyz", "rfm", "bcg", "size", "lifecycle",
+                  "dynamics", "churn", "reactivation", "quality", "managers")
+SECTIONS_MONTHLY = ("period", "dynamics", "churn_new", "reactivation")
+
+
+def _t(key: str, lang: str, **fmt) -> str:
+    return T.t(f"audit.{key}", lang, **fmt)
+
+
+def _v(value: Any, lang: str) -> str:
+    return _VALUE_RU.get(str(value), str(value)) if lang == "ru" else str(value)
+
+
+def _fig_html(fig, *, width: int | None = None) -> str:
+    """A matplotlib Figure as an embedded PNG (closed afterwards)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=96, bbox_inches="tight")
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # figures built without pyplot need no closing
+        pass
+    style = f' style="max-width:{width}px"' if width else ""
+    return f'<img class="rk-figure" alt="" src="data:image/png;base64,{data}"{style}>'
+
+
+def _h(level: int, key: str, lang: str) -> str:
+    slug = key.replace(".", "-").replace("_", "-")
+    return f'<h{level} id="{slug}">{ESC(_t("h." + key, lang))}</h{level}>'
+
+
+def _p(text: str, cls: str = "") -> str:
+    c = f' class="{cls}"' if cls else ""
+    return f"<p{c}>{ESC(text)}</p>"
+
+
+def _na(lang: str, why: str) -> str:
+    return _p(_t("na", lang, why=why), "rk-note")
+
+
+def _month_end(ts: pd.Timestamp) -> pd.Timestamp:
+    """The last month end on or before ``ts``."""
+    ts = pd.Timestamp(ts).normalize()
+    end = (ts + pd.offsets.MonthEnd(0)).normalize()
+    return end if end == ts else (ts - pd.offsets.MonthEnd(1)).normalize()
+
+
+def default_as_of(dataset: Dataset) -> str:
+    """The default report date: the end of the last full month in the transactions
+    (the last transaction date itself when it is a month end)."""
+    last = pd.Timestamp(dataset.transactions[S.DATE].max()).normalize()
+    return _month_end(last).strftime("%Y-%m-%d")
+
+
+def period_end(period: str) -> str:
+    """The last day of a "YYYY-MM" period.
+
+    >>> period_end("2024-02")
+    '2024-02-29'
+    """
+    try:
+        return pd.Period(period, freq="M").end_time.strftime("%Y-%m-%d")
+    except (ValueError, TypeError):
+        raise ParameterError(f"`period` must be a month like 2024-06, got {period!r}") from None
+
+
+@dataclass
+class Audit:
+    """Every analysis of one base as of one date, ready to be shown section by section.
+
+    Build it with :meth:`Audit.build`; show sections with :meth:`show`.
+    """
+
+    dataset: Dataset
+    panel: Any
+    config: Config
+    as_of: pd.Timestamp
+    lang: str = "en"
+    title: str = ""
+    output_dir: Path = Path(".")
+    results: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    kpis: dict[str, Any] = field(default_factory=dict)
+
+    # --- building -----------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, data: Any = None, *, as_of: Any = None, config: Any = None, lang: str = "en",
+              dataset_path: str = "", panel_path: str = "", config_path: str = "",
+              output_dir: str | os.PathLike = ".", title: str = "", churn: bool = True,
+              monthly: bool = False) -> Audit:
+        """Load (or read the cached inputs), build the panel and run every analysis.
+
+        Parameters
+        ----------
+        data : path or Dataset, optional
+            A transactions file or folder; default: the bundled sample base. Ignored when
+            ``dataset_path`` is given.
+        as_of : date, optional
+            Default: the end of the last full month in the data.
+        config : Config, path or dict, optional
+        lang : {"en", "ru"}, default "en"
+        dataset_path, panel_path, config_path : str, optional
+            Inputs cached by :func:`reportkit.report.audit` / ``monthly`` (read instead of
+            loading the data again).
+        output_dir : path, default "."
+            Where the action lists and ``kpis.json`` are written.
+        churn : bool, default True
+            Fit the churn model.
+        monthly : bool, default False
+            Also compute what the monthly report compares (previous period, a year ago).
+        """
+        from .panel import build_panel
+        from .report import read_cached
+
+        if lang not in ("en", "ru"):
+            raise ParameterError(f"`lang` must be 'en' or 'ru', got {lang!r}")
+        cfg = read_cached(config_path) if config_path else load_config(config or None)
+        if dataset_path:
+            dataset = read_cached(dataset_path)
+        elif isinstance(data, Dataset):
+            dataset = data
+        else:
+            from .load import load
+            from .resources import data_path
+
+            dataset = load(data or data_path("sample"), cfg)
+        panel = read_cached(panel_path) if panel_path else build_panel(dataset)
+        stamp = pd.Timestamp(default_as_of(dataset) if as_of in (None, "") else as_of
+                             ).normalize()
+        self = cls(dataset=dataset, panel=panel, config=cfg, as_of=stamp, lang=lang,
+                   title=title, output_dir=Path(output_dir))
+        self._compute(churn=churn, monthly=monthly)
+        return self
+
+    def _guard(self, name: str, fn, *args, **kwargs):
+        """Run an optional analysis; on failure keep the message for its section."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                value = fn(*args, **kwargs)
+        except ReportkitError as exc:
+            self.errors[name] = str(exc)
+            return None
+        except Exception as exc:  # an analysis bug must not take the whole report down
+            self.errors[name] = f"{type(exc).__name__}: {exc}"
+            return None
+        self.results[name] = value
+        return value
+
+    def _compute(self, *, churn: bool, monthly: bool) -> None:
+        from . import dynamics as D
+        from . import lifecycle as L
+        from .segmentation import segment_all
+        from .snapshot import snapshot
+
+        cfg, lang, r = self.config, self.lang, self.results
+        clients = self.dataset.clients
+        window = cfg.report.window_months
+        snap = snapshot(self.panel, as_of=self.as_of, window_months=window)
+        r["snapshot"] = snap
+        r["segments"] = segment_all(snap, settings=cfg.segmentation, clients=clients, lang=lang)
+        abc_frame = r["segments"].abc.clients
+        r["lifecycle"] = L.classify(snap, clients, rules=cfg.lifecycle, abc=abc_frame, lang=lang)
+        period_end = _month_end(self.as_of)
+        self.period_end = period_end
+        self._guard("reactivation", L.reactivation_list, snap, r["lifecycle"], clients,
+                    rules=cfg.lifecycle, lang=lang)
+        freq = "Q" if cfg.report.period == "quarter" else "M"
+        self._guard("dynamics", D.dynamics, self.panel, clients, as_of=period_end, freq=freq,
+                    rules=cfg.lifecycle, window_months=window, lang=lang)
+        prev_end = _month_end(period_end - pd.offsets.MonthBegin(1))
+        self.prev_end = prev_end
+        if self.panel.start <= prev_end:
+            prev = self._guard("prev_snapshot", snapshot, self.panel, as_of=prev_end,
+                               window_months=window)
+            if prev is not None:
+                self._guard("prev_abc", lambda: segment_all(
+                    prev, settings=cfg.segmentation, clients=clients, lang=lang).abc.clients)
+        if churn:
+            self._guard("churn", self._fit_churn)
+        if clients is not None:
+            from . import quality as Q
+
+            self._guard("duplicates", Q.find_duplicates, clients,
+                        transactions=self.dataset.transactions, settings=cfg.quality)
+            self._guard("completeness", Q.completeness, clients,
+                        transactions=self.dataset.transactions,
+                        activities=self.dataset.activities, settings=cfg.quality)
+        from .quality import reconcile
+
+        self._guard("reconciliation", reconcile, self.dataset.reports,
+                    self.dataset.transactions, self.panel, clients=clients)
+        if monthly:
+            self._guard("monthly", self._monthly_extras)
+        self.kpis = self._kpis()
+
+    def _fit_churn(self):
+        from .churn import ChurnModel
+
+        model = ChurnModel.from_settings(self.config.churn, self.config.lifecycle,
+                                         window_months=self.config.report.window_months)
+        model.fit(self.panel, as_of=self.as_of)
+        scores = None
+        if model.chosen_ is not None:
+            scores = model.score(self.results["snapshot"], clients=self.dataset.clients)
+        return {"model": model, "scores": scores}
+
+    def _monthly_extras(self):
+        """Snapshots of the previous period end for the monthly comparison."""
+        from . import lifecycle as L
+        from .snapshot import snapshot
+
+        out = {}
+        prev = self.results.get("prev_snapshot")
+        if prev is None:
+            return out
+        clients = self.dataset.clients
+        life_prev = L.classify(prev, clients, rules=self.config.lifecycle, lang=self.lang)
+        react_prev = L.reactivation_list(prev, life_prev, clients, rules=self.config.lifecycle,
+                                         lang=self.lang)
+        out["reactivation_prev_ids"] = set(react_prev[S.CLIENT_ID])
+        churn = self.results.get("churn")
+        if churn and churn["scores"] is not None:
+            p = churn["model"].predict_proba(prev)
+            out["high_prev_ids"] = set(prev.loc[p >= 0.6, S.CLIENT_ID])
+        year_ago = _month_end(self.period_end - pd.DateOffset(years=1))
+        if self.panel.start <= year_ago:
+            out["year_ago_snapshot"] = snapshot(self.panel, as_of=year_ago,
+                                                window_months=self.config.report.window_months)
+        return out
+
+    # --- key figures and findings ---------------------------------------------------------------
+
+    def _kpis(self) -> dict[str, Any]:
+        r = self.results
+        snap = r["snapshot"]
+        paying = snap[S.REVENUE_WINDOW] > 0
+        rev = snap.loc[paying, S.REVENUE_WINDOW].sort_values(ascending=False)
+        total = float(rev.sum())
+        top_n = int(np.ceil(0.2 * len(rev))) if len(rev) else 0
+        k = {
+            "as_of": self.as_of.strftime("%Y-%m-%d"),
+            "clients": int(len(snap)),
+            "active_clients": int((snap[S.ORDERS_WINDOW] > 0).sum()),
+            "revenue": total,
+            "top20_share": float(rev.iloc[:top_n].sum() / total) if total > 0 else None,
+        }
+        dyn = r.get("dynamics")
+        if dyn is not None and len(dyn.flows):
+            f = dyn.flows
+            last = f.iloc[-1]
+            k["base"] = int(last[S.BASE_END])
+            k["new_clients"] = int(last[S.NEW])
+            k["lost_clients"] = int(last[S.LOST])
+            k["reactivated_clients"] = int(last[S.REACTIVATED])
+            k["churn_rate"] = float(last[S.CHURN_RATE]) if pd.notna(last[S.CHURN_RATE]) else None
+            year = f.tail(12)
+            base_year_ago = int(year.iloc[0][S.BASE_START])
+            k["lost_12m"] = int(year[S.LOST].sum())
+            k["base_year_ago"] = base_year_ago
+            k["churn_rate_12m"] = (k["lost_12m"] / base_year_ago) if base_year_ago else None
+            month = self.panel.frame
+            in_period = month[S.MONTH] == self.period_end.to_period("M").start_time
+            k["revenue_period"] = float(month.loc[in_period, S.REVENUE].sum())
+        churn = r.get("churn")
+        if churn and churn["scores"] is not None:
+            k["revenue_at_risk"] = float(churn["scores"]["revenue_at_risk"].sum())
+            k["high_risk_clients"] = int((churn["scores"]["band"] == "high").sum())
+        return k
+
+    def findings(self) -> list[str]:
+        """Sentences that quote the numbers of this base (in the report's language)."""
+        lang, r, k = self.lang, self.results, self.kpis
+        out: list[str] = []
+        money = lambda v: T.fmt_money(v, lang)  # noqa: E731
+        pct = lambda v: T.fmt_pct(v, lang, decimals=0)  # noqa: E731
+        abc = r["segments"].abc.clients
+        a = abc[abc[S.ABC] == "A"]
+        paying = int((abc["value"] > 0).sum()) if "value" in abc else 0
+        if k["revenue"] > 0 and len(a) and paying:
+            out.append(_t("f.pareto", lang, share=pct(a["value"].sum() / k["revenue"]),
+                          n=T.fmt_int(len(a), lang), client_share=pct(len(a) / paying)))
+        if k.get("top20_share") is not None:
+            out.append(_t("f.top20", lang, share=pct(k["top20_share"])))
+        life = r["lifecycle"].frame
+        ever = int((r["snapshot"][S.ORDERS_TOTAL] > 0).sum())
+        dead = life[S.BLOCK].astype(str).str.startswith("dead")
+        if ever:
+            out.append(_t("f.dead", lang, dead=T.fmt_int(int(dead.sum()), lang),
+                          share=pct(dead.sum() / ever),
+                          reanimatable=T.fmt_int(int((life[S.BLOCK] == "dead_reanimatable"
+                                                      ).sum()), lang)))
+        if k.get("churn_rate_12m") is not None:
+            out.append(_t("f.lost_year", lang, lost=T.fmt_int(k["lost_12m"], lang),
+                          share=pct(k["churn_rate_12m"]),
+                          base=T.fmt_int(k["base_year_ago"], lang)))
+        lost = self.lost_this_period()
+        if lost is not None:
+            out.append(_t("f.lost_period", lang, period=T.fmt_period(self.period_end, lang),
+                          lost=T.fmt_int(len(lost), lang),
+                          a_lost=T.fmt_int(int((lost["abc_before"] == "A").sum()), lang),
+                          revenue=money(lost["revenue_before"].sum())))
+        churn = r.get("churn")
+        if churn and churn["scores"] is not None:
+            sc = churn["scores"]
+            high = sc[sc["band"] == "high"]
+            out.append(_t("f.at_risk", lang, n=T.fmt_int(len(high), lang),
+                          days=self.config.churn.horizon_days,
+                          revenue=money(sc["revenue_at_risk"].sum())))
+        react = r.get("reactivation")
+        if react is not None and len(react):
+            out.append(_t("f.reactivation", lang, n=T.fmt_int(len(react), lang),
+                          revenue=money(react[S.BEST12_REVENUE].sum())))
+        vip = r["lifecycle"].vip_review
+        if len(vip):
+            out.append(_t("f.vip", lang, n=T.fmt_int(len(vip), lang)))
+        dups = r.get("duplicates")
+        if dups is not None and len(dups.groups):
+            g = dups.groups
+            out.append(_t("f.duplicates", lang, groups=T.fmt_int(g["group_id"].nunique(), lang),
+                          records=T.fmt_int(len(g), lang),
+                          clients=T.fmt_int(g["group_id"].nunique(), lang)))
+        comp = r.get("completeness")
+        if comp is not None:
+            out.append(_t("f.verdict", lang, verdict=_verdict_text(comp.verdict, lang)))
+        dyn = r.get("dynamics")
+        if dyn is not None:
+            out.append(dyn.trend.text(lang))
+        return out
+
+    def lost_this_period(self) -> pd.DataFrame | None:
+        """Clients who became dead in the report's period, with their ABC class and revenue
+        over the 12 months before the period (from the previous period end's snapshot)."""
+        prev = self.results.get("prev_snapshot")
+        prev_abc = self.results.get("prev_abc")
+        if prev is None or prev_abc is None:
+            return None
+        from . import lifecycle as L
+
+        clients = self.dataset.clients
+        before = L.classify(prev, clients, rules=self.config.lifecycle, lang=self.lang).frame
+        now = self.results["lifecycle"].frame
+        alive_before = set(before.loc[~before[S.BLOCK].astype(str).str.startswith("dead") &
+                                      (prev.set_index(S.CLIENT_ID).reindex(before[S.CLIENT_ID])[
+                                          S.ORDERS_TOTAL].to_numpy() > 0), S.CLIENT_ID])
+        dead_now = set(now.loc[now[S.BLOCK].astype(str).str.startswith("dead"), S.CLIENT_ID])
+        ids = sorted(alive_before & dead_now)
+        abc = prev_abc.set_index(S.CLIENT_ID)
+        out = pd.DataFrame({S.CLIENT_ID: ids})
+        out["abc_before"] = abc[S.ABC].reindex(ids).astype(str).to_numpy()
+        out["revenue_before"] = prev.set_index(S.CLIENT_ID)[S.REVENUE_WINDOW].reindex(ids
+                                                                                     ).to_numpy()
+        return out
+
+    # --- action lists and kpis.json --------------------------------------------------------------
+
+    def action_lists(self) -> dict[str, pd.DataFrame]:
+        """The lists beside the report: at_risk, reactivation, duplicates, segments."""
+        r = self.results
+        lists: dict[str, pd.DataFrame] = {}
+        churn = r.get("churn")
+        if churn and churn["scores"] is not None:
+            lists["at_risk"] = churn["scores"]
+        if r.get("reactivation") is not None:
+            lists["reactivation"] = r["reactivation"]
+        if r.get("duplicates") is not None:
+            lists["duplicates"] = r["duplicates"].to_frame()
+        seg = r["segments"].to_frame()
+        life = r["lifecycle"].frame[[S.CLIENT_ID, S.BLOCK, S.ZONE]]
+        seg = seg.merge(life, on=S.CLIENT_ID, how="left")
+        clients = self.dataset.clients
+        if clients is not None:
+            extra = [c for c in (S.NAME, S.MANAGER) if c in clients.columns]
+            seg = clients[[S.CLIENT_ID, *extra]].drop_duplicates(S.CLIENT_ID).merge(
+                seg, on=S.CLIENT_ID, how="right")
+        lists["segments"] = seg
+        return lists
+
+    def save(self) -> dict[str, Path]:
+        """Write the action lists (CSV + XLSX) and ``kpis.json`` into ``output_dir``."""
+        from .export import write_action_lists
+        from .report import ACTION_LISTS_FILE, record_kpis
+
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        paths = write_action_lists(self.action_lists(), self.output_dir, lang=self.lang)
+        manifest = {k: Path(v).name for k, v in paths.items()}
+        (self.output_dir / ACTION_LISTS_FILE).write_text(json.dumps(manifest, ensure_ascii=False,
+                                                                    indent=1), encoding="utf-8")
+        record_kpis({k: v for k, v in self.kpis.items() if v is not None and k != "as_of"},
+                    self.output_dir)
+        return paths
+
+    # --- sections --------------------------------------------------------------------------------
+
+    def show(self, section: str) -> T.Html:
+        """One section of the report as HTML (heading, sentences, tables, figures)."""
+        method = getattr(self, f"_section_{section}", None)
+        if method is None:
+            known = sorted(m[len("_section_"):] for m in dir(self) if m.startswith("_section_"))
+            raise ParameterError(f"`section` must be one of {', '.join(known)}, got {section!r}")
+        return T.Html(method())
+
+    def _error_or_na(self, name: str, what: str) -> str:
+        if name in self.errors:
+            return _na(self.lang, _t("na.error", self.lang, what=what, error=self.errors[name]))
+        return ""
+
+    def _tiles(self, items: list[tuple[str, str]]) -> str:
+        cells = "".join(f'<div class="rk-kpi"><div class="rk-kpi-value">{ESC(v)}</div>'
+                        f'<div class="rk-kpi-label">{ESC(label)}</div></div>'
+                        for label, v in items)
+        return f'<div class="rk-kpis">{cells}</div>'
+
+    def _section_overview(self) -> str:
+        lang, k = self.lang, self.kpis
+        money = lambda v: T.fmt_money(v, lang) if v is not None else T.MISSING  # noqa: E731
+        pct = lambda v: T.fmt_pct(v, lang) if v is not None else T.MISSING  # noqa: E731
+        tiles = [(_t("kpi.clients", lang), T.fmt_int(k["clients"], lang)),
+                 (_t("kpi.active", lang), T.fmt_int(k["active_clients"], lang)),
+                 (_t("kpi.revenue_12m", lang), money(k["revenue"])),
+                 (_t("kpi.top20_share", lang), pct(k.get("top20_share"))),
+                 (_t("kpi.churn_rate_12m", lang), pct(k.get("churn_rate_12m"))),
+                 (_t("kpi.revenue_at_risk", lang), money(k.get("revenue_at_risk")))]
+        parts = [_h(2, "overview", lang), self._tiles(tiles), _h(3, "findings", lang), "<ul>"]
+        parts += [f"<li>{ESC(s)}</li>" for s in self.findings()]
+        parts.append("</ul>")
+        return "".join(parts)
+
+    def _section_data(self) -> str:
+        lang = self.lang
+        parts = [_h(2, "data", lang)]
+        rows, reasons = [], []
+        for table, rep in self.dataset.reports.items():
+            rows.append({_t("data.table", lang): table, _t("data.file", lang): Path(rep.file).name,
+                         _t("data.read", lang): rep.rows_read, _t("data.kept", lang): rep.rows_kept,
+                         _t("data.rejected", lang): rep.rows_rejected})
+            for reason, n in rep.rejected_by_reason.items():
+                reasons.append({_t("data.table", lang): table, _t("data.reason", lang): reason,
+                                _t("data.rows", lang): n})
+        parts.append(T.table_html(pd.DataFrame(rows), lang,
+                                  kinds={_t("data.read", lang): "int",
+                                         _t("data.kept", lang): "int",
+                                         _t("data.rejected", lang): "int"}))
+        tr = self.dataset.reports.get(S.TRANSACTIONS)
+        if tr is not None:
+            parts.append(_p(_t("data.range", lang, start=T.fmt_date(tr.date_min, lang),
+                               end=T.fmt_date(tr.date_max, lang),
+                               clients=T.fmt_int(tr.clients, lang))))
+            if tr.returns_count:
+                parts.append(_p(_t("data.returns", lang, n=T.fmt_int(tr.returns_count, lang),
+                                   amount=T.fmt_money(tr.returns_amount, lang))))
+        if reasons:
+            parts.append(T.table_html(pd.DataFrame(reasons), lang,
+                                      kinds={_t("data.rows", lang): "int"}))
+        rec = self.results.get("reconciliation")
+        parts.append(_h(3, "reconciliation", lang))
+        if rec is not None:
+            parts.append(T.table_html(rec, lang))
+        parts.append(self._error_or_na("reconciliation", _t("h.reconciliation", lang)))
+        return "".join(parts)
+
+    def _section_abc(self) -> str:
+        from .plots import pareto_curve
+
+        lang, seg = self.lang, self.results["segments"]
+        return "".join([_h(2, "abc", lang), _fig_html(pareto_curve(seg.abc, lang=lang)),
+                        T.table_html(seg.abc.summary, lang, values={S.ABC: "segmentation"})])
+
+    def _section_xyz(self) -> str:
+        from .plots import abcxyz_heatmap
+
+        lang, seg = self.lang, self.results["segments"]
+        parts = [_h(2, "xyz", lang), T.table_html(seg.xyz.summary, lang,
+                                                  values={S.XYZ: "segmentation"}),
+                 _fig_html(abcxyz_heatmap(seg.abcxyz, lang=lang)),
+                 T.table_html(seg.abcxyz.summary, lang, values={S.ABC: "segmentation",
+                                                                S.XYZ: "segmentation"}),
+                 _h(3, "policy", lang)]
+        policy = getattr(seg.abcxyz, "policy", None)
+        if isinstance(policy, pd.DataFrame):
+            parts.append(T.table_html(policy, lang))
+        return "".join(parts)
+
+    def _section_rfm(self) -> str:
+        from .plots import rfm_grid
+
+        lang, seg = self.lang, self.results["segments"]
+        return "".join([_h(2, "rfm", lang), _fig_html(rfm_grid(seg.rfm, lang=lang)),
+                        T.table_html(seg.rfm.summary, lang,
+                                     values={S.RFM_SEGMENT: "segmentation"})])
+
+    def _section_bcg(self) -> str:
+        from .plots import bcg_scatter
+
+        lang, seg = self.lang, self.results["segments"]
+        return "".join([_h(2, "bcg", lang), _fig_html(bcg_scatter(seg.bcg, lang=lang)),
+                        T.table_html(seg.bcg.summary, lang, values={S.BCG: "segmentation"})])
+
+    def _section_size(self) -> str:
+        lang, seg = self.lang, self.results["segments"]
+        return "".join([_h(2, "size", lang),
+                        T.table_html(seg.size.summary, lang,
+                                     values={S.SIZE_TIER: "segmentation"})])
+
+    def _section_lifecycle(self) -> str:
+        from .plots_lifecycle import lifecycle_ladder
+
+        lang, life = self.lang, self.results["lifecycle"]
+        parts = [_h(2, "lifecycle", lang), _fig_html(lifecycle_ladder(life, lang=lang)),
+                 T.table_html(life.summary, lang, values={S.BLOCK: "block", S.ZONE: "zone"})]
+        parts += [_p(n, "rk-note") for n in life.notes]
+        if len(life.vip_review):
+            parts += [_h(3, "vip_review", lang),
+                      T.table_html(self._named(life.vip_review), lang,
+                                   values={S.BLOCK: "block"})]
+        return "".join(parts)
+
+    def _named(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Put the client's name beside its id when the clients table has one."""
+        clients = self.dataset.clients
+        if clients is None or S.NAME not in clients or S.NAME in frame or S.CLIENT_ID not in frame:
+            return frame
+        names = clients.drop_duplicates(S.CLIENT_ID).set_index(S.CLIENT_ID)[S.NAME]
+        out = frame.copy()
+        out.insert(1, S.NAME, out[S.CLIENT_ID].map(names))
+        return out
+
+    def _section_dynamics(self) -> str:
+        from .plots_lifecycle import (churn_rate_chart, cohort_heatmap, flows_chart,
+                                      migration_heatmap, revenue_bridge_chart)
+
+        lang, dyn = self.lang, self.results.get("dynamics")
+        parts = [_h(2, "dynamics", lang)]
+        if dyn is None:
+            return "".join(parts) + self._error_or_na("dynamics", _t("h.dynamics", lang))
+        parts += [_p(s) for s in dyn.text(lang)]
+        parts.append(_fig_html(flows_chart(dyn.flows, lang=lang)))
+        parts.append(T.table_html(dyn.to_frame().tail(13), lang))
+        parts.append(_fig_html(revenue_bridge_chart(dyn.bridge, lang=lang)))
+        parts.append(_fig_html(churn_rate_chart(dyn.flows, lang=lang)))
+        if dyn.migration is not None:
+            parts.append(_h(3, "migration", lang))
+            parts.append(_fig_html(migration_heatmap(dyn.migration, lang=lang)))
+        parts.append(_h(3, "cohorts", lang))
+        parts.append(_fig_html(cohort_heatmap(dyn.cohorts, lang=lang)))
+        return "".join(parts)
+
+    def _section_churn(self) -> str:
+        lang = self.lang
+        parts = [_h(2, "churn", lang)]
+        churn = self.results.get("churn")
+        if churn is None:
+            why = self.errors.get("churn", _t("na.not_built", lang))
+            return "".join(parts) + _p(_t("churn.none", lang, why=why), "rk-note")
+        model, scores = churn["model"], churn["scores"]
+        card = model.card_
+        if scores is None:
+            return "".join(parts) + _p(_t("churn.none", lang, why=card.reason), "rk-note")
+        parts.append(_p(_t("churn.card", lang, chosen=_v(card.chosen, lang),
+                           test=T.fmt_date(card.test_cutoff, lang),
+                           train=", ".join(T.fmt_period(c, lang) for c in card.train_cutoffs),
+                           days=card.horizon_days)))
+        if card.status == "baseline":
+            parts.append(_p(_t("churn.baseline", lang)))
+        metrics = card.metrics.drop(columns=["chosen"], errors="ignore").copy()
+        metrics.index = [_v(i, lang) for i in metrics.index]
+        metrics.columns = [_t(f"m.{c}", lang) if T.has(f"audit.m.{c}") else c
+                           for c in metrics.columns]
+        parts.append(T.table_html(metrics, lang, index=True,
+                                  kinds={c: "number" for c in metrics.columns}, decimals={
+                                      c: 3 for c in metrics.columns}))
+        chosen_brier = card.metrics.loc[card.chosen, "brier"]
+        if card.brier_uncalibrated is not None:
+            parts.append(_p(_t("churn.calibrated", lang,
+                               before=T.fmt_number(card.brier_uncalibrated, lang, decimals=3),
+                               after=T.fmt_number(chosen_brier, lang, decimals=3))))
+        parts.append(_fig_html(_reliability_figure(card.reliability, lang)))
+        parts.append(_h(3, "at_risk", lang))
+        top = scores.head(25).copy()
+        top["band"] = top["band"].map(lambda b: _v(b, lang))
+        parts.append(T.table_html(top, lang))
+        parts.append(_p(_t("shown", lang), "rk-note"))
+        return "".join(parts)
+
+    def _section_reactivation(self) -> str:
+        lang = self.lang
+        parts = [_h(2, "reactivation", lang)]
+        react = self.results.get("reactivation")
+        if react is None:
+            return "".join(parts) + self._error_or_na("reactivation", _t("h.reactivation", lang))
+        parts.append(T.table_html(react.head(25), lang, values={S.BLOCK: "block"}))
+        parts.append(_p(_t("shown", lang), "rk-note"))
+        return "".join(parts)
+
+    def _section_quality(self) -> str:
+        lang = self.lang
+        parts = [_h(2, "quality", lang)]
+        if self.dataset.clients is None:
+            return "".join(parts) + _na(lang, _t("na.clients", lang))
+        comp = self.results.get("completeness")
+        parts.append(_h(3, "completeness", lang))
+        if comp is not None:
+            parts.append(_p(_t("f.verdict", lang, verdict=_verdict_text(comp.verdict, lang))))
+            parts.append(_p(comp.reason))
+            parts.append(T.table_html(comp.groups, lang))
+        parts.append(self._error_or_na("completeness", _t("h.completeness", lang)))
+        dups = self.results.get("duplicates")
+        parts.append(_h(3, "duplicates", lang))
+        if dups is not None:
+            parts.append(T.table_html(dups.summary, lang))
+            if len(dups.groups):
+                parts.append(T.table_html(dups.groups.head(30), lang))
+        parts.append(self._error_or_na("duplicates", _t("h.duplicates", lang)))
+        return "".join(parts)
+
+    def _section_managers(self) -> str:
+        lang = self.lang
+        return "".join([_h(2, "managers", lang), _na(lang, _t("na.not_built", lang)),
+                        _h(2, "nps", lang), _na(lang, _t("na.not_built", lang))])
+
+    # --- monthly ------------------------------------------------------------------------------------
+
+    def _section_period(self) -> str:
+        lang, k = self.lang, self.kpis
+        parts = [_h(2, "period", lang)]
+        dyn = self.results.get("dynamics")
+        money = lambda v: T.fmt_money(v, lang) if v is not None else T.MISSING  # noqa: E731
+        tiles = [(_t("kpi.base", lang), T.fmt_int(k.get("base"), lang)),
+                 (_t("kpi.revenue_period", lang), money(k.get("revenue_period"))),
+                 (T.t("kpi.new_clients", lang), T.fmt_int(k.get("new_clients"), lang)),
+                 (T.t("kpi.lost_clients", lang), T.fmt_int(k.get("lost_clients"), lang)),
+                 (T.t("kpi.churn_rate", lang), T.fmt_pct(k.get("churn_rate"), lang)
+                  if k.get("churn_rate") is not None else T.MISSING),
+                 (_t("kpi.revenue_at_risk", lang), money(k.get("revenue_at_risk")))]
+        parts.append(self._tiles(tiles))
+        parts += [f"<p>{ESC(s)}</p>" for s in self.findings()[-3:]]
+        if dyn is not None and len(dyn.flows):
+            f = dyn.to_frame()
+            cols = [S.BASE_END, S.NEW, S.REACTIVATED, S.LOST, S.CHURN_RATE]
+            now = f.iloc[-1]
+            prev = f.iloc[-2] if len(f) >= 2 else None
+            year = f.iloc[-13] if len(f) >= 13 else None
+            table = pd.DataFrame({
+                _t("change.metric", lang): [T.label(c, lang, "dynamics") for c in cols],
+                _t("change.now", lang): [now[c] for c in cols],
+                _t("change.previous", lang): [prev[c] if prev is not None else np.nan
+                                              for c in cols],
+                _t("change.year_ago", lang): [year[c] if year is not None else np.nan
+                                              for c in cols],
+            })
+            parts.append(_h(3, "changes", lang))
+            parts.append(T.table_html(table, lang, kinds={
+                _t("change.now", lang): "number", _t("change.previous", lang): "number",
+                _t("change.year_ago", lang): "number"}, decimals={
+                _t("change.now", lang): 2, _t("change.previous", lang): 2,
+                _t("change.year_ago", lang): 2}))
+        return "".join(parts)
+
+    def _section_churn_new(self) -> str:
+        lang = self.lang
+        parts = [_h(2, "new_entries", lang)]
+        extra = self.results.get("monthly") or {}
+        churn = self.results.get("churn")
+        if churn and churn["scores"] is not None and "high_prev_ids" in extra:
+            sc = churn["scores"]
+            new = sc[(sc["band"] == "high") & ~sc[S.CLIENT_ID].isin(extra["high_prev_ids"])]
+            parts.append(_p(_t("new.at_risk", lang, n=T.fmt_int(len(new), lang))))
+            if len(new):
+                view = new.head(25).copy()
+                view["band"] = view["band"].map(lambda b: _v(b, lang))
+                parts.append(T.table_html(view, lang))
+        react = self.results.get("reactivation")
+        if react is not None and "reactivation_prev_ids" in extra:
+            new = react[~react[S.CLIENT_ID].isin(extra["reactivation_prev_ids"])]
+            parts.append(_p(_t("new.reactivation", lang, n=T.fmt_int(len(new), lang))))
+            if len(new):
+                parts.append(T.table_html(new.head(25), lang, values={S.BLOCK: "block"}))
+        parts.append(self._error_or_na("monthly", _t("h.new_entries", lang)))
+        return "".join(parts)
+
+
+def _verdict_text(verdict: str, lang: str) -> str:
+    words = {"client_base": ("a client base", "клиентская база"),
+             "partial_base": ("a partial client base", "частичная клиентская база"),
+             "list_of_names": ("a list of names, not a client base",
+                               "список названий, а не клиентская база")}
+    en, ru = words.get(verdict, (verdict, verdict))
+    return ru if lang == "ru" else en
+
+
+def _reliability_figure(rel: pd.DataFrame, lang: str):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4.2, 3.6))
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1], color="#999", lw=1, ls="--")
+    if len(rel):
+        ax.plot(rel["predicted"], rel["observed"], marker="o", color="#1f5fa8")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("Прогноз вероятности ухода" if lang == "ru" else "Predicted churn probability")
+    ax.set_ylabel("Доля ушедших" if lang == "ru" else "Observed churn rate")
+    ax.set_title("Надёжность прогноза" if lang == "ru" else "Reliability")
+    fig.tight_layout()
+    return fig
+
+
+__all__ = ["Audit", "LABELS", "SECTIONS_AUDIT", "SECTIONS_MONTHLY", "default_as_of", "period_end"]

@@ -1,0 +1,241 @@
+"""Action lists as files a manager opens in Excel: one CSV per list and one XLSX workbook.
+
+:func:`write_action_lists` writes each list (who to call back, who to reactivate, which records
+are duplicates, …) as ``<name>.csv`` — UTF-8 with a BOM; in Russian with ``;`` between fields and
+a decimal comma, as Excel expects in a Russian locale — and all of them as sheets of one
+``action_lists.xlsx``: frozen header row, column widths, number formats (money with thousands
+separators, dates as dates, percentages).
+
+Text cells that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are
+neutralised against formula injection by a leading ``'`` in both files; numbers (also negative
+ones) stay numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import text as T
+from .errors import ParameterError, ReportError, check_param
+
+#: the key of the workbook in the dict returned by :func:`write_action_lists`
+WORKBOOK = "workbook"
+WORKBOOK_FILE = "action_lists.xlsx"
+MANIFEST_FILE = "action_lists.json"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+_NAME_OK = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
+_CSV = {"en": {"sep": ",", "decimal": "."}, "ru": {"sep": ";", "decimal": ","}}
+_XLSX_FORMATS = {
+    "money": "#,##0.00", "int": "#,##0", "number": "#,##0.00", "pct": "0.0%",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
+_XLSX_DATE = {"en": "yyyy-mm-dd", "ru": "dd.mm.yyyy"}
+
+
+def neutralise(value: Any) -> Any:
+    """A text value made safe from formula injection; anything else unchanged.
+
+    >>> neutralise("=HYPERLINK(\\"x\\")"), neutralise("-5"), neutralise(-5), neutralise("Alpha")
+    ('\\'=HYPERLINK("x")', "'-5", -5, 'Alpha')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _prepared(df: pd.DataFrame, kinds: Mapping[str, str] | None
+              ) -> tuple[pd.DataFrame, list[str]]:
+    """The frame with its index as a column when meaningful, and the kind of every column."""
+    frame = df if isinstance(df.index, pd.RangeIndex) else df.reset_index()
+    if frame.columns.duplicated().any():
+        dup = frame.columns[frame.columns.duplicated()].tolist()
+        raise ParameterError(f"an action list has repeated column names {dup}; rename them")
+    return frame, [T.column_kind(c, frame[c], kinds) for c in frame.columns]
+
+
+def _text_safe(col: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype) or \
+            pd.api.types.is_datetime64_any_dtype(col.dtype):
+        return col
+    return col.astype(object).map(neutralise)
+
+
+def _csv_frame(frame: pd.DataFrame, col_kinds: list[str]) -> pd.DataFrame:
+    out = {}
+    for col, kind in zip(frame.columns, col_kinds):
+        values = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            fmt = "%Y-%m-%d" if kind == "date" else "%Y-%m-%d %H:%M:%S"
+            values = values.dt.strftime(fmt).astype(object).where(values.notna(), None)
+        else:
+            values = _text_safe(values)
+        out[col] = values
+    return pd.DataFrame(out, columns=frame.columns)
+
+
+def _sheet_name(name: str, lang: str, taken: set[str]) -> str:
+    base = T.t(f"action.{name}", lang) if T.has(f"action.{name}") else name
+    base = _SHEET_BAD.sub("_", base).strip("'") or "list"
+    base = base[:31]
+    title, n = base, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title = base[:31 - len(suffix)] + suffix
+        n += 1
+    taken.add(title.lower())
+    return title
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        if value.tzinfo is not None:
+            value = value.tz_convert(None)
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        value = value.item()
+        if isinstance(value, float) and np.isnan(value):
+            return None
+    return neutralise(value)
+
+
+def _width(header: str, frame: pd.DataFrame, col: Any, kind: str, lang: str) -> float:
+    sample = frame[col].head(200).tolist()
+    lengths = [len(str(header))]
+    lengths += [len(T.format_value(v, kind, lang, decimals=2 if kind == "money" else None))
+                for v in sample]
+    return float(min(max(max(lengths) + 2, 8), 60))
+
+
+def _write_xlsx(frames: dict[str, tuple[pd.DataFrame, list[str]]], path: Path,
+                lang: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    taken: set[str] = set()
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="F3F5F7")
+    for name, (frame, col_kinds) in frames.items():
+        ws = wb.create_sheet(title=_sheet_name(name, lang, taken))
+        ws.freeze_panes = "A2"
+        for i, (col, kind) in enumerate(zip(frame.columns, col_kinds), start=1):
+            ws.column_dimensions[get_column_letter(i)].width = _width(str(col), frame, col,
+                                                                      kind, lang)
+        header = []
+        for col, kind in zip(frame.columns, col_kinds):
+            cell = WriteOnlyCell(ws, value=str(col))
+            cell.font = bold
+            cell.fill = fill
+            if kind in T.NUMERIC_KINDS:
+                cell.alignment = Alignment(horizontal="right")
+            header.append(cell)
+        ws.append(header)
+        formats = [_XLSX_DATE[lang] if kind == "date" else _XLSX_FORMATS.get(kind)
+                   for kind in col_kinds]
+        columns = [frame[c].astype(object).tolist() for c in frame.columns]
+        for row in zip(*columns):
+            cells = []
+            for value, fmt in zip(row, formats):
+                value = _cell_value(value)
+                if fmt is None or value is None:
+                    cells.append(value)
+                else:
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.number_format = fmt
+                    cells.append(cell)
+            ws.append(cells)
+    tmp = path.with_name(path.name + ".tmp")
+    wb.save(tmp)
+    tmp.replace(path)
+
+
+def write_action_lists(lists: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike, *,
+                       lang: str = "en", kinds: Mapping[str, str] | None = None,
+                       workbook: str = WORKBOOK_FILE) -> dict[str, Path]:
+    """Write action lists as CSV files and one XLSX workbook.
+
+    Parameters
+    ----------
+    lists : dict of str to DataFrame
+        Name (letters, digits, ``_ . -``; becomes the file name; ``action.<name>`` in
+        :mod:`reportkit.text` gives the sheet title) to list. Column names are written as they
+        are; a non-default index is written as the first columns.
+    out_dir : path
+        Created if missing.
+    lang : {"en", "ru"}, default "en"
+        "en": ``,`` between fields and a decimal point; "ru": ``;`` and a decimal comma. Both
+        UTF-8 with a BOM, dates as ISO ``YYYY-MM-DD``. In the workbook, dates show as
+        ``yyyy-mm-dd`` ("en") or ``dd.mm.yyyy`` ("ru").
+    kinds : dict of column to kind, optional
+        Overrides how a column is formatted in the workbook (see
+        :func:`reportkit.text.column_kind`: money ``#,##0.00``, int ``#,##0``, pct ``0.0%``).
+    workbook : str, default "action_lists.xlsx"
+        File name of the workbook.
+
+    Returns
+    -------
+    dict of str to Path
+        Each list's CSV under its name, the workbook under ``"workbook"``. A manifest
+        ``action_lists.json`` (the same, as file names) is written beside them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> df = pd.DataFrame({"client_id": ["001"], "name": ["=1+1"], "revenue": [-1234.5]})
+    >>> paths = write_action_lists({"reactivation": df}, tempfile.mkdtemp(), lang="ru")
+    >>> sorted(paths)
+    ['reactivation', 'workbook']
+    >>> paths["reactivation"].read_text(encoding="utf-8-sig").splitlines()
+    ['client_id;name;revenue', "001;'=1+1;-1234,5"]
+    """
+    check_param(lang in T.LANGS, "lang", 'one of "en", "ru"', lang)
+    if not isinstance(lists, Mapping):
+        raise ParameterError(f"`lists` must be a dict of name to DataFrame, got "
+                             f"{type(lists).__name__}")
+    check_param(isinstance(workbook, str) and workbook.endswith(".xlsx") and "/" not in workbook,
+                "workbook", "a file name ending in .xlsx", workbook)
+    frames: dict[str, tuple[pd.DataFrame, list[str]]] = {}
+    for name, df in lists.items():
+        check_param(isinstance(name, str) and bool(_NAME_OK.fullmatch(name))
+                    and name != WORKBOOK, "the name of an action list",
+                    "letters, digits, '_', '.' or '-' (and not 'workbook')", name)
+        if not isinstance(df, pd.DataFrame):
+            raise ParameterError(f"`lists[{name!r}]` must be a pandas DataFrame, got "
+                                 f"{type(df).__name__}")
+        frames[name] = _prepared(df, kinds)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    try:
+        for name, (frame, col_kinds) in frames.items():
+            path = folder / f"{name}.csv"
+            _csv_frame(frame, col_kinds).to_csv(path, index=False, encoding="utf-8-sig",
+                                                lineterminator="\r\n", **_CSV[lang])
+            paths[name] = path
+        if frames:
+            _write_xlsx(frames, folder / workbook, lang)
+            paths[WORKBOOK] = folder / workbook
+    except OSError as exc:
+        raise ReportError(f"cannot write the action lists to {folder}: {exc}") from None
+    manifest = {k: p.name for k, p in paths.items()}
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+                                        encoding="utf-8")
+    return paths
+
+
+__all__ = ["FORMULA_PREFIXES", "WORKBOOK", "neutralise", "write_action_lists"]

@@ -1,0 +1,669 @@
+"""Every word of the reports in English and Russian, and the number formats of each language.
+
+One translation table, :data:`TEXT`, holds every heading, label, category name and sentence the
+report layer prints: ``TEXT["report.contents"] == {"en": "Contents", "ru": "Содержание"}``.
+:func:`t` looks a key up and fills its placeholders. Other modules add their own labels with
+:func:`register`; the analysis modules that define a ``LABELS`` dict (``{"en": {...}, "ru":
+{...}}``, e.g. :mod:`reportkit.segmentation`) are merged lazily under their module name, so
+``t("segmentation.champions", "ru")`` works without this module importing them up front.
+
+Number formats: ``1,234,567.5`` in English, ``1 234 567,5`` in Russian (a narrow no-break space
+U+202F groups the thousands, a comma separates the decimals). Missing values print as ``—``.
+:func:`table_html` renders a DataFrame for the report: every value HTML-escaped, numbers
+formatted per column kind and right-aligned through the CSS class ``rk-num``.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import math
+import string
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import ReportkitError, check_param
+from . import schema as S
+
+LANGS = ("en", "ru")
+MISSING = "\u2014"          # em dash for a missing value
+MINUS = "\u2212"            # typographic minus sign
+NNBSP = "\u202f"            # narrow no-break space: Russian thousands separator
+_SEPARATORS = {"en": (",", "."), "ru": (NNBSP, ",")}  # (thousands, decimal)
+
+# ----------------------------------------------------------------------------------------------
+# The translation table
+# ----------------------------------------------------------------------------------------------
+TEXT: dict[str, dict[str, str]] = {
+    # title block, contents, footer
+    "report.audit_title": {"en": "Client base audit", "ru": "Аудит клиентской базы"},
+    "report.monthly_title": {"en": "Client base report", "ru": "Отчёт по клиентской базе"},
+    "report.contents": {"en": "Contents", "ru": "Содержание"},
+    "report.client_base": {"en": "Client base", "ru": "Клиентская база"},
+    "report.period": {"en": "Period", "ru": "Период"},
+    "report.as_of": {"en": "As of", "ru": "По состоянию на"},
+    "report.made_on": {"en": "Made on", "ru": "Дата формирования"},
+    "report.made_with": {"en": "Made with reportkit {version}",
+                         "ru": "Сформировано reportkit {version}"},
+    "report.masked": {"en": "Client names and contacts in this report are pseudonyms.",
+                      "ru": "Названия клиентов и контакты в этом отчёте заменены псевдонимами."},
+    "report.rows_shown": {"en": "First {shown} of {total} rows.",
+                          "ru": "Первые {shown} из {total} строк."},
+    # the index page of the monthly batch
+    "index.title": {"en": "Monthly reports", "ru": "Ежемесячные отчёты"},
+    "index.periods": {"en": "Periods", "ru": "Периоды"},
+    "index.trend": {"en": "Trend", "ru": "Динамика"},
+    "index.status": {"en": "Status", "ru": "Статус"},
+    "index.report": {"en": "Report", "ru": "Отчёт"},
+    "index.open": {"en": "open", "ru": "открыть"},
+    "index.done": {"en": "done", "ru": "готов"},
+    "index.failed": {"en": "failed", "ru": "ошибка"},
+    "index.notebook": {"en": "executed notebook", "ru": "выполненный блокнот"},
+    "index.summary": {"en": "{done} of {total} periods built, {failed} failed.",
+                      "ru": "Построено периодов: {done} из {total}, с ошибкой: {failed}."},
+    # key figures (kpis.json keys)
+    "kpi.clients": {"en": "Clients", "ru": "Клиенты"},
+    "kpi.active_clients": {"en": "Active clients", "ru": "Активные клиенты"},
+    "kpi.new_clients": {"en": "New clients", "ru": "Новые клиенты"},
+    "kpi.retained_clients": {"en": "Retained clients", "ru": "Сохранённые клиенты"},
+    "kpi.reactivated_clients": {"en": "Reactivated clients", "ru": "Вернувшиеся клиенты"},
+    "kpi.lost_clients": {"en": "Lost clients", "ru": "Ушедшие клиенты"},
+    "kpi.revenue": {"en": "Revenue", "ru": "Выручка"},
+    "kpi.revenue_new": {"en": "Revenue from new clients", "ru": "Выручка от новых клиентов"},
+    "kpi.churn_rate": {"en": "Churn rate", "ru": "Доля ушедших"},
+    "kpi.revenue_at_risk": {"en": "Revenue at risk", "ru": "Выручка под угрозой"},
+    "kpi.orders": {"en": "Orders", "ru": "Заказы"},
+    "kpi.base": {"en": "Clients in the base", "ru": "Клиентов в базе"},
+    "kpi.top20_share": {"en": "Revenue from the top 20 %", "ru": "Выручка от топ-20 %"},
+    "kpi.lost_12m": {"en": "Lost in 12 months", "ru": "Ушли за 12 месяцев"},
+    "kpi.base_year_ago": {"en": "Base a year ago", "ru": "База год назад"},
+    "kpi.churn_rate_12m": {"en": "Churn rate, 12 months", "ru": "Доля ушедших за 12 месяцев"},
+    "kpi.revenue_period": {"en": "Revenue of the period", "ru": "Выручка за период"},
+    "kpi.revenue_12m": {"en": "Revenue, 12 months", "ru": "Выручка за 12 месяцев"},
+    "kpi.high_risk_clients": {"en": "Clients at high risk", "ru": "Клиенты с высоким риском"},
+    # lifecycle blocks and zones
+    "block.potential": {"en": "Potential", "ru": "Потенциальные"},
+    "block.active": {"en": "Active", "ru": "Активные"},
+    "block.working": {"en": "Working", "ru": "Работающие"},
+    "block.regular": {"en": "Regular", "ru": "Постоянные"},
+    "block.proven": {"en": "Proven", "ru": "Проверенные"},
+    "block.vip": {"en": "VIP", "ru": "VIP"},
+    "block.key": {"en": "Key", "ru": "Ключевые"},
+    "block.dead": {"en": "Dead", "ru": "Ушедшие"},
+    "block.dead_reanimatable": {"en": "Dead, can be reactivated",
+                                "ru": "Ушедшие, можно вернуть"},
+    "block.dead_lost": {"en": "Dead, lost", "ru": "Ушедшие безвозвратно"},
+    "zone.birth": {"en": "Birth", "ru": "Зарождение"},
+    "zone.life": {"en": "Life", "ru": "Жизнь"},
+    "zone.death": {"en": "Death", "ru": "Уход"},
+    # base dynamics
+    "dynamics.new": {"en": "New", "ru": "Новые"},
+    "dynamics.retained": {"en": "Retained", "ru": "Сохранённые"},
+    "dynamics.reactivated": {"en": "Reactivated", "ru": "Вернувшиеся"},
+    "dynamics.lost": {"en": "Lost", "ru": "Ушедшие"},
+    "sentence.base_lost": {
+        "en": "{lost} of {total} clients ({share}) left the base this period.",
+        "ru": "За период ушли {lost} из {total} клиентов ({share})."},
+    # action lists (file and sheet names)
+    "action.reactivation": {"en": "Reactivation", "ru": "Реактивация"},
+    "action.at_risk": {"en": "At risk", "ru": "Под угрозой ухода"},
+    "action.duplicates": {"en": "Duplicates", "ru": "Дубли"},
+    "action.segments": {"en": "Segments", "ru": "Сегменты"},
+    "action.callback": {"en": "Call back", "ru": "Перезвонить"},
+    # column headers
+    "col.client_id": {"en": "Client ID", "ru": "Код клиента"},
+    "col.name": {"en": "Client", "ru": "Клиент"},
+    "col.phone": {"en": "Phone", "ru": "Телефон"},
+    "col.email": {"en": "E-mail", "ru": "Эл. почта"},
+    "col.tax_id": {"en": "Tax ID", "ru": "ИНН"},
+    "col.manager": {"en": "Manager", "ru": "Менеджер"},
+    "col.region": {"en": "Region", "ru": "Регион"},
+    "col.industry": {"en": "Industry", "ru": "Отрасль"},
+    "col.date": {"en": "Date", "ru": "Дата"},
+    "col.amount": {"en": "Amount", "ru": "Сумма"},
+    "col.revenue": {"en": "Revenue", "ru": "Выручка"},
+    "col.margin": {"en": "Margin", "ru": "Маржа"},
+    "col.orders": {"en": "Orders", "ru": "Заказы"},
+    "col.month": {"en": "Month", "ru": "Месяц"},
+    "col.period": {"en": "Period", "ru": "Период"},
+    "col.first_order": {"en": "First order", "ru": "Первый заказ"},
+    "col.last_order": {"en": "Last order", "ru": "Последний заказ"},
+    "col.recency_days": {"en": "Days since last order", "ru": "Дней с последнего заказа"},
+    "col.revenue_window": {"en": "Revenue, 12 months", "ru": "Выручка за 12 месяцев"},
+    "col.revenue_total": {"en": "Revenue, lifetime", "ru": "Выручка за всё время"},
+    "col.interval_days": {"en": "Usual interval, days", "ru": "Обычный интервал, дней"},
+    "col.block": {"en": "Lifecycle block", "ru": "Блок жизненного цикла"},
+    "col.zone": {"en": "Zone", "ru": "Зона"},
+    "col.reason": {"en": "Reason", "ru": "Причина"},
+    "col.abc": {"en": "ABC", "ru": "ABC"},
+    "col.xyz": {"en": "XYZ", "ru": "XYZ"},
+    "col.abcxyz": {"en": "ABC×XYZ", "ru": "ABC×XYZ"},
+    "col.rfm_segment": {"en": "RFM segment", "ru": "RFM-сегмент"},
+    "col.share_of_wallet": {"en": "Share of wallet", "ru": "Доля кошелька"},
+    # flags
+    "flag.yes": {"en": "yes", "ru": "да"},
+    "flag.no": {"en": "no", "ru": "нет"},
+    # pseudonyms (reportkit.report.mask_frame)
+    "mask.client": {"en": "Client {code}", "ru": "Клиент {code}"},
+    "mask.person": {"en": "Person {code}", "ru": "Контакт {code}"},
+}
+
+#: modules whose ``LABELS`` dict is merged under their own name on first use
+PROVIDERS: dict[str, str] = {
+    "audit": "reportkit.audit",
+    "segmentation": "reportkit.segmentation",
+    "lifecycle": "reportkit.lifecycle",
+    "dynamics": "reportkit.dynamics",
+    "churn": "reportkit.churn",
+    "quality": "reportkit.quality",
+    "managers": "reportkit.managers",
+}
+
+_REGISTERED: dict[str, dict[str, str]] = {}
+_LOADED_PROVIDERS: set[str] = set()
+
+
+def _check_lang(lang: str) -> None:
+    check_param(lang in LANGS, "lang", 'one of "en", "ru"', lang)
+
+
+def placeholders(text: str) -> set[str]:
+    """Names of the ``{placeholders}`` in a text.
+
+    >>> sorted(placeholders("{lost} of {total} clients"))
+    ['lost', 'total']
+    """
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _flatten(mapping: Mapping, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in mapping.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, full + "."))
+        else:
+            out[full] = value
+    return out
+
+
+def _normalise(labels: Mapping, where: str) -> dict[str, dict[str, str]]:
+    """Turn ``{"en": {...}, "ru": {...}}`` or ``{key: {"en":..., "ru":...}}`` into the latter."""
+    if not isinstance(labels, Mapping) or not labels:
+        raise ReportkitError(f"{where}: labels must be a non-empty dict, got {labels!r}")
+    if set(labels) <= set(LANGS):  # language first, possibly nested
+        flat = {lang: _flatten(labels[lang]) if isinstance(labels[lang], Mapping) else None
+                for lang in LANGS if lang in labels}
+        for lang in LANGS:
+            if flat.get(lang) is None:
+                raise ReportkitError(f"{where}: labels have no {lang!r} dict; give every label "
+                                     "in both English and Russian")
+        missing = set(flat["en"]) ^ set(flat["ru"])
+        if missing:
+            raise ReportkitError(f"{where}: labels {sorted(missing)[:5]} are not given in both "
+                                 "languages; add the missing translations")
+        return {key: {"en": flat["en"][key], "ru": flat["ru"][key]} for key in flat["en"]}
+    out = {}
+    for key, entry in labels.items():
+        if not (isinstance(entry, Mapping) and set(entry) >= set(LANGS)):
+            raise ReportkitError(f"{where}: label {key!r} must be a dict with 'en' and 'ru' "
+                                 f"texts, got {entry!r}")
+        out[str(key)] = {lang: entry[lang] for lang in LANGS}
+    return out
+
+
+def _validate(key: str, entry: Mapping[str, str], where: str) -> None:
+    for lang in LANGS:
+        if not isinstance(entry.get(lang), str):
+            raise ReportkitError(f"{where}: label {key!r} has no {lang!r} text (got "
+                                 f"{entry.get(lang)!r}); give it a string in both languages")
+    if placeholders(entry["en"]) != placeholders(entry["ru"]):
+        raise ReportkitError(
+            f"{where}: label {key!r} has placeholders {sorted(placeholders(entry['en']))} in "
+            f"English but {sorted(placeholders(entry['ru']))} in Russian; make them the same")
+
+
+def register(labels: Mapping, *, namespace: str | None = None, overwrite: bool = False) -> int:
+    """Merge labels into the translation table.
+
+    Parameters
+    ----------
+    labels : dict
+        Either ``{"en": {key: text}, "ru": {key: text}}`` (nested dicts become dotted keys) or
+        ``{key: {"en": text, "ru": text}}``.
+    namespace : str or None, default None
+        Prefix of every key: ``namespace="segmentation"`` registers ``"segmentation.<key>"``.
+    overwrite : bool, default False
+        Replace a key that is already registered with a different text. Without it such a
+        conflict raises :class:`~reportkit.errors.ReportkitError`; the built-in :data:`TEXT`
+        keys can never be replaced.
+
+    Returns
+    -------
+    int
+        The number of keys added or replaced.
+
+    Examples
+    --------
+    >>> register({"en": {"champions": "Champions"}, "ru": {"champions": "Чемпионы"}},
+    ...          namespace="example")
+    1
+    >>> t("example.champions", "ru")
+    'Чемпионы'
+    """
+    where = f"register(namespace={namespace!r})"
+    entries = _normalise(labels, where)
+    prefix = f"{namespace}." if namespace else ""
+    changed = 0
+    for key, entry in entries.items():
+        _validate(key, entry, where)
+        full = prefix + key
+        if full in TEXT:
+            if dict(entry) == TEXT[full]:
+                continue
+            raise ReportkitError(f"{where}: key {full!r} is built into reportkit.text.TEXT; "
+                                 "use another key or a namespace")
+        old = _REGISTERED.get(full)
+        if old is not None and old != dict(entry) and not overwrite:
+            raise ReportkitError(f"{where}: key {full!r} is already registered as {old!r}; "
+                                 "pass overwrite=True to replace it")
+        if old != dict(entry):
+            _REGISTERED[full] = dict(entry)
+            changed += 1
+    return changed
+
+
+def _load_provider(namespace: str) -> None:
+    if namespace in _LOADED_PROVIDERS or namespace not in PROVIDERS:
+        return
+    _LOADED_PROVIDERS.add(namespace)
+    try:
+        module = importlib.import_module(PROVIDERS[namespace])
+    except ImportError:
+        return
+    labels = getattr(module, "LABELS", None)
+    if labels:
+        register(labels, namespace=namespace, overwrite=True)
+
+
+def _lookup(key: str) -> dict[str, str] | None:
+    entry = TEXT.get(key) or _REGISTERED.get(key)
+    if entry is None and "." in key:
+        _load_provider(key.split(".", 1)[0])
+        entry = _REGISTERED.get(key)
+    return entry
+
+
+def has(key: str) -> bool:
+    """Whether ``key`` is in the translation table (loading its provider module if needed)."""
+    return _lookup(key) is not None
+
+
+def keys() -> list[str]:
+    """Every key known so far (built-in and registered), sorted."""
+    return sorted(set(TEXT) | set(_REGISTERED))
+
+
+def t(key: str, lang: str = "en", **fmt: Any) -> str:
+    """The text of ``key`` in ``lang``, with its placeholders filled from ``fmt``.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`TEXT` or a registered one, e.g. ``"report.contents"``.
+    lang : {"en", "ru"}, default "en"
+    **fmt
+        Values of the placeholders; format numbers first (:func:`fmt_int`, :func:`fmt_pct`).
+
+    Examples
+    --------
+    >>> t("report.contents", "ru")
+    'Содержание'
+    >>> t("sentence.base_lost", "en", lost="12", total="120", share="10.0%")
+    '12 of 120 clients (10.0%) left the base this period.'
+    """
+    _check_lang(lang)
+    entry = _lookup(key)
+    if entry is None:
+        import difflib
+
+        close = difflib.get_close_matches(key, keys(), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ReportkitError(f"unknown text key {key!r}.{hint} Add it to reportkit.text.TEXT "
+                             "(in English and Russian) or register() it.")
+    text = entry[lang]
+    try:
+        return text.format(**fmt) if fmt or placeholders(text) else text
+    except KeyError as exc:
+        raise ReportkitError(f"text {key!r} needs the value of {{{exc.args[0]}}}; pass "
+                             f"{exc.args[0]}=... to t()") from None
+
+
+def label(value: Any, lang: str = "en", namespace: str | None = None) -> str:
+    """Display name of a category value, or the value itself when it has no translation.
+
+    >>> label("dead_lost", "en", "block")
+    'Dead, lost'
+    >>> label("AX", "ru", "segmentation_example")
+    'AX'
+    """
+    _check_lang(lang)
+    if _is_missing(value):
+        return MISSING
+    key = f"{namespace}.{value}" if namespace else str(value)
+    entry = _lookup(key)
+    return entry[lang] if entry else str(value)
+
+
+# ----------------------------------------------------------------------------------------------
+# Number and date formats
+# ----------------------------------------------------------------------------------------------
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _group(value: float, lang: str, decimals: int) -> str:
+    _check_lang(lang)
+    check_param(isinstance(decimals, (int, np.integer)) and 0 <= decimals <= 12, "decimals",
+                "an integer from 0 to 12", decimals)
+    if math.isinf(value):
+        return ("" if value > 0 else MINUS) + "∞"
+    text = f"{abs(value):,.{decimals}f}"
+    thousands, point = _SEPARATORS[lang]
+    text = text.replace(",", "\x00").replace(".", point).replace("\x00", thousands)
+    negative = value < 0 and any(ch not in "0,." for ch in f"{abs(value):.{decimals}f}")
+    return (MINUS if negative else "") + text
+
+
+def _to_float(value: Any, name: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ReportkitError(f"cannot format {value!r} as {name}: it is not a number") from None
+
+
+def fmt_number(value: Any, lang: str = "en", *, decimals: int = 2) -> str:
+    """A number with thousands separators and ``decimals`` decimals (default 2).
+
+    >>> fmt_number(1234.567, "en")
+    '1,234.57'
+    >>> fmt_number(1234.567, "ru") == "1\\u202f234,57"
+    True
+    """
+    if _is_missing(value):
+        return MISSING
+    return _group(_to_float(value, "a number"), lang, decimals)
+
+
+def fmt_int(value: Any, lang: str = "en") -> str:
+    """A whole number with thousands separators ("1,234,567" / "1 234 567").
+
+    >>> fmt_int(1234567, "en")
+    '1,234,567'
+    >>> fmt_int(-1234567, "ru") == "\\u22121\\u202f234\\u202f567"
+    True
+    """
+    if _is_missing(value):
+        return MISSING
+    return _group(_to_float(value, "a whole number"), lang, 0)
+
+
+def fmt_money(value: Any, lang: str = "en", *, decimals: int = 0,
+              currency: str | None = None) -> str:
+    """An amount of money: thousands separators, ``decimals`` decimals (default 0), and the
+    ``currency`` after a no-break space when given (default None: no currency sign).
+
+    >>> fmt_money(1234567.4, "en")
+    '1,234,567'
+    >>> fmt_money(1234.5, "ru", decimals=2, currency="₽") == "1\\u202f234,50\\u00a0₽"
+    True
+    """
+    if _is_missing(value):
+        return MISSING
+    text = _group(_to_float(value, "money"), lang, decimals)
+    return f"{text}\u00a0{currency}" if currency else text
+
+
+def fmt_pct(value: Any, lang: str = "en", *, decimals: int = 1) -> str:
+    """A share (0.123) as a percentage: "12.3%" in English, "12,3 %" in Russian.
+
+    >>> fmt_pct(0.1234, "en")
+    '12.3%'
+    >>> fmt_pct(0.1234, "ru") == "12,3\\u202f%"
+    True
+    """
+    if _is_missing(value):
+        return MISSING
+    text = _group(_to_float(value, "a share") * 100, lang, decimals)
+    return text + ("%" if lang == "en" else NNBSP + "%")
+
+
+def fmt_date(value: Any, lang: str = "en") -> str:
+    """A date: ISO "2024-06-30" in English, "30.06.2024" in Russian; a time of day is kept.
+
+    >>> fmt_date("2024-06-30", "ru")
+    '30.06.2024'
+    """
+    _check_lang(lang)
+    if _is_missing(value):
+        return MISSING
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ReportkitError(f"cannot format {value!r} as a date") from None
+    day = ts.strftime("%Y-%m-%d" if lang == "en" else "%d.%m.%Y")
+    if (ts.hour, ts.minute, ts.second) != (0, 0, 0):
+        day += ts.strftime(" %H:%M")
+    return day
+
+
+def fmt_period(value: Any, lang: str = "en") -> str:
+    """A month period: "2024-06" in English, "06.2024" in Russian.
+
+    >>> fmt_period("2024-06", "ru")
+    '06.2024'
+    """
+    _check_lang(lang)
+    p = pd.Period(value, freq="M")
+    return p.strftime("%Y-%m" if lang == "en" else "%m.%Y")
+
+
+# ----------------------------------------------------------------------------------------------
+# Column kinds and the report's table renderer
+# ----------------------------------------------------------------------------------------------
+#: kinds understood by :func:`table_html` and :func:`reportkit.export.write_action_lists`
+KINDS = ("money", "int", "number", "pct", "date", "datetime", "flag", "id", "text")
+NUMERIC_KINDS = frozenset({"money", "int", "number", "pct"})
+_MONEY_WORDS = ("revenue", "amount", "margin", "potential", "aov", "price", "value_at_risk",
+                "at_risk_value", "money")
+_PCT_WORDS = frozenset({"share", "rate", "pct", "percent", "probability", "prob", "wallet"})
+
+
+def column_kind(name: Any, values: pd.Series, kinds: Mapping[str, str] | None = None) -> str:
+    """How a column is formatted: one of :data:`KINDS`.
+
+    An explicit ``kinds[name]`` wins; then the canonical kind from :mod:`reportkit.schema`;
+    then the dtype, with names telling shares (a word ``share``, ``rate``, ``pct``,
+    ``probability`` between underscores: ``churn_rate_12m``, ``revenue_share``) and money
+    (``revenue…``, ``amount``, ``margin``…) apart from other numbers.
+
+    >>> column_kind("revenue_window", pd.Series([1.5]))
+    'money'
+    >>> column_kind("churn_rate", pd.Series([0.1]))
+    'pct'
+    >>> column_kind("orders", pd.Series([3]))
+    'int'
+    """
+    if kinds and name in kinds:
+        kind = kinds[name]
+        check_param(kind in KINDS, f"kinds[{name!r}]", f"one of {', '.join(KINDS)}", kind)
+        return kind
+    lname = str(name).lower()
+    canonical = S.KINDS.get(lname)
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "flag"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        clean = values.dropna()
+        if len(clean) and (clean.dt.normalize() != clean).any():
+            return "datetime"
+        return "date"
+    if canonical == "id":
+        return "id"
+    if pd.api.types.is_numeric_dtype(dtype):
+        if canonical == "money":
+            return "money"
+        if _PCT_WORDS & set(lname.split("_")):
+            return "pct"
+        if any(word in lname for word in _MONEY_WORDS):
+            return "money"
+        if pd.api.types.is_integer_dtype(dtype):
+            return "int"
+        return "number"
+    return "text"
+
+
+class Html(str):
+    """A string of HTML that Jupyter displays as HTML (it has ``_repr_html_``)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def format_value(value: Any, kind: str, lang: str = "en", *, decimals: int | None = None,
+                 namespace: str | None = None) -> str:
+    """One value as text for the report, by kind (not escaped).
+
+    >>> format_value(0.5, "pct", "en")
+    '50.0%'
+    >>> format_value(True, "flag", "ru")
+    'да'
+    """
+    if _is_missing(value):
+        return MISSING
+    if kind == "money":
+        return fmt_money(value, lang, decimals=0 if decimals is None else decimals)
+    if kind == "int":
+        return fmt_int(value, lang)
+    if kind == "number":
+        return fmt_number(value, lang, decimals=2 if decimals is None else decimals)
+    if kind == "pct":
+        return fmt_pct(value, lang, decimals=1 if decimals is None else decimals)
+    if kind in ("date", "datetime"):
+        return fmt_date(value, lang)
+    if kind == "flag":
+        return t("flag.yes" if bool(value) else "flag.no", lang)
+    return label(value, lang, namespace) if namespace else str(value)
+
+
+def table_html(df: pd.DataFrame, lang: str = "en", *, kinds: Mapping[str, str] | None = None,
+               labels: Mapping[str, str] | None = None,
+               values: Mapping[str, str] | None = None,
+               decimals: Mapping[str, int] | None = None, index: bool | None = None,
+               max_rows: int | None = None, caption: str | None = None) -> Html:
+    """Render a DataFrame as an HTML table for the report.
+
+    Every header and value is HTML-escaped; numbers are formatted for ``lang`` and their cells
+    carry the class ``rk-num`` (right-aligned, tabular figures by the report's CSS).
+
+    Parameters
+    ----------
+    df : DataFrame
+    lang : {"en", "ru"}, default "en"
+    kinds : dict of column to kind, optional
+        Overrides :func:`column_kind` (one of :data:`KINDS`).
+    labels : dict of column to header text, optional
+        Default: ``t("col.<column>")`` when that key exists, else the column name.
+    values : dict of column to namespace, optional
+        Category columns whose values are translated with :func:`label`, e.g.
+        ``{"block": "block"}``.
+    decimals : dict of column to int, optional
+        Default 0 for money, 2 for numbers, 1 for percentages.
+    index : bool or None, default None
+        Show the index as the first column; None shows it unless it is a default RangeIndex.
+    max_rows : int or None, default None
+        Show only the first rows, with a note saying how many there are.
+    caption : str, optional
+
+    Returns
+    -------
+    Html
+        ``<table class="rk-table">`` … (a ``str`` that Jupyter displays as HTML).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"name": ["<b>A</b>"], "revenue": [1234567.0]})
+    >>> print(table_html(df, "en"))  # doctest: +NORMALIZE_WHITESPACE
+    <table class="rk-table"><thead><tr><th>Client</th><th class="rk-num">Revenue</th></tr>
+    </thead><tbody><tr><td>&lt;b&gt;A&lt;/b&gt;</td><td class="rk-num">1,234,567</td></tr>
+    </tbody></table>
+    """
+    _check_lang(lang)
+    if not isinstance(df, pd.DataFrame):
+        raise ReportkitError(f"table_html needs a pandas DataFrame, got {type(df).__name__}")
+    check_param(max_rows is None or (isinstance(max_rows, int) and max_rows >= 0), "max_rows",
+                "None or a non-negative integer", max_rows)
+    show_index = index if index is not None else not isinstance(df.index, pd.RangeIndex)
+    frame = df.reset_index() if show_index else df
+    if show_index and frame.columns.duplicated().any():
+        raise ReportkitError("table_html: the index name repeats a column name; rename one")
+    total = len(frame)
+    if max_rows is not None and total > max_rows:
+        frame = frame.iloc[:max_rows]
+    labels = labels or {}
+    values = values or {}
+    decimals = decimals or {}
+    esc = html.escape
+    col_kinds = [column_kind(c, frame[c], kinds) for c in frame.columns]
+    parts = ['<table class="rk-table">']
+    if caption:
+        parts.append(f"<caption>{esc(caption)}</caption>")
+    head = []
+    for col, kind in zip(frame.columns, col_kinds):
+        text = labels.get(col) or (t(f"col.{col}", lang) if has(f"col.{col}") else str(col))
+        cls = ' class="rk-num"' if kind in NUMERIC_KINDS else ""
+        head.append(f"<th{cls}>{esc(text)}</th>")
+    parts.append("<thead><tr>" + "".join(head) + "</tr>\n</thead><tbody>")
+    columns = []
+    for col, kind in zip(frame.columns, col_kinds):
+        cls = ' class="rk-num"' if kind in NUMERIC_KINDS else ""
+        columns.append([f"<td{cls}>" + esc(format_value(v, kind, lang,
+                                                        decimals=decimals.get(col),
+                                                        namespace=values.get(col))) + "</td>"
+                        for v in frame[col].tolist()])
+    rows = ["<tr>" + "".join(cells) + "</tr>\n" for cells in zip(*columns)] if columns else []
+    parts.append("".join(rows))
+    parts.append("</tbody></table>")
+    if max_rows is not None and total > max_rows:
+        note = t("report.rows_shown", lang, shown=fmt_int(max_rows, lang),
+                 total=fmt_int(total, lang))
+        parts.append(f'<p class="rk-note">{esc(note)}</p>')
+    return Html("".join(parts))
+
+
+def kpi_kind(key: str, value: Any) -> str:
+    """Kind of a key figure in ``kpis.json`` (for the index page).
+
+    >>> kpi_kind("churn_rate", 0.2), kpi_kind("revenue", 10.0), kpi_kind("clients", 3)
+    ('pct', 'money', 'int')
+    """
+    series = pd.Series([value])
+    kind = column_kind(key, series)
+    if kind == "number" and isinstance(value, float) and value.is_integer():
+        return "int"
+    return kind
+
+
+__all__ = [
+    "Html", "KINDS", "LANGS", "MISSING", "PROVIDERS", "TEXT", "column_kind", "fmt_date",
+    "fmt_int", "fmt_money", "fmt_number", "fmt_pct", "fmt_period", "format_value", "has", "keys",
+    "kpi_kind", "label", "placeholders", "register", "t", "table_html",
+]

@@ -1,0 +1,137 @@
+"""reportkit.export: action lists as CSV (en/ru) and one XLSX workbook."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from reportkit.errors import ParameterError
+from reportkit.export import neutralise, write_action_lists
+
+HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3", "@SUM(A1)", "\tTab", "\rCR"]
+
+
+def frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "client_id": ["007", "C2", "C3"],
+        "name": ["Alpha; \"quoted\"", "Бета, запятая", None],
+        "revenue": [1234567.25, -250.5, np.nan],
+        "orders": [3, 0, 12],
+        "share": [0.25, 0.5, 0.125],
+        "last_order": pd.to_datetime(["2024-02-29", "2023-12-31", None]),
+        "vip": [True, False, True],
+    })
+
+
+def test_neutralise():
+    for text in HOSTILE:
+        assert neutralise(text) == "'" + text
+    assert neutralise("Alpha") == "Alpha" and neutralise(-3) == -3 and neutralise(None) is None
+    assert neutralise("a=b") == "a=b"
+
+
+def test_csv_round_trip_en(tmp_path):
+    df = frame()
+    paths = write_action_lists({"reactivation": df}, tmp_path, lang="en")
+    raw = paths["reactivation"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == "client_id,name,revenue,orders,share,last_order,vip"
+    assert lines[1] == '007,"Alpha; ""quoted""",1234567.25,3,0.25,2024-02-29,True'
+    assert lines[3] == "C3,,,12,0.125,,True"
+    back = pd.read_csv(paths["reactivation"], encoding="utf-8-sig", dtype={"client_id": str},
+                       parse_dates=["last_order"])
+    pd.testing.assert_frame_equal(back, df, check_dtype=False)
+    assert back["orders"].dtype == np.int64 and back["vip"].dtype == bool
+
+
+def test_csv_ru_uses_semicolons_and_decimal_commas(tmp_path):
+    df = frame()
+    paths = write_action_lists({"reactivation": df}, tmp_path, lang="ru")
+    lines = paths["reactivation"].read_bytes().decode("utf-8-sig").split("\r\n")
+    assert lines[0] == "client_id;name;revenue;orders;share;last_order;vip"
+    assert lines[1] == '007;"Alpha; ""quoted""";1234567,25;3;0,25;2024-02-29;True'
+    assert lines[2] == "C2;Бета, запятая;-250,5;0;0,5;2023-12-31;False"
+    back = pd.read_csv(paths["reactivation"], encoding="utf-8-sig", sep=";", decimal=",",
+                       dtype={"client_id": str}, parse_dates=["last_order"])
+    pd.testing.assert_frame_equal(back, df, check_dtype=False)
+
+
+def test_xlsx_round_trip_and_formats(tmp_path):
+    df = frame()
+    other = pd.DataFrame({"client_id": ["9"], "potential": [10.0]})
+    paths = write_action_lists({"reactivation": df, "unknown_list": other}, tmp_path,
+                               lang="ru")
+    assert set(paths) == {"reactivation", "unknown_list", "workbook"}
+    assert paths["workbook"].name == "action_lists.xlsx"
+    assert json.loads((tmp_path / "action_lists.json").read_text(encoding="utf-8")) == {
+        "reactivation": "reactivation.csv", "unknown_list": "unknown_list.csv",
+        "workbook": "action_lists.xlsx"}
+    back = pd.read_excel(paths["workbook"], sheet_name=None, dtype={"client_id": str})
+    assert list(back) == ["Реактивация", "unknown_list"]
+    pd.testing.assert_frame_equal(back["Реактивация"], df, check_dtype=False)
+    got = back["Реактивация"]
+    assert got["orders"].dtype == np.int64 and got["vip"].dtype == bool
+    assert pd.api.types.is_datetime64_any_dtype(got["last_order"])
+
+    wb = load_workbook(paths["workbook"])
+    ws = wb["Реактивация"]
+    assert ws.freeze_panes == "A2"
+    assert [c.value for c in ws[1]] == list(df.columns) and ws["A1"].font.bold
+    assert ws["A2"].value == "007" and ws["A2"].data_type == "s"
+    assert ws["C2"].value == 1234567.25 and ws["C2"].number_format == "#,##0.00"
+    assert ws["C3"].value == -250.5 and ws["C3"].data_type == "n"
+    assert ws["C4"].value is None
+    assert ws["D2"].number_format == "#,##0"
+    assert ws["E2"].number_format == "0.0%"
+    assert ws["F2"].is_date and ws["F2"].number_format == "dd.mm.yyyy"
+    assert ws.column_dimensions["A"].width >= 8 and ws.column_dimensions["B"].width >= 16
+    en = write_action_lists({"reactivation": df}, tmp_path / "en", lang="en")
+    ws_en = load_workbook(en["workbook"])["Reactivation"]
+    assert ws_en["F2"].number_format == "yyyy-mm-dd"
+
+
+def test_formula_injection_is_neutralised_in_csv_and_xlsx(tmp_path):
+    df = pd.DataFrame({"name": HOSTILE, "amount": [-1.5, -2.0, -3.0, 4.0, 5.0, 6.0],
+                       "code": ["-3", "x", "y", "z", "w", "v"]})
+    paths = write_action_lists({"duplicates": df}, tmp_path, lang="en")
+    back = pd.read_csv(paths["duplicates"], encoding="utf-8-sig", dtype={"code": str},
+                       keep_default_na=False)
+    assert back["name"].tolist() == ["'" + v for v in HOSTILE]
+    assert back["amount"].tolist() == [-1.5, -2.0, -3.0, 4.0, 5.0, 6.0]
+    assert back["code"][0] == "'-3"
+    ws = load_workbook(paths["workbook"])["Duplicates"]
+    names = [ws.cell(row=r, column=1) for r in range(2, 8)]
+    # (XML turns a stored carriage return into a line feed when the file is read)
+    assert [c.value for c in names] == ["'" + v.replace("\r", "\n") for v in HOSTILE]
+    assert all(c.data_type == "s" for c in names)  # text, never a formula
+    assert [ws.cell(row=r, column=2).value for r in range(2, 5)] == [-1.5, -2.0, -3.0]
+    assert all(ws.cell(row=r, column=2).data_type == "n" for r in range(2, 8))
+    assert df["name"].tolist() == HOSTILE  # the input is not modified
+
+
+def test_index_and_sheet_names(tmp_path):
+    df = pd.DataFrame({"revenue": [1.0]}, index=pd.Index(["C1"], name="client_id"))
+    long = "a" * 40
+    paths = write_action_lists({"at_risk": df, long: df, "a" * 41: df}, tmp_path)
+    back = pd.read_csv(paths["at_risk"], encoding="utf-8-sig")
+    assert back.columns.tolist() == ["client_id", "revenue"]
+    wb = load_workbook(paths["workbook"])
+    assert wb.sheetnames == ["At risk", "a" * 31, "a" * 27 + " (2)"]
+
+
+def test_errors(tmp_path):
+    df = pd.DataFrame({"x": [1]})
+    with pytest.raises(ParameterError, match="the name of an action list` must be letters"):
+        write_action_lists({"../evil": df}, tmp_path)
+    with pytest.raises(ParameterError, match="and not 'workbook'"):
+        write_action_lists({"workbook": df}, tmp_path)
+    with pytest.raises(ParameterError, match=r"`lists\['a'\]` must be a pandas DataFrame"):
+        write_action_lists({"a": [1]}, tmp_path)
+    with pytest.raises(ParameterError, match="`lang` must be one of"):
+        write_action_lists({"a": df}, tmp_path, lang="de")
+    assert write_action_lists({}, tmp_path / "empty") == {}
