@@ -201,6 +201,29 @@ def find_kernel(kernel_name: str | None = None) -> str:
     return _install_own_kernel()
 
 
+_IPC_MANAGER: Any = None
+
+
+def _kernel_manager_class() -> Any:
+    """Kernel manager talking to the kernel over local IPC sockets on POSIX (no TCP port open,
+    no "running over TCP without encryption" warning); the default manager elsewhere."""
+    global _IPC_MANAGER
+    from jupyter_client import AsyncKernelManager
+
+    if os.name != "posix":  # pragma: no cover - Windows has no IPC transport
+        return AsyncKernelManager
+    if _IPC_MANAGER is None:
+        from traitlets import default
+
+        class IpcKernelManager(AsyncKernelManager):
+            @default("transport")
+            def _transport_default(self) -> str:
+                return "ipc"
+
+        _IPC_MANAGER = IpcKernelManager
+    return _IPC_MANAGER
+
+
 # ----------------------------------------------------------------------------------------------
 # running one notebook
 # ----------------------------------------------------------------------------------------------
@@ -208,9 +231,11 @@ def _plain(value: Any) -> Any:
     """Parameters as Papermill can write them into a cell."""
     if isinstance(value, os.PathLike):
         return str(value)
-    if isinstance(value, (pd.Timestamp, datetime, date)):
-        return value.isoformat()[:10] if not isinstance(value, datetime) or (
-            value.hour, value.minute, value.second) == (0, 0, 0) else value.isoformat()
+    if isinstance(value, (pd.Timestamp, datetime)):
+        ts = pd.Timestamp(value)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -324,7 +349,8 @@ def _execute(notebook: str | os.PathLike, parameters: Mapping[str, Any],
     try:
         pm.execute_notebook(str(src), str(out_nb), parameters=params, kernel_name=kernel,
                             language="python", cwd=str(out_dir), log_output=False,
-                            progress_bar=False, execution_timeout=timeout)
+                            progress_bar=False, execution_timeout=timeout,
+                            kernel_manager_class=_kernel_manager_class())
     except PapermillExecutionError as exc:
         first = next((ln for ln in exc.source.splitlines() if ln.strip()), "").strip()
         raise ReportError(
@@ -873,10 +899,9 @@ def _build_panel(dataset: Dataset) -> Any:
 def _inputs_mtime(data: Any, config: Any, notebook: Path) -> float | None:
     """Newest modification time of the data files, the config file and the notebook."""
     times = [notebook.stat().st_mtime]
-    source = data.source if isinstance(data, Dataset) else data
-    if source is None:
+    if isinstance(data, Dataset):  # held in memory: may differ from its source file
         return None
-    src = Path(source)
+    src = Path(data)
     if src.is_dir():
         files = [p for p in src.rglob("*") if p.is_file()]
         if not files:
@@ -1181,8 +1206,8 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
     force : bool, default False
         Rebuild every period. Without it a period is skipped when its HTML is newer than the
         data files, the config file and the notebook, and it was built with the same settings
-        (language, mask, pdf, config values, notebook, reportkit version). A Dataset without a
-        source file is always rebuilt.
+        (language, mask, pdf, config values, notebook, reportkit version). Data passed as a
+        Dataset (in memory) is always rebuilt.
     pdf : bool, default False
     mask : bool, default False
     notebook : str or path, default "monthly_report"

@@ -233,6 +233,32 @@ ACTIVE_CLIENTS = "active_clients"
 RETENTION = "retention"
 REVENUE_PER_CLIENT = "revenue_per_client"
 
+# --- managers and NPS (reportkit.managers) ---------------------------------------------------------
+MANAGER_SOURCE = "manager_source"  # where a client's manager came from: clients / transactions / …
+N_ACTIVITIES = "n_activities"      # activities created in the period
+OVERDUE_TASKS = "overdue_tasks"    # tasks due before as_of and not done
+N_FORGOTTEN = "n_forgotten"        # good clients left without contact longer than allowed
+N_LOST = "n_lost"                  # clients lost in the period (ids given by the caller)
+RISK_SHARE = "risk_share"          # revenue_at_risk / revenue_window
+LAST_ACTIVITY = "last_activity"    # day of the latest activity on or before as_of (NaT: none)
+DAYS_WITHOUT_CONTACT = "days_without_contact"
+ALLOWED_DAYS = "allowed_days"      # the longest gap without contact the contact policy allows
+DAYS_OVERDUE = "days_overdue"
+N_ANSWERS = "n_answers"            # NPS: clients answering (latest answer each)
+PROMOTERS = "promoters"            # score 9–10
+PASSIVES = "passives"              # score 7–8
+DETRACTORS = "detractors"          # score 0–6
+PROMOTER_SHARE = "promoter_share"
+DETRACTOR_SHARE = "detractor_share"
+NPS = "nps"                        # promoter_share − detractor_share, in points (−100 … 100)
+NPS_SE = "nps_se"                  # standard error of nps, in points
+CI_LOW = "ci_low"
+CI_HIGH = "ci_high"
+TOO_FEW = "too_few"                # fewer answers than min_answers: nps not shown
+NPS_CATEGORY = "nps_category"      # promoter / passive / detractor
+DIMENSION = "dimension"            # nps_by: which grouping a row belongs to
+GROUP = "group"                    # nps_by: the group value
+
 # --- buy-till-you-die summary (reportkit.btyd.rfm_summary; lifetimes' names) -----------------------
 FREQUENCY = "frequency"          # repeat purchases: distinct purchase periods - 1
 RECENCY = "recency"              # first to last purchase, in periods

@@ -136,6 +136,24 @@ def test_rendered_report_has_title_block_toc_and_no_code(rendered_report):
     assert nb.metadata["papermill"]["parameters"]["period"] == "2024-06"
 
 
+@pytest.mark.slow
+def test_failing_notebook_raises_naming_the_cell_and_keeps_the_notebook(tmp_path):
+    nb = make_notebook(tmp_path / "bad.ipynb", [
+        ("md", "# Title"),
+        ("code", "x = 1\nraise KeyError('planted')"),
+        ("code", "print('never')"),
+    ], 'lang: str = "en"\n')
+    with pytest.raises(ReportError) as info:
+        R.run_notebook(nb, {}, output_dir=tmp_path / "out", name="bad_run")
+    saved = tmp_path / "out" / "bad_run.ipynb"
+    message = str(info.value)
+    assert "bad.ipynb failed in cell 3 (In [" in message and "'x = 1'" in message
+    assert "KeyError: 'planted'" in message and str(saved) in message
+    executed = nbformat.read(saved, as_version=4)
+    failing = [c for c in executed.cells if c.cell_type == "code" and c.source.startswith("x = 1")]
+    assert failing[0].outputs[0]["ename"] == "KeyError"
+
+
 def test_add_toc_on_a_fragment():
     page = ('<nav class="rk-toc"><h2>Contents</h2><!--reportkit:toc--></nav>'
             '<div class="rk-body"><h2 id="A">A<a class="anchor-link" href="#A">¶</a></h2>'
