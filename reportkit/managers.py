@@ -1,0 +1,1387 @@
+"""Managers and NPS: who looks after which clients, how well, and what the clients say.
+
+Managers — :func:`managers`
+    One row per manager: clients and revenue, the ABC and lifecycle mix of the portfolio,
+    activities logged in the period, overdue tasks, *forgotten* clients, clients lost in the
+    period, and the revenue at risk. Plus the two action lists behind the counts:
+    :attr:`Managers.forgotten` and :attr:`Managers.overdue`.
+NPS — :func:`nps`, :func:`nps_by`, :func:`detractors_a`
+    Net Promoter Score overall and by segment, lifecycle block, manager … with the number of
+    answers and a confidence interval; groups with too few answers are flagged, not scored.
+
+Rules (all exact and tested)
+----------------------------
+* **A client's manager** comes from the clients table (``manager`` on the card); for a client
+  whose card names none, from its latest transaction on or before ``as_of`` that names one (on a
+  day with several, the manager with the most lines that day, then the first by name); then from
+  its latest activity on or before ``as_of`` that names one. Clients with none of these are the
+  row :data:`NO_MANAGER` (``"(no manager)"``, shown as "(без менеджера)" in Russian). Every
+  client of the snapshot is counted exactly once. Names are compared after trimming spaces.
+* **Activities in the period**: activities created from ``period_start`` to ``as_of``, both days
+  included; they count for the manager named on the activity, else for the client's manager.
+* **Overdue tasks**: created on or before ``as_of``, due *before* ``as_of`` (a task due on
+  ``as_of`` still has that day) and not done (a missing ``done`` counts as not done). They count
+  for the manager named on the task, else for the client's manager.
+* **Forgotten clients**: the clients worth a manager's time — class A or B, or a lifecycle block
+  ``regular``, ``proven``, ``vip`` or ``key`` (dead clients excluded: they belong to the
+  reactivation list) — whose days without contact are *more than* the gap their ABC×XYZ cell
+  allows (:data:`DEFAULT_CONTACT_DAYS`; a gap equal to the allowed one is not forgotten). Days
+  without contact = ``as_of`` − the day of the client's latest activity on or before ``as_of``
+  (any type, done or not: a logged task shows the client is being worked on; undone ones are in
+  the overdue list). A client with no activity at all is counted from its first order, or from the
+  first day of the activity log when that is later (nobody can be blamed for the time before the
+  log existed); without a first order either, it is forgotten. The cell is the client's ABC×XYZ
+  cell (``A_new`` … ``C_new`` → ``new``); with ABC but no XYZ, the ``Y`` cell of its class; with
+  no ABC class, :data:`OTHER_CELL`.
+* **Revenue at risk**: the sum of the clients' ``revenue_at_risk`` (the churn model's score) and
+  its share of the manager's revenue over the window.
+
+NPS rules
+---------
+* Each client counts once, with its **latest answer** on or before ``as_of`` (all answers when
+  ``as_of`` is None); of several answers on that same latest date, the lowest score.
+* Promoters score 9–10, passives 7–8 (7 ≤ score < 9), detractors 0–6 (score < 7).
+  NPS = 100 × (share of promoters − share of detractors), in points from −100 to 100.
+* Standard error from the multinomial: var = (p_pro + p_det − (p_pro − p_det)²) / n, NPS points
+  SE = 100 × sqrt(var); the interval is NPS ± z × SE (normal approximation, z for the
+  two-sided ``confidence``), clipped to [−100, 100]. With few answers or a share near 0 or 1 the
+  normal approximation is rough (a group of only promoters has SE 0); that is why groups below
+  ``min_answers`` are not scored.
+* A group with fewer than ``min_answers`` answers keeps its counts, but its shares, NPS and
+  interval are NaN and ``too_few`` is True (shown as "too few answers").
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import schema as S
+from .churn import REVENUE_AT_RISK
+from .errors import InputError, MissingColumnError, check_param
+from .lifecycle import (BLOCKS, DEAD_LOST, DEAD_REANIMATABLE, KEY, PROVEN, REGULAR, VIP_BLOCK)
+from .policy import NEW_CELL, POLICY_CELLS
+
+__all__ = [
+    "ALLOWED_DAYS_CELLS", "DEFAULT_CONTACT_DAYS", "LABELS", "Managers", "NO_GROUP", "NO_MANAGER",
+    "NPSResult", "OTHER_CELL", "OVERALL", "contact_days", "detractors_a", "has_managers",
+    "managers", "nps", "nps_by",
+]
+
+# --- values -------------------------------------------------------------------------------------
+#: the manager value of clients that have none (a row of its own, always last)
+NO_MANAGER = "(no manager)"
+#: the group value of answers whose client is not in the grouping frame
+NO_GROUP = "(no group)"
+#: the dimension and group value of the all-answers row of :func:`nps_by`
+OVERALL = "overall"
+#: the cell of clients whose ABC class is unknown (not in ``abc``, or no ``abc`` given)
+OTHER_CELL = "other"
+PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"
+NPS_CATEGORIES: tuple[str, ...] = (PROMOTER, PASSIVE, DETRACTOR)
+#: values of ``manager_source``
+SOURCE_CLIENTS, SOURCE_TRANSACTIONS, SOURCE_ACTIVITIES, SOURCE_NONE = (
+    "clients", "transactions", "activities", "none")
+#: blocks whose clients are worth a manager's regular attention (besides classes A and B)
+ATTENDED_BLOCKS: tuple[str, ...] = (REGULAR, PROVEN, VIP_BLOCK, KEY)
+DEAD_BLOCKS: tuple[str, ...] = (DEAD_REANIMATABLE, DEAD_LOST)
+
+#: cells that :func:`contact_days` and a ``policy`` mapping may name
+ALLOWED_DAYS_CELLS: tuple[str, ...] = (*POLICY_CELLS, NEW_CELL, OTHER_CELL)
+
+#: The longest gap without any contact (days) that each ABC×XYZ cell allows before its client
+#: counts as forgotten. The packaged contact policy (``reportkit/policy_abcxyz.csv``) states
+#: call and meeting frequencies only as text ("Weekly call", "Quarterly call"), so the numbers
+#: live here; they are deliberately looser than the target frequency (the list flags neglect,
+#: not one missed call): AX (weekly calls, monthly meetings), AY and BX (calls every two weeks)
+#: 30 days; AZ (monthly calls, quarterly meetings) and BY (monthly calls) 60; BZ and CX
+#: (quarterly calls) 90; CY (calls twice a year) and CZ (no calls; only regular+ CZ clients are
+#: checked at all) 180; ``new`` (a call after each of the first orders) 30; ``other`` (ABC class
+#: unknown) 90. Override per cell with ``policy={"AX": 14}`` or an ``allowed_days`` column in the
+#: policy table.
+DEFAULT_CONTACT_DAYS: dict[str, int] = {
+    "AX": 30, "AY": 30, "BX": 30,
+    "AZ": 60, "BY": 60,
+    "BZ": 90, "CX": 90,
+    "CY": 180, "CZ": 180,
+    NEW_CELL: 30, OTHER_CELL: 90,
+}
+
+_BLOCK_EN = {"potential": "Potential", "active": "Active", "working": "Working",
+             "regular": "Regular", "proven": "Proven", "vip": "VIP", "key": "Key",
+             "dead_reanimatable": "Dead, can be reactivated", "dead_lost": "Dead, lost"}
+_BLOCK_RU = {"potential": "Потенциальные", "active": "Активные", "working": "Работающие",
+             "regular": "Постоянные", "proven": "Проверенные", "vip": "VIP", "key": "Ключевые",
+             "dead_reanimatable": "Ушедшие, можно вернуть", "dead_lost": "Ушедшие безвозвратно"}
+
+#: display names of every value and output column, and the texts of notes and headings (en, ru);
+#: merged by :mod:`reportkit.text` under ``managers.`` (``t("managers.(no manager)", "ru")``)
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        # values
+        NO_MANAGER: "(no manager)", NO_GROUP: "(no group)", OVERALL: "All answers",
+        PROMOTER: "Promoter", PASSIVE: "Passive", DETRACTOR: "Detractor",
+        SOURCE_CLIENTS: "client card", SOURCE_TRANSACTIONS: "latest sale",
+        SOURCE_ACTIVITIES: "latest activity", SOURCE_NONE: "none",
+        OTHER_CELL: "unknown class", NEW_CELL: "new",
+        "A": "Class A", "B": "Class B", "C": "Class C",
+        **_BLOCK_EN,
+        # columns
+        S.CLIENT_ID: "Client ID", S.NAME: "Client", S.MANAGER: "Manager",
+        S.MANAGER_SOURCE: "Manager taken from", S.N_CLIENTS: "Clients",
+        S.REVENUE_WINDOW: "Revenue, 12 months", S.REVENUE_SHARE: "Share of revenue",
+        S.N_ACTIVITIES: "Activities in the period", S.OVERDUE_TASKS: "Overdue tasks",
+        S.N_FORGOTTEN: "Forgotten clients", S.N_LOST: "Lost in the period",
+        REVENUE_AT_RISK: "Revenue at risk", S.RISK_SHARE: "Revenue at risk, share",
+        S.ABC: "ABC", S.BLOCK: "Lifecycle block", S.CELL: "ABC×XYZ cell",
+        S.LAST_ACTIVITY: "Last activity", S.DAYS_WITHOUT_CONTACT: "Days without contact",
+        S.ALLOWED_DAYS: "Allowed gap, days", S.TYPE: "Type", S.CREATED: "Created",
+        S.DUE: "Due", S.DAYS_OVERDUE: "Days overdue", S.DATE: "Date", S.SCORE: "Score",
+        S.VALUE: "Revenue, 12 months", S.NPS_CATEGORY: "Answer", S.N_ANSWERS: "Answers",
+        S.PROMOTERS: "Promoters (9–10)", S.PASSIVES: "Passives (7–8)",
+        S.DETRACTORS: "Detractors (0–6)", S.PROMOTER_SHARE: "Promoters, share",
+        S.DETRACTOR_SHARE: "Detractors, share", S.NPS: "NPS", S.NPS_SE: "Standard error",
+        S.CI_LOW: "Lower bound", S.CI_HIGH: "Upper bound", S.TOO_FEW: "Too few answers",
+        S.DIMENSION: "Grouped by", S.GROUP: "Group",
+        # headings and texts
+        "title.managers": "Managers", "title.forgotten": "Forgotten clients",
+        "title.overdue": "Overdue tasks", "title.nps": "NPS",
+        "title.detractors_a": "Detractors among class A clients",
+        "too_few_answers": "too few answers",
+        "note.no_manager_data": "No manager column and no activity log were given: every "
+                                "client is in the row “(no manager)”.",
+        "note.no_manager": "Clients without a manager: {n} ({share}).",
+        "note.fallback": "Clients without a manager on their card that take the manager of "
+                         "their latest sale: {n_tx}; of their latest activity: {n_act}.",
+        "note.no_activities": "No activity log: activities, overdue tasks and forgotten clients "
+                              "are not computed.",
+        "note.no_due": "The activity log has no due date: overdue tasks are not computed.",
+        "note.no_classes": "Neither ABC classes nor lifecycle blocks were given: forgotten "
+                           "clients are not computed.",
+        "note.no_xyz": "ABC classes without XYZ: each client is allowed the gap of the Y cell "
+                       "of its class.",
+        "note.policy_no_days": "The contact policy table has no allowed_days column: the "
+                               "default gaps were used.",
+        "note.never_contacted": "Forgotten clients with no activity at all: {n}; their gap is "
+                                "counted from their first order or from the start of the "
+                                "log ({log_start}), whichever is later.",
+        "note.unknown_lost": "Ids of lost clients that are not in the snapshot (not "
+                             "counted): {n}.",
+        "note.unknown_risk": "Clients of the churn scores that are not in the snapshot (not "
+                             "counted): {n}.",
+        "note.later_answers": "Answers dated after {as_of} (not used): {n}.",
+        "note.repeat_answers": "Clients who answered more than once: {n}; only the latest "
+                               "answer of each counts.",
+        "note.too_few": "Groups with fewer than {min} answers: {n}; their NPS is not shown.",
+    },
+    "ru": {
+        NO_MANAGER: "(без менеджера)", NO_GROUP: "(без группы)", OVERALL: "Все ответы",
+        PROMOTER: "Промоутер", PASSIVE: "Нейтрал", DETRACTOR: "Критик",
+        SOURCE_CLIENTS: "карточка клиента", SOURCE_TRANSACTIONS: "последняя продажа",
+        SOURCE_ACTIVITIES: "последняя активность", SOURCE_NONE: "нет",
+        OTHER_CELL: "класс неизвестен", NEW_CELL: "новые",
+        "A": "Класс A", "B": "Класс B", "C": "Класс C",
+        **_BLOCK_RU,
+        S.CLIENT_ID: "Код клиента", S.NAME: "Клиент", S.MANAGER: "Менеджер",
+        S.MANAGER_SOURCE: "Менеджер взят из", S.N_CLIENTS: "Клиентов",
+        S.REVENUE_WINDOW: "Выручка за 12 месяцев", S.REVENUE_SHARE: "Доля выручки",
+        S.N_ACTIVITIES: "Активностей за период", S.OVERDUE_TASKS: "Просроченных задач",
+        S.N_FORGOTTEN: "Забытых клиентов", S.N_LOST: "Ушло за период",
+        REVENUE_AT_RISK: "Выручка под угрозой", S.RISK_SHARE: "Доля выручки под угрозой",
+        S.ABC: "ABC", S.BLOCK: "Блок жизненного цикла", S.CELL: "Ячейка ABC×XYZ",
+        S.LAST_ACTIVITY: "Последняя активность", S.DAYS_WITHOUT_CONTACT: "Дней без контакта",
+        S.ALLOWED_DAYS: "Допустимый перерыв, дней", S.TYPE: "Тип", S.CREATED: "Создана",
+        S.DUE: "Срок", S.DAYS_OVERDUE: "Дней просрочки", S.DATE: "Дата", S.SCORE: "Оценка",
+        S.VALUE: "Выручка за 12 месяцев", S.NPS_CATEGORY: "Ответ", S.N_ANSWERS: "Ответов",
+        S.PROMOTERS: "Промоутеры (9–10)", S.PASSIVES: "Нейтралы (7–8)",
+        S.DETRACTORS: "Критики (0–6)", S.PROMOTER_SHARE: "Доля промоутеров",
+        S.DETRACTOR_SHARE: "Доля критиков", S.NPS: "NPS", S.NPS_SE: "Стандартная ошибка",
+        S.CI_LOW: "Нижняя граница", S.CI_HIGH: "Верхняя граница",
+        S.TOO_FEW: "Мало ответов", S.DIMENSION: "Разрез", S.GROUP: "Группа",
+        "title.managers": "Менеджеры", "title.forgotten": "Забытые клиенты",
+        "title.overdue": "Просроченные задачи", "title.nps": "NPS",
+        "title.detractors_a": "Критики среди клиентов класса A",
+        "too_few_answers": "мало ответов",
+        "note.no_manager_data": "Нет ни колонки менеджера, ни журнала активностей: все клиенты "
+                                "в строке «(без менеджера)».",
+        "note.no_manager": "Клиентов без менеджера: {n} ({share}).",
+        "note.fallback": "Клиентам без менеджера в карточке назначен менеджер последней "
+                         "продажи: {n_tx}, последней активности: {n_act}.",
+        "note.no_activities": "Журнала активностей нет: активности, просроченные задачи и "
+                              "забытые клиенты не считаются.",
+        "note.no_due": "В журнале активностей нет срока: просроченные задачи не считаются.",
+        "note.no_classes": "Не переданы ни классы ABC, ни блоки жизненного цикла: забытые "
+                           "клиенты не считаются.",
+        "note.no_xyz": "Классы ABC без XYZ: каждому клиенту допускается перерыв ячейки Y его "
+                       "класса.",
+        "note.policy_no_days": "В таблице политики контактов нет колонки allowed_days: "
+                               "использованы перерывы по умолчанию.",
+        "note.never_contacted": "Забытых клиентов без единой активности: {n}; перерыв "
+                                "считается от первого заказа или от начала журнала "
+                                "({log_start}), что позже.",
+        "note.unknown_lost": "Кодов ушедших клиентов нет в срезе, они не учтены: {n}.",
+        "note.unknown_risk": "Клиентов из оценок оттока нет в срезе, они не учтены: {n}.",
+        "note.later_answers": "Ответов позже {as_of} не учтено: {n}.",
+        "note.repeat_answers": "Клиентов, ответивших несколько раз: {n}; учтён последний "
+                               "ответ каждого.",
+        "note.too_few": "Групп, где меньше {min} ответов: {n}; их NPS не показан.",
+    },
+}
+
+
+def _t(key: str, lang: str, **fmt: Any) -> str:
+    return LABELS[lang][key].format(**fmt)
+
+
+def _check_lang(lang: Any) -> str:
+    check_param(lang in LABELS, "lang", "one of 'en', 'ru'", lang)
+    return lang
+
+
+# --- input checks ---------------------------------------------------------------------------------
+def _day(value: Any, name: str) -> pd.Timestamp:
+    """A date parameter as a Timestamp at midnight (tz dropped)."""
+    ts = pd.NaT
+    if isinstance(value, (str, pd.Timestamp, np.datetime64)) or hasattr(value, "year"):
+        try:
+            ts = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            ts = pd.NaT
+    check_param(ts is not pd.NaT, name, "a date such as '2024-06-30' or a Timestamp", value)
+    if ts.tz is not None:
+        ts = ts.tz_localize(None)
+    return ts.normalize().as_unit("ns")
+
+
+def _table(frame: Any, argument: str, what: str, required: Iterable[str]) -> pd.DataFrame:
+    """Check that ``frame`` is a DataFrame with the ``required`` columns; return it."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"`{argument}` must be the {what} as a pandas DataFrame, got "
+                         f"{type(frame).__name__}.")
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        found = ", ".join(map(str, frame.columns)) or "(none)"
+        raise MissingColumnError(
+            f"`{argument}` ({what}) has no column {', '.join(f'`{c}`' for c in missing)} "
+            f"(columns found: {found}). Rename the column, or load the table with "
+            "reportkit.load, which maps common English and Russian headers.")
+    return frame
+
+
+def _ids(col: pd.Series, argument: str) -> np.ndarray:
+    """Client ids as an object array of str; missing ids raise."""
+    if col.dtype == object or pd.api.types.is_string_dtype(col):
+        missing = col.isna().to_numpy()
+        values = col.to_numpy(dtype=object, na_value=None)
+    else:
+        from .load import parse_ids
+
+        values = parse_ids(col.reset_index(drop=True)).to_numpy(dtype=object)
+        missing = values == ""
+    if missing.any():
+        pos = np.flatnonzero(missing)
+        raise InputError(f"`{argument}` has {len(pos):,} rows without a client_id (positions "
+                         f"{', '.join(map(str, pos[:5]))}); every row needs one. Fill them in or "
+                         "drop those rows.")
+    return values
+
+
+def _dates(col: pd.Series, argument: str, column: str, *, allow_missing: bool) -> pd.Series:
+    """A date column as datetime64[ns] (tz dropped); unreadable values raise."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        out = col
+        if getattr(out.dt, "tz", None) is not None:
+            out = out.dt.tz_localize(None)
+    else:
+        out = pd.to_datetime(col, errors="coerce", format="ISO8601")
+        bad = out.isna() & col.notna()
+        if bad.any():
+            pos = np.flatnonzero(bad.to_numpy())
+            raise InputError(f"`{argument}`: column `{column}` has {len(pos):,} values that are "
+                             f"not dates (e.g. {col.iloc[pos[0]]!r} at position {pos[0]}); load "
+                             "the table with reportkit.load or convert the column to dates.")
+    out = out.astype("datetime64[ns]")
+    if not allow_missing and out.isna().any():
+        pos = np.flatnonzero(out.isna().to_numpy())
+        raise InputError(f"`{argument}`: column `{column}` is empty in {len(pos):,} rows "
+                         f"(positions {', '.join(map(str, pos[:5]))}); every row needs a date. "
+                         "Fill them in or drop those rows.")
+    return out
+
+
+def _names(col: pd.Series) -> pd.Series:
+    """Manager names trimmed, inner spaces collapsed; blank → None (object dtype)."""
+    s = col.astype(object).where(col.notna(), None)
+    uniq = pd.unique(s.dropna())
+    clean = {v: (" ".join(str(v).split()) or None) for v in uniq}
+    return s.map(clean, na_action="ignore").astype(object).where(lambda x: x.notna(), None)
+
+
+def _flags(col: pd.Series, argument: str, column: str) -> np.ndarray:
+    """A true/false column as a bool array; missing → False."""
+    if pd.api.types.is_bool_dtype(col) and col.dtype != object:
+        return col.fillna(False).to_numpy(dtype=bool)
+    try:
+        return col.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    except (TypeError, ValueError):
+        bad = col.dropna().astype(object)
+        bad = bad[~bad.map(lambda v: isinstance(v, (bool, np.bool_)) or v in (0, 1))]
+        raise InputError(f"`{argument}`: column `{column}` must hold true/false values, got "
+                         f"{bad.head(3).tolist()}; load the table with reportkit.load (it reads "
+                         "Да/Нет, yes/no, 1/0) or convert the column to bool.") from None
+
+
+# --- the contact policy as days ------------------------------------------------------------------
+def contact_days(policy: Mapping[str, Any] | pd.DataFrame | None = None
+                 ) -> tuple[dict[str, int], bool]:
+    """The allowed gap without contact per cell, and whether ``policy`` supplied any days.
+
+    Parameters
+    ----------
+    policy : dict, DataFrame or None, default None
+        None: :data:`DEFAULT_CONTACT_DAYS`. A dict ``{cell: days}`` overrides those cells (cells
+        ``AX`` … ``CZ``, ``new``, ``other``). A DataFrame — a contact policy table
+        (:func:`reportkit.policy.load_contact_policy`) — overrides the cells of its
+        ``allowed_days`` column (one value per cell across its languages); a table without that
+        column leaves the defaults (the second value is then False).
+
+    Returns
+    -------
+    (dict of str to int, bool)
+        Days per cell for every cell of :data:`ALLOWED_DAYS_CELLS`; True when ``policy`` gave
+        days.
+
+    Examples
+    --------
+    >>> days, given = contact_days({"AX": 14})
+    >>> days["AX"], days["CZ"], given
+    (14, 180, True)
+    """
+    days = dict(DEFAULT_CONTACT_DAYS)
+    if policy is None:
+        return days, False
+    if isinstance(policy, pd.DataFrame):
+        if S.ALLOWED_DAYS not in policy.columns:
+            return days, False
+        _table(policy, "policy", "contact policy table", [S.CELL])
+        sub = policy[[S.CELL, S.ALLOWED_DAYS]].dropna()
+        cells = sub[S.CELL].astype(str).str.strip()
+        cells = cells.where(cells.str.lower().isin([NEW_CELL, OTHER_CELL]), cells.str.upper())
+        cells = cells.str.lower().where(cells.str.lower().isin([NEW_CELL, OTHER_CELL]), cells)
+        values = pd.to_numeric(sub[S.ALLOWED_DAYS], errors="coerce")
+        per_cell = pd.DataFrame({S.CELL: cells.to_numpy(), "d": values.to_numpy()})
+        clash = per_cell.groupby(S.CELL)["d"].nunique(dropna=False)
+        if (clash > 1).any():
+            cell = clash.index[clash.to_numpy() > 1][0]
+            raise InputError(f"`policy`: cell {cell} has different allowed_days in different "
+                             "rows (languages); give one number of days per cell.")
+        policy = dict(zip(per_cell[S.CELL], per_cell["d"]))
+    if not isinstance(policy, Mapping):
+        raise InputError("`policy` must be a dict {cell: days}, a contact policy table with an "
+                         f"allowed_days column, or None, got {type(policy).__name__}.")
+    for cell, value in policy.items():
+        check_param(cell in ALLOWED_DAYS_CELLS, "policy cell",
+                    f"one of {', '.join(ALLOWED_DAYS_CELLS)}", cell)
+        ok = (isinstance(value, (int, float, np.integer, np.floating))
+              and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+              and float(value).is_integer())
+        check_param(ok, f"policy[{cell!r}]", "a whole number of days >= 0", value)
+        days[cell] = int(value)
+    return days, True
+
+
+def _abc_source(abc: Any) -> pd.DataFrame:
+    """The per-client frame behind an ABC argument (Segments, SegmentResult or DataFrame)."""
+    from .segmentation import SegmentResult, Segments
+
+    if isinstance(abc, Segments):
+        return abc.abcxyz.clients.assign(**{S.VALUE: abc.abc.clients[S.VALUE].to_numpy()}) \
+            if S.VALUE in abc.abc.clients.columns else abc.abcxyz.clients
+    if isinstance(abc, SegmentResult):
+        return abc.clients
+    return abc
+
+
+def _abc_frame(abc: Any) -> tuple[pd.DataFrame, bool]:
+    """(``client_id, abc, cell``, whether XYZ was known) from a segmentation result or frame."""
+    from .segmentation import ABC_CLASSES
+
+    frame = _table(_abc_source(abc), "abc", "ABC classes (client_id, abc)",
+                   [S.CLIENT_ID, S.ABC])
+    ids = _ids(frame[S.CLIENT_ID], "abc")
+    cls = frame[S.ABC].astype(object).where(frame[S.ABC].notna(), None).to_numpy(dtype=object)
+    bad = [v for v in pd.unique(cls) if v is not None and v not in ABC_CLASSES]
+    if bad:
+        raise InputError(f"`abc`: column `abc` holds {bad[:3]}; classes are A, B, C. Pass the "
+                         "result of reportkit.segmentation.abc() or its clients table.")
+    has_xyz = True
+    if S.ABCXYZ in frame.columns:
+        raw = frame[S.ABCXYZ].astype(object).to_numpy(dtype=object)
+        cell = np.array([NEW_CELL if isinstance(v, str) and v.endswith("_new") else
+                         (v if v in POLICY_CELLS else None) for v in raw], dtype=object)
+    elif S.XYZ in frame.columns:
+        x = frame[S.XYZ].astype(object).to_numpy(dtype=object)
+        cell = np.array([NEW_CELL if xv == "new" else
+                         (f"{a}{xv}" if a is not None and xv in ("X", "Y", "Z") else None)
+                         for a, xv in zip(cls, x)], dtype=object)
+    else:
+        has_xyz = False
+        cell = np.array([f"{a}Y" if a is not None else None for a in cls], dtype=object)
+    out = pd.DataFrame({S.CLIENT_ID: ids, S.ABC: cls, S.CELL: cell})
+    if out[S.CLIENT_ID].duplicated().any():
+        raise InputError("`abc` repeats client_id values; pass the ABC classes of one snapshot.")
+    return out, has_xyz
+
+
+def _block_frame(lifecycle: Any) -> pd.DataFrame:
+    frame = getattr(lifecycle, "frame", lifecycle)
+    frame = _table(frame, "lifecycle", "lifecycle blocks (client_id, block)",
+                   [S.CLIENT_ID, S.BLOCK])
+    ids = _ids(frame[S.CLIENT_ID], "lifecycle")
+    block = frame[S.BLOCK].astype(object).where(frame[S.BLOCK].notna(), None)
+    bad = [v for v in pd.unique(block.dropna()) if v not in BLOCKS]
+    if bad:
+        raise InputError(f"`lifecycle`: column `block` holds {bad[:3]}; blocks are "
+                         f"{', '.join(BLOCKS)}. Pass the result of reportkit.lifecycle.classify().")
+    out = pd.DataFrame({S.CLIENT_ID: ids, S.BLOCK: block.to_numpy(dtype=object)})
+    if out[S.CLIENT_ID].duplicated().any():
+        raise InputError("`lifecycle` repeats client_id values; pass the blocks of one snapshot.")
+    return out
+
+
+# --- managers: result -----------------------------------------------------------------------------
+def _html_table(frame: pd.DataFrame, lang: str, *, max_rows: int | None = 20,
+                values: Mapping[str, str] | None = None,
+                kinds: Mapping[str, str] | None = None) -> str:
+    from .text import table_html
+
+    labels = {c: LABELS[lang].get(c, str(c)) for c in frame.columns}
+    return table_html(frame, lang, labels=labels, values=dict(values or {}),
+                      kinds=dict(kinds or {}), max_rows=max_rows, index=False)
+
+
+@dataclass(repr=False, eq=False)
+class Managers:
+    """Clients, work and neglect per manager (made by :func:`managers`).
+
+    Attributes
+    ----------
+    summary : DataFrame
+        One row per manager (see :func:`managers` for the columns); ``(no manager)`` last.
+    assignments : DataFrame
+        One row per client of the snapshot: ``client_id``, ``manager``, ``manager_source``
+        (``clients``, ``transactions``, ``activities`` or ``none``). Usable as an NPS grouping.
+    forgotten : DataFrame
+        The forgotten clients (see :func:`managers`), largest revenue first.
+    overdue : DataFrame
+        The overdue tasks, most overdue first.
+    notes : tuple of str
+        What was assumed or could not be computed, in ``lang``.
+    as_of, period_start : Timestamp
+    allowed_days : dict of str to int
+        The gap allowed per cell that was used.
+    lang : {"en", "ru"}
+        Language of the notes and of the HTML view.
+    """
+
+    summary: pd.DataFrame
+    assignments: pd.DataFrame
+    forgotten: pd.DataFrame
+    overdue: pd.DataFrame
+    notes: tuple[str, ...] = ()
+    as_of: pd.Timestamp | None = None
+    period_start: pd.Timestamp | None = None
+    allowed_days: dict[str, int] = field(default_factory=dict)
+    lang: str = "en"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-manager table (a copy of :attr:`summary`)."""
+        return self.summary.copy()
+
+    def to_html(self, lang: str | None = None, *, max_rows: int = 20) -> str:
+        """The summary, the two lists (first ``max_rows`` rows) and the notes, as HTML."""
+        lang = _check_lang(self.lang if lang is None else lang)
+        kinds = {b: "int" for b in BLOCKS}   # "potential" would otherwise read as money
+        kinds.update({c: "int" for c in ("A", "B", "C")})
+        parts = [f"<div class='rk-managers'><h4>{html.escape(_t('title.managers', lang))}</h4>",
+                 _html_table(self.summary, lang, max_rows=None, kinds=kinds,
+                             values={S.MANAGER: "managers"})]
+        for key, frame, values in (
+                ("title.forgotten", self.forgotten,
+                 {S.MANAGER: "managers", S.BLOCK: "block", S.CELL: "managers"}),
+                ("title.overdue", self.overdue, {S.MANAGER: "managers"})):
+            if len(frame):
+                parts += [f"<h5>{html.escape(_t(key, lang))} ({len(frame):,})</h5>",
+                          _html_table(frame, lang, max_rows=max_rows, values=values,
+                                      kinds={S.CLIENT_ID: "id"})]
+        if self.notes:
+            parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+                         + "</ul>")
+        parts.append("</div>")
+        return "".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        n = int(self.summary[S.N_CLIENTS].sum()) if len(self.summary) else 0
+        day = self.as_of.date() if self.as_of is not None else None
+        return (f"<Managers as of {day}: {len(self.summary)} rows, {n:,} clients, "
+                f"{len(self.forgotten):,} forgotten, {len(self.overdue):,} overdue tasks>")
+
+
+def has_managers(*, clients: pd.DataFrame | None = None, activities: pd.DataFrame | None = None,
+                 transactions: pd.DataFrame | None = None) -> bool:
+    """True when a manager section makes sense: a manager column or an activity log is given.
+
+    Examples
+    --------
+    >>> has_managers(transactions=pd.DataFrame({"client_id": ["a"], "manager": ["Ann"]}))
+    True
+    >>> has_managers(clients=pd.DataFrame({"client_id": ["a"]}))
+    False
+    """
+    if isinstance(activities, pd.DataFrame):
+        return True
+    for table in (clients, transactions):
+        if isinstance(table, pd.DataFrame) and S.MANAGER in table.columns \
+                and table[S.MANAGER].notna().any():
+            return True
+    return False
+
+
+# --- managers: computation ------------------------------------------------------------------------
+def _latest_manager(ids: np.ndarray, names: pd.Series, when: pd.Series) -> pd.Series:
+    """Per client, the manager of its latest row (ties: most rows that day, then by name)."""
+    frame = pd.DataFrame({"id": ids, "m": names.to_numpy(dtype=object),
+                          "t": when.to_numpy()})
+    frame = frame[frame["m"].notna()]
+    if frame.empty:
+        return pd.Series(dtype=object)
+    frame = frame.assign(d=frame["t"].dt.normalize())
+    last = frame.groupby("id", sort=False)["d"].transform("max")
+    frame = frame[frame["d"] == last]
+    counts = frame.groupby(["id", "m"], sort=False).size().reset_index(name="n")
+    counts = counts.sort_values(["id", "n", "m"], ascending=[True, False, True], kind="stable")
+    best = counts.drop_duplicates("id")
+    return pd.Series(best["m"].to_numpy(dtype=object), index=best["id"].to_numpy(dtype=object))
+
+
+def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
+             activities: pd.DataFrame | None = None,
+             transactions: pd.DataFrame | None = None, lifecycle: Any = None, abc: Any = None,
+             policy: Mapping[str, Any] | pd.DataFrame | None = None,
+             churn_scores: pd.DataFrame | None = None, as_of: Any,
+             period_start: Any = None, lost_ids: Iterable[Any] | None = None,
+             lang: str = "en") -> Managers:
+    """Clients, revenue, work done and clients neglected, per manager.
+
+    The rules (manager of a client, period, overdue, forgotten) are in the module docstring.
+
+    Parameters
+    ----------
+    snapshot : DataFrame
+        The client snapshot at ``as_of`` (:func:`reportkit.snapshot`): ``client_id``,
+        ``revenue_window``; ``first_order`` (optional, for clients never contacted) and
+        ``as_of`` (optional; must equal ``as_of``). Its clients are the clients counted.
+    clients : DataFrame, optional
+        The clients table; its ``manager`` column (when present) decides first.
+    activities : DataFrame, optional
+        The activity log: ``client_id``, ``created``; optional ``manager``, ``type``, ``due``,
+        ``done``. Without it there are no activity, overdue or forgotten figures.
+    transactions : DataFrame, optional
+        Canonical transactions; their ``manager`` (when present) is the fallback for clients
+        whose card names none.
+    lifecycle : Lifecycle or DataFrame, optional
+        :func:`reportkit.lifecycle.classify` (or a frame ``client_id, block``): the lifecycle
+        mix and the ``regular``+ rule of forgotten clients.
+    abc : SegmentResult, Segments or DataFrame, optional
+        ABC classes (``client_id, abc``) and, when present, ``xyz`` or ``abcxyz`` for the
+        contact-policy cell: :func:`reportkit.segmentation.abc`, ``abc_xyz_matrix`` or
+        ``segment_all``. Gives the ABC mix and the A/B rule of forgotten clients.
+    policy : dict, DataFrame or None, default None
+        Allowed days without contact per cell (see :func:`contact_days`); None uses
+        :data:`DEFAULT_CONTACT_DAYS` (AX/AY/BX 30, AZ/BY 60, BZ/CX 90, CY/CZ 180, new 30,
+        other 90).
+    churn_scores : DataFrame, optional
+        ``client_id, revenue_at_risk`` (:meth:`reportkit.churn.ChurnModel.score`).
+    as_of : str, date or Timestamp
+        The report day, inclusive (required).
+    period_start : str, date, Timestamp or None, default None
+        First day of the period for the activity count; None = the first day of the ``as_of``
+        month.
+    lost_ids : iterable of client ids, optional
+        The clients lost in the period (e.g. from :mod:`reportkit.dynamics`).
+    lang : {"en", "ru"}, default "en"
+        Language of the notes and the HTML view.
+
+    Returns
+    -------
+    Managers
+        ``summary``, one row per manager (ordered by revenue, ``(no manager)`` last):
+        ``manager``, ``n_clients``, ``revenue_window`` (sum over its clients),
+        ``revenue_share`` (of the base's revenue; NaN when that is not positive); with ``abc``:
+        ``A``, ``B``, ``C`` (clients per class); with ``lifecycle``: one column per block
+        (``potential`` … ``dead_lost``, clients per block); with ``activities``:
+        ``n_activities``, ``overdue_tasks`` (0 when the log has no ``due``), and, with ``abc``
+        or ``lifecycle``, ``n_forgotten``; with ``lost_ids``: ``n_lost``; with
+        ``churn_scores``: ``revenue_at_risk``, ``risk_share`` (revenue_at_risk /
+        revenue_window, NaN when that is not positive).
+
+        ``forgotten``: ``client_id, manager, block, abc, cell, revenue_window, last_activity``
+        (NaT when never), ``days_without_contact``, ``allowed_days``; largest revenue first.
+
+        ``overdue``: ``client_id, manager, type, created, due, days_overdue`` (``type`` when
+        the log has it); most overdue first.
+
+        ``assignments``: ``client_id, manager, manager_source``.
+
+    Raises
+    ------
+    InputError
+        A table that is not a DataFrame or misses a required column, unreadable dates, classes
+        or blocks outside their values, a snapshot taken at another date.
+
+    Examples
+    --------
+    >>> snap = pd.DataFrame({"client_id": ["a", "b", "c"],
+    ...                      "revenue_window": [800.0, 150.0, 50.0]})
+    >>> cl = pd.DataFrame({"client_id": ["a", "b", "c"], "manager": ["Ann", "Bob", None]})
+    >>> acts = pd.DataFrame({"client_id": ["a", "b"],
+    ...                      "created": pd.to_datetime(["2024-06-20", "2024-01-10"])})
+    >>> abc = pd.DataFrame({"client_id": ["a", "b", "c"], "abc": ["A", "B", "C"]})
+    >>> m = managers(snap, clients=cl, activities=acts, abc=abc, as_of="2024-06-30")
+    >>> m.summary[["manager", "n_clients", "revenue_window", "n_forgotten"]]
+            manager  n_clients  revenue_window  n_forgotten
+    0           Ann          1           800.0            0
+    1           Bob          1           150.0            1
+    2  (no manager)          1            50.0            0
+    >>> m.forgotten[["client_id", "days_without_contact", "allowed_days"]]
+      client_id  days_without_contact  allowed_days
+    0         b                   172            60
+    """
+    lang = _check_lang(lang)
+    day = _day(as_of, "as_of")
+    end = day + pd.Timedelta(days=1)           # "on or before as_of": before the next midnight
+    start = day.replace(day=1) if period_start is None else _day(period_start, "period_start")
+    check_param(start <= day, "period_start", f"a date on or before as_of ({day.date()})",
+                period_start)
+    notes: list[str] = []
+
+    snap = _table(snapshot, "snapshot", "client snapshot", [S.CLIENT_ID, S.REVENUE_WINDOW])
+    ids = _ids(snap[S.CLIENT_ID], "snapshot")
+    if pd.Index(ids).has_duplicates:
+        raise InputError("`snapshot` repeats client_id values; pass one snapshot "
+                         "(reportkit.snapshot) with one row per client.")
+    if S.AS_OF in snap.columns and len(snap):
+        snap_days = pd.to_datetime(snap[S.AS_OF]).dt.normalize().dropna().unique()
+        if len(snap_days) and (len(snap_days) > 1 or pd.Timestamp(snap_days[0]) != day):
+            raise InputError(f"`snapshot` is as of {pd.Timestamp(snap_days[0]).date()} but "
+                             f"as_of={day.date()}; take the snapshot at the report date "
+                             "(reportkit.snapshot(..., as_of=as_of)).")
+    revenue = pd.to_numeric(snap[S.REVENUE_WINDOW], errors="coerce").fillna(0.0)
+    first_order = (_dates(snap[S.FIRST_ORDER], "snapshot", S.FIRST_ORDER, allow_missing=True)
+                   .dt.normalize().to_numpy() if S.FIRST_ORDER in snap.columns
+                   else np.full(len(snap), np.datetime64("NaT"), dtype="datetime64[ns]"))
+    index = pd.Index(ids, name=S.CLIENT_ID)
+
+    # --- who manages whom: card, then latest sale, then latest activity
+    manager = pd.Series(None, index=index, dtype=object)
+    source = pd.Series(SOURCE_NONE, index=index, dtype=object)
+    acts = None
+    if activities is not None:
+        acts = _table(activities, "activities", "activity log", [S.CLIENT_ID, S.CREATED])
+        a_ids = _ids(acts[S.CLIENT_ID], "activities")
+        a_created = _dates(acts[S.CREATED], "activities", S.CREATED, allow_missing=False)
+        keep = (a_created < end).to_numpy()
+        acts = pd.DataFrame({S.CLIENT_ID: a_ids[keep],
+                             S.CREATED: a_created.to_numpy()[keep],
+                             S.MANAGER: (_names(acts[S.MANAGER]).to_numpy(dtype=object)[keep]
+                                         if S.MANAGER in acts.columns
+                                         else np.full(int(keep.sum()), None, dtype=object))})
+        for col in (S.TYPE, S.DUE, S.DONE):
+            if col in activities.columns:
+                values = activities[col]
+                if col == S.DUE:
+                    values = _dates(values, "activities", S.DUE, allow_missing=True)
+                elif col == S.DONE:
+                    values = pd.Series(_flags(values, "activities", S.DONE))
+                acts[col] = values.to_numpy()[keep]
+    sources = []
+    if clients is not None:
+        cl = _table(clients, "clients", "clients table", [S.CLIENT_ID])
+        if S.MANAGER in cl.columns:
+            card = pd.Series(_names(cl[S.MANAGER]).to_numpy(dtype=object),
+                             index=_ids(cl[S.CLIENT_ID], "clients"))
+            sources.append((SOURCE_CLIENTS, card[card.notna()]))
+    if transactions is not None:
+        tx = _table(transactions, "transactions", "transactions table", [S.CLIENT_ID, S.DATE])
+        if S.MANAGER in tx.columns:
+            sources.append((SOURCE_TRANSACTIONS, tx))
+    if acts is not None and acts[S.MANAGER].notna().any():
+        sources.append((SOURCE_ACTIVITIES, acts))
+    for name, data in sources:
+        need = manager.isna()
+        if not need.any():
+            break
+        if name == SOURCE_CLIENTS:
+            found = data[~data.index.duplicated(keep="first")]
+        elif name == SOURCE_TRANSACTIONS:
+            t_ids = _ids(data[S.CLIENT_ID], "transactions")
+            sel = data[S.MANAGER].notna().to_numpy().copy()
+            sel &= pd.Index(t_ids).isin(index[need.to_numpy()])
+            when = _dates(data.loc[sel, S.DATE], "transactions", S.DATE, allow_missing=True)
+            ok = (when < end).to_numpy()
+            found = _latest_manager(t_ids[sel][ok], _names(data.loc[sel, S.MANAGER])[ok],
+                                    when[ok])
+        else:
+            found = _latest_manager(data[S.CLIENT_ID].to_numpy(dtype=object), data[S.MANAGER],
+                                    data[S.CREATED])
+        got = found.reindex(index).where(need)
+        take = got.notna().to_numpy()
+        manager[take] = got[take]
+        source[take] = name
+    if not sources and acts is None:
+        notes.append(_t("note.no_manager_data", lang))
+    no_mgr = manager.isna().to_numpy()
+    manager = manager.where(~no_mgr, NO_MANAGER)
+    n_tx = int((source == SOURCE_TRANSACTIONS).sum())
+    n_act = int((source == SOURCE_ACTIVITIES).sum())
+    if n_tx or n_act:
+        notes.append(_t("note.fallback", lang, n_tx=n_tx, n_act=n_act))
+    if no_mgr.any() and (sources or acts is not None):
+        from .text import fmt_pct
+
+        notes.append(_t("note.no_manager", lang, n=int(no_mgr.sum()),
+                        share=fmt_pct(no_mgr.mean(), lang)))
+    assignments = pd.DataFrame({S.CLIENT_ID: ids, S.MANAGER: manager.to_numpy(dtype=object),
+                                S.MANAGER_SOURCE: source.to_numpy(dtype=object)})
+
+    per = pd.DataFrame({S.MANAGER: manager.to_numpy(dtype=object),
+                        S.REVENUE_WINDOW: revenue.to_numpy(dtype=float)}, index=index)
+    # --- classes and blocks
+    cls = cell = block = None
+    if abc is not None:
+        af, has_xyz = _abc_frame(abc)
+        af = af.set_index(S.CLIENT_ID)
+        cls = af[S.ABC].reindex(index).astype(object)
+        cell = af[S.CELL].reindex(index).astype(object)
+        if not has_xyz:
+            notes.append(_t("note.no_xyz", lang))
+    if lifecycle is not None:
+        block = _block_frame(lifecycle).set_index(S.CLIENT_ID)[S.BLOCK].reindex(index)
+
+    # --- summary skeleton
+    groups = per.groupby(S.MANAGER, sort=False)
+    summary = pd.DataFrame({S.N_CLIENTS: groups.size(),
+                            S.REVENUE_WINDOW: groups[S.REVENUE_WINDOW].sum()})
+    extra_rows: set[str] = set()
+    if cls is not None:
+        for c in ("A", "B", "C"):
+            summary[c] = (cls == c).groupby(per[S.MANAGER].to_numpy()).sum()
+    if block is not None:
+        for b in BLOCKS:
+            summary[b] = (block == b).groupby(per[S.MANAGER].to_numpy()).sum()
+
+    forgotten = pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
+        (S.CLIENT_ID, object), (S.MANAGER, object), (S.BLOCK, object), (S.ABC, object),
+        (S.CELL, object), (S.REVENUE_WINDOW, float), (S.LAST_ACTIVITY, "datetime64[ns]"),
+        (S.DAYS_WITHOUT_CONTACT, "int64"), (S.ALLOWED_DAYS, "int64"))})
+    overdue = pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
+        (S.CLIENT_ID, object), (S.MANAGER, object), (S.CREATED, "datetime64[ns]"),
+        (S.DUE, "datetime64[ns]"), (S.DAYS_OVERDUE, "int64"))})
+    days_used, days_given = contact_days(policy)
+    if isinstance(policy, pd.DataFrame) and not days_given:
+        notes.append(_t("note.policy_no_days", lang))
+
+    if acts is None:
+        notes.append(_t("note.no_activities", lang))
+    else:
+        client_mgr = pd.Series(manager.to_numpy(dtype=object), index=index)
+        own = acts[S.MANAGER].to_numpy(dtype=object)
+        fallback = client_mgr.reindex(acts[S.CLIENT_ID].to_numpy()).to_numpy(dtype=object)
+        who = np.where(pd.isna(own), fallback, own)
+        who = np.where(pd.isna(who), NO_MANAGER, who)
+        created_day = acts[S.CREATED].dt.normalize()
+        in_period = (created_day >= start).to_numpy()
+        n_act_period = pd.Series(who[in_period]).value_counts()
+        extra_rows.update(n_act_period.index)
+        # overdue tasks
+        if S.DUE in acts.columns:
+            done = acts[S.DONE].to_numpy(dtype=bool) if S.DONE in acts.columns \
+                else np.zeros(len(acts), bool)
+            due_day = acts[S.DUE].dt.normalize()
+            late = (due_day < day).to_numpy() & ~done
+            overdue = pd.DataFrame({S.CLIENT_ID: acts[S.CLIENT_ID].to_numpy()[late],
+                                    S.MANAGER: who[late]})
+            if S.TYPE in acts.columns:
+                overdue[S.TYPE] = acts[S.TYPE].to_numpy()[late]
+            overdue[S.CREATED] = acts[S.CREATED].to_numpy()[late]
+            overdue[S.DUE] = acts[S.DUE].to_numpy()[late]
+            overdue[S.DAYS_OVERDUE] = ((day - due_day[late]).dt.days).to_numpy(dtype=np.int64)
+            overdue = overdue.sort_values([S.DAYS_OVERDUE, S.CLIENT_ID, S.CREATED],
+                                          ascending=[False, True, True], kind="stable",
+                                          ignore_index=True)
+            extra_rows.update(overdue[S.MANAGER].unique())
+        else:
+            notes.append(_t("note.no_due", lang))
+        summary[S.N_ACTIVITIES] = 0
+        summary[S.OVERDUE_TASKS] = 0
+        # forgotten clients
+        if cls is None and block is None:
+            notes.append(_t("note.no_classes", lang))
+        else:
+            eligible = np.zeros(len(index), bool)
+            if cls is not None:
+                eligible |= cls.isin(["A", "B"]).to_numpy()
+            if block is not None:
+                eligible |= block.isin(ATTENDED_BLOCKS).to_numpy()
+                eligible &= ~block.isin(DEAD_BLOCKS).to_numpy()
+            last = created_day.groupby(acts[S.CLIENT_ID].to_numpy()).max()
+            last = last.reindex(index).to_numpy(dtype="datetime64[ns]")
+            log_start = created_day.min() if len(acts) else pd.NaT
+            never = np.isnat(last)
+            since = np.where(never, first_order, last)
+            if log_start is not pd.NaT and not pd.isna(log_start):
+                later = never & ~np.isnat(since) & (since < np.datetime64(log_start))
+                since = np.where(later, np.datetime64(log_start), since)
+            gap = (np.datetime64(day) - since).astype("timedelta64[D]").astype("float64")
+            gap[np.isnat(since)] = np.nan
+            if cell is not None:
+                key = cell.to_numpy(dtype=object).copy()
+            else:
+                key = np.full(len(index), None, dtype=object)
+            key = np.where(pd.isna(key), OTHER_CELL, key)
+            allowed = pd.Series(key, dtype=object).map(days_used).to_numpy(dtype=np.int64)
+            is_forgotten = eligible & (np.isnan(gap) | (gap > allowed))
+            sel = np.flatnonzero(is_forgotten)
+            forgotten = pd.DataFrame({
+                S.CLIENT_ID: ids[sel],
+                S.MANAGER: manager.to_numpy(dtype=object)[sel],
+                S.BLOCK: (block.to_numpy(dtype=object)[sel] if block is not None
+                          else np.full(len(sel), None, dtype=object)),
+                S.ABC: (cls.to_numpy(dtype=object)[sel] if cls is not None
+                        else np.full(len(sel), None, dtype=object)),
+                S.CELL: key[sel],
+                S.REVENUE_WINDOW: revenue.to_numpy(dtype=float)[sel],
+                S.LAST_ACTIVITY: last[sel],
+                S.DAYS_WITHOUT_CONTACT: pd.array(gap[sel], dtype="Int64"),
+                S.ALLOWED_DAYS: allowed[sel],
+            })
+            forgotten = forgotten.sort_values([S.REVENUE_WINDOW, S.CLIENT_ID],
+                                              ascending=[False, True], kind="stable",
+                                              ignore_index=True)
+            if not forgotten[S.DAYS_WITHOUT_CONTACT].isna().any():
+                forgotten[S.DAYS_WITHOUT_CONTACT] = forgotten[S.DAYS_WITHOUT_CONTACT].astype(
+                    "int64")
+            n_never = int(never[sel].sum())
+            if n_never:
+                from .text import fmt_date
+
+                notes.append(_t("note.never_contacted", lang, n=n_never,
+                                log_start=fmt_date(log_start, lang)))
+            summary[S.N_FORGOTTEN] = 0
+        summary = summary.reindex(summary.index.union(pd.Index(sorted(extra_rows - set(
+            summary.index)), dtype=object)), fill_value=0)
+        summary[S.N_ACTIVITIES] = n_act_period.reindex(summary.index, fill_value=0)
+        if len(overdue):
+            summary[S.OVERDUE_TASKS] = overdue[S.MANAGER].value_counts().reindex(
+                summary.index, fill_value=0)
+        if S.N_FORGOTTEN in summary.columns and len(forgotten):
+            summary[S.N_FORGOTTEN] = forgotten[S.MANAGER].value_counts().reindex(
+                summary.index, fill_value=0)
+
+    if lost_ids is not None:
+        if isinstance(lost_ids, (str, bytes)):
+            raise InputError("`lost_ids` must be a collection of client ids (a list, set or "
+                             f"Series), got the single string {lost_ids!r}.")
+        lost = pd.Index(pd.unique(pd.Series(list(lost_ids), dtype=object).astype(str)))
+        known = lost.isin(index)
+        if (~known).any():
+            notes.append(_t("note.unknown_lost", lang, n=int((~known).sum())))
+        is_lost = index.isin(lost)
+        summary[S.N_LOST] = pd.Series(is_lost).groupby(
+            per[S.MANAGER].to_numpy()).sum().reindex(summary.index, fill_value=0)
+
+    if churn_scores is not None:
+        cs = _table(churn_scores, "churn_scores", "churn scores (client_id, revenue_at_risk)",
+                    [S.CLIENT_ID, REVENUE_AT_RISK])
+        c_ids = _ids(cs[S.CLIENT_ID], "churn_scores")
+        risk = pd.Series(pd.to_numeric(cs[REVENUE_AT_RISK], errors="coerce").to_numpy(float),
+                         index=c_ids)
+        if risk.index.has_duplicates:
+            raise InputError("`churn_scores` repeats client_id values; pass the scores of one "
+                             "ChurnModel.score() call.")
+        unknown = ~risk.index.isin(index)
+        if unknown.any():
+            notes.append(_t("note.unknown_risk", lang, n=int(unknown.sum())))
+        per_risk = risk.reindex(index).fillna(0.0).to_numpy()
+        summary[REVENUE_AT_RISK] = pd.Series(per_risk).groupby(
+            per[S.MANAGER].to_numpy()).sum().reindex(summary.index, fill_value=0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rev = summary[S.REVENUE_WINDOW].to_numpy(dtype=float)
+            summary[S.RISK_SHARE] = np.where(rev > 0, summary[REVENUE_AT_RISK] / rev, np.nan)
+
+    # --- order, shares, dtypes
+    total = float(revenue.sum())
+    summary.insert(2, S.REVENUE_SHARE, summary[S.REVENUE_WINDOW] / total if total > 0 else np.nan)
+    summary.index.name = S.MANAGER
+    summary = summary.reset_index()
+    summary["_last"] = summary[S.MANAGER] == NO_MANAGER
+    summary = summary.sort_values(["_last", S.REVENUE_WINDOW, S.MANAGER],
+                                  ascending=[True, False, True], kind="stable",
+                                  ignore_index=True).drop(columns="_last")
+    for col in summary.columns:
+        if col not in (S.MANAGER, S.REVENUE_WINDOW, S.REVENUE_SHARE, REVENUE_AT_RISK,
+                       S.RISK_SHARE):
+            summary[col] = summary[col].astype("int64")
+    summary[S.MANAGER] = summary[S.MANAGER].astype(object)
+    return Managers(summary=summary, assignments=assignments, forgotten=forgotten,
+                    overdue=overdue, notes=tuple(notes), as_of=day, period_start=start,
+                    allowed_days=days_used, lang=lang)
+
+
+# --- NPS ---------------------------------------------------------------------------------------------
+def _check_nps_params(min_answers: Any, confidence: Any) -> None:
+    check_param(isinstance(min_answers, (int, np.integer)) and not isinstance(min_answers, bool)
+                and min_answers >= 1, "min_answers", "an integer >= 1", min_answers)
+    check_param(isinstance(confidence, (int, float, np.floating)) and not isinstance(
+        confidence, bool) and 0 < confidence < 1, "confidence",
+        "a number between 0 and 1 (exclusive), e.g. 0.95", confidence)
+
+
+def _latest_answers(surveys: Any, as_of: Any) -> tuple[pd.DataFrame, int, int, pd.Timestamp | None]:
+    """(latest answer per client, answers after as_of, clients with several answers, as_of)."""
+    sv = _table(surveys, "surveys", "survey answers", [S.CLIENT_ID, S.DATE, S.SCORE])
+    ids = _ids(sv[S.CLIENT_ID], "surveys")
+    dates = _dates(sv[S.DATE], "surveys", S.DATE, allow_missing=False)
+    raw = sv[S.SCORE]
+    score = pd.to_numeric(raw, errors="coerce") if not pd.api.types.is_bool_dtype(raw) \
+        else pd.Series(np.nan, index=raw.index)
+    bad = (score.isna() | (score < 0) | (score > 10)).to_numpy()
+    if bad.any():
+        pos = np.flatnonzero(bad)
+        examples = ", ".join(f"{raw.iloc[i]!r} (position {i})" for i in pos[:3])
+        raise InputError(f"`surveys`: column `score` has {len(pos):,} values that are missing or "
+                         f"outside 0–10 (e.g. {examples}); NPS answers are scores from 0 to 10. "
+                         "Fix or drop those rows (reportkit.load rejects them with a reason).")
+    day = None if as_of is None else _day(as_of, "as_of")
+    frame = pd.DataFrame({S.CLIENT_ID: ids, S.DATE: dates.to_numpy(),
+                          S.SCORE: score.to_numpy(dtype=float)})
+    n_later = 0
+    if day is not None:
+        keep = (frame[S.DATE] < day + pd.Timedelta(days=1)).to_numpy()
+        n_later = int((~keep).sum())
+        frame = frame[keep]
+    n_repeat = int(frame[S.CLIENT_ID].duplicated().groupby(frame[S.CLIENT_ID]).any().sum()) \
+        if len(frame) else 0
+    frame = frame.sort_values([S.CLIENT_ID, S.DATE, S.SCORE], ascending=[True, False, True],
+                              kind="stable")
+    frame = frame.drop_duplicates(S.CLIENT_ID, keep="first").reset_index(drop=True)
+    s = frame[S.SCORE].to_numpy()
+    frame[S.NPS_CATEGORY] = np.where(s >= 9, PROMOTER, np.where(s >= 7, PASSIVE, DETRACTOR))
+    return frame, n_later, n_repeat, day
+
+
+def _stats(category: pd.Series, keys: list[np.ndarray] | None, min_answers: int,
+           confidence: float) -> pd.DataFrame:
+    """Counts, shares, NPS, SE and interval per group (one row when ``keys`` is None)."""
+    dummies = pd.DataFrame({S.PROMOTERS: (category == PROMOTER).to_numpy(np.int64),
+                            S.PASSIVES: (category == PASSIVE).to_numpy(np.int64),
+                            S.DETRACTORS: (category == DETRACTOR).to_numpy(np.int64)})
+    if keys is None:
+        counts = dummies.sum().to_frame().T
+    else:
+        counts = dummies.groupby(keys, sort=False, dropna=False).sum()
+    n = counts.sum(axis=1).to_numpy(np.int64)
+    pro = counts[S.PROMOTERS].to_numpy(float)
+    det = counts[S.DETRACTORS].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_pro, p_det = pro / n, det / n
+        score = (pro - det) / n
+        se = np.sqrt(np.maximum(p_pro + p_det - score ** 2, 0.0) / n)
+    z = NormalDist().inv_cdf(1 - (1 - float(confidence)) / 2)
+    few = n < min_answers
+    out = pd.DataFrame({S.N_ANSWERS: n,
+                        S.PROMOTERS: counts[S.PROMOTERS].to_numpy(np.int64),
+                        S.PASSIVES: counts[S.PASSIVES].to_numpy(np.int64),
+                        S.DETRACTORS: counts[S.DETRACTORS].to_numpy(np.int64),
+                        S.PROMOTER_SHARE: np.where(few, np.nan, p_pro),
+                        S.DETRACTOR_SHARE: np.where(few, np.nan, p_det),
+                        S.NPS: np.where(few, np.nan, 100 * score),
+                        S.NPS_SE: np.where(few, np.nan, 100 * se),
+                        S.CI_LOW: np.where(few, np.nan, np.clip(100 * (score - z * se), -100, 100)),
+                        S.CI_HIGH: np.where(few, np.nan, np.clip(100 * (score + z * se), -100,
+                                                                 100)),
+                        S.TOO_FEW: few}, index=counts.index)
+    return out
+
+
+def _group_values(by: Any, argument: str, column: str | None = None) -> pd.DataFrame:
+    """A grouping as a frame ``client_id`` + group column(s), ids unique."""
+    obj = by
+    if not isinstance(by, pd.DataFrame):
+        # Managers → manager, SegmentResult → its class column (abc, xyz, …), Lifecycle → block
+        for attr, default in (("assignments", S.MANAGER),
+                              ("clients", getattr(by, "name", None)), ("frame", S.BLOCK)):
+            if isinstance(getattr(by, attr, None), pd.DataFrame):
+                obj = getattr(by, attr)
+                if column is None and default in obj.columns:
+                    column = default
+                break
+    frame = _table(obj, argument, "grouping (client_id and the group column)", [S.CLIENT_ID])
+    if column is not None:
+        if column in frame.columns:
+            cols = [column]
+        else:
+            others = [c for c in frame.columns if c != S.CLIENT_ID]
+            if len(others) != 1:
+                raise InputError(f"`{argument}` has no column `{column}` and {len(others)} other "
+                                 "columns besides client_id; name the dict key after the group "
+                                 "column or pass a frame with client_id and one group column.")
+            cols = others
+    else:
+        cols = [c for c in frame.columns if c != S.CLIENT_ID]
+        if not cols:
+            raise InputError(f"`{argument}` has only client_id; add the group column(s), e.g. "
+                             "abc, block or manager.")
+    out = pd.DataFrame({S.CLIENT_ID: _ids(frame[S.CLIENT_ID], argument)})
+    for c in cols:
+        out[c] = frame[c].to_numpy()
+        if isinstance(frame[c].dtype, pd.CategoricalDtype):
+            out[c] = frame[c].array
+    if out[S.CLIENT_ID].duplicated().any():
+        dup = out.loc[out[S.CLIENT_ID].duplicated(), S.CLIENT_ID].head(3).tolist()
+        raise InputError(f"`{argument}` repeats client_id values (e.g. {dup}); each client "
+                         "belongs to one group.")
+    return out
+
+
+def _grouped(answers: pd.DataFrame, groups: pd.DataFrame, min_answers: int,
+             confidence: float) -> tuple[pd.DataFrame, list[str]]:
+    cols = [c for c in groups.columns if c != S.CLIENT_ID]
+    merged = answers[[S.CLIENT_ID, S.NPS_CATEGORY]].merge(groups, on=S.CLIENT_ID, how="left")
+    keys = []
+    orders = []
+    for c in cols:
+        col = merged[c]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            order = [str(v) for v in col.cat.categories]
+        else:
+            order = sorted({str(v) for v in col.dropna().unique()})
+        vals = col.astype(object).where(col.notna(), None).map(
+            lambda v: NO_GROUP if v is None else str(v), na_action=None)
+        keys.append(vals.to_numpy(dtype=object))
+        orders.append({v: i for i, v in enumerate([*order, NO_GROUP])})
+    table = _stats(merged[S.NPS_CATEGORY], keys, min_answers, confidence)
+    table.index.names = cols
+    table = table.reset_index()
+    rank = [table[c].map(o).to_numpy() for c, o in zip(cols, orders)]
+    table = table.iloc[np.lexsort(rank[::-1])].reset_index(drop=True)
+    return table, cols
+
+
+@dataclass(repr=False, eq=False)
+class NPSResult:
+    """Net Promoter Score overall and per group (made by :func:`nps` or :func:`nps_by`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per group (the group column(s) first), or the single overall row; columns in
+        :func:`nps`.
+    overall : DataFrame
+        The all-answers row (same statistics columns).
+    answers : DataFrame
+        The answer used per client: ``client_id, date, score, nps_category``.
+    group_columns : tuple of str
+        The group columns of ``table`` (empty for the overall row).
+    notes : tuple of str
+    as_of : Timestamp or None
+    min_answers : int
+    confidence : float
+    lang : {"en", "ru"}
+    """
+
+    table: pd.DataFrame
+    overall: pd.DataFrame
+    answers: pd.DataFrame
+    group_columns: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    as_of: pd.Timestamp | None = None
+    min_answers: int = 10
+    confidence: float = 0.95
+    lang: str = "en"
+
+    @property
+    def value(self) -> float:
+        """The overall NPS in points (NaN with too few answers)."""
+        return float(self.overall[S.NPS].iloc[0])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-group table (a copy of :attr:`table`)."""
+        return self.table.copy()
+
+    def display_frame(self, lang: str | None = None) -> pd.DataFrame:
+        """:attr:`table` for people: NPS and bounds rounded, "too few answers" instead of NaN."""
+        from .text import fmt_number
+
+        lang = _check_lang(self.lang if lang is None else lang)
+        out = self.table.drop(columns=[S.TOO_FEW, S.NPS_SE]).copy()
+        few = self.table[S.TOO_FEW].to_numpy()
+        for col in (S.NPS, S.CI_LOW, S.CI_HIGH):
+            out[col] = [_t("too_few_answers", lang) if f else fmt_number(v, lang, decimals=1)
+                        for f, v in zip(few, self.table[col])]
+        return out
+
+    def to_html(self, lang: str | None = None) -> str:
+        """The table as HTML, with the notes."""
+        lang = _check_lang(self.lang if lang is None else lang)
+        values = {c: "managers" for c in (*self.group_columns, S.DIMENSION)}
+        values.update({S.BLOCK: "block"} if S.BLOCK in self.group_columns else {})
+        kinds = {c: "text" for c in (S.NPS, S.CI_LOW, S.CI_HIGH)}
+        body = _html_table(self.display_frame(lang), lang, max_rows=None, values=values,
+                           kinds=kinds)
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return (f"<div class='rk-nps'><h4>{html.escape(_t('title.nps', lang))}</h4>{body}"
+                + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        v = self.value
+        shown = "too few answers" if math.isnan(v) else f"{v:.1f}"
+        return (f"<NPSResult: NPS {shown} from {int(self.overall[S.N_ANSWERS].iloc[0]):,} "
+                f"answers, {len(self.table)} rows>")
+
+
+_STATS_DOC = """``n_answers`` (clients answering), ``promoters``, ``passives``, ``detractors``
+        (counts), ``promoter_share``, ``detractor_share`` (0–1), ``nps`` (points, −100 … 100),
+        ``nps_se`` (points), ``ci_low``, ``ci_high`` (points), ``too_few`` (bool; shares, NPS,
+        SE and bounds are NaN when True)"""
+
+
+def nps(surveys: pd.DataFrame, *, as_of: Any = None, by: Any = None, min_answers: int = 10,
+        confidence: float = 0.95, lang: str = "en") -> NPSResult:
+    """Net Promoter Score with its confidence interval, overall or per group.
+
+    Rules (latest answer per client, categories, standard error) are in the module docstring.
+
+    Parameters
+    ----------
+    surveys : DataFrame
+        ``client_id``, ``date``, ``score`` (0–10).
+    as_of : str, date, Timestamp or None, default None
+        Use answers dated on or before this day; None uses every answer.
+    by : DataFrame, SegmentResult, Lifecycle, Managers or None, default None
+        ``client_id`` and the group column(s) (e.g. ``abc``, ``block``, ``manager``); an
+        object is taken through its ``clients`` / ``frame`` / ``assignments`` table (every
+        column besides ``client_id`` then groups, so select the one you want). Answers of
+        clients not in it form the group ``(no group)``.
+    min_answers : int, default 10
+        Groups (and the overall row) with fewer answers are not scored.
+    confidence : float, default 0.95
+        Two-sided level of the interval.
+    lang : {"en", "ru"}, default "en"
+        Language of the notes and the HTML view.
+
+    Returns
+    -------
+    NPSResult
+        ``table``: the group column(s) (ordered as their categories or sorted, ``(no group)``
+        last), then {stats}. Without ``by`` it is the one overall row. ``overall``,
+        ``answers`` (``client_id, date, score, nps_category``), ``notes``.
+
+    Raises
+    ------
+    InputError
+        Missing columns, scores missing or outside 0–10, dates that are not dates, a grouping
+        that repeats clients.
+
+    Examples
+    --------
+    >>> sv = pd.DataFrame({"client_id": list("abcdefghij"),
+    ...                    "date": pd.Timestamp("2024-03-15"),
+    ...                    "score": [10, 9, 9, 10, 8, 7, 8, 3, 6, 0]})
+    >>> r = nps(sv)
+    >>> r.value
+    10.0
+    >>> round(float(r.overall["ci_low"].iloc[0]), 1), round(float(r.overall["ci_high"].iloc[0]), 1)
+    (-41.5, 61.5)
+    """
+    lang = _check_lang(lang)
+    _check_nps_params(min_answers, confidence)
+    answers, n_later, n_repeat, day = _latest_answers(surveys, as_of)
+    notes = []
+    if n_later:
+        from .text import fmt_date
+
+        notes.append(_t("note.later_answers", lang, n=n_later, as_of=fmt_date(day, lang)))
+    if n_repeat:
+        notes.append(_t("note.repeat_answers", lang, n=n_repeat))
+    overall = _stats(answers[S.NPS_CATEGORY], None, min_answers, confidence).reset_index(
+        drop=True)
+    cols: list[str] = []
+    if by is None:
+        table = overall.copy()
+    else:
+        groups = _group_values(by, "by")
+        table, cols = _grouped(answers, groups, min_answers, confidence)
+        n_few = int(table[S.TOO_FEW].sum())
+        if n_few:
+            notes.append(_t("note.too_few", lang, n=n_few, min=min_answers))
+    return NPSResult(table=table, overall=overall, answers=answers, group_columns=tuple(cols),
+                     notes=tuple(notes), as_of=day, min_answers=int(min_answers),
+                     confidence=float(confidence), lang=lang)
+
+
+nps.__doc__ = nps.__doc__.replace("{stats}", _STATS_DOC)
+
+
+def nps_by(surveys: pd.DataFrame, groups: Mapping[str, Any], *, as_of: Any = None,
+           min_answers: int = 10, confidence: float = 0.95, lang: str = "en") -> NPSResult:
+    """NPS overall and along several groupings at once, in one long table.
+
+    Parameters
+    ----------
+    surveys : DataFrame
+        ``client_id``, ``date``, ``score`` (0–10).
+    groups : dict of str to DataFrame (or SegmentResult, Lifecycle, Managers)
+        Name of the grouping → a frame with ``client_id`` and the group column. The column
+        named like the key is used (``{"abc": segments.abc, "block": lifecycle, "manager":
+        managers_result}``); otherwise the frame must have exactly one column besides
+        ``client_id``.
+    as_of, min_answers, confidence, lang
+        As in :func:`nps` (defaults None, 10, 0.95, "en").
+
+    Returns
+    -------
+    NPSResult
+        ``table``: ``dimension`` (``overall``, then each key of ``groups`` in order),
+        ``group`` (the group value as text; ``overall`` for the first row, ``(no group)`` for
+        answers outside the grouping), then {stats}.
+
+    Examples
+    --------
+    >>> sv = pd.DataFrame({"client_id": ["a", "b", "c"], "date": pd.Timestamp("2024-03-15"),
+    ...                    "score": [10, 9, 2]})
+    >>> seg = pd.DataFrame({"client_id": ["a", "b", "c"], "abc": ["A", "A", "B"]})
+    >>> t = nps_by(sv, {"abc": seg}, min_answers=2).table
+    >>> t[["dimension", "group", "n_answers", "nps"]].round(1)
+      dimension    group  n_answers    nps
+    0   overall  overall          3   33.3
+    1       abc        A          2  100.0
+    2       abc        B          1    NaN
+    """
+    lang = _check_lang(lang)
+    _check_nps_params(min_answers, confidence)
+    if not isinstance(groups, Mapping) or not groups:
+        raise InputError("`groups` must be a non-empty dict {name: frame}, e.g. "
+                         "{'abc': segments.abc, 'block': lifecycle}; got "
+                         f"{type(groups).__name__}.")
+    base = nps(surveys, as_of=as_of, min_answers=min_answers, confidence=confidence, lang=lang)
+    first = base.overall.copy()
+    first.insert(0, S.GROUP, OVERALL)
+    first.insert(0, S.DIMENSION, OVERALL)
+    parts = [first]
+    n_few = 0
+    for name, frame in groups.items():
+        check_param(isinstance(name, str) and name != "", "groups key", "a non-empty string",
+                    name)
+        g = _group_values(frame, f"groups[{name!r}]", column=name)
+        table, cols = _grouped(base.answers, g, min_answers, confidence)
+        n_few += int(table[S.TOO_FEW].sum())
+        table = table.rename(columns={cols[0]: S.GROUP})
+        table.insert(0, S.DIMENSION, name)
+        parts.append(table)
+    table = pd.concat(parts, ignore_index=True)
+    table[S.GROUP] = table[S.GROUP].astype(object)
+    notes = list(base.notes)
+    if n_few:
+        notes.append(_t("note.too_few", lang, n=n_few, min=min_answers))
+    return NPSResult(table=table, overall=base.overall, answers=base.answers,
+                     group_columns=(S.DIMENSION, S.GROUP), notes=tuple(notes), as_of=base.as_of,
+                     min_answers=int(min_answers), confidence=float(confidence), lang=lang)
+
+
+nps_by.__doc__ = nps_by.__doc__.replace("{stats}", _STATS_DOC)
+
+
+def detractors_a(surveys: pd.DataFrame, abc: Any, *, as_of: Any = None,
+                 clients: pd.DataFrame | None = None, managers: Any = None) -> pd.DataFrame:
+    """Class A clients whose latest answer is a detractor's (0–6): the calls to make first.
+
+    Parameters
+    ----------
+    surveys : DataFrame
+        ``client_id``, ``date``, ``score`` (0–10).
+    abc : SegmentResult, Segments or DataFrame
+        ABC classes: ``client_id``, ``abc`` (and ``value``, the revenue ranked, when present).
+    as_of : str, date, Timestamp or None, default None
+        Use answers dated on or before this day (latest answer per client, as in :func:`nps`).
+    clients : DataFrame, optional
+        Adds ``name`` (and ``manager`` unless ``managers`` is given) from the client cards.
+    managers : Managers or DataFrame, optional
+        :func:`managers` result or a frame ``client_id, manager``: adds ``manager``.
+
+    Returns
+    -------
+    DataFrame
+        ``client_id``, ``name`` (with ``clients``), ``manager`` (when known), ``date``,
+        ``score``, ``value`` (when ``abc`` has it); largest value first, then lowest score.
+
+    Examples
+    --------
+    >>> sv = pd.DataFrame({"client_id": ["a", "a", "b", "c"],
+    ...                    "date": pd.to_datetime(["2024-01-10", "2024-03-15", "2024-03-15",
+    ...                                            "2024-03-15"]),
+    ...                    "score": [9, 4, 2, 10]})
+    >>> seg = pd.DataFrame({"client_id": ["a", "b", "c"], "abc": ["A", "C", "A"]})
+    >>> detractors_a(sv, seg)
+      client_id       date  score
+    0         a 2024-03-15    4.0
+    """
+    answers, _, _, _ = _latest_answers(surveys, as_of)
+    af, _ = _abc_frame(abc)
+    frame = _abc_source(abc)
+    value = None
+    if S.VALUE in frame.columns:
+        value = pd.Series(pd.to_numeric(frame[S.VALUE], errors="coerce").to_numpy(float),
+                          index=af[S.CLIENT_ID].to_numpy())
+    a_ids = set(af.loc[af[S.ABC] == "A", S.CLIENT_ID])
+    sel = answers[(answers[S.NPS_CATEGORY] == DETRACTOR)
+                  & answers[S.CLIENT_ID].isin(a_ids)].reset_index(drop=True)
+    out = pd.DataFrame({S.CLIENT_ID: sel[S.CLIENT_ID].to_numpy(dtype=object)})
+    mgr = None
+    if managers is not None:
+        g = _group_values(managers, "managers", column=S.MANAGER)
+        mgr = pd.Series(g.iloc[:, 1].to_numpy(dtype=object), index=g[S.CLIENT_ID].to_numpy())
+    if clients is not None:
+        cl = _table(clients, "clients", "clients table", [S.CLIENT_ID])
+        cl_ids = _ids(cl[S.CLIENT_ID], "clients")
+        if S.NAME in cl.columns:
+            names = pd.Series(cl[S.NAME].to_numpy(dtype=object), index=cl_ids)
+            names = names[~names.index.duplicated()]
+            out[S.NAME] = names.reindex(out[S.CLIENT_ID]).to_numpy(dtype=object)
+        if mgr is None and S.MANAGER in cl.columns:
+            mgr = pd.Series(_names(cl[S.MANAGER]).to_numpy(dtype=object), index=cl_ids)
+            mgr = mgr[~mgr.index.duplicated()]
+    if mgr is not None:
+        out[S.MANAGER] = mgr.reindex(out[S.CLIENT_ID]).to_numpy(dtype=object)
+    out[S.DATE] = sel[S.DATE].to_numpy()
+    out[S.SCORE] = sel[S.SCORE].to_numpy()
+    if value is not None:
+        out[S.VALUE] = value.reindex(out[S.CLIENT_ID]).to_numpy()
+        out = out.sort_values([S.VALUE, S.SCORE, S.CLIENT_ID], ascending=[False, True, True],
+                              kind="stable", ignore_index=True)
+    else:
+        out = out.sort_values([S.SCORE, S.CLIENT_ID], kind="stable", ignore_index=True)
+    return out
