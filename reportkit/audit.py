@@ -87,6 +87,18 @@ LABELS: dict[str, dict[str, str]] = {
                         "{clients} clients).",
         "f.verdict": "Card completeness: {verdict}.",
         "f.vip": "{n} VIP clients do not pay back and should be reviewed.",
+        "f.forgotten": "{n} valuable clients (class A or B, or regular and better) have had no "
+                       "contact for longer than their contact policy allows; together they "
+                       "brought {revenue} over the last 12 months.",
+        "f.overdue": "{n} tasks in the activity log are overdue.",
+        "f.nps": "NPS is {nps} from {n} answers ({low} to {high} at 95 % confidence).",
+        "f.nps_few": "Only {n} survey answers: too few for an NPS.",
+        "f.detractors_a": "{n} class A clients are detractors (gave 0–6): call them first.",
+        "h.forgotten": "Forgotten clients",
+        "h.overdue": "Overdue tasks",
+        "h.detractors_a": "Detractors among class A clients",
+        "h.nps_groups": "NPS by segment, lifecycle block and manager",
+        "nps.none_a": "No class A client is a detractor.",
         "na": "Not available: {why}.",
         "na.clients": "no clients table was given",
         "na.activities": "no manager column or activity log was given",
@@ -110,6 +122,7 @@ LABELS: dict[str, dict[str, str]] = {
         "churn.calibrated": "Probabilities calibrated on a later cut-off than training: Brier "
                             "score {before} before calibration, {after} after.",
         "m.metric": "Metric",
+        "m.scorer": "Model",
         "m.roc_auc": "ROC AUC",
         "m.pr_auc": "PR AUC",
         "m.brier": "Brier score",
@@ -175,6 +188,19 @@ LABELS: dict[str, dict[str, str]] = {
                         "{clients} клиентов).",
         "f.verdict": "Заполненность карточек: {verdict}.",
         "f.vip": "VIP-клиентов, которые не окупаются и требуют пересмотра: {n}.",
+        "f.forgotten": "Ценных клиентов (класса A или B либо постоянных и выше), с которыми "
+                       "не было контакта дольше, чем допускает политика контактов: {n}; за "
+                       "последние 12 месяцев они принесли {revenue}.",
+        "f.overdue": "Просроченных задач в журнале активностей: {n}.",
+        "f.nps": "NPS равен {nps} по {n} ответам (от {low} до {high} с доверием 95 %).",
+        "f.nps_few": "Ответов на опросы всего {n}: для NPS этого мало.",
+        "f.detractors_a": "Клиентов класса A среди критиков (оценки 0–6): {n}; им звонить "
+                          "первыми.",
+        "h.forgotten": "Забытые клиенты",
+        "h.overdue": "Просроченные задачи",
+        "h.detractors_a": "Критики среди клиентов класса A",
+        "h.nps_groups": "NPS по сегментам, блокам жизненного цикла и менеджерам",
+        "nps.none_a": "Среди клиентов класса A критиков нет.",
         "na": "Нет данных: {why}.",
         "na.clients": "таблица клиентов не передана",
         "na.activities": "нет колонки менеджера и журнала активностей",
@@ -200,6 +226,7 @@ LABELS: dict[str, dict[str, str]] = {
         "churn.calibrated": "Вероятности откалиброваны на более поздней дате, чем обучение: "
                             "оценка Брайера {before} до калибровки, {after} после.",
         "m.metric": "Метрика",
+        "m.scorer": "Модель",
         "m.roc_auc": "ROC AUC",
         "m.pr_auc": "PR AUC",
         "m.brier": "Оценка Брайера",
@@ -412,14 +439,21 @@ class Audit:
             from . import quality as Q
 
             self._guard("duplicates", Q.find_duplicates, clients,
-                        transactions=self.dataset.transactions, settings=cfg.quality)
+                        transactions=self.dataset.transactions, settings=cfg.quality, lang=lang)
             self._guard("completeness", Q.completeness, clients,
                         transactions=self.dataset.transactions,
-                        activities=self.dataset.activities, settings=cfg.quality)
+                        activities=self.dataset.activities, settings=cfg.quality, lang=lang)
+        from .managers import has_managers
+
+        ds = self.dataset
+        if has_managers(clients=clients, activities=ds.activities, transactions=ds.transactions):
+            self._guard("managers", self._managers)
+        if ds.surveys is not None:
+            self._guard("nps", self._nps)
         from .quality import reconcile
 
         self._guard("reconciliation", reconcile, self.dataset.reports,
-                    self.dataset.transactions, self.panel, clients=clients)
+                    self.dataset.transactions, self.panel, clients=clients, lang=lang)
         if monthly:
             self._guard("monthly", self._monthly_extras)
         self.kpis = self._kpis()
@@ -434,6 +468,37 @@ class Audit:
         if model.chosen_ is not None:
             scores = model.score(self.results["snapshot"], clients=self.dataset.clients)
         return {"model": model, "scores": scores}
+
+    def _managers(self):
+        """Managers' portfolios, forgotten clients and overdue tasks as of the report date."""
+        from .managers import managers
+
+        r = self.results
+        churn = r.get("churn")
+        scores = churn["scores"] if churn and churn["scores"] is not None else None
+        policy = getattr(r["segments"].abcxyz, "policy", None)
+        if not (isinstance(policy, pd.DataFrame) and "allowed_days" in policy.columns):
+            policy = None
+        lost = self.lost_this_period()
+        return managers(r["snapshot"], clients=self.dataset.clients,
+                        activities=self.dataset.activities,
+                        transactions=self.dataset.transactions, lifecycle=r["lifecycle"],
+                        abc=r["segments"], policy=policy, churn_scores=scores, as_of=self.as_of,
+                        lost_ids=None if lost is None else lost[S.CLIENT_ID], lang=self.lang)
+
+    def _nps(self):
+        """NPS overall and by ABC class, RFM segment, lifecycle block and manager; detractors
+        among class A clients."""
+        from .managers import detractors_a, nps_by
+
+        r, surveys = self.results, self.dataset.surveys
+        groups: dict[str, Any] = {S.ABC: r["segments"].abc, S.BLOCK: r["lifecycle"]}
+        if r.get("managers") is not None:
+            groups[S.MANAGER] = r["managers"]
+        table = nps_by(surveys, groups, as_of=self.as_of, lang=self.lang)
+        det = detractors_a(surveys, r["segments"].abc, as_of=self.as_of,
+                           clients=self.dataset.clients, managers=r.get("managers"))
+        return {"table": table, "detractors_a": det}
 
     def _monthly_extras(self):
         """Snapshots of the previous period end for the monthly comparison."""
@@ -526,7 +591,7 @@ class Audit:
                           base=T.fmt_int(k["base_year_ago"], lang)))
         lost = self.lost_this_period()
         if lost is not None:
-            out.append(_t("f.lost_period", lang, period=T.fmt_period(self.period_end, lang),
+            out.append(_t("f.lost_period", lang, period=T.fmt_month(self.period_end, lang),
                           lost=T.fmt_int(len(lost), lang),
                           a_lost=T.fmt_int(int((lost["abc_before"] == "A").sum()), lang),
                           revenue=money(lost["revenue_before"].sum())))
@@ -553,6 +618,25 @@ class Audit:
         comp = r.get("completeness")
         if comp is not None:
             out.append(_t("f.verdict", lang, verdict=_verdict_text(comp.verdict, lang)))
+        mg = r.get("managers")
+        if mg is not None and S.N_FORGOTTEN in mg.summary.columns:
+            out.append(_t("f.forgotten", lang, n=T.fmt_int(len(mg.forgotten), lang),
+                          revenue=money(mg.forgotten[S.REVENUE_WINDOW].sum())))
+        if mg is not None and len(mg.overdue):
+            out.append(_t("f.overdue", lang, n=T.fmt_int(len(mg.overdue), lang)))
+        nps = r.get("nps")
+        if nps is not None:
+            ov = nps["table"].overall.iloc[0]
+            if bool(ov[S.TOO_FEW]):
+                out.append(_t("f.nps_few", lang, n=T.fmt_int(int(ov[S.N_ANSWERS]), lang)))
+            else:
+                num = lambda v: T.fmt_number(v, lang, decimals=1)  # noqa: E731
+                out.append(_t("f.nps", lang, nps=num(ov[S.NPS]),
+                              n=T.fmt_int(int(ov[S.N_ANSWERS]), lang),
+                              low=num(ov[S.CI_LOW]), high=num(ov[S.CI_HIGH])))
+            if len(nps["detractors_a"]):
+                out.append(_t("f.detractors_a", lang,
+                              n=T.fmt_int(len(nps["detractors_a"]), lang)))
         dyn = r.get("dynamics")
         if dyn is not None:
             out.append(dyn.trend.text(lang))
@@ -595,6 +679,12 @@ class Audit:
             lists["reactivation"] = r["reactivation"]
         if r.get("duplicates") is not None:
             lists["duplicates"] = r["duplicates"].to_frame()
+        if r.get("managers") is not None and len(r["managers"].forgotten):
+            lists["forgotten"] = r["managers"].forgotten
+        if r.get("managers") is not None and len(r["managers"].overdue):
+            lists["overdue"] = r["managers"].overdue
+        if r.get("nps") is not None and len(r["nps"]["detractors_a"]):
+            lists["detractors_a"] = r["nps"]["detractors_a"]
         seg = r["segments"].to_frame()
         life = r["lifecycle"].frame[[S.CLIENT_ID, S.BLOCK, S.ZONE]]
         seg = seg.merge(life, on=S.CLIENT_ID, how="left")
@@ -661,11 +751,13 @@ class Audit:
         parts = [_h(2, "data", lang)]
         rows, reasons = [], []
         for table, rep in self.dataset.reports.items():
-            rows.append({_t("data.table", lang): table, _t("data.file", lang): Path(rep.file).name,
+            rows.append({_t("data.table", lang): T.label(table, lang, "table"),
+                         _t("data.file", lang): Path(rep.file).name,
                          _t("data.read", lang): rep.rows_read, _t("data.kept", lang): rep.rows_kept,
                          _t("data.rejected", lang): rep.rows_rejected})
             for reason, n in rep.rejected_by_reason.items():
-                reasons.append({_t("data.table", lang): table, _t("data.reason", lang): reason,
+                reasons.append({_t("data.table", lang): T.label(table, lang, "table"),
+                                _t("data.reason", lang): T.load_reason(reason, lang),
                                 _t("data.rows", lang): n})
         parts.append(T.table_html(pd.DataFrame(rows), lang,
                                   kinds={_t("data.read", lang): "int",
@@ -685,7 +777,8 @@ class Audit:
         rec = self.results.get("reconciliation")
         parts.append(_h(3, "reconciliation", lang))
         if rec is not None:
-            parts.append(T.table_html(rec, lang))
+            parts.append(T.table_html(rec, lang, values={S.SECTION: "quality.section",
+                                                         S.CHECK: "quality.check"}))
         parts.append(self._error_or_na("reconciliation", _t("h.reconciliation", lang)))
         return "".join(parts)
 
@@ -694,7 +787,8 @@ class Audit:
 
         lang, seg = self.lang, self.results["segments"]
         return "".join([_h(2, "abc", lang), _fig_html(pareto_curve(seg.abc, lang=lang)),
-                        T.table_html(seg.abc.summary, lang, values={S.ABC: "segmentation"})])
+                        T.table_html(seg.abc.summary, lang, values={S.ABC: "segmentation"},
+                                     kinds={S.VALUE: "money"})])
 
     def _section_xyz(self) -> str:
         from .plots import abcxyz_heatmap
@@ -704,11 +798,13 @@ class Audit:
                                                   values={S.XYZ: "segmentation"}),
                  _fig_html(abcxyz_heatmap(seg.abcxyz, lang=lang)),
                  T.table_html(seg.abcxyz.summary, lang, values={S.ABC: "segmentation",
-                                                                S.XYZ: "segmentation"}),
+                                                                S.XYZ: "segmentation",
+                                                                S.ABCXYZ: "segmentation"},
+                              kinds={S.VALUE: "money"}),
                  _h(3, "policy", lang)]
         policy = getattr(seg.abcxyz, "policy", None)
         if isinstance(policy, pd.DataFrame):
-            parts.append(T.table_html(policy, lang))
+            parts.append(T.table_html(policy, lang, values={S.CELL: "segmentation"}))
         return "".join(parts)
 
     def _section_rfm(self) -> str:
@@ -730,7 +826,8 @@ class Audit:
         lang, seg = self.lang, self.results["segments"]
         return "".join([_h(2, "size", lang),
                         T.table_html(seg.size.summary, lang,
-                                     values={S.SIZE_TIER: "segmentation"})])
+                                     values={S.SIZE_TIER: "segmentation"},
+                                     kinds={S.VALUE: "money"})])
 
     def _section_lifecycle(self) -> str:
         from .plots_lifecycle import lifecycle_ladder
@@ -765,7 +862,9 @@ class Audit:
             return "".join(parts) + self._error_or_na("dynamics", _t("h.dynamics", lang))
         parts += [_p(s) for s in dyn.text(lang)]
         parts.append(_fig_html(flows_chart(dyn.flows, lang=lang)))
-        parts.append(T.table_html(dyn.to_frame().tail(13), lang))
+        parts.append(T.table_html(dyn.to_frame().tail(13), lang, namespace="dynamics",
+                                  kinds={S.RETAINED_GROWTH: "money",
+                                         S.RETAINED_DECLINE: "money"}))
         parts.append(_fig_html(revenue_bridge_chart(dyn.bridge, lang=lang)))
         parts.append(_fig_html(churn_rate_chart(dyn.flows, lang=lang)))
         if dyn.migration is not None:
@@ -793,7 +892,8 @@ class Audit:
         if card.status == "baseline":
             parts.append(_p(_t("churn.baseline", lang)))
         metrics = card.metrics.drop(columns=["chosen"], errors="ignore").copy()
-        metrics.index = [_v(i, lang) for i in metrics.index]
+        metrics.index = pd.Index([_v(i, lang) for i in metrics.index],
+                                 name=_t("m.scorer", lang))
         metrics.columns = [_t(f"m.{c}", lang) if T.has(f"audit.m.{c}") else c
                            for c in metrics.columns]
         parts.append(T.table_html(metrics, lang, index=True,
@@ -808,7 +908,12 @@ class Audit:
         parts.append(_h(3, "at_risk", lang))
         top = scores.head(25).copy()
         top["band"] = top["band"].map(lambda b: _v(b, lang))
-        parts.append(T.table_html(top, lang))
+        # shown: the name beside the id, the expected next order as a day
+        first = [c for c in (S.CLIENT_ID, S.NAME, S.MANAGER) if c in top.columns]
+        top = top[first + [c for c in top.columns if c not in first]]
+        top["expected_next_order"] = pd.to_datetime(top["expected_next_order"]).dt.normalize()
+        parts.append(T.table_html(top, lang, index=False,
+                                  decimals={S.RECENCY_DAYS: 0, S.INTERVAL_DAYS: 0}))
         parts.append(_p(_t("shown", lang), "rk-note"))
         return "".join(parts)
 
@@ -818,7 +923,8 @@ class Audit:
         react = self.results.get("reactivation")
         if react is None:
             return "".join(parts) + self._error_or_na("reactivation", _t("h.reactivation", lang))
-        parts.append(T.table_html(react.head(25), lang, values={S.BLOCK: "block"}))
+        parts.append(T.table_html(react.head(25), lang, values={S.BLOCK: "block"},
+                                  decimals={S.RECENCY_DAYS: 0, S.USUAL_INTERVAL_DAYS: 0}))
         parts.append(_p(_t("shown", lang), "rk-note"))
         return "".join(parts)
 
@@ -832,21 +938,50 @@ class Audit:
         if comp is not None:
             parts.append(_p(_t("f.verdict", lang, verdict=_verdict_text(comp.verdict, lang))))
             parts.append(_p(comp.reason))
-            parts.append(T.table_html(comp.groups, lang))
+            parts.append(T.table_html(comp.groups, lang,
+                                      values={S.CARD_GROUP: "quality.card_group"},
+                                      labels={S.FIELD: T.t("col.fields", lang)}))
         parts.append(self._error_or_na("completeness", _t("h.completeness", lang)))
         dups = self.results.get("duplicates")
         parts.append(_h(3, "duplicates", lang))
         if dups is not None:
-            parts.append(T.table_html(dups.summary, lang))
+            parts.append(T.table_html(dups.summary, lang,
+                                      labels={S.VALUE: T.t("col.figure", lang)}))
             if len(dups.groups):
-                parts.append(T.table_html(dups.groups.head(30), lang))
+                parts.append(T.table_html(dups.groups.head(30), lang, values={
+                    S.CONFIDENCE: "quality.confidence",
+                    S.GROUP_CONFIDENCE: "quality.confidence"}))
         parts.append(self._error_or_na("duplicates", _t("h.duplicates", lang)))
         return "".join(parts)
 
     def _section_managers(self) -> str:
         lang = self.lang
-        return "".join([_h(2, "managers", lang), _na(lang, _t("na.not_built", lang)),
-                        _h(2, "nps", lang), _na(lang, _t("na.not_built", lang))])
+        parts = [_h(2, "managers", lang)]
+        mg = self.results.get("managers")
+        if mg is not None:
+            parts.append(mg.to_html(lang))
+        elif "managers" in self.errors:
+            parts.append(self._error_or_na("managers", _t("h.managers", lang)))
+        else:
+            parts.append(_na(lang, _t("na.activities", lang)))
+        parts.append(_h(2, "nps", lang))
+        res = self.results.get("nps")
+        if res is not None:
+            parts.append(res["table"].to_html(lang))
+            parts.append(_h(3, "detractors_a", lang))
+            det = res["detractors_a"]
+            if len(det):
+                parts.append(T.table_html(det.head(25), lang, index=False,
+                                          labels={c: T.t(f"managers.{c}", lang)
+                                                  for c in det.columns
+                                                  if T.has(f"managers.{c}")}))
+            else:
+                parts.append(_p(_t("nps.none_a", lang)))
+        elif "nps" in self.errors:
+            parts.append(self._error_or_na("nps", _t("h.nps", lang)))
+        else:
+            parts.append(_na(lang, _t("na.surveys", lang)))
+        return "".join(parts)
 
     # --- monthly ------------------------------------------------------------------------------------
 
@@ -870,20 +1005,21 @@ class Audit:
             now = f.iloc[-1]
             prev = f.iloc[-2] if len(f) >= 2 else None
             year = f.iloc[-13] if len(f) >= 13 else None
+            # counts as whole numbers, the churn rate as a percentage: cells formatted here
+            cell = lambda c, v: (T.fmt_pct(v, lang) if c == S.CHURN_RATE  # noqa: E731
+                                 else T.fmt_int(v, lang))
             table = pd.DataFrame({
                 _t("change.metric", lang): [T.label(c, lang, "dynamics") for c in cols],
-                _t("change.now", lang): [now[c] for c in cols],
-                _t("change.previous", lang): [prev[c] if prev is not None else np.nan
+                _t("change.now", lang): [cell(c, now[c]) for c in cols],
+                _t("change.previous", lang): [cell(c, prev[c] if prev is not None else np.nan)
                                               for c in cols],
-                _t("change.year_ago", lang): [year[c] if year is not None else np.nan
+                _t("change.year_ago", lang): [cell(c, year[c] if year is not None else np.nan)
                                               for c in cols],
             })
             parts.append(_h(3, "changes", lang))
-            parts.append(T.table_html(table, lang, kinds={
-                _t("change.now", lang): "number", _t("change.previous", lang): "number",
-                _t("change.year_ago", lang): "number"}, decimals={
-                _t("change.now", lang): 2, _t("change.previous", lang): 2,
-                _t("change.year_ago", lang): 2}))
+            parts.append(T.table_html(table, lang, align_right=[
+                _t("change.now", lang), _t("change.previous", lang),
+                _t("change.year_ago", lang)]))
         return "".join(parts)
 
     def _section_churn_new(self) -> str:
@@ -898,13 +1034,20 @@ class Audit:
             if len(new):
                 view = new.head(25).copy()
                 view["band"] = view["band"].map(lambda b: _v(b, lang))
-                parts.append(T.table_html(view, lang))
+                first = [c for c in (S.CLIENT_ID, S.NAME, S.MANAGER) if c in view.columns]
+                view = view[first + [c for c in view.columns if c not in first]]
+                view["expected_next_order"] = pd.to_datetime(view["expected_next_order"]
+                                                             ).dt.normalize()
+                parts.append(T.table_html(view, lang, index=False, decimals={
+                    S.RECENCY_DAYS: 0, S.INTERVAL_DAYS: 0}))
         react = self.results.get("reactivation")
         if react is not None and "reactivation_prev_ids" in extra:
             new = react[~react[S.CLIENT_ID].isin(extra["reactivation_prev_ids"])]
             parts.append(_p(_t("new.reactivation", lang, n=T.fmt_int(len(new), lang))))
             if len(new):
-                parts.append(T.table_html(new.head(25), lang, values={S.BLOCK: "block"}))
+                parts.append(T.table_html(new.head(25), lang, values={S.BLOCK: "block"},
+                                          index=False, decimals={
+                                              S.RECENCY_DAYS: 0, S.USUAL_INTERVAL_DAYS: 0}))
         parts.append(self._error_or_na("monthly", _t("h.new_entries", lang)))
         return "".join(parts)
 

@@ -39,7 +39,7 @@ import pandas as pd
 
 from .config import LifecycleRules
 from .errors import InputError, check_param
-from .text import fmt_int, fmt_money, fmt_pct
+from .text import fmt_date, fmt_int, fmt_money, fmt_pct
 from .schema import (ABC, AS_OF, BEST12_REVENUE, BLOCK, CLIENT_ID, CLIENT_SHARE, CREATED,
                      FIRST_ORDER, INTERVAL_DAYS, KEY_ACCOUNT, LAST_ORDER, MANAGER, MARGIN_WINDOW,
                      N_CLIENTS, NAME, ORDERS_TOTAL, REASON, RECENCY_DAYS, REFUSED, REVENUE,
@@ -408,7 +408,8 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
                 notes.append(
                     f"{int(later.sum())} client card(s) created after {as_of.date()} are left out."
                     if not ru else
-                    f"Не учтено карточек, созданных после {as_of.date()}: {int(later.sum())}.")
+                    f"Не учтено карточек, созданных после {fmt_date(as_of, 'ru')}: "
+                    f"{int(later.sum())}.")
     ids = snap_ids.append(extra)
     n_snap, n = len(snap_ids), len(ids)
 
@@ -457,7 +458,7 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
                       "(ни одного активного).")
     if cl is None or VIP not in cl.columns:
         notes.append("No vip column: the vip block is empty." if not ru else
-                     "Нет столбца vip: блок VIP пуст.")
+                     "Нет столбца с отметкой VIP: блок VIP пуст.")
 
     # --- rules
     threshold = np.fmax(float(rules.dead_days), rules.dead_interval_multiple * interval)
@@ -497,8 +498,8 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
         margin_ru = " и с положительной маржой" if has_margin else ""
         if ru:
             where = f"из топ-{top} выручки за окно" if top else "класса A по выручке"
-            notes.append(f"Нет столбца key_account: ключевые — проверенные клиенты {where} "
-                         f"без спада выручки{margin_ru}.")
+            notes.append(f"Нет столбца «ключевой клиент»: ключевые — проверенные клиенты "
+                         f"{where} без спада выручки{margin_ru}.")
         else:
             where = f"in the top {top} of revenue over the window" if top else "of ABC class A"
             notes.append(f"No key_account column: key = proven clients {where} whose revenue "
@@ -506,7 +507,8 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
     else:
         key = np.zeros(n, dtype=bool)
         notes.append("No key_account column and derive_key is off: the key block is empty."
-                     if not ru else "Нет столбца key_account, вывод ключевых выключен: блок пуст.")
+                     if not ru else "Нет столбца «ключевой клиент», а вывод ключевых клиентов "
+                     "по правилам выключен: блок ключевых пуст.")
 
     conditions = [~has_orders & is_active_status, ~has_orders, dead & reanimatable, dead,
                   key, vip, proven, regular]
@@ -539,7 +541,8 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
                          margin_window if has_margin else None, base_median, lang)
     if len(review):
         notes.append(f"{len(review)} VIP client(s) do not pay back: see vip_review." if not ru
-                     else f"VIP-клиентов, которые не окупаются: {len(review)} (см. vip_review).")
+                     else f"VIP-клиентов, которые не окупаются: {len(review)} (см. список "
+                     f"VIP-клиентов на проверку).")
     n_flag_leads = int(((vip | key_flag) & ~has_orders).sum())
     if n_flag_leads:
         notes.append(f"{n_flag_leads} flagged VIP/key client(s) have no orders and stay in the "

@@ -277,7 +277,9 @@ def _table(frame: Any, argument: str, what: str, required: Iterable[str]) -> pd.
 
 def _ids(col: pd.Series, argument: str) -> np.ndarray:
     """Client ids as an object array of str; missing ids raise."""
-    if col.dtype == object or pd.api.types.is_string_dtype(col):
+    if pd.api.types.is_string_dtype(col) and (
+            col.dtype != object or pd.api.types.infer_dtype(col, skipna=True) in ("string",
+                                                                                  "empty")):
         missing = col.isna().to_numpy()
         values = col.to_numpy(dtype=object, na_value=None)
     else:
@@ -316,12 +318,11 @@ def _dates(col: pd.Series, argument: str, column: str, *, allow_missing: bool) -
     return out
 
 
-def _names(col: pd.Series) -> pd.Series:
-    """Manager names trimmed, inner spaces collapsed; blank → None (object dtype)."""
-    s = col.astype(object).where(col.notna(), None)
-    uniq = pd.unique(s.dropna())
-    clean = {v: (" ".join(str(v).split()) or None) for v in uniq}
-    return s.map(clean, na_action="ignore").astype(object).where(lambda x: x.notna(), None)
+def _names(col: pd.Series) -> np.ndarray:
+    """Manager names trimmed, inner spaces collapsed, as an object array; blank → None."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    clean = np.array([" ".join(str(v).split()) or None for v in uniques] + [None], dtype=object)
+    return clean[codes]          # code -1 (missing) picks the trailing None
 
 
 def _flags(col: pd.Series, argument: str, column: str) -> np.ndarray:
@@ -409,51 +410,60 @@ def _abc_source(abc: Any) -> pd.DataFrame:
     return abc
 
 
-def _abc_frame(abc: Any) -> tuple[pd.DataFrame, bool]:
-    """(``client_id, abc, cell``, whether XYZ was known) from a segmentation result or frame."""
+def _decode(col: pd.Series, func: Any) -> np.ndarray:
+    """``func`` applied once per distinct value of ``col`` (None for missing); object array."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    mapped = [func(v) for v in _obj(uniques)] + [func(None)]
+    out = np.empty(len(mapped), dtype=object)
+    out[:] = mapped
+    return out[codes]
+
+
+def _abc_frame(abc: Any) -> tuple[dict[str, np.ndarray], bool]:
+    """({client_id, abc, cell: object arrays}, whether XYZ was known) from an ABC argument."""
     from .segmentation import ABC_CLASSES
 
     frame = _table(_abc_source(abc), "abc", "ABC classes (client_id, abc)",
                    [S.CLIENT_ID, S.ABC])
     ids = _ids(frame[S.CLIENT_ID], "abc")
-    cls = frame[S.ABC].astype(object).where(frame[S.ABC].notna(), None).to_numpy(dtype=object)
-    bad = [v for v in pd.unique(cls) if v is not None and v not in ABC_CLASSES]
+    cls = _decode(frame[S.ABC], lambda v: v)
+    bad = [v for v in pd.unique(cls[~pd.isna(cls)]) if v not in ABC_CLASSES]
     if bad:
         raise InputError(f"`abc`: column `abc` holds {bad[:3]}; classes are A, B, C. Pass the "
                          "result of reportkit.segmentation.abc() or its clients table.")
     has_xyz = True
     if S.ABCXYZ in frame.columns:
-        raw = frame[S.ABCXYZ].astype(object).to_numpy(dtype=object)
-        cell = np.array([NEW_CELL if isinstance(v, str) and v.endswith("_new") else
-                         (v if v in POLICY_CELLS else None) for v in raw], dtype=object)
+        cell = _decode(frame[S.ABCXYZ], lambda v: NEW_CELL if isinstance(v, str) and
+                       v.endswith("_new") else (v if v in POLICY_CELLS else None))
     elif S.XYZ in frame.columns:
-        x = frame[S.XYZ].astype(object).to_numpy(dtype=object)
-        cell = np.array([NEW_CELL if xv == "new" else
-                         (f"{a}{xv}" if a is not None and xv in ("X", "Y", "Z") else None)
-                         for a, xv in zip(cls, x)], dtype=object)
+        x = _decode(frame[S.XYZ], lambda v: v if v in ("X", "Y", "Z", "new") else None)
+        known = ~pd.isna(cls) & ~pd.isna(x)
+        cell = np.full(len(ids), None, dtype=object)
+        cell[known] = cls[known] + x[known]
+        cell[x == "new"] = NEW_CELL
     else:
         has_xyz = False
-        cell = np.array([f"{a}Y" if a is not None else None for a in cls], dtype=object)
-    out = pd.DataFrame({S.CLIENT_ID: ids, S.ABC: cls, S.CELL: cell})
-    if out[S.CLIENT_ID].duplicated().any():
+        cell = np.full(len(ids), None, dtype=object)
+        cell[~pd.isna(cls)] = cls[~pd.isna(cls)] + "Y"
+    if pd.Index(ids, dtype=object).has_duplicates:
         raise InputError("`abc` repeats client_id values; pass the ABC classes of one snapshot.")
-    return out, has_xyz
+    return {S.CLIENT_ID: ids, S.ABC: cls, S.CELL: cell}, has_xyz
 
 
-def _block_frame(lifecycle: Any) -> pd.DataFrame:
+def _block_frame(lifecycle: Any) -> dict[str, np.ndarray]:
+    """{client_id, block: object arrays} from a Lifecycle or a frame."""
     frame = getattr(lifecycle, "frame", lifecycle)
     frame = _table(frame, "lifecycle", "lifecycle blocks (client_id, block)",
                    [S.CLIENT_ID, S.BLOCK])
     ids = _ids(frame[S.CLIENT_ID], "lifecycle")
-    block = frame[S.BLOCK].astype(object).where(frame[S.BLOCK].notna(), None)
-    bad = [v for v in pd.unique(block.dropna()) if v not in BLOCKS]
+    block = _decode(frame[S.BLOCK], lambda v: v)
+    bad = [v for v in pd.unique(block[~pd.isna(block)]) if v not in BLOCKS]
     if bad:
         raise InputError(f"`lifecycle`: column `block` holds {bad[:3]}; blocks are "
                          f"{', '.join(BLOCKS)}. Pass the result of reportkit.lifecycle.classify().")
-    out = pd.DataFrame({S.CLIENT_ID: ids, S.BLOCK: block.to_numpy(dtype=object)})
-    if out[S.CLIENT_ID].duplicated().any():
+    if pd.Index(ids, dtype=object).has_duplicates:
         raise InputError("`lifecycle` repeats client_id values; pass the blocks of one snapshot.")
-    return out
+    return {S.CLIENT_ID: ids, S.BLOCK: block}
 
 
 # --- managers: result -----------------------------------------------------------------------------
@@ -558,20 +568,65 @@ def has_managers(*, clients: pd.DataFrame | None = None, activities: pd.DataFram
 
 
 # --- managers: computation ------------------------------------------------------------------------
-def _latest_manager(ids: np.ndarray, names: pd.Series, when: pd.Series) -> pd.Series:
-    """Per client, the manager of its latest row (ties: most rows that day, then by name)."""
-    frame = pd.DataFrame({"id": ids, "m": names.to_numpy(dtype=object),
-                          "t": when.to_numpy()})
-    frame = frame[frame["m"].notna()]
-    if frame.empty:
-        return pd.Series(dtype=object)
-    frame = frame.assign(d=frame["t"].dt.normalize())
-    last = frame.groupby("id", sort=False)["d"].transform("max")
-    frame = frame[frame["d"] == last]
-    counts = frame.groupby(["id", "m"], sort=False).size().reset_index(name="n")
-    counts = counts.sort_values(["id", "n", "m"], ascending=[True, False, True], kind="stable")
-    best = counts.drop_duplicates("id")
-    return pd.Series(best["m"].to_numpy(dtype=object), index=best["id"].to_numpy(dtype=object))
+def _obj(values: Any) -> np.ndarray:
+    """An object array (pandas would otherwise turn strings into its arrow-backed ``str``)."""
+    return np.asarray(values, dtype=object)
+
+
+def _positions(index: pd.Index, ids: np.ndarray) -> np.ndarray:
+    """Position of each id in ``index`` (an object Index), -1 when absent."""
+    return index.get_indexer(pd.Index(ids, dtype=object))
+
+
+def _take(values: np.ndarray, pos: np.ndarray, missing: Any = None) -> np.ndarray:
+    """``values[pos]`` as an object array, ``missing`` where ``pos`` is -1."""
+    out = np.full(len(pos), missing, dtype=object)
+    ok = pos >= 0
+    out[ok] = values[pos[ok]]
+    return out
+
+
+def _column_positions(index: pd.Index, col: pd.Series, argument: str
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """(position in ``index`` of each row's client_id or -1, the ids as an object array).
+
+    Works once per distinct id, so a column of millions of rows is not converted row by row.
+    """
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    if (codes < 0).any():
+        _ids(col, argument)                      # raises, naming the rows without an id
+    distinct = _ids(pd.Series(uniques, dtype=object) if len(uniques) else
+                    pd.Series([], dtype=object), argument)
+    return _positions(index, distinct)[codes], distinct[codes]
+
+
+def _latest_manager(pos: np.ndarray, names: np.ndarray, when: np.ndarray, n: int) -> np.ndarray:
+    """Per client position 0..n-1, the manager of its latest row (None without one).
+
+    Rows are (client position, manager name or None, datetime). On the latest day of a client,
+    the manager with the most rows wins, then the first by name.
+    """
+    out = np.full(n, None, dtype=object)
+    ok = (pos >= 0) & ~pd.isna(names) & ~np.isnat(when)
+    if not ok.any():
+        return out
+    pos, names = pos[ok], names[ok]
+    day = when[ok].astype("datetime64[D]").view("int64")
+    last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last, pos, day)
+    on_last = day == last[pos]
+    m_codes, m_uniq = pd.factorize(_obj(names[on_last]))
+    m_uniq = _obj(m_uniq)
+    alpha = np.empty(len(m_uniq), dtype=np.int64)               # rank of each name by name
+    alpha[np.argsort(m_uniq.astype(str), kind="stable")] = np.arange(len(m_uniq))
+    key = pos[on_last].astype(np.int64) * len(m_uniq) + m_codes
+    pairs, count = np.unique(key, return_counts=True)           # (client, manager) → rows
+    p, m = pairs // len(m_uniq), pairs % len(m_uniq)
+    order = np.lexsort((alpha[m], -count, p))
+    p, m = p[order], m[order]
+    first = np.r_[True, p[1:] != p[:-1]]
+    out[p[first]] = m_uniq[m[first]]
+    return out
 
 
 def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
@@ -635,8 +690,10 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
         ``churn_scores``: ``revenue_at_risk``, ``risk_share`` (revenue_at_risk /
         revenue_window, NaN when that is not positive).
 
-        ``forgotten``: ``client_id, manager, block, abc, cell, revenue_window, last_activity``
-        (NaT when never), ``days_without_contact``, ``allowed_days``; largest revenue first.
+        ``forgotten``: ``client_id, manager, block, abc`` (None when not given), ``cell``
+        (the policy cell applied: ``AX`` … ``CZ``, ``new`` or ``other``), ``revenue_window``,
+        ``last_activity`` (NaT when never), ``days_without_contact``, ``allowed_days``;
+        largest revenue first.
 
         ``overdue``: ``client_id, manager, type, created, due, days_overdue`` (``type`` when
         the log has it); most overdue first.
@@ -669,15 +726,17 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
     """
     lang = _check_lang(lang)
     day = _day(as_of, "as_of")
-    end = day + pd.Timedelta(days=1)           # "on or before as_of": before the next midnight
+    end = np.datetime64(day + pd.Timedelta(days=1), "ns")   # on or before as_of: < next midnight
     start = day.replace(day=1) if period_start is None else _day(period_start, "period_start")
     check_param(start <= day, "period_start", f"a date on or before as_of ({day.date()})",
                 period_start)
     notes: list[str] = []
 
+    # --- the clients counted: the snapshot's
     snap = _table(snapshot, "snapshot", "client snapshot", [S.CLIENT_ID, S.REVENUE_WINDOW])
     ids = _ids(snap[S.CLIENT_ID], "snapshot")
-    if pd.Index(ids).has_duplicates:
+    index = pd.Index(ids, dtype=object, name=S.CLIENT_ID)
+    if index.has_duplicates:
         raise InputError("`snapshot` repeats client_id values; pass one snapshot "
                          "(reportkit.snapshot) with one row per client.")
     if S.AS_OF in snap.columns and len(snap):
@@ -686,269 +745,261 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
             raise InputError(f"`snapshot` is as of {pd.Timestamp(snap_days[0]).date()} but "
                              f"as_of={day.date()}; take the snapshot at the report date "
                              "(reportkit.snapshot(..., as_of=as_of)).")
-    revenue = pd.to_numeric(snap[S.REVENUE_WINDOW], errors="coerce").fillna(0.0)
+    n = len(ids)
+    revenue = pd.to_numeric(snap[S.REVENUE_WINDOW], errors="coerce").fillna(0.0).to_numpy(float)
     first_order = (_dates(snap[S.FIRST_ORDER], "snapshot", S.FIRST_ORDER, allow_missing=True)
-                   .dt.normalize().to_numpy() if S.FIRST_ORDER in snap.columns
-                   else np.full(len(snap), np.datetime64("NaT"), dtype="datetime64[ns]"))
-    index = pd.Index(ids, name=S.CLIENT_ID)
+                   .dt.normalize().to_numpy("datetime64[ns]") if S.FIRST_ORDER in snap.columns
+                   else np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+
+    # --- the activity log, up to as_of, as arrays
+    log = None
+    if activities is not None:
+        raw = _table(activities, "activities", "activity log", [S.CLIENT_ID, S.CREATED])
+        created = _dates(raw[S.CREATED], "activities", S.CREATED,
+                         allow_missing=False).to_numpy("datetime64[ns]")
+        keep = created < end
+        a_pos, a_ids = _column_positions(index, raw[S.CLIENT_ID], "activities")
+        log = {S.CLIENT_ID: a_ids[keep], "pos": a_pos[keep], S.CREATED: created[keep],
+               S.MANAGER: (_names(raw[S.MANAGER])[keep] if S.MANAGER in raw.columns
+                           else np.full(int(keep.sum()), None, dtype=object))}
+        log["day"] = log[S.CREATED].astype("datetime64[D]").astype("datetime64[ns]")
+        if S.TYPE in raw.columns:
+            log[S.TYPE] = _obj(raw[S.TYPE])[keep]
+        if S.DUE in raw.columns:
+            log[S.DUE] = _dates(raw[S.DUE], "activities", S.DUE,
+                                allow_missing=True).to_numpy("datetime64[ns]")[keep]
+            log[S.DONE] = (_flags(raw[S.DONE], "activities", S.DONE)[keep]
+                           if S.DONE in raw.columns else np.zeros(int(keep.sum()), bool))
 
     # --- who manages whom: card, then latest sale, then latest activity
-    manager = pd.Series(None, index=index, dtype=object)
-    source = pd.Series(SOURCE_NONE, index=index, dtype=object)
-    acts = None
-    if activities is not None:
-        acts = _table(activities, "activities", "activity log", [S.CLIENT_ID, S.CREATED])
-        a_ids = _ids(acts[S.CLIENT_ID], "activities")
-        a_created = _dates(acts[S.CREATED], "activities", S.CREATED, allow_missing=False)
-        keep = (a_created < end).to_numpy()
-        acts = pd.DataFrame({S.CLIENT_ID: a_ids[keep],
-                             S.CREATED: a_created.to_numpy()[keep],
-                             S.MANAGER: (_names(acts[S.MANAGER]).to_numpy(dtype=object)[keep]
-                                         if S.MANAGER in acts.columns
-                                         else np.full(int(keep.sum()), None, dtype=object))})
-        for col in (S.TYPE, S.DUE, S.DONE):
-            if col in activities.columns:
-                values = activities[col]
-                if col == S.DUE:
-                    values = _dates(values, "activities", S.DUE, allow_missing=True)
-                elif col == S.DONE:
-                    values = pd.Series(_flags(values, "activities", S.DONE))
-                acts[col] = values.to_numpy()[keep]
-    sources = []
+    manager = np.full(n, None, dtype=object)
+    source = np.full(n, SOURCE_NONE, dtype=object)
+
+    def fill(found: np.ndarray, name: str) -> None:
+        take = pd.isna(manager) & ~pd.isna(found)
+        manager[take] = found[take]
+        source[take] = name
+
+    any_source = False
     if clients is not None:
         cl = _table(clients, "clients", "clients table", [S.CLIENT_ID])
         if S.MANAGER in cl.columns:
-            card = pd.Series(_names(cl[S.MANAGER]).to_numpy(dtype=object),
-                             index=_ids(cl[S.CLIENT_ID], "clients"))
-            sources.append((SOURCE_CLIENTS, card[card.notna()]))
+            any_source = True
+            pos = _positions(index, _ids(cl[S.CLIENT_ID], "clients"))
+            names = _names(cl[S.MANAGER])
+            found = np.full(n, None, dtype=object)
+            ok = (pos >= 0) & ~pd.isna(names)
+            found[pos[ok][::-1]] = names[ok][::-1]          # a repeated id: its first card
+            fill(found, SOURCE_CLIENTS)
     if transactions is not None:
         tx = _table(transactions, "transactions", "transactions table", [S.CLIENT_ID, S.DATE])
         if S.MANAGER in tx.columns:
-            sources.append((SOURCE_TRANSACTIONS, tx))
-    if acts is not None and acts[S.MANAGER].notna().any():
-        sources.append((SOURCE_ACTIVITIES, acts))
-    for name, data in sources:
-        need = manager.isna()
-        if not need.any():
-            break
-        if name == SOURCE_CLIENTS:
-            found = data[~data.index.duplicated(keep="first")]
-        elif name == SOURCE_TRANSACTIONS:
-            t_ids = _ids(data[S.CLIENT_ID], "transactions")
-            sel = data[S.MANAGER].notna().to_numpy().copy()
-            sel &= pd.Index(t_ids).isin(index[need.to_numpy()])
-            when = _dates(data.loc[sel, S.DATE], "transactions", S.DATE, allow_missing=True)
-            ok = (when < end).to_numpy()
-            found = _latest_manager(t_ids[sel][ok], _names(data.loc[sel, S.MANAGER])[ok],
-                                    when[ok])
-        else:
-            found = _latest_manager(data[S.CLIENT_ID].to_numpy(dtype=object), data[S.MANAGER],
-                                    data[S.CREATED])
-        got = found.reindex(index).where(need)
-        take = got.notna().to_numpy()
-        manager[take] = got[take]
-        source[take] = name
-    if not sources and acts is None:
+            any_source = True
+            if pd.isna(manager).any():
+                sel = tx[S.MANAGER].notna().to_numpy().copy()
+                pos, _ = _column_positions(index, tx[S.CLIENT_ID], "transactions")
+                sel &= pos >= 0
+                sel[sel] = pd.isna(manager[pos[sel]])
+                when = _dates(tx.loc[sel, S.DATE], "transactions", S.DATE,
+                              allow_missing=True).to_numpy("datetime64[ns]")
+                ok = when < end
+                fill(_latest_manager(pos[sel][ok], _names(tx.loc[sel, S.MANAGER])[ok],
+                                     when[ok], n), SOURCE_TRANSACTIONS)
+    if log is not None:
+        any_source = True
+        if pd.isna(manager).any():
+            fill(_latest_manager(log["pos"], log[S.MANAGER], log[S.CREATED], n),
+                 SOURCE_ACTIVITIES)
+    if not any_source:
         notes.append(_t("note.no_manager_data", lang))
-    no_mgr = manager.isna().to_numpy()
-    manager = manager.where(~no_mgr, NO_MANAGER)
-    n_tx = int((source == SOURCE_TRANSACTIONS).sum())
-    n_act = int((source == SOURCE_ACTIVITIES).sum())
+    no_mgr = pd.isna(manager)
+    manager[no_mgr] = NO_MANAGER
+    n_tx, n_act = int((source == SOURCE_TRANSACTIONS).sum()), int((source == SOURCE_ACTIVITIES
+                                                                      ).sum())
     if n_tx or n_act:
         notes.append(_t("note.fallback", lang, n_tx=n_tx, n_act=n_act))
-    if no_mgr.any() and (sources or acts is not None):
+    if no_mgr.any() and any_source:
         from .text import fmt_pct
 
         notes.append(_t("note.no_manager", lang, n=int(no_mgr.sum()),
                         share=fmt_pct(no_mgr.mean(), lang)))
-    assignments = pd.DataFrame({S.CLIENT_ID: ids, S.MANAGER: manager.to_numpy(dtype=object),
-                                S.MANAGER_SOURCE: source.to_numpy(dtype=object)})
+    assignments = pd.DataFrame({S.CLIENT_ID: pd.Series(ids, dtype=object),
+                                S.MANAGER: pd.Series(manager, dtype=object),
+                                S.MANAGER_SOURCE: pd.Series(source, dtype=object)})
 
-    per = pd.DataFrame({S.MANAGER: manager.to_numpy(dtype=object),
-                        S.REVENUE_WINDOW: revenue.to_numpy(dtype=float)}, index=index)
-    # --- classes and blocks
+    # --- classes and blocks, by snapshot position
     cls = cell = block = None
     if abc is not None:
         af, has_xyz = _abc_frame(abc)
-        af = af.set_index(S.CLIENT_ID)
-        cls = af[S.ABC].reindex(index).astype(object)
-        cell = af[S.CELL].reindex(index).astype(object)
+        pos = _positions(pd.Index(af[S.CLIENT_ID], dtype=object), ids)
+        cls, cell = _take(af[S.ABC], pos), _take(af[S.CELL], pos)
+        cls_code = pd.Categorical(cls, categories=["A", "B", "C"]).codes
         if not has_xyz:
             notes.append(_t("note.no_xyz", lang))
     if lifecycle is not None:
-        block = _block_frame(lifecycle).set_index(S.CLIENT_ID)[S.BLOCK].reindex(index)
+        bf = _block_frame(lifecycle)
+        pos = _positions(pd.Index(bf[S.CLIENT_ID], dtype=object), ids)
+        block = _take(bf[S.BLOCK], pos)
+        block_code = pd.Categorical(block, categories=list(BLOCKS)).codes
 
-    # --- summary skeleton
-    groups = per.groupby(S.MANAGER, sort=False)
-    summary = pd.DataFrame({S.N_CLIENTS: groups.size(),
-                            S.REVENUE_WINDOW: groups[S.REVENUE_WINDOW].sum()})
-    extra_rows: set[str] = set()
-    if cls is not None:
-        for c in ("A", "B", "C"):
-            summary[c] = (cls == c).groupby(per[S.MANAGER].to_numpy()).sum()
-    if block is not None:
-        for b in BLOCKS:
-            summary[b] = (block == b).groupby(per[S.MANAGER].to_numpy()).sum()
+    # --- activities in the period, overdue tasks (counted for the manager on the log line)
+    who = None
+    overdue = pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
+        (S.CLIENT_ID, object), (S.MANAGER, object), (S.CREATED, "datetime64[ns]"),
+        (S.DUE, "datetime64[ns]"), (S.DAYS_OVERDUE, "int64"))})
+    if log is None:
+        notes.append(_t("note.no_activities", lang))
+    else:
+        fallback = _take(manager, log["pos"], NO_MANAGER)
+        who = np.where(pd.isna(log[S.MANAGER]), fallback, log[S.MANAGER])
+        in_period = log["day"] >= np.datetime64(start, "ns")
+        if S.DUE in log:
+            due_day = log[S.DUE].astype("datetime64[D]").astype("datetime64[ns]")
+            late = ~np.isnat(due_day) & (due_day < np.datetime64(day, "ns")) & ~log[S.DONE]
+            order = np.lexsort((log[S.CREATED][late], log[S.CLIENT_ID][late].astype(str),
+                                due_day[late]))
+            sel = np.flatnonzero(late)[order]
+            overdue = pd.DataFrame({S.CLIENT_ID: pd.Series(log[S.CLIENT_ID][sel], dtype=object),
+                                    S.MANAGER: pd.Series(who[sel], dtype=object)})
+            if S.TYPE in log:
+                overdue[S.TYPE] = pd.Series(log[S.TYPE][sel], dtype=object)
+            overdue[S.CREATED] = log[S.CREATED][sel]
+            overdue[S.DUE] = log[S.DUE][sel]
+            overdue[S.DAYS_OVERDUE] = ((np.datetime64(day, "ns") - due_day[sel])
+                                       .astype("timedelta64[D]").astype(np.int64))
+        else:
+            late = np.zeros(len(who), bool)
+            notes.append(_t("note.no_due", lang))
 
+    # --- forgotten clients
     forgotten = pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
         (S.CLIENT_ID, object), (S.MANAGER, object), (S.BLOCK, object), (S.ABC, object),
         (S.CELL, object), (S.REVENUE_WINDOW, float), (S.LAST_ACTIVITY, "datetime64[ns]"),
         (S.DAYS_WITHOUT_CONTACT, "int64"), (S.ALLOWED_DAYS, "int64"))})
-    overdue = pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
-        (S.CLIENT_ID, object), (S.MANAGER, object), (S.CREATED, "datetime64[ns]"),
-        (S.DUE, "datetime64[ns]"), (S.DAYS_OVERDUE, "int64"))})
     days_used, days_given = contact_days(policy)
     if isinstance(policy, pd.DataFrame) and not days_given:
         notes.append(_t("note.policy_no_days", lang))
+    is_forgotten = None
+    if log is not None and cls is None and block is None:
+        notes.append(_t("note.no_classes", lang))
+    elif log is not None:
+        eligible = np.zeros(n, bool)
+        if cls is not None:
+            eligible |= (cls_code == 0) | (cls_code == 1)
+        if block is not None:
+            eligible |= np.isin(block_code, [BLOCKS.index(b) for b in ATTENDED_BLOCKS])
+            eligible &= ~np.isin(block_code, [BLOCKS.index(b) for b in DEAD_BLOCKS])
+        known = log["pos"] >= 0
+        last_i8 = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)     # NaT
+        np.maximum.at(last_i8, log["pos"][known], log["day"][known].view(np.int64))
+        last = last_i8.view("datetime64[ns]")
+        never = np.isnat(last)
+        log_start = log["day"].min() if len(log["day"]) else np.datetime64("NaT", "ns")
+        since = np.where(never, first_order, last)
+        if not np.isnat(log_start):
+            since = np.where(never & ~np.isnat(since) & (since < log_start), log_start, since)
+        gap = (np.datetime64(day, "ns") - since).astype("timedelta64[D]").astype("float64")
+        gap[np.isnat(since)] = np.nan
+        key = np.full(n, OTHER_CELL, dtype=object) if cell is None else \
+            np.where(pd.isna(cell), OTHER_CELL, cell)
+        allowed = pd.Series(key, dtype=object).map(days_used).to_numpy(dtype=np.int64)
+        is_forgotten = eligible & (np.isnan(gap) | (gap > allowed))
+        sel = np.flatnonzero(is_forgotten)
+        sel = sel[np.lexsort((ids[sel].astype(str), -revenue[sel]))]   # largest revenue first
+        none = np.full(len(sel), None, dtype=object)
+        forgotten = pd.DataFrame({
+            S.CLIENT_ID: pd.Series(ids[sel], dtype=object),
+            S.MANAGER: pd.Series(manager[sel], dtype=object),
+            S.BLOCK: pd.Series(block[sel] if block is not None else none, dtype=object),
+            S.ABC: pd.Series(cls[sel] if cls is not None else none, dtype=object),
+            S.CELL: pd.Series(key[sel], dtype=object),
+            S.REVENUE_WINDOW: revenue[sel],
+            S.LAST_ACTIVITY: last[sel],
+            S.DAYS_WITHOUT_CONTACT: (gap[sel].astype(np.int64) if not np.isnan(gap[sel]).any()
+                                     else pd.array(gap[sel], dtype="Int64")),
+            S.ALLOWED_DAYS: allowed[sel],
+        })
+        n_never = int(never[sel].sum())
+        if n_never:
+            from .text import fmt_date
 
-    if acts is None:
-        notes.append(_t("note.no_activities", lang))
-    else:
-        client_mgr = pd.Series(manager.to_numpy(dtype=object), index=index)
-        own = acts[S.MANAGER].to_numpy(dtype=object)
-        fallback = client_mgr.reindex(acts[S.CLIENT_ID].to_numpy()).to_numpy(dtype=object)
-        who = np.where(pd.isna(own), fallback, own)
-        who = np.where(pd.isna(who), NO_MANAGER, who)
-        created_day = acts[S.CREATED].dt.normalize()
-        in_period = (created_day >= start).to_numpy()
-        n_act_period = pd.Series(who[in_period]).value_counts()
-        extra_rows.update(n_act_period.index)
-        # overdue tasks
-        if S.DUE in acts.columns:
-            done = acts[S.DONE].to_numpy(dtype=bool) if S.DONE in acts.columns \
-                else np.zeros(len(acts), bool)
-            due_day = acts[S.DUE].dt.normalize()
-            late = (due_day < day).to_numpy() & ~done
-            overdue = pd.DataFrame({S.CLIENT_ID: acts[S.CLIENT_ID].to_numpy()[late],
-                                    S.MANAGER: who[late]})
-            if S.TYPE in acts.columns:
-                overdue[S.TYPE] = acts[S.TYPE].to_numpy()[late]
-            overdue[S.CREATED] = acts[S.CREATED].to_numpy()[late]
-            overdue[S.DUE] = acts[S.DUE].to_numpy()[late]
-            overdue[S.DAYS_OVERDUE] = ((day - due_day[late]).dt.days).to_numpy(dtype=np.int64)
-            overdue = overdue.sort_values([S.DAYS_OVERDUE, S.CLIENT_ID, S.CREATED],
-                                          ascending=[False, True, True], kind="stable",
-                                          ignore_index=True)
-            extra_rows.update(overdue[S.MANAGER].unique())
-        else:
-            notes.append(_t("note.no_due", lang))
-        summary[S.N_ACTIVITIES] = 0
-        summary[S.OVERDUE_TASKS] = 0
-        # forgotten clients
-        if cls is None and block is None:
-            notes.append(_t("note.no_classes", lang))
-        else:
-            eligible = np.zeros(len(index), bool)
-            if cls is not None:
-                eligible |= cls.isin(["A", "B"]).to_numpy()
-            if block is not None:
-                eligible |= block.isin(ATTENDED_BLOCKS).to_numpy()
-                eligible &= ~block.isin(DEAD_BLOCKS).to_numpy()
-            last = created_day.groupby(acts[S.CLIENT_ID].to_numpy()).max()
-            last = last.reindex(index).to_numpy(dtype="datetime64[ns]")
-            log_start = created_day.min() if len(acts) else pd.NaT
-            never = np.isnat(last)
-            since = np.where(never, first_order, last)
-            if log_start is not pd.NaT and not pd.isna(log_start):
-                later = never & ~np.isnat(since) & (since < np.datetime64(log_start))
-                since = np.where(later, np.datetime64(log_start), since)
-            gap = (np.datetime64(day) - since).astype("timedelta64[D]").astype("float64")
-            gap[np.isnat(since)] = np.nan
-            if cell is not None:
-                key = cell.to_numpy(dtype=object).copy()
-            else:
-                key = np.full(len(index), None, dtype=object)
-            key = np.where(pd.isna(key), OTHER_CELL, key)
-            allowed = pd.Series(key, dtype=object).map(days_used).to_numpy(dtype=np.int64)
-            is_forgotten = eligible & (np.isnan(gap) | (gap > allowed))
-            sel = np.flatnonzero(is_forgotten)
-            forgotten = pd.DataFrame({
-                S.CLIENT_ID: ids[sel],
-                S.MANAGER: manager.to_numpy(dtype=object)[sel],
-                S.BLOCK: (block.to_numpy(dtype=object)[sel] if block is not None
-                          else np.full(len(sel), None, dtype=object)),
-                S.ABC: (cls.to_numpy(dtype=object)[sel] if cls is not None
-                        else np.full(len(sel), None, dtype=object)),
-                S.CELL: key[sel],
-                S.REVENUE_WINDOW: revenue.to_numpy(dtype=float)[sel],
-                S.LAST_ACTIVITY: last[sel],
-                S.DAYS_WITHOUT_CONTACT: pd.array(gap[sel], dtype="Int64"),
-                S.ALLOWED_DAYS: allowed[sel],
-            })
-            forgotten = forgotten.sort_values([S.REVENUE_WINDOW, S.CLIENT_ID],
-                                              ascending=[False, True], kind="stable",
-                                              ignore_index=True)
-            if not forgotten[S.DAYS_WITHOUT_CONTACT].isna().any():
-                forgotten[S.DAYS_WITHOUT_CONTACT] = forgotten[S.DAYS_WITHOUT_CONTACT].astype(
-                    "int64")
-            n_never = int(never[sel].sum())
-            if n_never:
-                from .text import fmt_date
+            notes.append(_t("note.never_contacted", lang, n=n_never,
+                            log_start=fmt_date(pd.Timestamp(log_start), lang)))
 
-                notes.append(_t("note.never_contacted", lang, n=n_never,
-                                log_start=fmt_date(log_start, lang)))
-            summary[S.N_FORGOTTEN] = 0
-        summary = summary.reindex(summary.index.union(pd.Index(sorted(extra_rows - set(
-            summary.index)), dtype=object)), fill_value=0)
-        summary[S.N_ACTIVITIES] = n_act_period.reindex(summary.index, fill_value=0)
-        if len(overdue):
-            summary[S.OVERDUE_TASKS] = overdue[S.MANAGER].value_counts().reindex(
-                summary.index, fill_value=0)
-        if S.N_FORGOTTEN in summary.columns and len(forgotten):
-            summary[S.N_FORGOTTEN] = forgotten[S.MANAGER].value_counts().reindex(
-                summary.index, fill_value=0)
+    # --- one row per manager: codes over the client managers, then the log's own managers
+    names = np.concatenate([manager, who if who is not None else np.zeros(0, object)])
+    codes, uniques = pd.factorize(pd.Series(names, dtype=object))
+    k = len(uniques)
+    c_code, w_code = codes[:n], codes[n:]
+
+    def per_class(class_code: np.ndarray, m: int) -> np.ndarray:
+        """Clients per manager (rows) and class (columns); class code -1 is not counted."""
+        ok = class_code >= 0
+        flat = np.bincount(c_code[ok] * m + class_code[ok], minlength=k * m)
+        return flat.reshape(k, m).astype(np.int64)
+
+    def per_client(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(c_code[mask], minlength=k).astype(np.int64)
+
+    summary = pd.DataFrame({S.MANAGER: pd.Series(_obj(uniques), dtype=object),
+                            S.N_CLIENTS: np.bincount(c_code, minlength=k).astype(np.int64),
+                            S.REVENUE_WINDOW: np.bincount(c_code, weights=revenue, minlength=k)})
+    total = float(revenue.sum())
+    summary[S.REVENUE_SHARE] = summary[S.REVENUE_WINDOW] / total if total > 0 else np.nan
+    if cls is not None:
+        crosstab = per_class(cls_code, 3)
+        for i, c in enumerate(("A", "B", "C")):
+            summary[c] = crosstab[:, i]
+    if block is not None:
+        crosstab = per_class(block_code, len(BLOCKS))
+        for i, b in enumerate(BLOCKS):
+            summary[b] = crosstab[:, i]
+    if who is not None:
+        summary[S.N_ACTIVITIES] = np.bincount(w_code[in_period], minlength=k).astype(np.int64)
+        summary[S.OVERDUE_TASKS] = np.bincount(w_code[late], minlength=k).astype(np.int64)
+    if is_forgotten is not None:
+        summary[S.N_FORGOTTEN] = per_client(is_forgotten)
 
     if lost_ids is not None:
         if isinstance(lost_ids, (str, bytes)):
             raise InputError("`lost_ids` must be a collection of client ids (a list, set or "
                              f"Series), got the single string {lost_ids!r}.")
-        lost = pd.Index(pd.unique(pd.Series(list(lost_ids), dtype=object).astype(str)))
-        known = lost.isin(index)
-        if (~known).any():
-            notes.append(_t("note.unknown_lost", lang, n=int((~known).sum())))
-        is_lost = index.isin(lost)
-        summary[S.N_LOST] = pd.Series(is_lost).groupby(
-            per[S.MANAGER].to_numpy()).sum().reindex(summary.index, fill_value=0)
+        lost = pd.unique(np.array([str(v) for v in lost_ids], dtype=object))
+        lost_pos = _positions(index, lost)
+        if (lost_pos < 0).any():
+            notes.append(_t("note.unknown_lost", lang, n=int((lost_pos < 0).sum())))
+        is_lost = np.zeros(n, bool)
+        is_lost[lost_pos[lost_pos >= 0]] = True
+        summary[S.N_LOST] = per_client(is_lost)
 
     if churn_scores is not None:
         cs = _table(churn_scores, "churn_scores", "churn scores (client_id, revenue_at_risk)",
                     [S.CLIENT_ID, REVENUE_AT_RISK])
         c_ids = _ids(cs[S.CLIENT_ID], "churn_scores")
-        risk = pd.Series(pd.to_numeric(cs[REVENUE_AT_RISK], errors="coerce").to_numpy(float),
-                         index=c_ids)
-        if risk.index.has_duplicates:
+        if pd.Index(c_ids, dtype=object).has_duplicates:
             raise InputError("`churn_scores` repeats client_id values; pass the scores of one "
                              "ChurnModel.score() call.")
-        unknown = ~risk.index.isin(index)
-        if unknown.any():
-            notes.append(_t("note.unknown_risk", lang, n=int(unknown.sum())))
-        per_risk = risk.reindex(index).fillna(0.0).to_numpy()
-        summary[REVENUE_AT_RISK] = pd.Series(per_risk).groupby(
-            per[S.MANAGER].to_numpy()).sum().reindex(summary.index, fill_value=0.0)
+        risk_pos = _positions(index, c_ids)
+        if (risk_pos < 0).any():
+            notes.append(_t("note.unknown_risk", lang, n=int((risk_pos < 0).sum())))
+        risk = np.zeros(n)
+        values = pd.to_numeric(cs[REVENUE_AT_RISK], errors="coerce").fillna(0.0).to_numpy(float)
+        risk[risk_pos[risk_pos >= 0]] = values[risk_pos >= 0]
+        summary[REVENUE_AT_RISK] = np.bincount(c_code, weights=risk, minlength=k)
+        rev = summary[S.REVENUE_WINDOW].to_numpy(dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
-            rev = summary[S.REVENUE_WINDOW].to_numpy(dtype=float)
             summary[S.RISK_SHARE] = np.where(rev > 0, summary[REVENUE_AT_RISK] / rev, np.nan)
 
-    # --- order, shares, dtypes
-    total = float(revenue.sum())
-    summary.insert(2, S.REVENUE_SHARE, summary[S.REVENUE_WINDOW] / total if total > 0 else np.nan)
-    summary.index.name = S.MANAGER
-    summary = summary.reset_index()
-    summary["_last"] = summary[S.MANAGER] == NO_MANAGER
-    summary = summary.sort_values(["_last", S.REVENUE_WINDOW, S.MANAGER],
-                                  ascending=[True, False, True], kind="stable",
-                                  ignore_index=True).drop(columns="_last")
-    for col in summary.columns:
-        if col not in (S.MANAGER, S.REVENUE_WINDOW, S.REVENUE_SHARE, REVENUE_AT_RISK,
-                       S.RISK_SHARE):
-            summary[col] = summary[col].astype("int64")
-    summary[S.MANAGER] = summary[S.MANAGER].astype(object)
+    last_row = (summary[S.MANAGER] == NO_MANAGER).to_numpy()
+    order = np.lexsort((summary[S.MANAGER].astype(str).to_numpy(),
+                        -summary[S.REVENUE_WINDOW].to_numpy(), last_row))
+    summary = summary.iloc[order].reset_index(drop=True)
     return Managers(summary=summary, assignments=assignments, forgotten=forgotten,
                     overdue=overdue, notes=tuple(notes), as_of=day, period_start=start,
                     allowed_days=days_used, lang=lang)
 
 
-# --- NPS ---------------------------------------------------------------------------------------------
+# --- NPS ------------------------------------------------------------------------------------------
 def _check_nps_params(min_answers: Any, confidence: Any) -> None:
     check_param(isinstance(min_answers, (int, np.integer)) and not isinstance(min_answers, bool)
                 and min_answers >= 1, "min_answers", "an integer >= 1", min_answers)
@@ -980,8 +1031,7 @@ def _latest_answers(surveys: Any, as_of: Any) -> tuple[pd.DataFrame, int, int, p
         keep = (frame[S.DATE] < day + pd.Timedelta(days=1)).to_numpy()
         n_later = int((~keep).sum())
         frame = frame[keep]
-    n_repeat = int(frame[S.CLIENT_ID].duplicated().groupby(frame[S.CLIENT_ID]).any().sum()) \
-        if len(frame) else 0
+    n_repeat = int((frame[S.CLIENT_ID].value_counts() > 1).sum())
     frame = frame.sort_values([S.CLIENT_ID, S.DATE, S.SCORE], ascending=[True, False, True],
                               kind="stable")
     frame = frame.drop_duplicates(S.CLIENT_ID, keep="first").reset_index(drop=True)
@@ -1196,8 +1246,8 @@ def nps(surveys: pd.DataFrame, *, as_of: Any = None, by: Any = None, min_answers
     Returns
     -------
     NPSResult
-        ``table``: the group column(s) (ordered as their categories or sorted, ``(no group)``
-        last), then {stats}. Without ``by`` it is the one overall row. ``overall``,
+        ``table``: the group column(s) (values as text, ordered as their categories or
+        sorted, ``(no group)`` last), then {stats}. Without ``by`` it is the one overall row. ``overall``,
         ``answers`` (``client_id, date, score, nps_category``), ``notes``.
 
     Raises
@@ -1355,8 +1405,8 @@ def detractors_a(surveys: pd.DataFrame, abc: Any, *, as_of: Any = None,
     value = None
     if S.VALUE in frame.columns:
         value = pd.Series(pd.to_numeric(frame[S.VALUE], errors="coerce").to_numpy(float),
-                          index=af[S.CLIENT_ID].to_numpy())
-    a_ids = set(af.loc[af[S.ABC] == "A", S.CLIENT_ID])
+                          index=pd.Index(af[S.CLIENT_ID], dtype=object))
+    a_ids = set(af[S.CLIENT_ID][af[S.ABC] == "A"])
     sel = answers[(answers[S.NPS_CATEGORY] == DETRACTOR)
                   & answers[S.CLIENT_ID].isin(a_ids)].reset_index(drop=True)
     out = pd.DataFrame({S.CLIENT_ID: sel[S.CLIENT_ID].to_numpy(dtype=object)})
@@ -1372,7 +1422,7 @@ def detractors_a(surveys: pd.DataFrame, abc: Any, *, as_of: Any = None,
             names = names[~names.index.duplicated()]
             out[S.NAME] = names.reindex(out[S.CLIENT_ID]).to_numpy(dtype=object)
         if mgr is None and S.MANAGER in cl.columns:
-            mgr = pd.Series(_names(cl[S.MANAGER]).to_numpy(dtype=object), index=cl_ids)
+            mgr = pd.Series(_names(cl[S.MANAGER]), index=pd.Index(cl_ids, dtype=object))
             mgr = mgr[~mgr.index.duplicated()]
     if mgr is not None:
         out[S.MANAGER] = mgr.reindex(out[S.CLIENT_ID]).to_numpy(dtype=object)

@@ -233,7 +233,7 @@ ACTIVE_CLIENTS = "active_clients"
 RETENTION = "retention"
 REVENUE_PER_CLIENT = "revenue_per_client"
 
-# --- managers and NPS (reportkit.managers) ---------------------------------------------------------
+# --- managers and NPS (reportkit.managers) --------------------------------------------------------
 MANAGER_SOURCE = "manager_source"  # where a client's manager came from: clients / transactions / …
 N_ACTIVITIES = "n_activities"      # activities created in the period
 OVERDUE_TASKS = "overdue_tasks"    # tasks due before as_of and not done

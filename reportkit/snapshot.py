@@ -18,11 +18,17 @@ Definitions (D = the ``as_of`` day, M = its month, W = ``window_months``)
 * ``best12_revenue``: the highest net revenue over 12 consecutive calendar months, over the
   windows ending in each month from the client's first transaction month to M (month M up to
   D). It is negative for a client whose only transactions are returns; 0 for leads.
+* Clients: every client with a transaction on or before D -- a client whose only
+  transactions are returns is there, with 0 orders, negative revenue and no first/last order
+  -- plus the leads: clients of the clients table with no transaction up to D and a ``created``
+  date on or before D (or none). ``is_lead`` marks them.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable
 
 import numpy as np
@@ -53,7 +59,10 @@ def _as_of_day(as_of: Any) -> tuple[int, pd.Timestamp]:
     check_param(ts is not pd.NaT, "as_of", "a date such as '2024-06-30' or a Timestamp", as_of)
     if ts.tz is not None:
         ts = ts.tz_localize(None)
-    ts = ts.normalize().as_unit("ns")
+    try:
+        ts = ts.normalize().as_unit("ns")
+    except (OverflowError, ValueError):
+        check_param(False, "as_of", "a date between 1678 and 2261", as_of)
     return int((ts - _EPOCH).days), ts
 
 
@@ -63,136 +72,192 @@ def _check_window(window_months: Any) -> int:
     return int(window_months)
 
 
-def _group_starts(code: np.ndarray) -> np.ndarray:
-    if len(code) == 0:
-        return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+_CHUNK_ROWS = 1 << 15    # rows per block: small temporaries, reused by the allocator
+_THREADS = min(4, os.cpu_count() or 1)   # numpy releases the GIL in most of a block's work
 
 
-def _best12(r: _Rows, starts: np.ndarray, n: int, m_a: int) -> np.ndarray:
-    """Highest 12-consecutive-month revenue per client (NaN without rows).
+def _best12(code: np.ndarray, month: np.ndarray, rev: np.ndarray, starts: np.ndarray,
+            m_a: int) -> np.ndarray:
+    """Highest 12-consecutive-month revenue of each client of a block (one value per start).
 
-    The sum over the window ending in month e only changes when e reaches a month with a row
-    (the row enters) or a month 12 after a row (the row leaves), so its maximum is reached at
-    one of those months; the leaving events only matter for negative rows.
+    ``code``, ``month``, ``rev`` are rows sorted by (client, month) and ``starts`` the first
+    row of each client. The sum over the window ending in month e only changes when e reaches
+    a month with a row (the row enters) or a month 12 after a row (the row leaves), so its
+    maximum is reached at one of those months; the leaving events only matter for negative
+    rows.
     """
-    code, month, rev = r.code, r.month, r.revenue
     size = len(code)
-    best = np.full(n, np.nan)
-    if size == 0:
-        return best
+    # a key increasing along the rows: rows k apart are the same client less than 12 months
+    # apart iff their keys differ by less than 12
+    key = (code.astype(np.int64) - int(code[0])) << 20      # months span < 2**16 (panel)
+    key += month
     # windows ending at each row's month: add the client's rows of the 11 previous months
+    # (whole-block passes while many rows qualify, then only the remaining candidates)
     s = rev.copy()
-    cand = np.arange(1, size)
+    cand = None
     for k in range(1, 12):
-        j = cand - k
-        ok = (code[j] == code[cand]) & (month[cand] - month[j] < 12)
-        cand, j = cand[ok], j[ok]
-        if len(cand) == 0:
-            break
-        s[cand] += rev[j]
-        cand = cand[cand >= k + 1]
-    best[code[starts]] = np.maximum.reduceat(s, starts)
+        if cand is None:
+            ok = key[k:] - key[:-k] < 12
+            count = int(np.count_nonzero(ok))
+            if count == 0:
+                break
+            if count > size // 8:
+                s[k:] += rev[:-k] * ok
+                continue
+            cand = np.flatnonzero(ok) + k
+        else:
+            cand = cand[cand >= k]
+            cand = cand[key[cand] - key[cand - k] < 12]
+            if len(cand) == 0:
+                break
+        s[cand] += rev[cand - k]
+    best = np.maximum.reduceat(s, starts)
     # windows ending 12 months after a negative row (the row has just left the window)
-    neg = np.flatnonzero((rev < 0) & (month.astype(np.int64) + 12 <= m_a))
+    neg = np.flatnonzero((rev < 0) & (month + 12 <= m_a))
     if len(neg):
         t = np.zeros(len(neg))
         sel = np.arange(len(neg))
         for k in range(1, 13):
-            i = neg[sel]
-            j = i + k
+            j = neg[sel] + k
             ok = j < size
-            sel, i, j = sel[ok], i[ok], j[ok]
-            ok = (code[j] == code[i]) & (month[j] - month[i] <= 12)
+            sel, j = sel[ok], j[ok]
+            ok = key[j] - key[neg[sel]] <= 12
             sel, j = sel[ok], j[ok]
             if len(sel) == 0:
                 break
             t[sel] += rev[j]
-        np.fmax.at(best, code[neg], t)
+        client = np.searchsorted(starts, neg, side="right") - 1
+        np.fmax.at(best, client, t)
     return best
+
+
+class _Stats:
+    """Per-client results of a snapshot, filled block by block."""
+
+    FIELDS = ("orders_total", "revenue_total", "margin_total", "orders_window", "revenue_window",
+              "margin_window", "revenue_prev", "active_months", "revenue_last3",
+              "revenue_prev3", "cv", "best12")
+
+    def __init__(self, n: int, has_margin: bool) -> None:
+        for name in self.FIELDS:
+            if has_margin or not name.startswith("margin"):
+                setattr(self, name, np.zeros(n))
+        self.cv[:] = np.nan
+        self.has_txn = np.zeros(n, dtype=bool)
+        self.first = np.full(n, _NO_FIRST, dtype=np.int64)
+        self.last = np.full(n, _NO_LAST, dtype=np.int64)
+
+
+def _blocks(code: np.ndarray) -> list[tuple[int, int]]:
+    """Row ranges of about _CHUNK_ROWS rows that never split a client."""
+    size = len(code)
+    cuts = [0]
+    while cuts[-1] < size:
+        nxt = cuts[-1] + _CHUNK_ROWS
+        if nxt >= size:
+            cuts.append(size)
+        elif code[nxt] != code[cuts[-1]]:     # cut before the first row of row nxt's client
+            cuts.append(int(np.searchsorted(code, code[nxt], side="left")))
+        else:                                 # one client fills the block: cut after it
+            cuts.append(int(np.searchsorted(code, code[nxt], side="right")))
+    return list(zip(cuts[:-1], cuts[1:]))
+
+
+def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, m_a: int, window: int) -> None:
+    """Compute the per-client results of the rows lo:hi (whole clients) into ``st``."""
+    code = r.code[lo:hi]
+    month = r.month[lo:hi].astype(np.int64)
+    rev = r.revenue[lo:hi]
+    orders = r.orders[lo:hi]
+    c0, c1 = int(code[0]), int(code[-1]) + 1
+    local = code.astype(np.intp) - c0
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    clients = local[starts]                    # block-local codes of the clients with rows
+    n = c1 - c0
+    out = slice(c0, c1)
+
+    def total(values: np.ndarray | None, mask: np.ndarray | None = None) -> np.ndarray:
+        if mask is None:
+            return np.bincount(local, weights=values, minlength=n)
+        return np.bincount(local[mask], weights=None if values is None else values[mask],
+                           minlength=n)
+
+    st.has_txn[c0 + clients] = True
+    st.first[c0 + clients] = np.minimum.reduceat(r.first_day[lo:hi], starts)
+    st.last[c0 + clients] = np.maximum.reduceat(r.last_day[lo:hi], starts)
+    orders_f = orders.astype(np.float64)
+    st.orders_total[out] = total(orders_f)
+    st.revenue_total[out] = total(rev)
+    back = m_a - month                          # months back from the as_of month, >= 0
+    in_win = back < window
+    in_prev = (back >= window) & (back < 2 * window)
+    in_last3 = back < 3
+    in_prev3 = (back >= 3) & (back < 6)
+    st.orders_window[out] = total(orders_f, in_win)
+    st.revenue_window[out] = total(rev, in_win)
+    st.revenue_prev[out] = total(rev, in_prev)
+    st.active_months[out] = total(None, in_win & (orders > 0))
+    st.revenue_last3[out] = total(rev, in_last3)
+    st.revenue_prev3[out] = total(rev, in_prev3)
+    if r.margin is not None:
+        margin = r.margin[lo:hi]
+        st.margin_total[out] = total(margin)
+        st.margin_window[out] = total(margin, in_win)
+
+    # cv of monthly revenue from max(window start, first order month) to the as_of month
+    has_order = st.first[out] != _NO_FIRST
+    first_month = np.zeros(n, dtype=np.int64)
+    first_month[clients] = np.minimum.reduceat(
+        np.where(r.first_day[lo:hi] != _NO_FIRST, month, np.iinfo(np.int32).max), starts)
+    start = np.maximum(m_a - window + 1, first_month)
+    n_months = (m_a - start + 1).astype(np.float64)
+    in_range = has_order[local] & (month >= start[local])
+    mean = total(rev, in_range) / n_months
+    dev = rev[in_range] - mean[local[in_range]]
+    squares = np.bincount(local[in_range], weights=dev * dev, minlength=n).astype(np.float64)
+    squares += (n_months - total(None, in_range)) * mean * mean
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cv = np.sqrt(squares / n_months) / mean
+    cv[~(has_order & (n_months >= 2) & (mean > 0))] = np.nan
+    st.cv[out] = cv
+
+    st.best12[c0 + clients] = _best12(code, month, rev, starts, m_a)
 
 
 def _snapshot(panel: Panel, day: int, ts: pd.Timestamp, window: int) -> pd.DataFrame:
     r = panel._rows_as_of(day)
     n = len(panel._ids)
     m_a = _month_of_day(day)
-    code = r.code.astype(np.intp)      # once, rather than inside every bincount
-    month = r.month
+    st = _Stats(n, r.margin is not None)
+    # block by block: the temporaries stay small (cache-friendly, and reused by the memory
+    # allocator instead of fresh pages for every whole-column temporary), and blocks of whole
+    # clients write disjoint slices of the results, so threads can share them (measured:
+    # 1 M clients, 3 M client-months on 2 cores: 1.1 s -> 0.3 s right after a build)
+    blocks = _blocks(r.code)
+    if _THREADS > 1 and len(blocks) > 1:
+        with ThreadPoolExecutor(_THREADS) as pool:
+            list(pool.map(lambda b: _fill_block(st, r, b[0], b[1], m_a, window), blocks))
+    else:
+        for lo, hi in blocks:
+            _fill_block(st, r, lo, hi, m_a, window)
 
-    def total(values: np.ndarray | None = None, mask: np.ndarray | None = None) -> np.ndarray:
-        if mask is None:
-            return np.bincount(code, weights=values, minlength=n).astype(np.float64)
-        return np.bincount(code[mask], weights=None if values is None else values[mask],
-                           minlength=n).astype(np.float64)
-
-    # Sums per client over month bands counted back from the as_of month, cut at every window
-    # edge, in one bincount per measure; each window is then a sum of whole bands.
-    edges = np.array(sorted({3, 6, window, 2 * window}))
-    lower = np.r_[0, edges]
-    upper = np.r_[edges, np.iinfo(np.int64).max]
-    n_bands = len(lower)
-    back = m_a - month.astype(np.int64)
-    flat = code * n_bands + np.searchsorted(edges, back, side="right")
-
-    def by_band(values: np.ndarray) -> np.ndarray:
-        return np.bincount(flat, weights=values, minlength=n * n_bands).reshape(n, n_bands)
-
-    def span(sums: np.ndarray, lo: int, hi: int) -> np.ndarray:
-        """Sum of the bands covering months lo ... hi-1 back from the as_of month."""
-        cols = [k for k in range(n_bands) if lower[k] >= lo and upper[k] <= hi]
-        return sums[:, cols].sum(axis=1)
-
-    starts = _group_starts(code)
-    has_txn = np.zeros(n, dtype=bool)
-    has_txn[code[starts]] = True
-    orders = r.orders.astype(np.float64)
-    rev_bands = by_band(r.revenue)
-    ord_bands = by_band(orders)
-    orders_total = ord_bands.sum(axis=1)
-    revenue_total = rev_bands.sum(axis=1)
-    first = np.full(n, _NO_FIRST, dtype=np.int64)
-    last = np.full(n, _NO_LAST, dtype=np.int64)
-    if len(code):
-        first[code[starts]] = np.minimum.reduceat(r.first_day, starts)
-        last[code[starts]] = np.maximum.reduceat(r.last_day, starts)
+    has_txn, first, last = st.has_txn, st.first, st.last
     has_order = first != _NO_FIRST
-
-    orders_window = span(ord_bands, 0, window)
-    revenue_window = span(rev_bands, 0, window)
-    revenue_prev = span(rev_bands, window, 2 * window)
-    active_months = span(by_band((r.orders > 0).astype(np.float64)), 0, window)
-    revenue_last3 = span(rev_bands, 0, 3)
-    revenue_prev3 = span(rev_bands, 3, 6)
-    if r.margin is not None:
-        margin_bands = by_band(r.margin)
-        margin_window = span(margin_bands, 0, window)
-        margin_total = margin_bands.sum(axis=1)
-
-    # cv of monthly revenue from max(window start, first order month) to the as_of month
-    first_month = np.zeros(n, dtype=np.int64)
-    if len(code):
-        first_month[code[starts]] = np.minimum.reduceat(
-            np.where(r.first_day != _NO_FIRST, month, np.iinfo(np.int32).max), starts)
-    start = np.maximum(m_a - window + 1, first_month)
-    n_months = (m_a - start + 1).astype(np.float64)
-    in_range = has_order[code] & (month >= start[code])
-    mean = total(r.revenue, in_range) / n_months
-    dev = r.revenue[in_range] - mean[code[in_range]]
-    squares = np.bincount(code[in_range], weights=dev * dev, minlength=n).astype(np.float64)
-    squares += (n_months - total(None, in_range)) * mean * mean
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cv = np.sqrt(squares / n_months) / mean
-    cv[~(has_order & (n_months >= 2) & (mean > 0))] = np.nan
-
-    best12 = _best12(r, starts, n, m_a)
-
-    created = panel._created
-    created_ok = np.isnat(created) | (created.astype("datetime64[D]").astype(np.int64) <= day)
-    known = has_txn | (panel._in_clients & created_ok)
+    known = has_txn
+    if panel._in_clients.any():
+        created = panel._created
+        created_ok = np.isnat(created) | (created.astype("datetime64[D]").astype(np.int64) <= day)
+        known = has_txn | (panel._in_clients & created_ok)
     idx = np.flatnonzero(known)
-    k_first, k_last, k_has_order = first[idx], last[idx], has_order[idx]
-    k_orders = orders_total[idx]
-    k_revenue = revenue_total[idx]
+    if len(idx) == n:                      # every client is in: no need to copy the columns
+        def take(a: np.ndarray) -> np.ndarray:
+            return a
+    else:
+        def take(a: np.ndarray) -> np.ndarray:
+            return a[idx]
+    k_first, k_last, k_has_order = take(first), take(last), take(has_order)
+    k_orders = take(st.orders_total)
+    k_revenue = take(st.revenue_total)
     first_dt = k_first.astype("datetime64[D]").astype("datetime64[ns]")
     first_dt[~k_has_order] = np.datetime64("NaT")
     last_dt = k_last.astype("datetime64[D]").astype("datetime64[ns]")
@@ -201,35 +266,37 @@ def _snapshot(panel: Panel, day: int, ts: pd.Timestamp, window: int) -> pd.DataF
     with np.errstate(invalid="ignore", divide="ignore"):
         interval = np.where(k_orders >= 2, (k_last - k_first) / (k_orders - 1), nan)
         aov = np.where(k_orders > 0, k_revenue / k_orders, nan)
-        trend = np.where(revenue_prev3[idx] > 0, revenue_last3[idx] / revenue_prev3[idx] - 1, nan)
+        last3, prev3 = take(st.revenue_last3), take(st.revenue_prev3)
+        trend = np.where(prev3 > 0, last3 / prev3 - 1, nan)
 
     cols: dict[str, Any] = {
-        CLIENT_ID: pd.Series(panel._ids[idx], dtype=object),
+        CLIENT_ID: pd.Series(take(panel._ids), dtype=object, copy=True),
         AS_OF: np.full(len(idx), ts.to_datetime64(), dtype="datetime64[ns]"),
         FIRST_ORDER: first_dt,
         LAST_ORDER: last_dt,
         RECENCY_DAYS: np.where(k_has_order, day - k_last, nan).astype(np.float64),
         TENURE_DAYS: np.where(k_has_order, day - k_first, nan).astype(np.float64),
-        ORDERS_WINDOW: np.rint(orders_window[idx]).astype(np.int64),
-        REVENUE_WINDOW: revenue_window[idx],
+        ORDERS_WINDOW: np.rint(take(st.orders_window)).astype(np.int64),
+        REVENUE_WINDOW: take(st.revenue_window),
     }
     if r.margin is not None:
-        cols[MARGIN_WINDOW] = margin_window[idx]
-    cols[REVENUE_PREV_WINDOW] = revenue_prev[idx]
+        cols[MARGIN_WINDOW] = take(st.margin_window)
+    cols[REVENUE_PREV_WINDOW] = take(st.revenue_prev)
     cols[ORDERS_TOTAL] = np.rint(k_orders).astype(np.int64)
     cols[REVENUE_TOTAL] = k_revenue
     if r.margin is not None:
-        cols[MARGIN_TOTAL] = margin_total[idx]
+        cols[MARGIN_TOTAL] = take(st.margin_total)
     cols[INTERVAL_DAYS] = interval.astype(np.float64)
-    cols[ACTIVE_MONTHS] = np.rint(active_months[idx]).astype(np.int64)
-    cols[CV] = cv[idx]
+    cols[ACTIVE_MONTHS] = np.rint(take(st.active_months)).astype(np.int64)
+    cols[CV] = take(st.cv)
     cols[AOV] = aov
-    cols[REVENUE_LAST3] = revenue_last3[idx]
-    cols[REVENUE_PREV3] = revenue_prev3[idx]
+    cols[REVENUE_LAST3] = last3
+    cols[REVENUE_PREV3] = prev3
     cols[TREND] = trend
-    cols[BEST12_REVENUE] = np.where(has_txn[idx], best12[idx], 0.0)
-    cols[IS_LEAD] = ~has_txn[idx]
-    return pd.DataFrame(cols, copy=False)     # every column is a new array
+    cols[BEST12_REVENUE] = np.where(take(has_txn), take(st.best12), 0.0)
+    cols[IS_LEAD] = ~take(has_txn)
+    # every column is a new array (or one of this function's own): no copy needed
+    return pd.DataFrame(cols, copy=False)
 
 
 def _as_panel(data: Any) -> Panel:

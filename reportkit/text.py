@@ -19,7 +19,7 @@ import html
 import importlib
 import math
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -113,6 +113,9 @@ TEXT: dict[str, dict[str, str]] = {
     "action.duplicates": {"en": "Duplicates", "ru": "Дубли"},
     "action.segments": {"en": "Segments", "ru": "Сегменты"},
     "action.callback": {"en": "Call back", "ru": "Перезвонить"},
+    "action.forgotten": {"en": "Forgotten clients", "ru": "Забытые клиенты"},
+    "action.overdue": {"en": "Overdue tasks", "ru": "Просроченные задачи"},
+    "action.detractors_a": {"en": "Detractors among A", "ru": "Критики среди A"},
     # column headers
     "col.client_id": {"en": "Client ID", "ru": "Код клиента"},
     "col.name": {"en": "Client", "ru": "Клиент"},
@@ -143,6 +146,207 @@ TEXT: dict[str, dict[str, str]] = {
     "col.abcxyz": {"en": "ABC×XYZ", "ru": "ABC×XYZ"},
     "col.rfm_segment": {"en": "RFM segment", "ru": "RFM-сегмент"},
     "col.share_of_wallet": {"en": "Share of wallet", "ru": "Доля кошелька"},
+    # every other output column shown in a report (schema constants and the churn scores);
+    # "churn_rate", "vip" and "note" are left to their modules' labels (dynamics.churn_rate, …)
+    # -- input tables
+    "col.order_id": {"en": "Order", "ru": "Заказ"},
+    "col.quantity": {"en": "Quantity", "ru": "Количество"},
+    "col.price": {"en": "Price", "ru": "Цена"},
+    "col.product": {"en": "Product", "ru": "Товар"},
+    "col.category": {"en": "Category", "ru": "Категория"},
+    "col.channel": {"en": "Channel", "ru": "Канал"},
+    "col.size": {"en": "Company size", "ru": "Размер компании"},
+    "col.contact_person": {"en": "Contact person", "ru": "Контактное лицо"},
+    "col.decision_maker": {"en": "Decision maker", "ru": "Лицо, принимающее решения"},
+    "col.created": {"en": "Created", "ru": "Дата создания"},
+    "col.status": {"en": "Status", "ru": "Статус"},
+    "col.key_account": {"en": "Key account", "ru": "Ключевой клиент"},
+    "col.refused": {"en": "Refused", "ru": "Отказ"},
+    "col.potential": {"en": "Potential", "ru": "Потенциал"},
+    "col.type": {"en": "Type", "ru": "Тип"},
+    "col.due": {"en": "Due", "ru": "Срок"},
+    "col.done": {"en": "Done", "ru": "Выполнено"},
+    "col.score": {"en": "Score", "ru": "Оценка"},
+    "col.first_order_day": {"en": "First order in the month", "ru": "Первый заказ в месяце"},
+    "col.last_order_day": {"en": "Last order in the month", "ru": "Последний заказ в месяце"},
+    # -- data quality
+    "col.group_id": {"en": "Group", "ru": "Группа"},
+    "col.client_id_a": {"en": "Client ID (first)", "ru": "Код клиента (первый)"},
+    "col.client_id_b": {"en": "Client ID (second)", "ru": "Код клиента (второй)"},
+    "col.evidence": {"en": "Evidence", "ru": "Совпадения"},
+    "col.name_score": {"en": "Name similarity", "ru": "Сходство названий"},
+    "col.confidence": {"en": "Confidence", "ru": "Уверенность"},
+    "col.group_confidence": {"en": "Group confidence", "ru": "Уверенность по группе"},
+    "col.group_size": {"en": "Records in the group", "ru": "Записей в группе"},
+    "col.survivor": {"en": "Record to keep", "ru": "Оставить запись"},
+    "col.action": {"en": "Action", "ru": "Действие"},
+    "col.group_revenue": {"en": "Revenue of the group", "ru": "Выручка группы"},
+    "col.key": {"en": "Key", "ru": "Ключ"},
+    "col.value": {"en": "Value", "ru": "Объём"},
+    "col.figure": {"en": "Figure", "ru": "Значение"},
+    "col.records": {"en": "Records", "ru": "Записей"},
+    "col.problem": {"en": "Problem", "ru": "Проблема"},
+    "col.field": {"en": "Field", "ru": "Поле"},
+    "col.fields": {"en": "Fields", "ru": "Поля"},
+    "col.card_group": {"en": "Group of fields", "ru": "Группа полей"},
+    "col.in_file": {"en": "In the file", "ru": "Есть в файле"},
+    "col.filled": {"en": "Cards filled", "ru": "Заполнено карточек"},
+    "col.share_filled": {"en": "Share filled", "ru": "Доля заполненных"},
+    "col.fields_filled": {"en": "Fields filled", "ru": "Заполнено полей"},
+    "col.groups_filled": {"en": "Groups filled", "ru": "Заполнено групп"},
+    "col.completeness": {"en": "Completeness", "ru": "Заполненность"},
+    "col.missing": {"en": "Missing fields", "ru": "Незаполненные поля"},
+    "col.has_orders": {"en": "Has orders", "ru": "Есть заказы"},
+    "col.business_filled": {"en": "Business fields filled", "ru": "Деловые поля заполнены"},
+    "col.contact_filled": {"en": "Contacts filled", "ru": "Контакты заполнены"},
+    "col.analytic_filled": {"en": "Analytic fields filled", "ru": "Аналитика заполнена"},
+    "col.history_filled": {"en": "History filled", "ru": "История заполнена"},
+    "col.item": {"en": "Item", "ru": "Показатель"},
+    "col.section": {"en": "Section", "ru": "Раздел"},
+    "col.input": {"en": "Input", "ru": "Исходные данные"},
+    "col.report": {"en": "Report", "ru": "В отчёте"},
+    "col.difference": {"en": "Difference", "ru": "Разница"},
+    "col.check": {"en": "Check", "ru": "Проверка"},
+    # -- client snapshot
+    "col.as_of": {"en": "As of", "ru": "На дату"},
+    "col.tenure_days": {"en": "Days since first order", "ru": "Дней с первого заказа"},
+    "col.orders_window": {"en": "Orders, 12 months", "ru": "Заказов за 12 месяцев"},
+    "col.orders_total": {"en": "Orders, lifetime", "ru": "Заказов за всё время"},
+    "col.revenue_prev_window": {"en": "Revenue, previous 12 months",
+                                "ru": "Выручка за предыдущие 12 месяцев"},
+    "col.margin_window": {"en": "Margin, 12 months", "ru": "Маржа за 12 месяцев"},
+    "col.margin_total": {"en": "Margin, lifetime", "ru": "Маржа за всё время"},
+    "col.active_months": {"en": "Months with orders", "ru": "Месяцев с заказами"},
+    "col.cv": {"en": "Variation of monthly revenue (CV)",
+               "ru": "Коэффициент вариации месячной выручки"},
+    "col.aov": {"en": "Average order", "ru": "Средний заказ"},
+    "col.revenue_last3": {"en": "Revenue, last 3 months", "ru": "Выручка за последние 3 месяца"},
+    "col.revenue_prev3": {"en": "Revenue, 3 months before", "ru": "Выручка за 3 месяца до них"},
+    "col.trend": {"en": "Trend", "ru": "Тренд"},
+    "col.best12_revenue": {"en": "Best 12 months revenue", "ru": "Выручка за лучшие 12 месяцев"},
+    "col.is_lead": {"en": "No orders yet", "ru": "Ещё без заказов"},
+    # -- segmentation
+    "col.r_score": {"en": "R (recency)", "ru": "R (давность)"},
+    "col.f_score": {"en": "F (frequency)", "ru": "F (частота)"},
+    "col.m_score": {"en": "M (money)", "ru": "M (деньги)"},
+    "col.rfm": {"en": "RFM code", "ru": "RFM-код"},
+    "col.bcg": {"en": "BCG class", "ru": "Класс БКГ"},
+    "col.size_tier": {"en": "Size tier", "ru": "Размер"},
+    "col.unrealised_potential": {"en": "Unrealised potential", "ru": "Нереализованный потенциал"},
+    "col.share": {"en": "Share", "ru": "Доля"},
+    "col.cum_share": {"en": "Cumulative share", "ru": "Накопленная доля"},
+    "col.relative_share": {"en": "Relative share (log scale)",
+                           "ru": "Относительная доля (логарифм)"},
+    "col.growth": {"en": "Revenue growth", "ru": "Рост выручки"},
+    "col.value_share": {"en": "Share of value", "ru": "Доля объёма"},
+    "col.cell": {"en": "Cell", "ru": "Ячейка"},
+    "col.lang": {"en": "Language", "ru": "Язык"},
+    "col.owner": {"en": "Owner", "ru": "Ответственный"},
+    "col.meetings": {"en": "Meetings", "ru": "Встречи"},
+    "col.calls": {"en": "Calls", "ru": "Звонки"},
+    "col.offer": {"en": "What to offer", "ru": "Что предлагать"},
+    # -- lifecycle
+    "col.n_clients": {"en": "Clients", "ru": "Клиентов"},
+    "col.client_share": {"en": "Share of clients", "ru": "Доля клиентов"},
+    "col.revenue_share": {"en": "Share of revenue", "ru": "Доля выручки"},
+    "col.usual_interval_days": {"en": "Usual cycle, days", "ru": "Обычный цикл, дней"},
+    "col.block_from": {"en": "From block", "ru": "Из блока"},
+    "col.block_to": {"en": "To block", "ru": "В блок"},
+    "col.revenue_from": {"en": "Revenue before", "ru": "Выручка до"},
+    "col.revenue_to": {"en": "Revenue after", "ru": "Выручка после"},
+    # -- base dynamics
+    "col.period_start": {"en": "Period start", "ru": "Начало периода"},
+    "col.period_end": {"en": "Period end", "ru": "Конец периода"},
+    "col.base_start": {"en": "Base at start", "ru": "База на начало"},
+    "col.new": {"en": "New", "ru": "Новые"},
+    "col.retained": {"en": "Retained", "ru": "Сохранённые"},
+    "col.reactivated": {"en": "Reactivated", "ru": "Вернувшиеся"},
+    "col.lost": {"en": "Lost", "ru": "Ушедшие"},
+    "col.base_end": {"en": "Base at end", "ru": "База на конец"},
+    "col.churn_rate_annual": {"en": "Churn over the trailing year",
+                              "ru": "Доля ушедших за скользящий год"},
+    "col.revenue_prev": {"en": "Revenue of the previous period",
+                         "ru": "Выручка прошлого периода"},
+    "col.revenue_new": {"en": "Revenue from new clients", "ru": "Выручка новых клиентов"},
+    "col.revenue_reactivated": {"en": "Revenue from reactivated clients",
+                                "ru": "Выручка вернувшихся клиентов"},
+    "col.revenue_retained": {"en": "Revenue from existing clients",
+                             "ru": "Выручка существующих клиентов"},
+    "col.revenue_retained_prev": {"en": "Their previous revenue", "ru": "Их прошлая выручка"},
+    "col.retained_growth": {"en": "Growth of existing clients",
+                            "ru": "Рост у существующих клиентов"},
+    "col.retained_decline": {"en": "Decline of existing clients",
+                             "ru": "Спад у существующих клиентов"},
+    "col.revenue_lost_12m": {"en": "Yearly revenue of lost clients",
+                             "ru": "Годовая выручка ушедших"},
+    "col.cohort": {"en": "Cohort", "ru": "Когорта"},
+    "col.age": {"en": "Age, periods", "ru": "Возраст, периодов"},
+    "col.cohort_size": {"en": "Cohort size", "ru": "Размер когорты"},
+    "col.active_clients": {"en": "Clients buying", "ru": "Покупающих клиентов"},
+    "col.retention": {"en": "Share still buying", "ru": "Доля покупающих"},
+    "col.revenue_per_client": {"en": "Revenue per client", "ru": "Выручка на клиента"},
+    # -- churn model (reportkit.churn)
+    "col.churn_probability": {"en": "Churn probability", "ru": "Вероятность ухода"},
+    "col.band": {"en": "Risk", "ru": "Риск"},
+    "col.expected_revenue_12m": {"en": "Expected revenue, 12 months",
+                                 "ru": "Ожидаемая выручка за 12 месяцев"},
+    "col.revenue_at_risk": {"en": "Revenue at risk", "ru": "Выручка под угрозой"},
+    "col.expected_next_order": {"en": "Expected next order", "ru": "Ожидаемый следующий заказ"},
+    "col.recency_ratio": {"en": "Silence / usual interval",
+                          "ru": "Молчание / обычный интервал"},
+    "col.p_alive": {"en": "Probability still buying (BG/NBD)",
+                    "ru": "Вероятность, что клиент ещё покупает (BG/NBD)"},
+    "col.p_no_purchase": {"en": "Probability of no purchase", "ru": "Вероятность без покупки"},
+    "col.expected_purchases": {"en": "Expected purchases", "ru": "Ожидаемых покупок"},
+    # -- managers and NPS
+    "col.manager_source": {"en": "Manager taken from", "ru": "Откуда менеджер"},
+    "col.n_activities": {"en": "Activities", "ru": "Активностей"},
+    "col.overdue_tasks": {"en": "Overdue tasks", "ru": "Просроченных задач"},
+    "col.n_forgotten": {"en": "Forgotten clients", "ru": "Забытых клиентов"},
+    "col.n_lost": {"en": "Clients lost", "ru": "Ушедших клиентов"},
+    "col.risk_share": {"en": "Share of revenue at risk", "ru": "Доля выручки под угрозой"},
+    "col.last_activity": {"en": "Last activity", "ru": "Последняя активность"},
+    "col.days_without_contact": {"en": "Days without contact", "ru": "Дней без контакта"},
+    "col.allowed_days": {"en": "Allowed days without contact",
+                         "ru": "Допустимо дней без контакта"},
+    "col.days_overdue": {"en": "Days overdue", "ru": "Дней просрочки"},
+    "col.n_answers": {"en": "Answers", "ru": "Ответов"},
+    "col.promoters": {"en": "Promoters", "ru": "Промоутеры"},
+    "col.passives": {"en": "Passives", "ru": "Нейтральные"},
+    "col.detractors": {"en": "Detractors", "ru": "Критики"},
+    "col.promoter_share": {"en": "Share of promoters", "ru": "Доля промоутеров"},
+    "col.detractor_share": {"en": "Share of detractors", "ru": "Доля критиков"},
+    "col.nps": {"en": "NPS", "ru": "Индекс NPS"},
+    "col.nps_se": {"en": "NPS standard error", "ru": "Стандартная ошибка NPS"},
+    "col.ci_low": {"en": "Lower bound", "ru": "Нижняя граница"},
+    "col.ci_high": {"en": "Upper bound", "ru": "Верхняя граница"},
+    "col.too_few": {"en": "Too few answers", "ru": "Мало ответов"},
+    "col.nps_category": {"en": "NPS category", "ru": "Категория NPS"},
+    "col.dimension": {"en": "Grouped by", "ru": "Разрез"},
+    "col.group": {"en": "Group", "ru": "Группа"},
+    # -- buy-till-you-die summary (lifetimes' names)
+    "col.frequency": {"en": "Repeat purchases", "ru": "Повторных покупок"},
+    "col.recency": {"en": "First to last purchase", "ru": "От первой до последней покупки"},
+    "col.monetary_value": {"en": "Mean repeat purchase", "ru": "Средняя повторная покупка"},
+    # input tables by name (report section "Data received", reconciliation)
+    "table.transactions": {"en": "transactions", "ru": "продажи"},
+    "table.clients": {"en": "clients", "ru": "клиенты"},
+    "table.activities": {"en": "activities", "ru": "активности"},
+    "table.surveys": {"en": "surveys", "ru": "опросы"},
+    # why the loader rejected a row: the English text is reportkit.load's reason word for word
+    # (see load_reason)
+    "load.malformed": {"en": "malformed line (wrong number of fields)",
+                       "ru": "испорченная строка (не то число полей)"},
+    "load.empty_row": {"en": "empty row", "ru": "пустая строка"},
+    "load.total_row": {"en": "total row", "ru": "строка итогов"},
+    "load.missing_id": {"en": "missing client id", "ru": "нет кода клиента"},
+    "load.bad_date": {"en": "unparseable date", "ru": "нечитаемая дата"},
+    "load.bad_amount": {"en": "unparseable amount", "ru": "нечитаемая сумма"},
+    "load.bad_score": {"en": "score missing or outside 0–10",
+                       "ru": "оценки нет или она вне 0–10"},
+    "load.duplicate_row": {"en": "exact duplicate row", "ru": "точный дубль строки"},
+    "load.repeated_id": {"en": "repeated client id (first record kept)",
+                         "ru": "повтор кода клиента (оставлена первая запись)"},
     # flags
     "flag.yes": {"en": "yes", "ru": "да"},
     "flag.no": {"en": "no", "ru": "нет"},
@@ -358,6 +562,22 @@ def label(value: Any, lang: str = "en", namespace: str | None = None) -> str:
     return entry[lang] if entry else str(value)
 
 
+def load_reason(reason: str, lang: str = "en") -> str:
+    """A reason of :mod:`reportkit.load` for rejecting a row, in ``lang``; a reason without a
+    ``load.*`` translation is returned as it is.
+
+    >>> load_reason("unparseable date", "ru")
+    'нечитаемая дата'
+    >>> load_reason("something new", "ru")
+    'something new'
+    """
+    _check_lang(lang)
+    for key, entry in TEXT.items():
+        if key.startswith("load.") and entry["en"] == reason:
+            return entry[lang]
+    return str(reason)
+
+
 # ----------------------------------------------------------------------------------------------
 # Number and date formats
 # ----------------------------------------------------------------------------------------------
@@ -476,6 +696,25 @@ def fmt_period(value: Any, lang: str = "en") -> str:
     return p.strftime("%Y-%m" if lang == "en" else "%m.%Y")
 
 
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "ru": ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+           "октябрь", "ноябрь", "декабрь"),
+}
+
+
+def fmt_month(value: Any, lang: str = "en") -> str:
+    """A month in words, for sentences: "December 2025", "декабрь 2025".
+
+    >>> fmt_month("2025-12-31", "ru"), fmt_month("2024-06", "en")
+    ('декабрь 2025', 'June 2024')
+    """
+    _check_lang(lang)
+    p = pd.Period(value, freq="M")
+    return f"{_MONTHS[lang][p.month - 1]} {p.year}"
+
+
 # ----------------------------------------------------------------------------------------------
 # Column kinds and the report's table renderer
 # ----------------------------------------------------------------------------------------------
@@ -493,7 +732,9 @@ def column_kind(name: Any, values: pd.Series, kinds: Mapping[str, str] | None = 
     An explicit ``kinds[name]`` wins; then the canonical kind from :mod:`reportkit.schema`;
     then the dtype, with names telling shares (a word ``share``, ``rate``, ``pct``,
     ``probability`` between underscores: ``churn_rate_12m``, ``revenue_share``) and money
-    (``revenue…``, ``amount``, ``margin``…) apart from other numbers.
+    (``revenue…``, ``amount``, ``margin``…) apart from other numbers. A column of Python
+    objects that are all numbers (counts beside amounts, as in a reconciliation table) is
+    ``number``: its whole numbers print without decimals (:func:`format_value`).
 
     >>> column_kind("revenue_window", pd.Series([1.5]))
     'money'
@@ -501,6 +742,8 @@ def column_kind(name: Any, values: pd.Series, kinds: Mapping[str, str] | None = 
     'pct'
     >>> column_kind("orders", pd.Series([3]))
     'int'
+    >>> column_kind("input", pd.Series([8011, 0.5, None], dtype=object))
+    'number'
     """
     if kinds and name in kinds:
         kind = kinds[name]
@@ -528,7 +771,27 @@ def column_kind(name: Any, values: pd.Series, kinds: Mapping[str, str] | None = 
         if pd.api.types.is_integer_dtype(dtype):
             return "int"
         return "number"
+    if pd.api.types.is_object_dtype(dtype) and canonical is None and _all_numbers(values):
+        return "number"
     return "text"
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, (int, float, np.integer, np.floating))
+            and not isinstance(value, (bool, np.bool_)))
+
+
+def _all_numbers(values: pd.Series) -> bool:
+    """Whether an object column holds numbers only (and at least one); stops at the first
+    value that is not a number, so a text column costs one look."""
+    seen = False
+    for value in values:
+        if _is_missing(value):
+            continue
+        if not _is_number(value):
+            return False
+        seen = True
+    return seen
 
 
 class Html(str):
@@ -542,8 +805,14 @@ def format_value(value: Any, kind: str, lang: str = "en", *, decimals: int | Non
                  namespace: str | None = None) -> str:
     """One value as text for the report, by kind (not escaped).
 
+    A whole number (a Python or NumPy integer) of kind ``number`` prints without decimals
+    unless ``decimals`` is given; a ``text`` value is translated with :func:`label` when a
+    ``namespace`` is given.
+
     >>> format_value(0.5, "pct", "en")
     '50.0%'
+    >>> format_value(8011, "number", "en"), format_value(8011.0, "number", "en")
+    ('8,011', '8,011.00')
     >>> format_value(True, "flag", "ru")
     'да'
     """
@@ -554,6 +823,9 @@ def format_value(value: Any, kind: str, lang: str = "en", *, decimals: int | Non
     if kind == "int":
         return fmt_int(value, lang)
     if kind == "number":
+        if decimals is None and isinstance(value, (int, np.integer)) and not isinstance(
+                value, (bool, np.bool_)):
+            return fmt_int(value, lang)
         return fmt_number(value, lang, decimals=2 if decimals is None else decimals)
     if kind == "pct":
         return fmt_pct(value, lang, decimals=1 if decimals is None else decimals)
@@ -568,11 +840,14 @@ def table_html(df: pd.DataFrame, lang: str = "en", *, kinds: Mapping[str, str] |
                labels: Mapping[str, str] | None = None,
                values: Mapping[str, str] | None = None,
                decimals: Mapping[str, int] | None = None, index: bool | None = None,
-               max_rows: int | None = None, caption: str | None = None) -> Html:
+               max_rows: int | None = None, caption: str | None = None,
+               namespace: str | None = None, align_right: Iterable[str] = ()) -> Html:
     """Render a DataFrame as an HTML table for the report.
 
     Every header and value is HTML-escaped; numbers are formatted for ``lang`` and their cells
-    carry the class ``rk-num`` (right-aligned, tabular figures by the report's CSS).
+    carry the class ``rk-num`` (right-aligned, tabular figures by the report's CSS); the cells
+    of a text column with a value longer than 40 characters carry ``rk-long`` (the CSS gives
+    them a minimum width, so sentences are not squeezed into a narrow column).
 
     Parameters
     ----------
@@ -581,10 +856,11 @@ def table_html(df: pd.DataFrame, lang: str = "en", *, kinds: Mapping[str, str] |
     kinds : dict of column to kind, optional
         Overrides :func:`column_kind` (one of :data:`KINDS`).
     labels : dict of column to header text, optional
-        Default: ``t("col.<column>")`` when that key exists, else the column name.
+        Default: ``t("<namespace>.<column>")`` when ``namespace`` is given and that key
+        exists, else ``t("col.<column>")`` when that key exists, else the column name.
     values : dict of column to namespace, optional
         Category columns whose values are translated with :func:`label`, e.g.
-        ``{"block": "block"}``.
+        ``{"block": "block"}``; a value without a translation is shown as it is.
     decimals : dict of column to int, optional
         Default 0 for money, 2 for numbers, 1 for percentages.
     index : bool or None, default None
@@ -592,6 +868,11 @@ def table_html(df: pd.DataFrame, lang: str = "en", *, kinds: Mapping[str, str] |
     max_rows : int or None, default None
         Show only the first rows, with a note saying how many there are.
     caption : str, optional
+    namespace : str, optional
+        Where headers are looked up before ``col.``: ``namespace="dynamics"`` shows the column
+        ``churn_rate`` as ``t("dynamics.churn_rate")``. Default None (``col.`` only).
+    align_right : iterable of str, default ()
+        Text columns (numbers already formatted as text) right-aligned like numbers.
 
     Returns
     -------
@@ -622,23 +903,25 @@ def table_html(df: pd.DataFrame, lang: str = "en", *, kinds: Mapping[str, str] |
     values = values or {}
     decimals = decimals or {}
     esc = html.escape
+    right = set(align_right)
     col_kinds = [column_kind(c, frame[c], kinds) for c in frame.columns]
+    texts = [[format_value(v, kind, lang, decimals=decimals.get(col), namespace=values.get(col))
+              for v in frame.iloc[:, i].tolist()]
+             for i, (col, kind) in enumerate(zip(frame.columns, col_kinds))]
     parts = ['<table class="rk-table">']
     if caption:
         parts.append(f"<caption>{esc(caption)}</caption>")
-    head = []
-    for col, kind in zip(frame.columns, col_kinds):
-        text = labels.get(col) or (t(f"col.{col}", lang) if has(f"col.{col}") else str(col))
-        cls = ' class="rk-num"' if kind in NUMERIC_KINDS else ""
+    head, columns = [], []
+    for col, kind, cells in zip(frame.columns, col_kinds, texts):
+        text = labels.get(col) or _header(col, lang, namespace)
+        numeric = kind in NUMERIC_KINDS or col in right
+        cls = ' class="rk-num"' if numeric else ""
         head.append(f"<th{cls}>{esc(text)}</th>")
+        # sentences (reasons, evidence, notes) get room to wrap: class rk-long, a minimum width
+        if not numeric and any(len(c) > _LONG_TEXT for c in cells):
+            cls = ' class="rk-long"'
+        columns.append([f"<td{cls}>{esc(c)}</td>" for c in cells])
     parts.append("<thead><tr>" + "".join(head) + "</tr>\n</thead><tbody>")
-    columns = []
-    for col, kind in zip(frame.columns, col_kinds):
-        cls = ' class="rk-num"' if kind in NUMERIC_KINDS else ""
-        columns.append([f"<td{cls}>" + esc(format_value(v, kind, lang,
-                                                        decimals=decimals.get(col),
-                                                        namespace=values.get(col))) + "</td>"
-                        for v in frame[col].tolist()])
     rows = ["<tr>" + "".join(cells) + "</tr>\n" for cells in zip(*columns)] if columns else []
     parts.append("".join(rows))
     parts.append("</tbody></table>")
@@ -647,6 +930,17 @@ def table_html(df: pd.DataFrame, lang: str = "en", *, kinds: Mapping[str, str] |
                  total=fmt_int(total, lang))
         parts.append(f'<p class="rk-note">{esc(note)}</p>')
     return Html("".join(parts))
+
+
+_LONG_TEXT = 40   # characters: a text column with a longer value is "long" (class rk-long)
+
+
+def _header(col: Any, lang: str, namespace: str | None) -> str:
+    """The header of a column: ``<namespace>.<col>``, else ``col.<col>``, else the name."""
+    for key in ((f"{namespace}.{col}",) if namespace else ()) + (f"col.{col}",):
+        if has(key):
+            return t(key, lang)
+    return str(col)
 
 
 def kpi_kind(key: str, value: Any) -> str:
@@ -664,6 +958,6 @@ def kpi_kind(key: str, value: Any) -> str:
 
 __all__ = [
     "Html", "KINDS", "LANGS", "MISSING", "PROVIDERS", "TEXT", "column_kind", "fmt_date",
-    "fmt_int", "fmt_money", "fmt_number", "fmt_pct", "fmt_period", "format_value", "has", "keys",
-    "kpi_kind", "label", "placeholders", "register", "t", "table_html",
+    "fmt_int", "fmt_money", "fmt_month", "fmt_number", "fmt_pct", "fmt_period", "format_value", "has", "keys",
+    "kpi_kind", "label", "load_reason", "placeholders", "register", "t", "table_html",
 ]

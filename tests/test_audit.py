@@ -74,7 +74,18 @@ def test_action_lists_read_back(sample_audit):
     assert sorted(seg["client_id"]) == sorted(snap["client_id"])   # every client, once
     assert set(seg["abc"].dropna()) <= {"A", "B", "C"}
     book = pd.read_excel(folder / "action_lists.xlsx", sheet_name=None)
-    assert len(book) == 4
+    assert set(book) == {"At risk", "Reactivation", "Duplicates", "Segments",
+                         "Forgotten clients", "Overdue tasks", "Detractors among A"}
+    # the clients the sample plants as forgotten (good clients with no activity for months) are listed
+    forgotten = pd.read_csv(folder / "forgotten.csv", encoding="utf-8-sig",
+                            dtype={"client_id": str})
+    planted = pd.read_csv(rk.sample_path() / "truth" / "forgotten.csv", dtype=str)
+    assert set(planted["client_id"]) <= set(forgotten["client_id"])
+    assert len(book["Forgotten clients"]) == len(forgotten)
+    # detractors among A: every row's latest answer is 0-6 and the client is class A
+    det = pd.read_csv(folder / "detractors_a.csv", encoding="utf-8-sig", dtype={"client_id": str})
+    a_ids = set(seg.loc[seg["abc"] == "A", "client_id"])
+    assert len(det) and set(det["client_id"]) <= a_ids and (det["score"] <= 6).all()
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ def row(result, manager):
     return s[s[S.MANAGER] == manager].iloc[0]
 
 
-# --- who manages whom -------------------------------------------------------------------------------
+# --- who manages whom -----------------------------------------------------------------------------
 def test_manager_from_card_then_latest_sale_then_latest_activity():
     sn = snap(["a", "c", "d", "e", "f", "g", "h"])
     clients = pd.DataFrame({S.CLIENT_ID: ["a", "c", "d", "e", "f"],
@@ -167,7 +167,7 @@ def test_overdue_boundaries():
     assert row(m, "Cid")[S.N_CLIENTS] == 0
 
 
-# --- forgotten clients ------------------------------------------------------------------------------
+# --- forgotten clients ----------------------------------------------------------------------------
 @pytest.fixture
 def forgotten_case():
     ids = ["ax30", "ax31", "cy_reg", "c_work", "a_dead", "never_old", "never_new", "b45", "bz"]
@@ -259,7 +259,7 @@ def test_policy_table_with_allowed_days_column():
         M.contact_days({"AX": -1})
 
 
-# --- mixes, lost clients, revenue at risk -----------------------------------------------------------
+# --- mixes, lost clients, revenue at risk ---------------------------------------------------------
 def test_mixes_lost_and_revenue_at_risk():
     sn = snap(["a", "b", "c", "d"], revenue=[600.0, 300.0, 100.0, 0.0])
     clients = pd.DataFrame({S.CLIENT_ID: list("abcd"), S.MANAGER: ["Ann", "Ann", "Bob", "Bob"]})
@@ -332,7 +332,7 @@ def test_has_managers():
                                                          S.MANAGER: [None]}))
 
 
-# --- NPS --------------------------------------------------------------------------------------------
+# --- NPS ------------------------------------------------------------------------------------------
 def answers(scores, ids=None, date="2024-03-15"):
     ids = ids or [f"c{i}" for i in range(len(scores))]
     return pd.DataFrame({S.CLIENT_ID: ids, S.DATE: pd.to_datetime(date), S.SCORE: scores})
@@ -499,7 +499,7 @@ def test_labels_cover_every_output_column_and_value(forgotten_case):
         assert not missing, (lang, missing)
 
 
-# --- the sample base --------------------------------------------------------------------------------
+# --- the sample base ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def sample():
     import reportkit as rk

@@ -120,8 +120,10 @@ def test_leads_from_clients_table_and_dataset():
         CLIENT_ID: pd.Series(["A", "E", "F", "E"], dtype=object),
         CREATED: pd.to_datetime(["2023-01-01", "2023-06-01", None, "2023-05-01"]),
     })
-    expected = pd.DataFrame({CLIENT_ID: pd.Series(["E", "F"], dtype=object),
-                             CREATED: pd.to_datetime(["2023-05-01", None]).astype("datetime64[ns]")})
+    expected = pd.DataFrame({
+        CLIENT_ID: pd.Series(["E", "F"], dtype=object),
+        CREATED: pd.to_datetime(["2023-05-01", None]).astype("datetime64[ns]"),
+    })
     panel = build_panel(tx_fixture(), clients=clients)
     pd.testing.assert_frame_equal(panel.leads, expected)     # E listed twice: earliest created
     pd.testing.assert_frame_equal(panel.frame, expected_panel())
@@ -160,7 +162,8 @@ def test_timezone_aware_dates_use_local_day():
 
 def test_empty_transactions_give_empty_panel_with_leads():
     tx = pd.DataFrame({CLIENT_ID: pd.Series([], dtype=object),
-                       DATE: pd.Series([], dtype="datetime64[ns]"), AMOUNT: pd.Series([], dtype=float)})
+                       DATE: pd.Series([], dtype="datetime64[ns]"),
+                       AMOUNT: pd.Series([], dtype=float)})
     clients = pd.DataFrame({CLIENT_ID: ["x"]})
     panel = build_panel(tx, clients=clients)
     assert len(panel) == 0 and panel.frame.empty and panel.start is NaT
@@ -192,6 +195,7 @@ def test_text_amounts_are_refused():
 @pytest.mark.parametrize("column, value, what", [
     (CLIENT_ID, None, "no client_id"), (CLIENT_ID, "", "no client_id"),
     (DATE, pd.NaT, "no date"), (AMOUNT, np.nan, "no amount"),
+    (AMOUNT, np.inf, "an infinite amount"),
 ])
 def test_rows_without_required_values(column, value, what):
     tx = tx_fixture()
@@ -233,3 +237,53 @@ def test_changed_parquet_file_is_detected(tmp_path):
     extra.to_parquet(path)
     with pytest.raises(ReportkitError, match="changed .* build_panel"):
         snapshot(panel, as_of="2024-01-10")        # A has January rows on both sides
+
+
+def test_centuries_apart_and_absurd_dates():
+    tx = pd.DataFrame({CLIENT_ID: ["a", "a", "b"], AMOUNT: [1.0, 2.0, 4.0],
+                       DATE: pd.to_datetime(["1700-01-05", "2100-03-01", "1999-12-31"])
+                       .astype("datetime64[s]")})
+    f = build_panel(tx).frame
+    assert f[MONTH].tolist() == [T("1700-01-01"), T("2100-03-01"), T("1999-12-01")]
+    assert f[REVENUE].tolist() == [1.0, 2.0, 4.0]
+    tx.loc[2, DATE] = pd.Timestamp("4900-01-01")
+    with pytest.raises(InputError, match="more than 2,700 years from 1970"):
+        build_panel(tx)
+
+
+def test_rows_sorted_by_client_id_then_month_with_unicode_ids():
+    """The panel's rows are in (client_id, month) order, ids compared as Python compares them
+    (reportkit.churn binary-searches the internal rows and relies on this)."""
+    rng = np.random.default_rng(5)
+    names = ["ООО Ромашка", "ИП Иванов", "Acme", "acme", "Ärzte", "zeta", "00123", "123", "Ω",
+             "emoji 🙂", "Z"] + [f"c{i}" for i in range(300)]
+    n = 3000
+    tx = pd.DataFrame({
+        CLIENT_ID: pd.Series(rng.choice(names, n), dtype=object),
+        DATE: pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 3 * 365 * 24, n),
+                                                            unit="h"),
+        AMOUNT: rng.normal(50, 40, n).round(2),
+    })
+    panel = build_panel(tx)
+    f = panel.frame
+    expected_order = sorted(zip(f[CLIENT_ID], f[MONTH]))
+    assert list(zip(f[CLIENT_ID], f[MONTH])) == expected_order
+    assert list(panel._ids) == sorted(set(tx[CLIENT_ID]))
+    key = panel._rows.code.astype(np.int64) * 10_000 + panel._rows.month
+    assert (np.diff(key) > 0).all()
+    assert f.groupby(CLIENT_ID)[REVENUE].sum().round(6).to_dict() == \
+        tx.groupby(CLIENT_ID)[AMOUNT].sum().round(6).to_dict()
+
+
+def test_panel_survives_pickle():
+    """reportkit.report caches panels as pickles for the notebooks."""
+    import pickle
+
+    from reportkit.snapshot import snapshot
+
+    panel = build_panel(tx_fixture())
+    again = pickle.loads(pickle.dumps(panel))
+    pd.testing.assert_frame_equal(again.frame, panel.frame)
+    # a mid-month snapshot still reads the retained transactions
+    pd.testing.assert_frame_equal(snapshot(again, as_of="2024-01-10"),
+                                  snapshot(panel, as_of="2024-01-10"))

@@ -211,6 +211,7 @@ def test_dtypes():
     ({"as_of": "yesterday"}, r"`as_of` must be a date such as '2024-06-30'.*got 'yesterday'"),
     ({"as_of": None}, r"`as_of` must be a date.*got None"),
     ({"as_of": 20240630}, r"`as_of` must be a date.*got 20240630"),
+    ({"as_of": "3000-01-01"}, r"`as_of` must be a date between 1678 and 2261"),
     ({"as_of": "2024-06-30", "window_months": 0}, r"`window_months` must be a positive integer, "
                                                    r"got 0"),
     ({"as_of": "2024-06-30", "window_months": 1.5}, r"`window_months` must be a positive"),
@@ -249,8 +250,10 @@ def random_base(seed: int = 11, n_clients: int = 120, n_orders: int = 900):
     tx[DATE] = pd.to_datetime(tx[DATE], unit="s").astype("datetime64[ns]")
     # a few clients whose only transactions are returns
     extra = pd.DataFrame({CLIENT_ID: pd.Series(["r1", "r2", "r2"], dtype=object),
-                          DATE: pd.to_datetime(["2023-05-05", "2022-02-02", "2024-11-30 22:00"], format="ISO8601"),
-                          AMOUNT: [-10.0, -5.0, -7.5], ORDER_ID: pd.Series([None, "x", ""], dtype=object),
+                          DATE: pd.to_datetime(["2023-05-05", "2022-02-02", "2024-11-30 22:00"],
+                                               format="ISO8601"),
+                          AMOUNT: [-10.0, -5.0, -7.5],
+                          ORDER_ID: pd.Series([None, "x", ""], dtype=object),
                           MARGIN: [-1.0, -2.0, nan]})
     extra[DATE] = extra[DATE].astype("datetime64[ns]")
     # steady clients buying every month (full 12-month windows), with some net-negative months
@@ -385,7 +388,8 @@ def test_snapshot_matches_reference(base, as_of, window):
     for col in want.columns:
         a, b = got[col].to_numpy(), want[col].to_numpy()
         if col in (CLIENT_ID, IS_LEAD) or a.dtype.kind == "M":
-            pd.testing.assert_series_equal(pd.Series(a, dtype=a.dtype), pd.Series(b, dtype=a.dtype), obj=col)
+            pd.testing.assert_series_equal(pd.Series(a, dtype=a.dtype),
+                                           pd.Series(b, dtype=a.dtype), obj=col)
         else:
             np.testing.assert_allclose(a.astype(float), b.astype(float), rtol=1e-9, atol=1e-9,
                                        err_msg=col)
@@ -400,3 +404,16 @@ def test_reference_base_covers_the_edge_cases(base):
     assert panel._partials                          # July 2023 was aggregated on demand
     assert (snap[BEST12_REVENUE] < snap[REVENUE_TOTAL]).any()
     assert snap[CV].notna().sum() > 20
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 50])
+def test_blocks_of_clients_give_the_same_snapshot(base, monkeypatch, chunk):
+    """The snapshot is computed in blocks of whole clients; tiny blocks change nothing."""
+    import importlib
+
+    snapshot_module = importlib.import_module("reportkit.snapshot")   # the module, not rk.snapshot
+    _, _, panel = base
+    whole = snapshot(panel, as_of="2023-07-15", window_months=5)
+    monkeypatch.setattr(snapshot_module, "_CHUNK_ROWS", chunk)
+    assert len(snapshot_module._blocks(panel._rows.code)) > 10
+    pd.testing.assert_frame_equal(snapshot(panel, as_of="2023-07-15", window_months=5), whole)
