@@ -99,6 +99,12 @@ LABELS: dict[str, dict[str, str]] = {
         "h.detractors_a": "Detractors among class A clients",
         "h.nps_groups": "NPS by segment, lifecycle block and manager",
         "nps.none_a": "No class A client is a detractor.",
+        "nps.interval": "95 % interval",
+        "policy.allowed_days": "Longest gap without contact, days",
+        "managers.mix": "Lifecycle blocks of each manager's clients:",
+        "managers.portfolio": "Each manager's clients, their revenue over the last 12 months "
+                              "and their ABC classes:",
+        "managers.work": "Work with the clients in the period and what is at stake:",
         "na": "Not available: {why}.",
         "na.clients": "no clients table was given",
         "na.activities": "no manager column or activity log was given",
@@ -201,6 +207,12 @@ LABELS: dict[str, dict[str, str]] = {
         "h.detractors_a": "Критики среди клиентов класса A",
         "h.nps_groups": "NPS по сегментам, блокам жизненного цикла и менеджерам",
         "nps.none_a": "Среди клиентов класса A критиков нет.",
+        "nps.interval": "Интервал 95 %",
+        "policy.allowed_days": "Наибольший перерыв без контакта, дней",
+        "managers.mix": "Блоки жизненного цикла клиентов каждого менеджера:",
+        "managers.portfolio": "Клиенты каждого менеджера, их выручка за последние 12 месяцев "
+                              "и классы ABC:",
+        "managers.work": "Работа с клиентами за период и что поставлено на карту:",
         "na": "Нет данных: {why}.",
         "na.clients": "таблица клиентов не передана",
         "na.activities": "нет колонки менеджера и журнала активностей",
@@ -791,20 +803,33 @@ class Audit:
                                      kinds={S.VALUE: "money"})])
 
     def _section_xyz(self) -> str:
+        from .managers import DEFAULT_CONTACT_DAYS
         from .plots import abcxyz_heatmap
+        from .policy import NEW_CELL, POLICY_COLUMNS
 
         lang, seg = self.lang, self.results["segments"]
+        summary = seg.abcxyz.summary
+        texts = [c for c in POLICY_COLUMNS[2:] if c in summary.columns]
+        figures = summary.drop(columns=texts)
         parts = [_h(2, "xyz", lang), T.table_html(seg.xyz.summary, lang,
                                                   values={S.XYZ: "segmentation"}),
                  _fig_html(abcxyz_heatmap(seg.abcxyz, lang=lang)),
-                 T.table_html(seg.abcxyz.summary, lang, values={S.ABC: "segmentation",
-                                                                S.XYZ: "segmentation",
-                                                                S.ABCXYZ: "segmentation"},
-                              kinds={S.VALUE: "money"}),
-                 _h(3, "policy", lang)]
-        policy = getattr(seg.abcxyz, "policy", None)
-        if isinstance(policy, pd.DataFrame):
-            parts.append(T.table_html(policy, lang, values={S.CELL: "segmentation"}))
+                 T.table_html(figures, lang, values={S.ABC: "segmentation",
+                                                     S.XYZ: "segmentation",
+                                                     S.ABCXYZ: "segmentation"},
+                              kinds={S.VALUE: "money"})]
+        if texts:
+            # the policy per cell, with the longest gap without contact that the forgotten-client
+            # check of the managers section allows
+            policy = summary[[S.ABCXYZ]].copy()
+            key = policy[S.ABCXYZ].astype(str).where(summary[S.XYZ].astype(str) != "new",
+                                                     NEW_CELL)
+            policy[S.ALLOWED_DAYS] = key.map(DEFAULT_CONTACT_DAYS).astype("Int64")
+            policy[texts] = summary[texts]
+            parts += [_h(3, "policy", lang),
+                      T.table_html(policy, lang, values={S.ABCXYZ: "segmentation"},
+                                   labels={S.ALLOWED_DAYS: _t("policy.allowed_days", lang)},
+                                   kinds={S.ALLOWED_DAYS: "int"})]
         return "".join(parts)
 
     def _section_rfm(self) -> str:
@@ -862,10 +887,18 @@ class Audit:
             return "".join(parts) + self._error_or_na("dynamics", _t("h.dynamics", lang))
         parts += [_p(s) for s in dyn.text(lang)]
         parts.append(_fig_html(flows_chart(dyn.flows, lang=lang)))
-        parts.append(T.table_html(dyn.to_frame().tail(13), lang, namespace="dynamics",
-                                  kinds={S.RETAINED_GROWTH: "money",
-                                         S.RETAINED_DECLINE: "money"}))
+        frame = dyn.to_frame().tail(13)
+        # two tables that fit the page: the flows of clients, then where the revenue came from
+        flows = ["period", "base_start", "new", "reactivated", "lost", "base_end", "churn_rate",
+                 "churn_rate_annual"]
+        money = ["period", "revenue", "revenue_new", "revenue_reactivated", "retained_growth",
+                 "retained_decline", "revenue_lost_12m"]
+        parts.append(T.table_html(frame[[c for c in flows if c in frame.columns]], lang,
+                                  namespace="dynamics"))
         parts.append(_fig_html(revenue_bridge_chart(dyn.bridge, lang=lang)))
+        parts.append(T.table_html(frame[[c for c in money if c in frame.columns]], lang,
+                                  namespace="dynamics",
+                                  kinds={c: "money" for c in money[1:]}))
         parts.append(_fig_html(churn_rate_chart(dyn.flows, lang=lang)))
         if dyn.migration is not None:
             parts.append(_h(3, "migration", lang))
@@ -959,7 +992,7 @@ class Audit:
         parts = [_h(2, "managers", lang)]
         mg = self.results.get("managers")
         if mg is not None:
-            parts.append(mg.to_html(lang))
+            parts.append(self._managers_html(mg))
         elif "managers" in self.errors:
             parts.append(self._error_or_na("managers", _t("h.managers", lang)))
         else:
@@ -967,20 +1000,90 @@ class Audit:
         parts.append(_h(2, "nps", lang))
         res = self.results.get("nps")
         if res is not None:
-            parts.append(res["table"].to_html(lang))
-            parts.append(_h(3, "detractors_a", lang))
-            det = res["detractors_a"]
-            if len(det):
-                parts.append(T.table_html(det.head(25), lang, index=False,
-                                          labels={c: T.t(f"managers.{c}", lang)
-                                                  for c in det.columns
-                                                  if T.has(f"managers.{c}")}))
-            else:
-                parts.append(_p(_t("nps.none_a", lang)))
+            parts.append(self._nps_html(res))
         elif "nps" in self.errors:
             parts.append(self._error_or_na("nps", _t("h.nps", lang)))
         else:
             parts.append(_na(lang, _t("na.surveys", lang)))
+        return "".join(parts)
+
+    def _with_names(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with the client's name from the clients table right after ``client_id``."""
+        clients = self.dataset.clients
+        if clients is None or S.NAME not in clients.columns or S.NAME in frame.columns:
+            return frame
+        names = clients.drop_duplicates(S.CLIENT_ID).set_index(S.CLIENT_ID)[S.NAME]
+        out = frame.copy()
+        out.insert(1, S.NAME, out[S.CLIENT_ID].map(names))
+        return out
+
+    def _managers_html(self, mg) -> str:
+        """Portfolio per manager, lifecycle mix per manager, forgotten clients, overdue tasks."""
+        from .lifecycle import BLOCKS
+        from .managers import _html_table
+
+        lang, summ = self.lang, mg.summary
+        parts = [_p(n) for n in mg.notes]
+        # three narrow tables rather than one too wide for the page: portfolio, work, lifecycle
+        portfolio = [c for c in (S.N_CLIENTS, S.REVENUE_WINDOW, S.REVENUE_SHARE, "A", "B", "C")
+                     if c in summ.columns]
+        work = [c for c in summ.columns
+                if c not in BLOCKS and c not in portfolio and c != S.MANAGER]
+        blocks = [b for b in BLOCKS if b in summ.columns and summ[b].sum() > 0]
+        for key, cols in (("managers.portfolio", portfolio), ("managers.work", work),
+                          ("managers.mix", blocks)):
+            if not cols:
+                continue
+            parts.append(_p(_t(key, lang)))
+            table = _html_table(summ[[S.MANAGER, *cols]], lang, max_rows=None,
+                                kinds={c: "int" for c in ("A", "B", "C", *BLOCKS)},
+                                values={S.MANAGER: "managers"})
+            parts.append(f'<div class="rk-compact">{table}</div>' if len(cols) > 7 else table)
+        for key, frame, values in (
+                ("forgotten", mg.forgotten, {S.MANAGER: "managers", S.BLOCK: "block",
+                                             S.CELL: "managers"}),
+                ("overdue", mg.overdue, {S.MANAGER: "managers"})):
+            if not len(frame):
+                continue
+            parts.append(_h(3, key, lang))
+            view = self._with_names(frame.drop(columns=[S.ABC], errors="ignore"))
+            parts.append(_html_table(view, lang, max_rows=20, values=values,
+                                     kinds={S.CLIENT_ID: "id"}))
+            parts.append(_p(_t("shown", lang), "rk-note"))
+        return "".join(parts)
+
+    def _nps_html(self, res) -> str:
+        """NPS by dimension (counts, NPS, interval) and the detractors among class A."""
+        from .managers import LABELS as ML
+        from .managers import OVERALL, _html_table
+
+        lang, nps = self.lang, res["table"]
+        parts = [_p(n) for n in nps.notes]
+        shown = nps.display_frame(lang)
+        few = nps.table[S.TOO_FEW].to_numpy()
+        num = lambda v: T.fmt_number(v, lang, decimals=1)  # noqa: E731
+        interval = [ML[lang]["too_few_answers"] if f else f"{num(lo)} … {num(hi)}"
+                    for f, lo, hi in zip(few, nps.table[S.CI_LOW], nps.table[S.CI_HIGH])]
+        view = shown.drop(columns=[S.PROMOTER_SHARE, S.DETRACTOR_SHARE, S.CI_LOW, S.CI_HIGH],
+                          errors="ignore")
+        ci_col = _t("nps.interval", lang)
+        view[ci_col] = interval
+        overall = view[S.DIMENSION].eq(OVERALL).to_numpy()
+        dim = view[S.DIMENSION].map(lambda d: ML[lang].get(d, d))
+        view[S.DIMENSION] = dim.where(dim.ne(dim.shift()), "")   # the dimension once per group
+        view[S.GROUP] = view[S.GROUP].where(~overall, "")
+        parts.append(_html_table(view, lang, max_rows=None,
+                                 values={S.GROUP: "managers"},
+                                 kinds={S.DIMENSION: "text", S.NPS: "text", ci_col: "text"}))
+        parts.append(_h(3, "detractors_a", lang))
+        det = res["detractors_a"]
+        if len(det):
+            parts.append(_html_table(self._with_names(det), lang, max_rows=25,
+                                     values={S.MANAGER: "managers"},
+                                     kinds={S.SCORE: "int", S.VALUE: "money",
+                                            S.CLIENT_ID: "id"}))
+        else:
+            parts.append(_p(_t("nps.none_a", lang)))
         return "".join(parts)
 
     # --- monthly ------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from .config import LifecycleRules
 from .errors import InputError, ReportkitError, check_param
 from .lifecycle import (BLOCKS, Lifecycle, block_label, check_rules, classify, count_phrase,
                         plural_word)
-from .text import fmt_int, fmt_money, fmt_pct
+from .text import fmt_int, fmt_money, fmt_month, fmt_pct
 from .schema import (ACTIVE_CLIENTS, AGE, BASE_END, BASE_START, BLOCK, BLOCK_FROM, BLOCK_TO,
                      CHURN_RATE, CHURN_RATE_ANNUAL, CLIENT_ID, COHORT, COHORT_SIZE,
                      FIRST_ORDER_DAY, LAST_ORDER_DAY, LOST, MONTH, N_CLIENTS, NEW, ORDERS, PERIOD,
@@ -1142,16 +1142,20 @@ class Dynamics:
         out = [self.trend.text(lang)]
         if len(self.flows):
             r = self.flows.iloc[-1]
+            label = str(r[PERIOD])
+            if len(label) == 7 and label[4] == "-":          # a month: "декабрь 2025"
+                label = fmt_month(label, lang)
+                label = label[:1].upper() + label[1:]
             if lang == "ru":
                 out.append(
-                    f"{r[PERIOD]}: новых {fmt_int(r[NEW], 'ru')}, вернулось "
+                    f"{label}: новых {fmt_int(r[NEW], 'ru')}, вернулось "
                     f"{fmt_int(r[REACTIVATED], 'ru')}, ушло {fmt_int(r[LOST], 'ru')} "
                     f"({fmt_pct(r[CHURN_RATE], 'ru')} базы на начало); в базе "
                     f"{fmt_int(r[BASE_END], 'ru')} "
                     f"{plural_word(int(r[BASE_END]), 'ru', 'client')}.")
             else:
                 out.append(
-                    f"{r[PERIOD]}: {fmt_int(r[NEW])} new, {fmt_int(r[REACTIVATED])} reactivated, "
+                    f"{label}: {fmt_int(r[NEW])} new, {fmt_int(r[REACTIVATED])} reactivated, "
                     f"{fmt_int(r[LOST])} lost ({fmt_pct(r[CHURN_RATE])} of the base at the "
                     f"start); {fmt_int(r[BASE_END])} "
                     f"{plural_word(int(r[BASE_END]), 'en', 'client')} in the base.")

@@ -129,10 +129,14 @@ def _params(result: object) -> Mapping[str, object]:
     return getattr(result, "params", {}) or {}
 
 
-def _percent_axis(axis) -> None:
-    from matplotlib.ticker import PercentFormatter
+def _percent_axis(axis, lang: str = "en", decimals: int = 0) -> None:
+    """Tick labels as percentages written the report's way ("80%", "80 %")."""
+    from matplotlib.ticker import FuncFormatter
 
-    axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    from .text import fmt_pct
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_pct(v, lang,
+                                                                   decimals=decimals)))
 
 
 # --- segmentation ---------------------------------------------------------------------------------
@@ -195,8 +199,8 @@ def pareto_curve(abc: SegmentResult | pd.DataFrame, *, lang: str = "en",
                 clip_on=False)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
-    _percent_axis(ax.xaxis)
-    _percent_axis(ax.yaxis)
+    _percent_axis(ax.xaxis, lang)
+    _percent_axis(ax.yaxis, lang)
     ax.set_xlabel(_text(lang, "pareto_x", **words))
     ax.set_ylabel(_text(lang, "pareto_y", **words))
     ax.grid(alpha=0.3)
@@ -226,6 +230,7 @@ def abcxyz_heatmap(matrix: ABCXYZMatrix, *, lang: str = "en", color: str = "valu
     import seaborn as sns
 
     from .segmentation import ABCXYZMatrix
+    from .text import fmt_pct
 
     _check_lang(lang)
     check_param(color in (S.VALUE_SHARE, S.CLIENT_SHARE), "color",
@@ -241,7 +246,8 @@ def abcxyz_heatmap(matrix: ABCXYZMatrix, *, lang: str = "en", color: str = "valu
     annot = np.empty(shown.shape, dtype=object)
     for i in range(shown.shape[0]):
         for j in range(shown.shape[1]):
-            annot[i, j] = f"{clients.iat[i, j]:.1%}\n{value.iat[i, j]:.1%}"
+            annot[i, j] = (f"{fmt_pct(clients.iat[i, j], lang, decimals=1)}\n"
+                           f"{fmt_pct(value.iat[i, j], lang, decimals=1)}")
     fig, ax = _axes(ax, (7, 4.5))
     cbar_label = (_text(lang, "heat_cbar", **words) if color == S.VALUE_SHARE
                   else _text(lang, "heat_cbar_clients"))
@@ -249,7 +255,7 @@ def abcxyz_heatmap(matrix: ABCXYZMatrix, *, lang: str = "en", color: str = "valu
                 linecolor="white", ax=ax, cbar_kws={"label": cbar_label})
     colorbar = ax.collections[0].colorbar
     if colorbar is not None:
-        _percent_axis(colorbar.ax.yaxis)
+        _percent_axis(colorbar.ax.yaxis, lang)
     ax.set_xticklabels([labels.get(c, c) for c in shown.columns], rotation=0)
     ax.set_yticklabels([labels.get(c, c) for c in shown.index], rotation=0)
     ax.set_xlabel(_text(lang, "heat_x"))
@@ -385,7 +391,7 @@ def bcg_scatter(bcg: SegmentResult | pd.DataFrame, *, lang: str = "en",
     ax.axvline(1.0, color="black", lw=1)
     ax.axhline(threshold, color="black", lw=1)
     ax.set_ylim(min(-1.05, threshold - 0.1), top * 1.2 + 0.1)
-    _percent_axis(ax.yaxis)
+    _percent_axis(ax.yaxis, lang)
     # quadrant names in the corners
     for key, (hx, vy) in {"star": (0.98, 0.97), "cash_cow": (0.98, 0.03),
                           "question_mark": (0.02, 0.97), "dog": (0.02, 0.03)}.items():

@@ -313,7 +313,13 @@ def revenue_bridge_chart(bridge: pd.DataFrame, *, period: str | None = None, lan
         ax.text(xi, bottom + h + top * 0.01, text, ha="center", fontsize=8)
     ax.set_xticks(x)
     ax.set_xticklabels(labels, fontsize=8)
-    ax.set_title(_t(lang, "bridge_title", period=str(r[S.PERIOD])))
+    from matplotlib.ticker import FuncFormatter
+
+    from .text import fmt_compact, fmt_period
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_compact(v, lang)))
+    ax.set_title(_t(lang, "bridge_title", period=fmt_period(str(r[S.PERIOD]), lang)
+                    if len(str(r[S.PERIOD])) == 7 else str(r[S.PERIOD])))
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
@@ -332,7 +338,9 @@ def churn_rate_chart(flows: pd.DataFrame, *, lang: str = "en", ax: Axes | None =
     -------
     Figure
     """
-    from matplotlib.ticker import PercentFormatter
+    from matplotlib.ticker import FuncFormatter
+
+    from .text import fmt_pct
 
     _check_lang(lang)
     f = _need(flows, (S.PERIOD, S.CHURN_RATE, S.CHURN_RATE_ANNUAL), "churn_rate_chart", "flows")
@@ -340,12 +348,12 @@ def churn_rate_chart(flows: pd.DataFrame, *, lang: str = "en", ax: Axes | None =
     x = np.arange(len(f))
     ax.plot(x, f[S.CHURN_RATE].to_numpy(dtype=float), color=ZONE_COLORS["death"], marker=".",
             label=_t(lang, "churn"))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_pct(v, lang)))
     ax.set_ylim(bottom=0)
     twin = ax.twinx()
     twin.plot(x, f[S.CHURN_RATE_ANNUAL].to_numpy(dtype=float), color="#34495e", linestyle="--",
               label=_t(lang, "churn_annual"))
-    twin.yaxis.set_major_formatter(PercentFormatter(1.0))
+    twin.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_pct(v, lang, decimals=0)))
     twin.set_ylim(bottom=0)
     _tick_labels(ax, f[S.PERIOD].astype(str).tolist())
     h1, l1 = ax.get_legend_handles_labels()

@@ -796,8 +796,14 @@ def _rfm_core(snapshot: pd.DataFrame, bins: int, edges: dict[str, np.ndarray], l
         xs = x[scored]
         if key in edges:
             s = _threshold_scores(xs, edges[key], lower_better)
+        elif lower_better:
+            s = _quantile_scores(-xs, bins)
         else:
-            s = _quantile_scores(-xs if lower_better else xs, bins)
+            # F and M: no order (no revenue) in the window scores 1; the quantiles are taken
+            # among the buyers, so that a one-order newcomer is not ranked against the silent
+            s = np.ones(len(xs), dtype=np.int64)
+            buyers = xs > 0
+            s[buyers] = _quantile_scores(xs[buyers], bins)
         full = np.zeros(n, dtype=np.int64)
         full[scored] = s
         scores[key] = full
@@ -840,6 +846,9 @@ def rfm(snapshot: pd.DataFrame, *, bins: int = 5,
     n)`` with the average rank of tied values. Tied clients share a score (so score groups can be
     uneven when many clients have, say, one order); a single client, or a base where everyone is
     equal, gets the middle score ``ceil(bins / 2)`` (3 of 5); ten distinct values get 1,1,2,2,…,5,5.
+    F and M quantiles are taken among the clients with orders (revenue) in the window; clients
+    with none score 1 — otherwise the silent clients fill the lowest scores and a newcomer with
+    one order could never score F = 1, so the ``new`` segment would stay empty.
     Fixed thresholds replace the quantiles per dimension: ``bins − 1`` increasing numbers; for
     frequency and monetary a value ``v`` scores 1 + the number of thresholds ``<= v``; for recency
     a client scores ``bins`` when ``recency_days <= t1``, ``bins − 1`` when ``<= t2`` …, 1 above the

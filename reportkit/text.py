@@ -696,6 +696,29 @@ def fmt_period(value: Any, lang: str = "en") -> str:
     return p.strftime("%Y-%m" if lang == "en" else "%m.%Y")
 
 
+_COMPACT = {"en": ((1e9, "B"), (1e6, "M"), (1e3, "k")),
+            "ru": ((1e9, "\u00a0млрд"), (1e6, "\u00a0млн"), (1e3, "\u00a0тыс."))}
+
+
+def fmt_compact(value: Any, lang: str = "en") -> str:
+    """A large number in short form, for chart axes: "1.2M", "350k"; "1,2 млн", "350 тыс.".
+
+    >>> fmt_compact(1_234_567, "en"), fmt_compact(-350_000, "ru"), fmt_compact(12, "en")
+    ('1.2M', '−350\xa0тыс.', '12')
+    """
+    _check_lang(lang)
+    v = float(value)
+    for div, suffix in _COMPACT[lang]:
+        if abs(v) >= div:
+            digits = 1 if abs(v) < 10 * div else 0
+            text = f"{abs(v) / div:.{digits}f}".rstrip("0").rstrip(".") if digits else \
+                f"{abs(v) / div:.0f}"
+            if lang == "ru":
+                text = text.replace(".", ",")
+            return ("−" if v < 0 else "") + text + suffix
+    return ("−" if v < 0 else "") + f"{abs(v):.0f}"
+
+
 _MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"),
@@ -877,7 +900,8 @@ def table_html(df: pd.DataFrame, lang: str = "en", *, kinds: Mapping[str, str] |
     Returns
     -------
     Html
-        ``<table class="rk-table">`` … (a ``str`` that Jupyter displays as HTML).
+        ``<table class="rk-table">`` … (a ``str`` that Jupyter displays as HTML); with 9 or
+        more columns the class is ``rk-table rk-wide`` (smaller type in the report's CSS).
 
     Examples
     --------
@@ -908,7 +932,9 @@ def table_html(df: pd.DataFrame, lang: str = "en", *, kinds: Mapping[str, str] |
     texts = [[format_value(v, kind, lang, decimals=decimals.get(col), namespace=values.get(col))
               for v in frame.iloc[:, i].tolist()]
              for i, (col, kind) in enumerate(zip(frame.columns, col_kinds))]
-    parts = ['<table class="rk-table">']
+    # many columns: smaller type (class rk-wide in the report's CSS) so the table fits the page
+    wide = " rk-wide" if len(frame.columns) >= 9 else ""
+    parts = [f'<table class="rk-table{wide}">']
     if caption:
         parts.append(f"<caption>{esc(caption)}</caption>")
     head, columns = [], []
@@ -958,6 +984,6 @@ def kpi_kind(key: str, value: Any) -> str:
 
 __all__ = [
     "Html", "KINDS", "LANGS", "MISSING", "PROVIDERS", "TEXT", "column_kind", "fmt_date",
-    "fmt_int", "fmt_money", "fmt_month", "fmt_number", "fmt_pct", "fmt_period", "format_value", "has", "keys",
+    "fmt_compact", "fmt_int", "fmt_money", "fmt_month", "fmt_number", "fmt_pct", "fmt_period", "format_value", "has", "keys",
     "kpi_kind", "label", "load_reason", "placeholders", "register", "t", "table_html",
 ]

@@ -67,6 +67,38 @@ def test_sample_audit_content(sample_audit):
     assert "cdn" not in page.lower() or "cdnjs" not in page.lower()
 
 
+def _slow_nps(surveys: pd.DataFrame, as_of: str) -> tuple[float, int]:
+    """NPS from the raw answers, the obvious way: each client's latest answer on or before
+    as_of (the lowest score on a tie), promoters 9-10 minus detractors 0-6, in points."""
+    latest: dict[str, tuple[pd.Timestamp, float]] = {}
+    for cid, day, score in zip(surveys["client_id"], surveys["date"], surveys["score"]):
+        day = pd.Timestamp(day).normalize()
+        if day > pd.Timestamp(as_of):
+            continue
+        if cid not in latest or day > latest[cid][0] or (day == latest[cid][0]
+                                                          and score < latest[cid][1]):
+            latest[cid] = (day, score)
+    scores = [sc for _, sc in latest.values()]
+    pro = sum(1 for sc in scores if sc >= 9)
+    det = sum(1 for sc in scores if sc <= 6)
+    return 100.0 * (pro - det) / len(scores), len(scores)
+
+
+def test_sample_audit_managers_and_nps(sample_audit):
+    page = (sample_audit / "audit_2025-12-31.html").read_text(encoding="utf-8")
+    text = visible_text(page)
+    for heading in ("Managers", "Forgotten clients", "Overdue tasks", "NPS",
+                    "Detractors among class A clients", "Contact policy per cell"):
+        assert heading in text, heading
+    surveys = rk.load(rk.sample_path()).surveys
+    value, n = _slow_nps(surveys, "2025-12-31")
+    assert f"NPS is {value:.1f} from {n:,} answers" in text
+    # every manager of the client cards is a row of the managers' table
+    clients = rk.load(rk.sample_path()).clients
+    for name in clients["manager"].dropna().unique():
+        assert html.escape(str(name)) in page
+
+
 def test_action_lists_read_back(sample_audit):
     folder = sample_audit / "audit_2025-12-31"
     seg = pd.read_csv(folder / "segments.csv", encoding="utf-8-sig", dtype={"client_id": str})
@@ -134,6 +166,26 @@ def test_audit_object_sections_and_findings(hostile_base):
                                                     .transform("sum") > 0, "amount"].sum())
     with pytest.raises(rk.ParameterError, match="`section` must be one of"):
         a.show("nope")
+
+
+def test_sections_without_their_data_say_so(hostile_base, tmp_path):
+    """Only a transactions file: quality, managers and NPS hide with a sentence, no crash."""
+    folder, _ = hostile_base
+    sales = next(p for p in folder.iterdir() if p.name.startswith("продажи"))
+    only = tmp_path / "sales.csv"
+    only.write_bytes(sales.read_bytes())
+    has_manager = "manager" in rk.load(only).transactions.columns
+    fragment = lambda h: html.unescape(re.sub(r"<[^>]+>", " ", str(h)))  # noqa: E731
+    a = Audit.build(only, lang="en", churn=False)
+    assert "Not available: no clients table was given." in fragment(a.show("quality"))
+    managers = fragment(a.show("managers"))
+    assert "Not available: no surveys table was given." in managers
+    if not has_manager:
+        assert "Not available: no manager column or activity log was given." in managers
+    assert not a.errors
+    assert not any("NPS" in f for f in a.findings())
+    ru = Audit.build(only, lang="ru", churn=False)
+    assert "Нет данных: таблица опросов не передана." in fragment(ru.show("managers"))
 
 
 def test_monthly_batch_with_index(hostile_base, tmp_path):

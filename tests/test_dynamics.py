@@ -593,7 +593,7 @@ def test_dynamics_bundle():
     assert d.trend == base_trend(d.flows)
     assert d.migration is not None and d.migration.after == pd.Timestamp("2023-12-31")
     r = d.flows.iloc[-1]
-    assert d.text()[1].startswith(f"2023-12: {r['new']} new, {r['reactivated']} reactivated, "
+    assert d.text()[1].startswith(f"December 2023: {r['new']} new, {r['reactivated']} reactivated, "
                                   f"{r['lost']} lost")
     assert d.text("ru")[0].startswith("База ")
     wide = d.to_frame()

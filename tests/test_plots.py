@@ -99,7 +99,10 @@ def test_abcxyz_heatmap(seg, lang, col_labels):
     annotations = [t.get_text() for t in ax.texts]
     assert len(annotations) == 12
     ax_cell = cells.loc["AX"]
-    assert annotations[0] == f"{ax_cell[S.CLIENT_SHARE]:.1%}\n{ax_cell[S.VALUE_SHARE]:.1%}"
+    expected = f"{ax_cell[S.CLIENT_SHARE]:.1%}\n{ax_cell[S.VALUE_SHARE]:.1%}"
+    if lang == "ru":   # a decimal comma and a narrow no-break space before the sign
+        expected = expected.replace(".", ",").replace("%", "\u202f%")
+    assert annotations[0] == expected
     np.testing.assert_allclose(mesh.get_array().reshape(3, 4),
                                seg.abcxyz.pivot(S.VALUE_SHARE).to_numpy())
     assert ax.get_xlabel() == ("XYZ (regularity of purchases)" if lang == "en"

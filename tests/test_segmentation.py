@@ -501,8 +501,31 @@ def test_rfm_quantile_scores_match_a_slow_reference(bins):
     revenue = rng.integers(-2, 30, n) * 10
     res = rfm(rfm_snap(recency, orders, revenue), bins=bins)
     assert res.clients[S.R_SCORE].tolist() == _score_reference(recency, bins, False)
-    assert res.clients[S.F_SCORE].tolist() == _score_reference(orders, bins)
-    assert res.clients[S.M_SCORE].tolist() == _score_reference(revenue, bins)
+    assert res.clients[S.F_SCORE].tolist() == _buyer_score_reference(orders, bins)
+    assert res.clients[S.M_SCORE].tolist() == _buyer_score_reference(revenue, bins)
+
+
+def _buyer_score_reference(values, bins):
+    """F and M: 1 for no orders / no revenue in the window; the others ranked among themselves."""
+    buyers = [v for v in values if v > 0]
+    ranked = iter(_score_reference(buyers, bins))
+    return [next(ranked) if v > 0 else 1 for v in values]
+
+
+def test_rfm_one_order_newcomer_is_new_not_ranked_against_the_silent():
+    # 4 silent clients (no order in the window) and 6 buyers; the newcomer bought once, last week.
+    recency = [400, 500, 600, 700, 7, 20, 25, 30, 35, 40]
+    orders = [0, 0, 0, 0, 1, 3, 4, 5, 6, 8]
+    revenue = [0, 0, 0, 0, 50, 300, 400, 500, 600, 800]
+    res = rfm(rfm_snap(recency, orders, revenue))
+    c = res.clients
+    # the 6 buyers ranked among themselves: ceil(5 (2r - 1) / 12) for r = 1..6 is
+    # ceil(0.42, 1.25, 2.08, 2.92, 3.75, 4.58) = 1, 2, 3, 3, 4, 5; the silent clients score 1
+    assert c[S.F_SCORE].tolist() == [1, 1, 1, 1, 1, 2, 3, 3, 4, 5]
+    assert c[S.M_SCORE].tolist() == [1, 1, 1, 1, 1, 2, 3, 3, 4, 5]
+    # most recent of all: R = 5 -> the grid's R5 / FM1 cell is "new"
+    assert c[S.R_SCORE].iloc[4] == 5
+    assert c[S.RFM_SEGMENT].iloc[4] == "new"
 
 
 def test_rfm_fixed_thresholds():

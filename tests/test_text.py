@@ -185,7 +185,7 @@ def test_table_html_fragment():
     out = T.table_html(df, "ru", values={"block": "block"})
     assert isinstance(out, T.Html) and out._repr_html_() == str(out)
     assert out == (
-        '<table class="rk-table"><thead><tr><th>Код клиента</th><th>Клиент</th>'
+        '<table class="rk-table rk-wide"><thead><tr><th>Код клиента</th><th>Клиент</th>'
         '<th>Блок жизненного цикла</th><th class="rk-num">Выручка</th>'
         '<th class="rk-num">Заказы</th><th class="rk-num">churn_rate</th>'
         '<th>Последний заказ</th><th>vip</th><th>note</th><th>&lt;b&gt;</th></tr>\n'
