@@ -1282,6 +1282,23 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
     return MonthlyResult(index=index, periods=ordered)
 
 
+#: thread-pool sizes that numerical libraries (OpenMP, OpenBLAS, MKL …) read at start-up
+THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+              "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def _limit_threads(threads: int) -> None:
+    """Worker initializer: cap the kernels' thread pools at ``threads`` (unless the user set them).
+
+    Parallel periods each run a kernel; left alone, every kernel's OpenMP pool (scikit-learn's
+    gradient boosting) takes all the cores, and pools that spin-wait on each other's cores made
+    a 2-period batch on 2 cores take minutes instead of seconds. The kernels inherit this
+    environment from the worker.
+    """
+    for name in THREAD_ENV:
+        os.environ.setdefault(name, str(threads))
+
+
 def _execute_all(jobs_list: list[dict], jobs: int | None, progress: bool) -> list[dict]:
     from tqdm.auto import tqdm
 
@@ -1299,7 +1316,9 @@ def _execute_all(jobs_list: list[dict], jobs: int | None, progress: bool) -> lis
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
             ctx = multiprocessing.get_context("spawn")
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            threads = max(1, (os.cpu_count() or 1) // workers)
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                       initializer=_limit_threads, initargs=(threads,))
             try:
                 futures = {pool.submit(_run_period, job): job for job in jobs_list}
                 for fut in as_completed(futures):

@@ -470,3 +470,15 @@ def test_print_pdf_is_a4(rendered_report, tmp_path):
                          for w, h in boxes)
     # a page for the title and contents, then one per top-level section (Clients, Churn)
     assert len(boxes) >= 3
+
+
+def test_parallel_workers_cap_the_kernels_thread_pools(monkeypatch):
+    # 2 cores, 2 jobs -> each worker (and the kernel it starts) gets 1 thread per pool; a value
+    # the user set is kept
+    for name in R.THREAD_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")
+    R._limit_threads(1)
+    assert os.environ["OMP_NUM_THREADS"] == "1"
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    assert os.environ["MKL_NUM_THREADS"] == "3"
