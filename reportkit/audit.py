@@ -488,8 +488,8 @@ class Audit:
         r = self.results
         churn = r.get("churn")
         scores = churn["scores"] if churn and churn["scores"] is not None else None
-        policy = getattr(r["segments"].abcxyz, "policy", None)
-        if not (isinstance(policy, pd.DataFrame) and "allowed_days" in policy.columns):
+        policy = self._policy_table()
+        if S.ALLOWED_DAYS not in policy.columns:
             policy = None
         lost = self.lost_this_period()
         return managers(r["snapshot"], clients=self.dataset.clients,
@@ -497,6 +497,13 @@ class Audit:
                         transactions=self.dataset.transactions, lifecycle=r["lifecycle"],
                         abc=r["segments"], policy=policy, churn_scores=scores, as_of=self.as_of,
                         lost_ids=None if lost is None else lost[S.CLIENT_ID], lang=self.lang)
+
+    def _policy_table(self) -> pd.DataFrame:
+        """The contact policy in force: the config's file (``segmentation.contact_policy``), which
+        may carry an ``allowed_days`` column for the forgotten-client check, else the default."""
+        from .policy import load_contact_policy
+
+        return load_contact_policy(self.config.segmentation.contact_policy)
 
     def _nps(self):
         """NPS overall and by ABC class, RFM segment, lifecycle block and manager; detractors
@@ -803,7 +810,7 @@ class Audit:
                                      kinds={S.VALUE: "money"})])
 
     def _section_xyz(self) -> str:
-        from .managers import DEFAULT_CONTACT_DAYS
+        from .managers import contact_days
         from .plots import abcxyz_heatmap
         from .policy import NEW_CELL, POLICY_COLUMNS
 
@@ -824,7 +831,8 @@ class Audit:
             policy = summary[[S.ABCXYZ]].copy()
             key = policy[S.ABCXYZ].astype(str).where(summary[S.XYZ].astype(str) != "new",
                                                      NEW_CELL)
-            policy[S.ALLOWED_DAYS] = key.map(DEFAULT_CONTACT_DAYS).astype("Int64")
+            days, _ = contact_days(self._policy_table())
+            policy[S.ALLOWED_DAYS] = key.map(days).astype("Int64")
             policy[texts] = summary[texts]
             parts += [_h(3, "policy", lang),
                       T.table_html(policy, lang, values={S.ABCXYZ: "segmentation"},

@@ -188,6 +188,23 @@ def test_sections_without_their_data_say_so(hostile_base, tmp_path):
     assert "Нет данных: таблица опросов не передана." in fragment(ru.show("managers"))
 
 
+def test_contact_policy_file_sets_the_allowed_gaps(hostile_base, tmp_path):
+    """A policy CSV from the config with an allowed_days column drives the forgotten check."""
+    folder, _ = hostile_base
+    from reportkit.policy import default_policy_path
+
+    policy = pd.read_csv(default_policy_path())
+    default = Audit.build(folder, lang="en", churn=False)
+    assert len(default.results["managers"].forgotten) > 0
+    policy["allowed_days"] = 100_000                     # nobody is silent that long
+    path = tmp_path / "policy.csv"
+    policy.to_csv(path, index=False)
+    a = Audit.build(folder, lang="en", churn=False,
+                    config={"segmentation": {"contact_policy": str(path)}})
+    assert len(a.results["managers"].forgotten) == 0
+    assert "100,000" in visible_text("<body>" + str(a.show("xyz")))
+
+
 def test_monthly_batch_with_index(hostile_base, tmp_path):
     folder, _ = hostile_base
     result = rk.report.monthly(folder, start="2025-10", end="2025-11", out=tmp_path, jobs=2)
