@@ -349,6 +349,9 @@ class Audit:
     results: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     kpis: dict[str, Any] = field(default_factory=dict)
+    #: computed once on first use: the contact policy in force, the lifecycle at the previous
+    #: period end, the clients lost in the period
+    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     # --- building -----------------------------------------------------------------------------
 
@@ -503,7 +506,9 @@ class Audit:
         may carry an ``allowed_days`` column for the forgotten-client check, else the default."""
         from .policy import load_contact_policy
 
-        return load_contact_policy(self.config.segmentation.contact_policy)
+        if "policy" not in self._cache:
+            self._cache["policy"] = load_contact_policy(self.config.segmentation.contact_policy)
+        return self._cache["policy"]
 
     def _nps(self):
         """NPS overall and by ABC class, RFM segment, lifecycle block and manager; detractors
@@ -529,9 +534,8 @@ class Audit:
         if prev is None:
             return out
         clients = self.dataset.clients
-        life_prev = L.classify(prev, clients, rules=self.config.lifecycle, lang=self.lang)
-        react_prev = L.reactivation_list(prev, life_prev, clients, rules=self.config.lifecycle,
-                                         lang=self.lang)
+        react_prev = L.reactivation_list(prev, self._previous_lifecycle(), clients,
+                                         rules=self.config.lifecycle, lang=self.lang)
         out["reactivation_prev_ids"] = set(react_prev[S.CLIENT_ID])
         churn = self.results.get("churn")
         if churn and churn["scores"] is not None:
@@ -661,17 +665,29 @@ class Audit:
             out.append(dyn.trend.text(lang))
         return out
 
+    def _previous_lifecycle(self):
+        """The lifecycle at the previous period end (classified once; None without it)."""
+        if "prev_lifecycle" not in self._cache:
+            from . import lifecycle as L
+
+            prev = self.results.get("prev_snapshot")
+            self._cache["prev_lifecycle"] = None if prev is None else L.classify(
+                prev, self.dataset.clients, rules=self.config.lifecycle, lang=self.lang)
+        return self._cache["prev_lifecycle"]
+
     def lost_this_period(self) -> pd.DataFrame | None:
         """Clients who became dead in the report's period, with their ABC class and revenue
         over the 12 months before the period (from the previous period end's snapshot)."""
+        if "lost" not in self._cache:
+            self._cache["lost"] = self._lost_this_period()
+        return self._cache["lost"]
+
+    def _lost_this_period(self) -> pd.DataFrame | None:
         prev = self.results.get("prev_snapshot")
         prev_abc = self.results.get("prev_abc")
         if prev is None or prev_abc is None:
             return None
-        from . import lifecycle as L
-
-        clients = self.dataset.clients
-        before = L.classify(prev, clients, rules=self.config.lifecycle, lang=self.lang).frame
+        before = self._previous_lifecycle().frame
         now = self.results["lifecycle"].frame
         alive_before = set(before.loc[~before[S.BLOCK].astype(str).str.startswith("dead") &
                                       (prev.set_index(S.CLIENT_ID).reindex(before[S.CLIENT_ID])[
@@ -997,23 +1013,19 @@ class Audit:
 
     def _section_managers(self) -> str:
         lang = self.lang
-        parts = [_h(2, "managers", lang)]
-        mg = self.results.get("managers")
-        if mg is not None:
-            parts.append(self._managers_html(mg))
-        elif "managers" in self.errors:
-            parts.append(self._error_or_na("managers", _t("h.managers", lang)))
-        else:
-            parts.append(_na(lang, _t("na.activities", lang)))
-        parts.append(_h(2, "nps", lang))
-        res = self.results.get("nps")
-        if res is not None:
-            parts.append(self._nps_html(res))
-        elif "nps" in self.errors:
-            parts.append(self._error_or_na("nps", _t("h.nps", lang)))
-        else:
-            parts.append(_na(lang, _t("na.surveys", lang)))
-        return "".join(parts)
+        return "".join([_h(2, "managers", lang),
+                        self._result_or_why("managers", self._managers_html, "na.activities"),
+                        _h(2, "nps", lang),
+                        self._result_or_why("nps", self._nps_html, "na.surveys")])
+
+    def _result_or_why(self, name: str, render, why: str) -> str:
+        """``render(result)``; else the error that stopped it; else why it was not computed."""
+        value = self.results.get(name)
+        if value is not None:
+            return render(value)
+        if name in self.errors:
+            return self._error_or_na(name, _t(f"h.{name}", self.lang))
+        return _na(self.lang, _t(why, self.lang))
 
     def _with_names(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with the client's name from the clients table right after ``client_id``."""

@@ -33,7 +33,7 @@ from .config import LifecycleRules
 from .errors import InputError, ReportkitError, check_param
 from .lifecycle import (BLOCKS, Lifecycle, block_label, check_rules, classify, count_phrase,
                         plural_word)
-from .text import fmt_int, fmt_money, fmt_month, fmt_pct
+from .text import fmt_int, fmt_money, fmt_month, fmt_pct, fmt_period
 from .schema import (ACTIVE_CLIENTS, AGE, BASE_END, BASE_START, BLOCK, BLOCK_FROM, BLOCK_TO,
                      CHURN_RATE, CHURN_RATE_ANNUAL, CLIENT_ID, COHORT, COHORT_SIZE,
                      FIRST_ORDER_DAY, LAST_ORDER_DAY, LOST, MONTH, N_CLIENTS, NEW, ORDERS, PERIOD,
@@ -1142,10 +1142,10 @@ class Dynamics:
         out = [self.trend.text(lang)]
         if len(self.flows):
             r = self.flows.iloc[-1]
-            label = str(r[PERIOD])
-            if len(label) == 7 and label[4] == "-":          # a month: "декабрь 2025"
-                label = fmt_month(label, lang)
-                label = label[:1].upper() + label[1:]
+            # a month in words ("Декабрь 2025"), a quarter as fmt_period writes it
+            label = (fmt_month(r[PERIOD], lang) if self.trend.freq == "M"
+                     else fmt_period(r[PERIOD], lang))
+            label = label[:1].upper() + label[1:]
             if lang == "ru":
                 out.append(
                     f"{label}: новых {fmt_int(r[NEW], 'ru')}, вернулось "

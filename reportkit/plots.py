@@ -285,6 +285,8 @@ def rfm_grid(rfm: SegmentResult | pd.DataFrame, *, color: str = "clients", lang:
     """
     import seaborn as sns
 
+    from .text import fmt_compact, fmt_int
+
     _check_lang(lang)
     check_param(color in ("clients", "revenue"), "color", "'clients' or 'revenue'", color)
     frame = _frame(rfm, (S.R_SCORE, S.F_SCORE, S.REVENUE_WINDOW), "rfm_grid", "rfm")
@@ -296,11 +298,11 @@ def rfm_grid(rfm: SegmentResult | pd.DataFrame, *, color: str = "clients", lang:
     cell = r * bins + f
     if color == "clients":
         values = np.bincount(cell, minlength=bins * bins).astype(float)
-        fmt = "{:,.0f}".format
+        fmt = lambda v: fmt_int(v, lang)  # noqa: E731
     else:
         rev = np.nan_to_num(scored[S.REVENUE_WINDOW].to_numpy(dtype=float), nan=0.0)
         values = np.bincount(cell, weights=rev, minlength=bins * bins)
-        fmt = _compact
+        fmt = lambda v: fmt_compact(v, lang)  # noqa: E731
     grid = pd.DataFrame(values.reshape(bins, bins), index=range(1, bins + 1),
                         columns=range(1, bins + 1)).iloc[::-1]
     annot = grid.map(fmt).to_numpy()
@@ -314,13 +316,6 @@ def rfm_grid(rfm: SegmentResult | pd.DataFrame, *, color: str = "clients", lang:
     ax.tick_params(axis="y", rotation=0)
     return fig
 
-
-def _compact(v: float) -> str:
-    """1234567 → '1.2M'."""
-    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(v) >= div:
-            return f"{v / div:.1f}{suffix}"
-    return f"{v:.0f}"
 
 
 _BCG_COLORS = {"star": "#2e7d32", "cash_cow": "#1565c0", "question_mark": "#ef6c00",

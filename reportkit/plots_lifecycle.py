@@ -318,8 +318,7 @@ def revenue_bridge_chart(bridge: pd.DataFrame, *, period: str | None = None, lan
     from .text import fmt_compact, fmt_period
 
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_compact(v, lang)))
-    ax.set_title(_t(lang, "bridge_title", period=fmt_period(str(r[S.PERIOD]), lang)
-                    if len(str(r[S.PERIOD])) == 7 else str(r[S.PERIOD])))
+    ax.set_title(_t(lang, "bridge_title", period=fmt_period(r[S.PERIOD], lang)))
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 

@@ -314,7 +314,7 @@ def _canonical_phone(digits: str) -> str | None:
         digits = "7" + digits
     if not 10 <= len(digits) <= 15:
         return None
-    if len(set(digits[1:])) == 1:                   # placeholder such as 7 000 000 00 00
+    if len(set(digits[1:])) == 1:                   # a dummy number such as 7 000 000 00 00
         return None
     return digits
 
@@ -326,7 +326,7 @@ def normalize_phone(value: Any) -> str | None:
     forms ``8 …`` and ``+7 …`` / ``7 …`` are the same number; a 10-digit number starting with 9
     (mobile) or 3, 4, 8 (area codes) is a Russian number written without the country code and
     gets a leading 7; an international ``00`` prefix is dropped. Fewer than 10 digits (a local
-    number without its area code) or more than 15, and placeholders whose digits after the
+    number without its area code) or more than 15, and dummy numbers whose digits after the
     first are all the same, give None. A cell holding several numbers (separated by ``,`` ``;``
     `` / `` or "или") gives the first usable one.
 

@@ -686,12 +686,17 @@ def fmt_date(value: Any, lang: str = "en") -> str:
 
 
 def fmt_period(value: Any, lang: str = "en") -> str:
-    """A month period: "2024-06" in English, "06.2024" in Russian.
+    """A month or quarter period: "2024-06" / "2024Q2" in English, "06.2024" / "2 кв. 2024" in
+    Russian.
 
-    >>> fmt_period("2024-06", "ru")
-    '06.2024'
+    >>> fmt_period("2024-06", "ru"), fmt_period("2024Q2", "ru"), fmt_period("2024Q2", "en")
+    ('06.2024', '2\xa0кв. 2024', '2024Q2')
     """
     _check_lang(lang)
+    text = str(value)
+    if "Q" in text.upper():
+        q = pd.Period(text, freq="Q")
+        return f"{q.year}Q{q.quarter}" if lang == "en" else f"{q.quarter}\u00a0кв. {q.year}"
     p = pd.Period(value, freq="M")
     return p.strftime("%Y-%m" if lang == "en" else "%m.%Y")
 
