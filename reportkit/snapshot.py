@@ -27,6 +27,7 @@ Definitions (D = the ``as_of`` day, M = its month, W = ``window_months``)
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable
@@ -76,20 +77,20 @@ _CHUNK_ROWS = 1 << 15    # rows per block: small temporaries, reused by the allo
 _THREADS = min(4, os.cpu_count() or 1)   # numpy releases the GIL in most of a block's work
 
 
-def _best12(code: np.ndarray, month: np.ndarray, rev: np.ndarray, starts: np.ndarray,
+def _best12(local: np.ndarray, month: np.ndarray, rev: np.ndarray, starts: np.ndarray,
             m_a: int) -> np.ndarray:
     """Highest 12-consecutive-month revenue of each client of a block (one value per start).
 
-    ``code``, ``month``, ``rev`` are rows sorted by (client, month) and ``starts`` the first
-    row of each client. The sum over the window ending in month e only changes when e reaches
-    a month with a row (the row enters) or a month 12 after a row (the row leaves), so its
-    maximum is reached at one of those months; the leaving events only matter for negative
-    rows.
+    ``local``, ``month``, ``rev`` are rows grouped by client, months ascending, ``local`` the
+    client's position in the block (0, 1, …) and ``starts`` the first row of each client. The
+    sum over the window ending in month e only changes when e reaches a month with a row (the
+    row enters) or a month 12 after a row (the row leaves), so its maximum is reached at one of
+    those months; the leaving events only matter for negative rows.
     """
-    size = len(code)
+    size = len(local)
     # a key increasing along the rows: rows k apart are the same client less than 12 months
     # apart iff their keys differ by less than 12
-    key = (code.astype(np.int64) - int(code[0])) << 20      # months span < 2**16 (panel)
+    key = local.astype(np.int64) << 20      # months span < 2**16 (panel)
     key += month
     # windows ending at each row's month: add the client's rows of the 11 previous months
     # (whole-block passes while many rows qualify, then only the remaining candidates)
@@ -149,18 +150,41 @@ class _Stats:
 
 
 def _blocks(code: np.ndarray) -> list[tuple[int, int]]:
-    """Row ranges of about _CHUNK_ROWS rows that never split a client."""
+    """Row ranges of about _CHUNK_ROWS rows that never split a client (rows grouped by client)."""
     size = len(code)
-    cuts = [0]
-    while cuts[-1] < size:
-        nxt = cuts[-1] + _CHUNK_ROWS
-        if nxt >= size:
-            cuts.append(size)
-        elif code[nxt] != code[cuts[-1]]:     # cut before the first row of row nxt's client
-            cuts.append(int(np.searchsorted(code, code[nxt], side="left")))
-        else:                                 # one client fills the block: cut after it
-            cuts.append(int(np.searchsorted(code, code[nxt], side="right")))
-    return list(zip(cuts[:-1], cuts[1:]))
+    if size == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    # cut at the first client that starts at or after each multiple of _CHUNK_ROWS
+    at = np.searchsorted(starts, np.arange(0, size, _CHUNK_ROWS))
+    cuts = np.unique(np.append(starts[at[at < len(starts)]], size))
+    return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
+
+
+@functools.lru_cache(maxsize=64)
+def _month_starts(first: int, last: int) -> np.ndarray:
+    """Days (since 1970-01-01) on which the months ``first`` … ``last`` begin."""
+    return np.arange(first, last + 1).astype("datetime64[M]").astype("datetime64[D]").astype(
+        np.int64)
+
+
+@functools.lru_cache(maxsize=16)
+def _month_bins(window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Bins of "months back from the as_of month" and which bins make up each sum.
+
+    Returns the bin of every number of months back up to 2 × window (and 6), the last one
+    standing for "that many or more"; and a 0/1 matrix, one row per bin and one column per sum:
+    all history, the window, the previous window, the last 3 months and the 3 before them.
+    Every boundary of those ranges is a bin edge, so each range is a union of bins.
+    """
+    edges = np.array(sorted({3, 6, window, 2 * window}), dtype=np.int64)
+    bin_of_back = np.searchsorted(edges, np.arange(edges[-1] + 1), side="right")
+    lo = np.r_[0, edges]
+    hi = np.r_[edges, np.iinfo(np.int64).max]
+    ranges = [(0, np.iinfo(np.int64).max), (0, window), (window, 2 * window), (0, 3), (3, 6)]
+    pick = np.array([[a <= l and h <= b for a, b in ranges] for l, h in zip(lo, hi)],
+                    dtype=np.float64)
+    return bin_of_back, pick
 
 
 def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, m_a: int, window: int) -> None:
@@ -169,59 +193,57 @@ def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, m_a: int, window: int) -
     month = r.month[lo:hi].astype(np.int64)
     rev = r.revenue[lo:hi]
     orders = r.orders[lo:hi]
-    c0, c1 = int(code[0]), int(code[-1]) + 1
-    local = code.astype(np.intp) - c0
-    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-    clients = local[starts]                    # block-local codes of the clients with rows
-    n = c1 - c0
-    out = slice(c0, c1)
+    new_client = np.r_[True, code[1:] != code[:-1]]
+    starts = np.flatnonzero(new_client)
+    local = np.cumsum(new_client) - 1          # the client's position in the block
+    n = len(starts)
+    out = code[starts]                         # the clients' codes (where the results go)
 
-    def total(values: np.ndarray | None, mask: np.ndarray | None = None) -> np.ndarray:
-        if mask is None:
-            return np.bincount(local, weights=values, minlength=n)
-        return np.bincount(local[mask], weights=None if values is None else values[mask],
-                           minlength=n)
+    st.has_txn[out] = True
+    first = np.minimum.reduceat(r.first_day[lo:hi], starts)
+    st.first[out] = first
+    st.last[out] = np.maximum.reduceat(r.last_day[lo:hi], starts)
 
-    st.has_txn[c0 + clients] = True
-    st.first[c0 + clients] = np.minimum.reduceat(r.first_day[lo:hi], starts)
-    st.last[c0 + clients] = np.maximum.reduceat(r.last_day[lo:hi], starts)
+    # every sum over months in one pass per value: sum by (client, bin of months back), then
+    # add up the bins of each range
+    bin_of_back, pick = _month_bins(window)
+    nb = pick.shape[0]
+    # months back from the as_of month (>= 0), capped where the bins end
+    back = np.minimum(m_a - month, len(bin_of_back) - 1)
+    cell = local * nb + bin_of_back[back]
+
+    def by_range(values: np.ndarray) -> np.ndarray:
+        return np.bincount(cell, weights=values, minlength=n * nb).reshape(n, nb) @ pick
+
     orders_f = orders.astype(np.float64)
-    st.orders_total[out] = total(orders_f)
-    st.revenue_total[out] = total(rev)
-    back = m_a - month                          # months back from the as_of month, >= 0
-    in_win = back < window
-    in_prev = (back >= window) & (back < 2 * window)
-    in_last3 = back < 3
-    in_prev3 = (back >= 3) & (back < 6)
-    st.orders_window[out] = total(orders_f, in_win)
-    st.revenue_window[out] = total(rev, in_win)
-    st.revenue_prev[out] = total(rev, in_prev)
-    st.active_months[out] = total(None, in_win & (orders > 0))
-    st.revenue_last3[out] = total(rev, in_last3)
-    st.revenue_prev3[out] = total(rev, in_prev3)
+    rv, od = by_range(rev), by_range(orders_f)
+    st.revenue_total[out], st.revenue_window[out], st.revenue_prev[out] = rv[:, 0], rv[:, 1], \
+        rv[:, 2]
+    st.revenue_last3[out], st.revenue_prev3[out] = rv[:, 3], rv[:, 4]
+    st.orders_total[out], st.orders_window[out] = od[:, 0], od[:, 1]
+    st.active_months[out] = by_range((orders > 0).astype(np.float64))[:, 1]
     if r.margin is not None:
-        margin = r.margin[lo:hi]
-        st.margin_total[out] = total(margin)
-        st.margin_window[out] = total(margin, in_win)
+        mg = by_range(r.margin[lo:hi])
+        st.margin_total[out], st.margin_window[out] = mg[:, 0], mg[:, 1]
 
     # cv of monthly revenue from max(window start, first order month) to the as_of month
-    has_order = st.first[out] != _NO_FIRST
-    first_month = np.zeros(n, dtype=np.int64)
-    first_month[clients] = np.minimum.reduceat(
-        np.where(r.first_day[lo:hi] != _NO_FIRST, month, np.iinfo(np.int32).max), starts)
-    start = np.maximum(m_a - window + 1, first_month)
+    has_order = first != _NO_FIRST
+    # the window's first month, or the month of the first order when later
+    start = m_a - window + np.searchsorted(_month_starts(m_a - window + 1, m_a), first,
+                                           side="right")
+    start = np.maximum(start, m_a - window + 1)
     n_months = (m_a - start + 1).astype(np.float64)
-    in_range = has_order[local] & (month >= start[local])
-    mean = total(rev, in_range) / n_months
-    dev = rev[in_range] - mean[local[in_range]]
-    squares = np.bincount(local[in_range], weights=dev * dev, minlength=n).astype(np.float64)
-    squares += (n_months - total(None, in_range)) * mean * mean
+    in_range = (has_order[local] & (month >= start[local])).astype(np.float64)
+    mean = np.bincount(local, weights=rev * in_range, minlength=n) / n_months
+    dev = (rev - mean[local]) * in_range
+    squares = np.bincount(local, weights=dev * dev, minlength=n)
+    squares += (n_months - np.bincount(local, weights=in_range, minlength=n)) * mean * mean
     with np.errstate(invalid="ignore", divide="ignore"):
         cv = np.sqrt(squares / n_months) / mean
     cv[~(has_order & (n_months >= 2) & (mean > 0))] = np.nan
     st.cv[out] = cv
 
-    st.best12[c0 + clients] = _best12(code, month, rev, starts, m_a)
+    st.best12[out] = _best12(local, month, rev, starts, m_a)
 
 
 def _snapshot(panel: Panel, day: int, ts: pd.Timestamp, window: int) -> pd.DataFrame:

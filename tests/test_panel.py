@@ -9,7 +9,9 @@ import pytest
 
 from reportkit.dataset import Dataset
 from reportkit.errors import InputError, MissingColumnError, ReportkitError
+import reportkit.panel as panel_module
 from reportkit.panel import Panel, build_panel
+from reportkit.snapshot import snapshot
 from reportkit.schema import (AMOUNT, CLIENT_ID, CREATED, DATE, FIRST_ORDER_DAY, LAST_ORDER_DAY,
                               MARGIN, MONTH, ORDER_ID, ORDERS, REVENUE)
 
@@ -98,6 +100,23 @@ def test_frame_dtypes():
     assert f[ORDERS].dtype == np.int64
     assert f[REVENUE].dtype == np.float64
     assert list(f.index) == list(range(len(f)))
+
+
+def test_many_orders_in_one_client_month_counted_exactly():
+    """Distinct order ids are told apart by their hash: thousands of ids in one client-month
+    (similar strings, lines repeated, returns among them) still count one by one."""
+    rng = np.random.default_rng(3)
+    ids = [f"ORD-{i:06d}" for i in range(4000)] + [f"ord-{i:06d}" for i in range(4000)]
+    lines = pd.DataFrame({ORDER_ID: pd.Series(rng.choice(ids, 20_000), dtype=object)})
+    lines[CLIENT_ID] = pd.Series(np.where(rng.random(len(lines)) < 0.9, "big", "small"),
+                                 dtype=object)
+    lines[DATE] = pd.Timestamp("2024-05-01") + pd.to_timedelta(rng.integers(0, 30 * 24, len(lines)),
+                                                               unit="h")
+    lines[AMOUNT] = np.where(rng.random(len(lines)) < 0.05, -5.0, 10.0)
+    by_hand = lines[lines[AMOUNT] > 0].groupby(CLIENT_ID)[ORDER_ID].nunique()
+    f = build_panel(lines).frame.set_index(CLIENT_ID)
+    assert f[ORDERS].to_dict() == by_hand.to_dict()
+    assert by_hand["big"] > 7000
 
 
 def test_row_order_and_input_not_mutated():
@@ -253,7 +272,8 @@ def test_centuries_apart_and_absurd_dates():
 
 def test_rows_sorted_by_client_id_then_month_with_unicode_ids():
     """The panel's rows are in (client_id, month) order, ids compared as Python compares them
-    (reportkit.churn binary-searches the internal rows and relies on this)."""
+    (reportkit.snapshot and reportkit.churn rely on this). The rows are grouped by a sort on the
+    ids' hashes and then moved client by client: this checks the result against pandas."""
     rng = np.random.default_rng(5)
     names = ["ООО Ромашка", "ИП Иванов", "Acme", "acme", "Ärzte", "zeta", "00123", "123", "Ω",
              "emoji 🙂", "Z"] + [f"c{i}" for i in range(300)]
@@ -271,8 +291,36 @@ def test_rows_sorted_by_client_id_then_month_with_unicode_ids():
     assert list(panel._ids) == sorted(set(tx[CLIENT_ID]))
     key = panel._rows.code.astype(np.int64) * 10_000 + panel._rows.month
     assert (np.diff(key) > 0).all()
-    assert f.groupby(CLIENT_ID)[REVENUE].sum().round(6).to_dict() == \
-        tx.groupby(CLIENT_ID)[AMOUNT].sum().round(6).to_dict()
+    by_hand = tx.assign(month=tx[DATE].dt.to_period("M").dt.start_time).groupby(
+        [CLIENT_ID, "month"])[AMOUNT].sum()
+    internal = pd.Series(panel._rows.revenue, index=pd.MultiIndex.from_arrays(
+        [panel._ids[panel._rows.code], _months(panel._rows.month)]))
+    pd.testing.assert_series_equal(internal, by_hand, check_names=False, check_index_type=False)
+
+
+def _months(month_no: np.ndarray) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(month_no.astype("datetime64[M]").astype("datetime64[ns]"))
+
+
+def test_clients_sharing_a_hash_prefix_fall_back_to_sorting_the_ids(monkeypatch):
+    """The rows are grouped by a sort on the id's hash with the month in the low bits; when
+    two ids share the kept hash bits their rows interleave, and the panel must notice and sort
+    on the ids instead. Keeping 1 hash bit makes that happen for almost every pair."""
+    rng = np.random.default_rng(11)
+    n = 2000
+    tx = pd.DataFrame({
+        CLIENT_ID: pd.Series(rng.choice([f"k{i}" for i in range(60)], n), dtype=object),
+        DATE: pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D"),
+        AMOUNT: rng.normal(50, 40, n).round(2),
+    })
+    normal = build_panel(tx)
+    monkeypatch.setattr(panel_module, "_CLIENT_BITS", 63)
+    fallback = build_panel(tx)
+    key = fallback._rows.code.astype(np.int64) * 10_000 + fallback._rows.month
+    assert (np.diff(key) > 0).all()                   # the exact sort on (client_id, month)
+    pd.testing.assert_frame_equal(fallback.frame, normal.frame)
+    pd.testing.assert_frame_equal(snapshot(fallback, as_of="2023-06-30"),
+                                  snapshot(normal, as_of="2023-06-30"))
 
 
 def test_panel_survives_pickle():
