@@ -52,6 +52,7 @@ one string per client); a Categorical would save little and changes ``value_coun
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -531,48 +532,60 @@ class Panel:
         return pd.Index(self._ids, dtype=object)
 
 
-def _client_codes(got: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray | None, np.ndarray,
-                                               np.ndarray]:
-    """Client codes for the rows of :func:`_aggregate` by month, and the sorted client ids.
+_ROW_COLUMNS = (MONTH, REVENUE, ORDERS, MARGIN, FIRST_ORDER_DAY, LAST_ORDER_DAY)
 
-    Returns the rows (each client's rows together, months ascending); the positions that put
-    them in the order of (client_id, month), or None when they already are; the int32 code of
-    each row in that order -- its client's position in the sorted ids; and the sorted ids
-    (object array). Only the distinct ids are sorted as strings; the rows move as whole clients.
+
+def _client_rows(got: pl.DataFrame, has_margin: bool
+                 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The rows of :func:`_aggregate` by month in (client_id, month) order, with client codes.
+
+    Returns the int32 code of each row -- its client's position in the sorted ids --, the
+    sorted ids (object array) and the columns month, revenue, orders, margin (with margin),
+    first and last purchase day as numpy arrays in that order. Only the distinct ids are
+    sorted as strings; the rows move as whole clients. Independent steps share two threads
+    (polars and numpy release the GIL in them: 0.47 s -> 0.37 s for 3 M client-months).
     """
-    if len(got) == 0:
-        return got, None, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=object)
+    names = [c for c in _ROW_COLUMNS if c != MARGIN or has_margin]
+    n = len(got)
+    if n == 0:
+        return (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=object),
+                {c: got[c].to_numpy() for c in names})
     month = got[MONTH]
     if int(month.min()) <= -_MAX_MONTHS or int(month.max()) >= _MAX_MONTHS:
         raise InputError("the transactions have dates more than 2,700 years from 1970; check "
                          "the date column.")
-    client = got[CLIENT_ID]
-    changed = client.ne_missing(client.shift(1)).to_numpy()
-    new_run = np.empty(len(got), dtype=bool)
     key = got[_KEY].to_numpy() >> np.uint64(_CLIENT_BITS)
+    new_run = np.empty(n, dtype=bool)
     new_run[0] = True
     np.not_equal(key[1:], key[:-1], out=new_run[1:])
-    if not np.array_equal(new_run, changed):
-        # two ids share the top 48 bits of their hash (about 1 in 500 for a million clients):
-        # sort on the ids themselves
-        got = got.sort(CLIENT_ID, MONTH)
-        client = got[CLIENT_ID]
-        new_run = client.ne_missing(client.shift(1)).to_numpy()
-    index = np.int32 if len(got) < 2**31 else np.int64     # half the memory traffic
-    starts = np.flatnonzero(new_run).astype(index)
-    lengths = np.diff(np.append(starts, len(got)))
-    run_ids = client.gather(starts)
-    order = run_ids.arg_sort().to_numpy()
-    ids = np.asarray(run_ids.gather(order).to_numpy(), dtype=object)
-    starts, lengths = starts[order], lengths[order]
-    code = np.repeat(np.arange(len(starts), dtype=np.int32), lengths)
-    if bool((order[1:] > order[:-1]).all()):
-        return got, None, code, ids
-    # row i of the result comes from starts[b] + (i - where client b begins in the result)
-    begin = np.cumsum(lengths) - lengths
-    perm = np.repeat(starts - begin, lengths)
-    perm += np.arange(len(got), dtype=index)
-    return got, perm, code, ids
+    client = got[CLIENT_ID]
+    with ThreadPoolExecutor(2) as pool:
+        # each client's rows must be one run of the key: two ids sharing the top 48 bits of
+        # their hash (about 1 in 500 for a million clients) would not be
+        same_runs = pool.submit(lambda: np.array_equal(
+            client.ne_missing(client.shift(1)).to_numpy(), new_run))
+        index = np.int32 if n < 2**31 else np.int64     # half the memory traffic
+        starts = np.flatnonzero(new_run).astype(index)
+        lengths = np.diff(np.append(starts, n))
+        run_ids = client.gather(starts)
+        order = run_ids.arg_sort().to_numpy()
+        ids = pool.submit(lambda: np.asarray(run_ids.gather(order).to_numpy(), dtype=object))
+        starts, lengths = starts[order], lengths[order]
+        code = np.repeat(np.arange(len(starts), dtype=np.int32), lengths)
+        # row i of the result comes from starts[b] + (i - where client b begins in the result)
+        begin = np.cumsum(lengths) - lengths
+        perm = np.repeat(starts - begin, lengths)
+        perm += np.arange(n, dtype=index)
+        if not same_runs.result():
+            # sort on the ids themselves: slower, and exact
+            got = got.sort(CLIENT_ID, MONTH)
+            client = got[CLIENT_ID]
+            new_run = client.ne_missing(client.shift(1)).to_numpy()
+            code = (np.cumsum(new_run) - 1).astype(np.int32)
+            return (code, np.asarray(client.gather(np.flatnonzero(new_run)).to_numpy(),
+                                     dtype=object), {c: got[c].to_numpy() for c in names})
+        columns = dict(zip(names, pool.map(lambda c: np.take(got[c].to_numpy(), perm), names)))
+        return code, ids.result(), columns
 
 
 def build_panel(data: Any, *, clients: pd.DataFrame | pl.DataFrame | None = None) -> Panel:
@@ -628,7 +641,7 @@ def build_panel(data: Any, *, clients: pd.DataFrame | pl.DataFrame | None = None
     if bool(bad_keys.any()) or not bool(got[REVENUE].is_finite().all()):
         raise _bad_rows_error(lf, label)
 
-    got, perm, code, tx_ids = _client_codes(got)
+    code, tx_ids, cols = _client_rows(got, has_margin)
     if clients_table is not None and len(clients_table):
         all_ids = pd.Index(tx_ids, dtype=object).union(
             pd.Index(clients_table[CLIENT_ID].to_numpy(), dtype=object))
@@ -638,18 +651,14 @@ def build_panel(data: Any, *, clients: pd.DataFrame | pl.DataFrame | None = None
         ids = tx_ids
     n_ids = len(ids)
 
-    def col(values: np.ndarray, dtype: type) -> np.ndarray:
-        values = values.astype(dtype, copy=False)
-        return values if perm is None else np.take(values, perm)
-
     rows = _Rows(
-        code=code.astype(np.int32, copy=False),
-        month=col(got[MONTH].to_numpy(), np.int32),
-        revenue=col(got[REVENUE].to_numpy(), np.float64),
-        orders=col(got[ORDERS].to_numpy(), np.int64),
-        margin=col(got[MARGIN].to_numpy(), np.float64) if has_margin else None,
-        first_day=col(got[FIRST_ORDER_DAY].to_numpy(), np.int32),
-        last_day=col(got[LAST_ORDER_DAY].to_numpy(), np.int32),
+        code=code,
+        month=cols[MONTH].astype(np.int32, copy=False),
+        revenue=cols[REVENUE].astype(np.float64, copy=False),
+        orders=cols[ORDERS].astype(np.int64, copy=False),
+        margin=cols[MARGIN].astype(np.float64, copy=False) if has_margin else None,
+        first_day=cols[FIRST_ORDER_DAY].astype(np.int32, copy=False),
+        last_day=cols[LAST_ORDER_DAY].astype(np.int32, copy=False),
     )
     start, end = (pd.Timestamp(span[c][0]).normalize() if len(rows) else pd.NaT
                   for c in (_START, _END))
