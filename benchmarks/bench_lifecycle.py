@@ -137,7 +137,6 @@ def main(sizes: list[int]) -> None:
         })
         for stage, (size, fn) in stages.items():
             rows.append({"stage": stage, "size": n, "rows": size, "seconds": _time(fn)})
-        del panel
     table = pd.DataFrame(rows)
     smallest = table.groupby("stage")["seconds"].transform("first")
     table["ratio"] = (table["seconds"] / smallest).round(1)

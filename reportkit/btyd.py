@@ -108,7 +108,7 @@ def _check_summary(frequency: Any, recency: Any, T: Any, where: str,
                          "at least one client with a first purchase.")
     for name, v in (("frequency", x), ("recency", tx), ("T", age)):
         _check_bad(~np.isfinite(v), where, f"a missing or infinite {name}",
-                   f"fill or drop them before fitting.")
+                   "fill or drop them before fitting.")
         _check_bad(v < 0, where, f"a negative {name}",
                    "frequency, recency and T count purchases and time since the first purchase "
                    "and cannot be negative.")

@@ -975,7 +975,7 @@ def _cards(rng: np.random.Generator, r_names: np.random.Generator, plan: dict,
            revenue: np.ndarray, span: int, start_dow: int, lang: str) -> dict:
     """Card contents of every distinct client (a card exists where ``has_card``)."""
     n = len(plan["rhythm"])
-    is_buyer, rhythm = plan["is_buyer"], plan["rhythm"]
+    is_buyer = plan["is_buyer"]
     vip0 = int(plan["vip0"])
 
     # who has no card: ordinary buyers

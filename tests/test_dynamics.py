@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from reportkit.config import LifecycleRules
-from reportkit.dynamics import (BaseTrend, Migration, base_trend, cohort_trend, cohort_triangle,
+from reportkit.dynamics import (BaseTrend, base_trend, cohort_trend, cohort_triangle,
                                 cohorts, flows, migration_matrix, revenue_bridge)
 from reportkit.errors import InputError, ParameterError
 from reportkit.lifecycle import Lifecycle
