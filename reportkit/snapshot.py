@@ -133,24 +133,24 @@ def _best12(local: np.ndarray, month: np.ndarray, rev: np.ndarray, starts: np.nd
 
 
 class _Stats:
-    """The snapshot's columns for every client code, filled block by block (each block writes
-    its own clients). A code without rows in the snapshot keeps the defaults of a lead: no
-    order, zero revenue, NaN ratios, NaT dates."""
+    """The snapshot's columns for every client code (``col``), filled block by block (each
+    block writes its own clients). A code without rows in the snapshot keeps the defaults of a
+    lead: no order, zero revenue, NaN ratios, NaT dates."""
 
     def __init__(self, n: int, has_margin: bool) -> None:
         self.has_txn = np.zeros(n, dtype=bool)
+        col: dict[str, np.ndarray] = {}
         for name in (FIRST_ORDER, LAST_ORDER):
-            setattr(self, name, np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+            col[name] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
         for name in (RECENCY_DAYS, TENURE_DAYS, INTERVAL_DAYS, CV, AOV, TREND):
-            setattr(self, name, np.full(n, np.nan))
+            col[name] = np.full(n, np.nan)
         for name in (ORDERS_WINDOW, ORDERS_TOTAL, ACTIVE_MONTHS):
-            setattr(self, name, np.zeros(n, dtype=np.int64))
+            col[name] = np.zeros(n, dtype=np.int64)
         sums = [REVENUE_WINDOW, REVENUE_PREV_WINDOW, REVENUE_TOTAL, REVENUE_LAST3,
                 REVENUE_PREV3, BEST12_REVENUE]
-        if has_margin:
-            sums += [MARGIN_WINDOW, MARGIN_TOTAL]
-        for name in sums:
-            setattr(self, name, np.zeros(n))
+        for name in sums + ([MARGIN_WINDOW, MARGIN_TOTAL] if has_margin else []):
+            col[name] = np.zeros(n)
+        self.col = col
 
 
 def _blocks(code: np.ndarray) -> list[tuple[int, int]]:
@@ -216,10 +216,10 @@ def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, day: int, window: int) -
     first_dt[~has_order] = np.datetime64("NaT")
     last_dt = np.where(has_order, last, 0).astype("datetime64[D]").astype("datetime64[ns]")
     last_dt[~has_order] = np.datetime64("NaT")
-    getattr(st, FIRST_ORDER)[out] = first_dt
-    getattr(st, LAST_ORDER)[out] = last_dt
-    getattr(st, RECENCY_DAYS)[out] = np.where(has_order, day - last, nan)
-    getattr(st, TENURE_DAYS)[out] = np.where(has_order, day - first, nan)
+    st.col[FIRST_ORDER][out] = first_dt
+    st.col[LAST_ORDER][out] = last_dt
+    st.col[RECENCY_DAYS][out] = np.where(has_order, day - last, nan)
+    st.col[TENURE_DAYS][out] = np.where(has_order, day - first, nan)
 
     # every sum over months in one pass per value: sum by (client, bin of months back), then
     # add up the bins of each range
@@ -236,23 +236,22 @@ def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, day: int, window: int) -
     od = np.rint(by_range(orders.astype(np.float64))).astype(np.int64)
     for k, name in enumerate((REVENUE_TOTAL, REVENUE_WINDOW, REVENUE_PREV_WINDOW,
                               REVENUE_LAST3, REVENUE_PREV3)):
-        getattr(st, name)[out] = rv[:, k]
-    getattr(st, ORDERS_TOTAL)[out] = od[:, 0]
-    getattr(st, ORDERS_WINDOW)[out] = od[:, 1]
+        st.col[name][out] = rv[:, k]
+    st.col[ORDERS_TOTAL][out] = od[:, 0]
+    st.col[ORDERS_WINDOW][out] = od[:, 1]
     active = by_range((orders > 0).astype(np.float64))[:, 1]
-    getattr(st, ACTIVE_MONTHS)[out] = np.rint(active).astype(np.int64)
+    st.col[ACTIVE_MONTHS][out] = np.rint(active).astype(np.int64)
     if r.margin is not None:
         mg = by_range(r.margin[lo:hi])
-        getattr(st, MARGIN_TOTAL)[out] = mg[:, 0]
-        getattr(st, MARGIN_WINDOW)[out] = mg[:, 1]
+        st.col[MARGIN_TOTAL][out] = mg[:, 0]
+        st.col[MARGIN_WINDOW][out] = mg[:, 1]
     total, count = rv[:, 0], od[:, 0]
     with np.errstate(invalid="ignore", divide="ignore"):
-        getattr(st, INTERVAL_DAYS)[out] = np.where(count >= 2, (last - first) / (count - 1), nan)
-        getattr(st, AOV)[out] = np.where(count > 0, total / count, nan)
-        getattr(st, TREND)[out] = np.where(rv[:, 4] > 0, rv[:, 3] / rv[:, 4] - 1, nan)
+        st.col[INTERVAL_DAYS][out] = np.where(count >= 2, (last - first) / (count - 1), nan)
+        st.col[AOV][out] = np.where(count > 0, total / count, nan)
+        st.col[TREND][out] = np.where(rv[:, 4] > 0, rv[:, 3] / rv[:, 4] - 1, nan)
 
     # cv of monthly revenue from max(window start, first order month) to the as_of month
-    # the window's first month, or the month of the first order when later
     start = m_a - window + np.searchsorted(_month_starts(m_a - window + 1, m_a), first,
                                            side="right")
     start = np.maximum(start, m_a - window + 1)
@@ -265,9 +264,9 @@ def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, day: int, window: int) -
     with np.errstate(invalid="ignore", divide="ignore"):
         cv = np.sqrt(squares / n_months) / mean
     cv[~(has_order & (n_months >= 2) & (mean > 0))] = np.nan
-    getattr(st, CV)[out] = cv
+    st.col[CV][out] = cv
 
-    getattr(st, BEST12_REVENUE)[out] = _best12(local, month, rev, starts, m_a)
+    st.col[BEST12_REVENUE][out] = _best12(local, month, rev, starts, m_a)
 
 
 def _snapshot(panel: Panel, day: int, ts: pd.Timestamp, window: int) -> pd.DataFrame:
@@ -305,7 +304,7 @@ def _snapshot(panel: Panel, day: int, ts: pd.Timestamp, window: int) -> pd.DataF
     }
     for name in _COLUMNS:
         if has_margin or name not in (MARGIN_WINDOW, MARGIN_TOTAL):
-            cols[name] = take(getattr(st, name))
+            cols[name] = take(st.col[name])
     cols[IS_LEAD] = ~take(st.has_txn)
     # every column is this function's own array: no copy needed
     return pd.DataFrame(cols, copy=False)
