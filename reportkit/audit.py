@@ -30,7 +30,7 @@ from . import schema as S
 from . import text as T
 from .config import Config, load_config
 from .dataset import Dataset
-from .errors import ParameterError, ReportkitError
+from .errors import InputError, ParameterError, ReportkitError
 
 ESC = html.escape
 
@@ -314,10 +314,26 @@ def _month_end(ts: pd.Timestamp) -> pd.Timestamp:
 
 
 def default_as_of(dataset: Dataset) -> str:
-    """The default report date: the end of the last full month in the transactions
-    (the last transaction date itself when it is a month end)."""
-    last = pd.Timestamp(dataset.transactions[S.DATE].max()).normalize()
-    return _month_end(last).strftime("%Y-%m-%d")
+    """The default report date: the end of the last full month in the transactions (the last
+    transaction date itself when it is a month end); the last transaction date when the data
+    lie within one month that is not over, so that the report is never dated before its data.
+
+    >>> from types import SimpleNamespace
+    >>> def ds(*days):
+    ...     return SimpleNamespace(transactions=pd.DataFrame({"date": pd.to_datetime(days)}))
+    >>> default_as_of(ds("2024-01-10", "2024-03-15")), default_as_of(ds("2024-03-15"))
+    ('2024-02-29', '2024-03-15')
+    """
+    dates = dataset.transactions[S.DATE] if dataset.transactions is not None else pd.Series()
+    last = pd.Timestamp(dates.max())
+    if pd.isna(last):
+        raise InputError("the transactions are empty: there is no date to report as of; load a "
+                         "file with dated sales rows or pass as_of.")
+    last = last.normalize()
+    end = _month_end(last)
+    if end < pd.Timestamp(dates.min()).normalize():
+        end = last
+    return end.strftime("%Y-%m-%d")
 
 
 def period_end(period: str) -> str:
@@ -382,7 +398,7 @@ class Audit:
             Also compute what the monthly report compares (previous period, a year ago).
         """
         from .panel import build_panel
-        from .report import read_cached
+        from .report import _check_as_of, read_cached
 
         if lang not in ("en", "ru"):
             raise ParameterError(f"`lang` must be 'en' or 'ru', got {lang!r}")
@@ -399,6 +415,7 @@ class Audit:
         panel = read_cached(panel_path) if panel_path else build_panel(dataset)
         stamp = pd.Timestamp(default_as_of(dataset) if as_of in (None, "") else as_of
                              ).normalize()
+        _check_as_of(dataset, stamp)
         self = cls(dataset=dataset, panel=panel, config=cfg, as_of=stamp, lang=lang,
                    title=title, output_dir=Path(output_dir))
         self._compute(churn=churn, monthly=monthly)

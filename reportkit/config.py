@@ -53,6 +53,12 @@ class LoadSettings:
         Read ambiguous dates such as 03.04.2024 as 3 April.
     drop_duplicate_rows : bool, default True
         Reject rows that repeat an earlier row exactly (every column equal).
+    earliest_date : str, default "1980-01-01"
+        Reject sales dated before it: dates such as 01.01.1900 are what empty date cells turn
+        into in Excel exports, not sales.
+    reject_future : bool, default True
+        Reject sales dated after tomorrow (of the day the data are loaded): typing errors such
+        as 2031 for 2021 would otherwise date the whole report in the future.
     """
 
     encoding: str | None = None
@@ -60,6 +66,8 @@ class LoadSettings:
     sheet: str | None = None
     dayfirst: bool = True
     drop_duplicate_rows: bool = True
+    earliest_date: str = "1980-01-01"
+    reject_future: bool = True
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,10 @@ MISSING_ID = "missing client id"
 BAD_DATE = "unparseable date"
 BAD_AMOUNT = "unparseable amount"
 BAD_SCORE = "score missing or outside 0–10"
+EARLY_DATE = "date before [load] earliest_date"
+FUTURE_DATE = "date in the future"
+HUGE_AMOUNT = "implausible amount (1e15 or more)"
+_HUGE = 1e15            # no sale is worth a quadrillion; 1e308 would make every total infinite
 DUPLICATE_ROW = "exact duplicate row"
 REPEATED_ID = "repeated client id (first record kept)"
 
@@ -146,6 +150,7 @@ class _Raw:
     malformed: list[tuple[int | None, str]]
     label: str
     notes: list[str]
+    other_sheets: list[str] = field(default_factory=list)   # Excel: the sheets not read
 
 
 def _decode(data: bytes, encoding: str | None, label: str) -> tuple[str, str]:
@@ -276,6 +281,7 @@ def _read_excel(path: Path, table: str, cfg: Config) -> _Raw:
                 f"{', '.join(map(repr, wb.sheetnames))}. Set [load] sheet to one of them.")
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
         label = f"{path} [sheet {ws.title!r}]"
+        sheet_names = list(wb.sheetnames)
         values = [list(r) for r in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
@@ -299,7 +305,8 @@ def _read_excel(path: Path, table: str, cfg: Config) -> _Raw:
     notes = [f"read sheet {ws.title!r}"]
     if head:
         notes.append(f"header found on row {head + 1} (title lines above it skipped)")
-    return _Raw(frame, np.asarray(rows, dtype=np.int64), [], label, notes)
+    others = [name for name in sheet_names if name != ws.title]
+    return _Raw(frame, np.asarray(rows, dtype=np.int64), [], label, notes, others)
 
 
 def _read_parquet(path: Path) -> _Raw:
@@ -317,14 +324,18 @@ def _read_parquet(path: Path) -> _Raw:
 def _read_any(path: Path, table: str, cfg: Config) -> _Raw:
     suffix = path.suffix.lower()
     if not path.exists():
-        raise DataFileError(f"{path}: no such file or folder.")
+        raise DataFileError(f"{path}: no such file or folder. Check the path (relative paths "
+                            f"start from {Path.cwd()}).")
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, table, cfg)
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, table, cfg)
     if suffix in PARQUET_SUFFIXES:
         return _read_parquet(path)
-    hint = " Save it as .xlsx in Excel." if suffix == ".xls" else ""
+    hint = {".xls": " Save it as .xlsx in Excel.",
+            ".ods": " Save it as .xlsx (File → Save as… → Excel 2007-365) or as .csv.",
+            ".xlsb": " Save it as .xlsx in Excel."}.get(suffix, " Save or export it as .csv "
+                                                        "or .xlsx.")
     raise DataFileError(f"{path}: unknown file type {suffix or '(no extension)'!r}. reportkit "
                         f"reads .csv, .txt, .tsv, .xlsx, .xlsm and .parquet files.{hint}")
 
@@ -410,16 +421,56 @@ def parse_money(col: pd.Series, *, decimal: str | None = None) -> pd.Series:
 
 _DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%y", "%d.%m.%y %H:%M",
                  "%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
+                 "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
                  "%Y/%m/%d", "%d-%m-%Y", "%d-%m-%Y %H:%M:%S"]
+# an ISO date-time with a zone: the zone is dropped, the local wall-clock time is the business
+# time (as reportkit.panel does for zone-aware datetimes)
+_ISO_ZONE = r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
+_SLASH = r"^(\d{1,2})/(\d{1,2})/\d{2,4}\b"
 _SLASH_DAYFIRST = ["%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y"]
 _SLASH_MONTHFIRST = ["%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%y"]
+
+
+def _earliest(value: object) -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        ts = pd.NaT
+    if pd.isna(ts):
+        raise ConfigError(f"[load] earliest_date must be a date such as 1980-01-01, got "
+                          f"{value!r}")
+    return ts
+
+
+def _slash_formats(s: pd.Series, dayfirst: bool) -> list[str]:
+    """The one order of the column's dd/mm/yyyy or mm/dd/yyyy dates.
+
+    A date whose first number is over 12 can only be day first, one whose second number is over
+    12 only month first; the column follows the more frequent of the two (``dayfirst`` when
+    neither shows or they tie), so a US export is not read half one way and half the other.
+    The dates that contradict the column's order stay unreadable.
+
+    >>> _slash_formats(pd.Series(["07/01/2023", "03/25/2023"]), True)[0]
+    '%m/%d/%Y'
+    >>> _slash_formats(pd.Series(["07/01/2023", "25/03/2023"]), False)[0]
+    '%d/%m/%Y'
+    """
+    parts = s.str.extract(_SLASH)
+    first, second = (pd.to_numeric(parts[k], errors="coerce") for k in (0, 1))
+    day_first = int(((first > 12) & (second <= 12)).sum())
+    month_first = int(((second > 12) & (first <= 12)).sum())
+    if month_first > day_first or (month_first == day_first and not dayfirst):
+        return _SLASH_MONTHFIRST
+    return _SLASH_DAYFIRST
 
 
 def parse_dates(col: pd.Series, *, dayfirst: bool = True) -> pd.Series:
     """Parse dates as exports write them; unreadable or empty -> NaT.
 
-    ``dd.mm.yyyy`` and ``yyyy-mm-dd``, with or without a time, ``dd/mm/yyyy`` (or ``mm/dd/yyyy``
-    with ``dayfirst=False``), real Excel dates and Excel serial day numbers.
+    ``dd.mm.yyyy`` and ``yyyy-mm-dd``, with or without a time (an ISO time zone is dropped: the
+    local wall-clock time counts), ``dd/mm/yyyy`` or ``mm/dd/yyyy`` (one order per column: the
+    one its dates show, else ``dd/mm`` unless ``dayfirst=False``), real Excel dates and Excel
+    serial day numbers.
 
     >>> parse_dates(pd.Series(["31.01.2024", "2024-02-01 10:30", "05/03/2024", "x"])).dt.strftime("%Y-%m-%d").tolist()
     ['2024-01-31', '2024-02-01', '2024-03-05', nan]
@@ -436,10 +487,9 @@ def parse_dates(col: pd.Series, *, dayfirst: bool = True) -> pd.Series:
         if is_dt.any():
             result[is_dt] = pd.to_datetime(col[is_dt].astype(object), errors="coerce")
     s = _as_text(col)
+    s = s.str.replace(_ISO_ZONE, r"\1", regex=True)
     todo = result.isna() & (s != "")
-    slash = _SLASH_DAYFIRST + _SLASH_MONTHFIRST if dayfirst else \
-        _SLASH_MONTHFIRST + _SLASH_DAYFIRST
-    for fmt in _DATE_FORMATS + slash:
+    for fmt in _DATE_FORMATS + _slash_formats(s[todo], dayfirst):
         if not todo.any():
             break
         parsed = pd.to_datetime(s[todo], format=fmt, errors="coerce")
@@ -454,10 +504,16 @@ def parse_dates(col: pd.Series, *, dayfirst: bool = True) -> pd.Series:
             result[num.index[ok]] = pd.Timestamp("1899-12-30") + pd.to_timedelta(
                 num[ok].round(6), unit="D")
             todo = result.isna() & (s != "")
-    if todo.any():  # anything else pandas can read (ISO with zone, "Jan 5, 2024", …)
+    # anything else pandas can read ("Jan 5, 2024", …); not a dd/mm or mm/dd date that does not
+    # fit the column's order (it stays unreadable rather than being read the other way round)
+    todo &= ~s.str.match(_SLASH)
+    if todo.any():
         rest = s[todo]
+        iso = rest.str.match(r"^\d{4}-")
         parsed = pd.to_datetime(rest, errors="coerce", dayfirst=dayfirst, format="mixed",
                                 utc=True)
+        if iso.any():   # year first is never day first
+            parsed[iso] = pd.to_datetime(rest[iso], errors="coerce", format="mixed", utc=True)
         ok = parsed.notna()
         if ok.any():
             result[parsed.index[ok]] = parsed[ok].dt.tz_localize(None)
@@ -539,7 +595,14 @@ def read_table(path: str | Path, table: str, config: Config | None = None
     missing = [c for c in REQUIRED[table]
                if c not in mapping and not (c == AMOUNT and computed_amount)]
     if missing:
-        raise _missing_column_error(raw.label, table, missing, headers)
+        error = _missing_column_error(raw.label, table, missing, headers)
+        if raw.other_sheets:
+            names = ", ".join(map(repr, raw.other_sheets))
+            error = MissingColumnError(
+                f"{str(error).rstrip()}\n\nIf the table is on another sheet of the workbook "
+                f"({names}), name it in the config instead:\n\n    [load]\n    sheet = "
+                f"\"{raw.other_sheets[0]}\"\n")
+        raise error
     report.columns = dict(mapping)
     src = raw.frame
     n = len(src)
@@ -578,6 +641,11 @@ def read_table(path: str | Path, table: str, config: Config | None = None
                         "yyyy-mm-dd, or map another column: [columns."
                         f"{table}] {canon} = \"<header>\".")
                 reject(parsed.isna(), BAD_DATE)
+                if table == TRANSACTIONS:
+                    reject(parsed < _earliest(cfg.load.earliest_date), EARLY_DATE)
+                    if cfg.load.reject_future:
+                        tomorrow = pd.Timestamp.today().normalize() + pd.Timedelta(days=2)
+                        reject(parsed >= tomorrow, FUTURE_DATE)
             else:
                 bad = int((parsed.isna() & given).sum())
                 if bad:
@@ -589,6 +657,7 @@ def read_table(path: str | Path, table: str, config: Config | None = None
             given = _as_text(col) != ""
             if canon == AMOUNT:
                 reject(parsed.isna(), BAD_AMOUNT)
+                reject(parsed.abs() >= _HUGE, HUGE_AMOUNT)
             elif canon == SCORE:
                 reject(parsed.isna() | ~parsed.between(0, 10), BAD_SCORE)
             else:
@@ -630,9 +699,10 @@ def read_table(path: str | Path, table: str, config: Config | None = None
     report.rows_kept = int(keep.sum())
     report.rows_rejected = len(report.rejected)
     counts = report.rejected["reason"].value_counts() if len(report.rejected) else {}
-    order = [MALFORMED, EMPTY_ROW, TOTAL_ROW, MISSING_ID, BAD_DATE, BAD_AMOUNT, BAD_SCORE,
-             DUPLICATE_ROW, REPEATED_ID]
+    order = [MALFORMED, EMPTY_ROW, TOTAL_ROW, MISSING_ID, BAD_DATE, EARLY_DATE, FUTURE_DATE,
+             BAD_AMOUNT, HUGE_AMOUNT, BAD_SCORE, DUPLICATE_ROW, REPEATED_ID]
     report.rejected_by_reason = {r: int(counts[r]) for r in order if r in counts}
+    assert sum(report.rejected_by_reason.values()) == len(report.rejected)
     assert report.rows_kept + report.rows_rejected == report.rows_read
 
     frame = out.loc[keep].reset_index(drop=True)
@@ -655,7 +725,9 @@ def read_table(path: str | Path, table: str, config: Config | None = None
             f"{', '.join(map(str, report.rejected['row'].head(5)))}). Check the column mapping "
             f"({', '.join(f'{k} ← {v!r}' for k, v in mapping.items())}).")
     if n == 0 and not raw.malformed:
-        raise DataFileError(f"{raw.label}: the file has a header row but no data rows.")
+        raise DataFileError(f"{raw.label}: the file has a header row but no data rows. Export "
+                            "the table again with its rows (check the export's date filter), "
+                            "or point to the file that holds them.")
     return frame, report
 
 
@@ -741,7 +813,8 @@ def load(path: str | Path, config: Config | str | Path | dict | None = None) -> 
     cfg = load_config(config)
     path = Path(path)
     if not path.exists():
-        raise DataFileError(f"{path}: no such file or folder.")
+        raise DataFileError(f"{path}: no such file or folder. Check the path (relative paths "
+                            f"start from {Path.cwd()}).")
     files = find_files(path, cfg) if path.is_dir() else {TRANSACTIONS: path}
     tables: dict[str, pd.DataFrame] = {}
     reports: dict[str, LoadReport] = {}

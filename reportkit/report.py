@@ -50,7 +50,7 @@ from . import schema as S
 from . import text as T
 from .config import Config, load_config
 from .dataset import Dataset
-from .errors import ParameterError, ReportError, ReportkitError, check_param
+from .errors import InputError, ParameterError, ReportError, ReportkitError, check_param
 from .resources import data_path
 
 #: the folder name of reportkit's nbconvert template inside ``data_path("templates")``
@@ -988,14 +988,18 @@ class AuditResult:
 
 
 def _default_as_of(dataset: Dataset) -> pd.Timestamp:
-    last = pd.Timestamp(dataset.transactions[S.DATE].max())
-    if pd.isna(last):
-        raise ReportError("the transactions are empty: there is no date to report as of; pass "
-                          "as_of=")
-    last = last.normalize()
-    if last == (last + pd.offsets.MonthEnd(0)).normalize():
-        return last
-    return (last.to_period("M") - 1).end_time.normalize()
+    from .audit import default_as_of
+
+    return pd.Timestamp(default_as_of(dataset))
+
+
+def _check_as_of(dataset: Dataset, stamp: pd.Timestamp) -> None:
+    """An as-of date before the first transaction leaves nothing to report on."""
+    first = dataset.transactions[S.DATE].min() if dataset.transactions is not None else None
+    if first is not None and pd.notna(first) and stamp < pd.Timestamp(first).normalize():
+        raise InputError(f"as_of {stamp:%Y-%m-%d} is before the first transaction "
+                         f"({pd.Timestamp(first):%Y-%m-%d}): there is nothing to report on yet; "
+                         "choose a later date (--as-of).")
 
 
 def _parse_date(value: Any, name: str) -> pd.Timestamp:
@@ -1044,6 +1048,7 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
     nb_src = resolve_notebook(notebook)
     dataset = _load_data(data, cfg)
     stamp = _default_as_of(dataset) if as_of is None else _parse_date(as_of, "as_of")
+    _check_as_of(dataset, stamp)
     as_of_text = stamp.strftime("%Y-%m-%d")
     title = _base_title(cfg, data, lang)
     inputs = _prepare_inputs(dataset, cfg, out, mask=mask, lang=lang)

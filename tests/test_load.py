@@ -395,3 +395,80 @@ def test_read_table_clients_only(tmp_path):
     assert frame.loc[0, "client_id"] == "001"
     assert frame.loc[0, "created"] == pd.Timestamp("2023-01-01")
     assert report.rows_kept == 1
+
+
+# --- dates and amounts that exports get wrong -------------------------------------------------
+
+
+def test_iso_date_times_with_a_zone_keep_their_local_day_and_time():
+    """An offset is dropped, not applied, and never turns 2023-04-01 into 4 January."""
+    got = parse_dates(pd.Series(["2023-04-01T17:02:00+03:00", "2023-04-01 17:02:00+03:00",
+                                 "2023-04-01T17:02:00Z", "2023-04-20T23:30:00-04:00",
+                                 "2023-04-01T17:02:00.250+0300", "2023-04-01T17:02"]))
+    assert got.tolist() == [pd.Timestamp("2023-04-01 17:02"), pd.Timestamp("2023-04-01 17:02"),
+                            pd.Timestamp("2023-04-01 17:02"), pd.Timestamp("2023-04-20 23:30"),
+                            pd.Timestamp("2023-04-01 17:02:00.250"),
+                            pd.Timestamp("2023-04-01 17:02")]
+
+
+def test_slash_dates_take_one_order_per_column():
+    """A US export (some days over 12) is read month first throughout; a Russian one (some
+    first numbers over 12) day first; a date contradicting its column's order is unreadable,
+    not read the other way round; with no evidence the configured order applies."""
+    us = parse_dates(pd.Series(["07/01/2023", "03/25/2023", "12/31/2023", "01/02/2024",
+                                "25/12/2023"]))
+    assert us.tolist() == [pd.Timestamp("2023-07-01"), pd.Timestamp("2023-03-25"),
+                           pd.Timestamp("2023-12-31"), pd.Timestamp("2024-01-02"), pd.NaT]
+    ru = parse_dates(pd.Series(["07/01/2023", "25/03/2023", "01/02/2024"]))
+    assert ru.tolist() == [pd.Timestamp("2023-01-07"), pd.Timestamp("2023-03-25"),
+                           pd.Timestamp("2024-02-01")]
+    ambiguous = ["03/04/2024", "05/06/2024"]
+    assert parse_dates(pd.Series(ambiguous)).tolist() == [pd.Timestamp("2024-04-03"),
+                                                          pd.Timestamp("2024-06-05")]
+    assert parse_dates(pd.Series(ambiguous), dayfirst=False).tolist() == [
+        pd.Timestamp("2024-03-04"), pd.Timestamp("2024-05-06")]
+
+
+def test_placeholder_future_and_absurd_values_are_rejected_with_their_reason(tmp_path):
+    """01.01.1900 (an empty Excel date), a year typed 2031 for 2021, and 1e308 (which would
+    make every total infinite) are rejected, each with its own reason; the rest is kept."""
+    future = (pd.Timestamp.today() + pd.Timedelta(days=400)).strftime("%d.%m.%Y")
+    tomorrow = (pd.Timestamp.today() + pd.Timedelta(days=1)).strftime("%d.%m.%Y")
+    f = write(tmp_path / "t.csv", "client;date;amount\n"
+              "A;05.03.2024;100\nB;01.01.1900;50\nC;" + future + ";70\nD;06.03.2024;1e308\n"
+              "E;07.03.2024;-1e15\nF;" + tomorrow + ";5\nG;31.12.1979;1\nH;01.01.1980;2\n")
+    ds = load(f)
+    rep = ds.reports["transactions"]
+    assert sorted(ds.transactions["client_id"]) == ["A", "F", "H"]
+    assert rep.rejected_by_reason == {"date before [load] earliest_date": 2,
+                                      "date in the future": 1,
+                                      "implausible amount (1e15 or more)": 2}
+    assert rep.rows_kept + rep.rows_rejected == rep.rows_read == 8
+    relaxed = load(f, {"load": {"earliest_date": "1899-01-01", "reject_future": False}})
+    assert sorted(relaxed.transactions["client_id"]) == ["A", "B", "C", "F", "G", "H"]
+    with pytest.raises(rk.ConfigError, match="earliest_date must be a date"):
+        load(f, {"load": {"earliest_date": "someday"}})
+
+
+def test_data_on_another_sheet_gets_the_sheet_option_in_the_message(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Свод"
+    wb.active.append(["Менеджер", "Итого"])
+    wb.active.append(["Петров", 100])
+    sales = wb.create_sheet("Продажи")
+    sales.append(["Клиент", "Дата", "Сумма"])
+    sales.append(["A", "05.03.2024", 100])
+    wb.save(tmp_path / "book.xlsx")
+    with pytest.raises(rk.MissingColumnError,
+                       match=r"(?s)another sheet.*'Продажи'.*sheet = \"Продажи\""):
+        load(tmp_path / "book.xlsx")
+    assert len(load(tmp_path / "book.xlsx", {"load": {"sheet": "Продажи"}}).transactions) == 1
+
+
+def test_audit_as_of_before_the_data_is_an_input_error(tmp_path, capsys):
+    f = write(tmp_path / "t.csv", "client;date;amount\nA;15.03.2024;1500\n")
+    code = cli_main(["audit", str(f), "--as-of", "2024-01-31", "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert "before the first transaction (2024-03-15)" in capsys.readouterr().err
