@@ -604,6 +604,12 @@ def read_table(path: str | Path, table: str, config: Config | None = None
                 f"\"{raw.other_sheets[0]}\"\n")
         raise error
     report.columns = dict(mapping)
+    for canon, header in mapping.items():      # a header the file repeats: say which one is used
+        twins = [h for h in headers if h != header and re.sub(r" \(\d+\)$", "", h) == header]
+        if twins:
+            report.notes.append(f"{canon} read from the first {header!r} column; "
+                                f"{', '.join(map(repr, twins))} ignored (map another with "
+                                f"[columns.{table}] {canon} = \"<header>\")")
     src = raw.frame
     n = len(src)
     reason = pd.Series("", index=src.index, dtype=object)

@@ -472,3 +472,11 @@ def test_audit_as_of_before_the_data_is_an_input_error(tmp_path, capsys):
     code = cli_main(["audit", str(f), "--as-of", "2024-01-31", "--out", str(tmp_path / "out")])
     assert code == 2
     assert "before the first transaction (2024-03-15)" in capsys.readouterr().err
+
+
+def test_a_repeated_header_is_reported_not_silently_dropped(tmp_path):
+    f = write(tmp_path / "t.csv", "Клиент;Дата;Сумма;Сумма\nA;05.03.2024;100;7\n")
+    ds = load(f)
+    assert ds.transactions["amount"].tolist() == [100.0]
+    notes = " ".join(ds.reports["transactions"].notes)
+    assert "amount read from the first 'Сумма' column; 'Сумма (2)' ignored" in notes
