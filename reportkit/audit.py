@@ -336,6 +336,15 @@ def default_as_of(dataset: Dataset) -> str:
     return end.strftime("%Y-%m-%d")
 
 
+def check_as_of(dataset: Dataset, stamp: pd.Timestamp) -> None:
+    """An as-of date before the first transaction leaves nothing to report on: an input error."""
+    first = dataset.transactions[S.DATE].min() if dataset.transactions is not None else None
+    if first is not None and pd.notna(first) and stamp < pd.Timestamp(first).normalize():
+        raise InputError(f"as_of {stamp:%Y-%m-%d} is before the first transaction "
+                         f"({pd.Timestamp(first):%Y-%m-%d}): there is nothing to report on yet; "
+                         "choose a later date (--as-of).")
+
+
 def period_end(period: str) -> str:
     """The last day of a "YYYY-MM" period.
 
@@ -398,7 +407,7 @@ class Audit:
             Also compute what the monthly report compares (previous period, a year ago).
         """
         from .panel import build_panel
-        from .report import _check_as_of, read_cached
+        from .report import read_cached
 
         if lang not in ("en", "ru"):
             raise ParameterError(f"`lang` must be 'en' or 'ru', got {lang!r}")
@@ -415,7 +424,7 @@ class Audit:
         panel = read_cached(panel_path) if panel_path else build_panel(dataset)
         stamp = pd.Timestamp(default_as_of(dataset) if as_of in (None, "") else as_of
                              ).normalize()
-        _check_as_of(dataset, stamp)
+        check_as_of(dataset, stamp)
         self = cls(dataset=dataset, panel=panel, config=cfg, as_of=stamp, lang=lang,
                    title=title, output_dir=Path(output_dir))
         self._compute(churn=churn, monthly=monthly)
@@ -1218,4 +1227,5 @@ def _reliability_figure(rel: pd.DataFrame, lang: str):
     return fig
 
 
-__all__ = ["Audit", "LABELS", "SECTIONS_AUDIT", "SECTIONS_MONTHLY", "default_as_of", "period_end"]
+__all__ = ["Audit", "LABELS", "SECTIONS_AUDIT", "SECTIONS_MONTHLY", "check_as_of", "default_as_of",
+           "period_end"]

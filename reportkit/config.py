@@ -24,6 +24,7 @@ file, the key and the fix.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import sys
 from dataclasses import dataclass, field
@@ -341,6 +342,11 @@ def _check_choices(cfg: Config, path: str) -> None:
             f"{path}: [segmentation] xyz_cutoffs must be two numbers with 0 <= first < second, "
             f"got [{lo}, {hi}]."
         )
+    try:
+        datetime.date.fromisoformat(cfg.load.earliest_date)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{path}: [load] earliest_date must be a date such as 1980-01-01, "
+                          f"got {cfg.load.earliest_date!r}.") from None
     if cfg.churn.horizon_days < 1:
         raise ConfigError(f"{path}: [churn] horizon_days must be a positive integer, "
                           f"got {cfg.churn.horizon_days}.")

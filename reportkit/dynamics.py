@@ -31,6 +31,7 @@ import pandas as pd
 
 from .config import LifecycleRules
 from .errors import InputError, ReportkitError, check_param
+from .panel import _month_starts
 from .lifecycle import (BLOCKS, Lifecycle, block_label, check_rules, classify, count_phrase,
                         plural_word)
 from .text import fmt_int, fmt_money, fmt_month, fmt_pct, fmt_period
@@ -167,12 +168,6 @@ def _panel_frame(panel) -> pd.DataFrame:
 def _days(values) -> np.ndarray:
     """Day numbers (days since 1970-01-01) of datetime values (NaT -> a very negative number)."""
     return np.asarray(values).astype("datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-
-
-def _month_starts(m_lo: int, m_hi: int) -> np.ndarray:
-    """First day (day number) of the months m_lo … m_hi (months since 1970-01)."""
-    return np.arange(m_lo, m_hi + 1).astype("datetime64[M]").astype("datetime64[D]").astype(
-        np.int64)
 
 
 def _months_fast(days: np.ndarray) -> np.ndarray:

@@ -431,17 +431,6 @@ _SLASH_DAYFIRST = ["%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y"
 _SLASH_MONTHFIRST = ["%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%y"]
 
 
-def _earliest(value: object) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        ts = pd.NaT
-    if pd.isna(ts):
-        raise ConfigError(f"[load] earliest_date must be a date such as 1980-01-01, got "
-                          f"{value!r}")
-    return ts
-
-
 def _slash_formats(s: pd.Series, dayfirst: bool) -> list[str]:
     """The one order of the column's dd/mm/yyyy or mm/dd/yyyy dates.
 
@@ -648,7 +637,7 @@ def read_table(path: str | Path, table: str, config: Config | None = None
                         f"{table}] {canon} = \"<header>\".")
                 reject(parsed.isna(), BAD_DATE)
                 if table == TRANSACTIONS:
-                    reject(parsed < _earliest(cfg.load.earliest_date), EARLY_DATE)
+                    reject(parsed < pd.Timestamp(cfg.load.earliest_date), EARLY_DATE)
                     if cfg.load.reject_future:
                         tomorrow = pd.Timestamp.today().normalize() + pd.Timedelta(days=2)
                         reject(parsed >= tomorrow, FUTURE_DATE)

@@ -100,6 +100,12 @@ def _month_of_day(day: int) -> int:
     return int(np.datetime64(int(day), "D").astype("datetime64[M]").astype("int64"))
 
 
+def _month_starts(m_lo: int, m_hi: int) -> np.ndarray:
+    """First day (day number) of the months m_lo … m_hi (months since 1970-01)."""
+    return np.arange(m_lo, m_hi + 1).astype("datetime64[M]").astype("datetime64[D]").astype(
+        np.int64)
+
+
 @dataclass
 class _Rows:
     """Client-month rows as numpy arrays sorted by (code, month); code k is the k-th client id

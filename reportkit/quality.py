@@ -320,7 +320,7 @@ def _canonical_phone(digits: str) -> str | None:
 
 
 def normalize_phone(value: Any) -> str | None:
-    """A phone number as digits only, Russian numbers as ``7XXXXXXXXXX``; None if unusable.
+    """A phone number as digits only, Russian numbers as 11 digits starting with 7; None if unusable.
 
     Rules: extensions at the end ("доб. 123", "ext 12", "x12", "#12") are dropped; the 11-digit
     forms ``8 …`` and ``+7 …`` / ``7 …`` are the same number; a 10-digit number starting with 9

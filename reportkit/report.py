@@ -50,7 +50,7 @@ from . import schema as S
 from . import text as T
 from .config import Config, load_config
 from .dataset import Dataset
-from .errors import InputError, ParameterError, ReportError, ReportkitError, check_param
+from .errors import ParameterError, ReportError, ReportkitError, check_param
 from .resources import data_path
 
 #: the folder name of reportkit's nbconvert template inside ``data_path("templates")``
@@ -987,21 +987,6 @@ class AuditResult:
         return "\n".join(lines)
 
 
-def _default_as_of(dataset: Dataset) -> pd.Timestamp:
-    from .audit import default_as_of
-
-    return pd.Timestamp(default_as_of(dataset))
-
-
-def _check_as_of(dataset: Dataset, stamp: pd.Timestamp) -> None:
-    """An as-of date before the first transaction leaves nothing to report on."""
-    first = dataset.transactions[S.DATE].min() if dataset.transactions is not None else None
-    if first is not None and pd.notna(first) and stamp < pd.Timestamp(first).normalize():
-        raise InputError(f"as_of {stamp:%Y-%m-%d} is before the first transaction "
-                         f"({pd.Timestamp(first):%Y-%m-%d}): there is nothing to report on yet; "
-                         "choose a later date (--as-of).")
-
-
 def _parse_date(value: Any, name: str) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(value)
@@ -1047,8 +1032,11 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
     out = Path(out)
     nb_src = resolve_notebook(notebook)
     dataset = _load_data(data, cfg)
-    stamp = _default_as_of(dataset) if as_of is None else _parse_date(as_of, "as_of")
-    _check_as_of(dataset, stamp)
+    from .audit import check_as_of, default_as_of
+
+    stamp = (pd.Timestamp(default_as_of(dataset)) if as_of is None
+             else _parse_date(as_of, "as_of"))
+    check_as_of(dataset, stamp)
     as_of_text = stamp.strftime("%Y-%m-%d")
     title = _base_title(cfg, data, lang)
     inputs = _prepare_inputs(dataset, cfg, out, mask=mask, lang=lang)

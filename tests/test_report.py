@@ -335,9 +335,11 @@ def test_default_as_of_is_the_end_of_the_last_full_month():
         return SimpleNamespace(transactions=pd.DataFrame({"date": pd.to_datetime(
             ["2023-12-01 00:00", last], format="ISO8601")}))
 
-    assert R._default_as_of(ds("2024-03-15 00:00")) == pd.Timestamp("2024-02-29")
-    assert R._default_as_of(ds("2024-03-31 18:00")) == pd.Timestamp("2024-03-31")
-    assert R._default_as_of(ds("2024-03-01 00:00")) == pd.Timestamp("2024-02-29")
+    from reportkit.audit import default_as_of   # the one helper the report and the audit use
+
+    assert pd.Timestamp(default_as_of(ds("2024-03-15 00:00"))) == pd.Timestamp("2024-02-29")
+    assert pd.Timestamp(default_as_of(ds("2024-03-31 18:00"))) == pd.Timestamp("2024-03-31")
+    assert pd.Timestamp(default_as_of(ds("2024-03-01 00:00"))) == pd.Timestamp("2024-02-29")
 
 
 # ----------------------------------------------------------------------------------------------
