@@ -52,8 +52,12 @@ class LoadSettings:
         Excel sheet to read; None reads the first sheet.
     dayfirst : bool, default True
         Read ambiguous dates such as 03.04.2024 as 3 April.
-    drop_duplicate_rows : bool, default True
-        Reject rows that repeat an earlier row exactly (every column equal).
+    drop_duplicate_rows : bool or None, default None
+        Reject rows that repeat an earlier row exactly (every column equal). None (the default)
+        decides by the table: a sales row that repeats another is rejected when the file has an
+        order or document number, and kept (two real purchases of the same amount on the same
+        day) when it has none -- the load notes count such rows and their amount either way.
+        Activities and surveys that repeat exactly are rejected.
     earliest_date : str, default "1980-01-01"
         Reject sales dated before it: dates such as 01.01.1900 are what empty date cells turn
         into in Excel exports, not sales.
@@ -66,7 +70,7 @@ class LoadSettings:
     delimiter: str | None = None
     sheet: str | None = None
     dayfirst: bool = True
-    drop_duplicate_rows: bool = True
+    drop_duplicate_rows: bool | None = None
     earliest_date: str = "1980-01-01"
     reject_future: bool = True
 

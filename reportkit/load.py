@@ -12,30 +12,27 @@ row 1 (or lower, when title lines stand above it), the first data row the next o
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from .columns import closest_headers, match_columns, normalize_header, table_of_file
 from .config import Config, load_config
 from .dataset import Dataset
 from .errors import ConfigError, DataFileError, InputError, MissingColumnError
-from .schema import (ACTIVITIES, AMOUNT, CLIENT_ID, CLIENTS, OPTIONAL, PRICE, QUANTITY, REQUIRED,
-                     SCORE, SURVEYS, TABLES, TRANSACTIONS, kind_of)
-
-CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-PARQUET_SUFFIXES = {".parquet", ".pq"}
-DATA_SUFFIXES = CSV_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES
+from .readers import DATA_SUFFIXES, RawTable, read_raw
+from .schema import (ACTIVITIES, AMOUNT, CLIENT_ID, CLIENTS, OPTIONAL, ORDER_ID, PRICE, QUANTITY,
+                     REQUIRED, SCORE, SURVEYS, TABLES, TRANSACTIONS, kind_of)
 
 # rejection reasons, in the order they are checked; a row gets the first that applies
 MALFORMED = "malformed line (wrong number of fields)"
 EMPTY_ROW = "empty row"
+REPEATED_HEADER = "the header row repeated"
 TOTAL_ROW = "total row"
 MISSING_ID = "missing client id"
 BAD_DATE = "unparseable date"
@@ -48,9 +45,6 @@ _HUGE = 1e15            # no sale is worth a quadrillion; 1e308 would make every
 DUPLICATE_ROW = "exact duplicate row"
 REPEATED_ID = "repeated client id (first record kept)"
 
-_TOTAL_WORDS = re.compile(r"^\s*(итого|всего|total|grand total|subtotal|итог)\b", re.I)
-_CURRENCY = re.compile(r"(?i)(руб\.?|р\.|₽|\$|€|£|¥|usd|rub|eur|грн|тенге|тг)")
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009'’`]")
 _TRUE = {"1", "true", "yes", "y", "t", "x", "+", "да", "д", "истина", "v", "✓", "вип", "vip"}
 _FALSE = {"0", "false", "no", "n", "f", "-", "нет", "н", "ложь", ""}
 
@@ -138,213 +132,189 @@ class LoadReport:
         return self.to_frame().to_html(index=False, escape=True)
 
 
-# --- reading files ---------------------------------------------------------------------------
+# --- parsing values: polars expressions on whole columns --------------------------------------
+
+_TOTAL_RE = r"(?i)^\s*(итого|всего|total|grand total|subtotal|итог)\b"
+_CURRENCY_RE = r"(?i)(руб\.?|р\.|₽|\$|€|£|¥|usd|rub|eur|грн|тенге|тг)"
+_SPACES_RE = "[\\s\u00a0\u202f\u2009'’`]"
+_NUMBER_RE = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 
 
-@dataclass
-class _Raw:
-    """A file read as text cells, before any parsing."""
-
-    frame: pd.DataFrame          # all columns object dtype (or typed, for Parquet / Excel)
-    rows: np.ndarray             # spreadsheet row number of each frame row
-    malformed: list[tuple[int | None, str]]
-    label: str
-    notes: list[str]
-    other_sheets: list[str] = field(default_factory=list)   # Excel: the sheets not read
-
-
-def _decode(data: bytes, encoding: str | None, label: str) -> tuple[str, str]:
-    if encoding:
-        try:
-            return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise DataFileError(f"{label}: cannot decode the file as {encoding} ({exc}). Remove "
-                                "[load] encoding from the config to detect it.") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8 with BOM"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1251"), "cp1251"
+def _text(col: pl.Series) -> pl.Series:
+    """Cells as stripped text, '' for missing; integral floats (Excel, Parquet ids) lose '.0'."""
+    dtype = col.dtype
+    if dtype == pl.String:
+        return col.str.strip_chars().fill_null("")
+    if dtype.is_float():
+        integral = col.is_finite() & (col == col.floor()) & (col.abs() < 1e18)
+        out = pl.select(pl.when(integral.fill_null(False))
+                        .then(col.cast(pl.Int64, strict=False).cast(pl.String))
+                        .otherwise(col.cast(pl.String))).to_series()
+        return out.fill_null("").alias(col.name)
+    if dtype == pl.Datetime or dtype == pl.Date:
+        return col.cast(pl.String).fill_null("").str.replace("T", " ", literal=True)
+    if dtype == pl.Boolean:
+        return col.cast(pl.String).fill_null("")
+    return col.cast(pl.String, strict=False).fill_null("").str.strip_chars()
 
 
-def _sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
-    best, best_score = ",", -1.0
-    for d in (";", "\t", ",", "|"):
-        counts = [len(next(csv.reader([ln], delimiter=d))) - 1 for ln in lines]
-        counts = [c for c in counts if c > 0]
-        if not counts:
-            continue
-        # the delimiter that splits most lines into the same number of fields
-        mode = max(set(counts), key=counts.count)
-        score = counts.count(mode) * (1 + min(mode, 20) / 100)
-        if score > best_score:
-            best, best_score = d, score
-    return best
+def _money(col: pl.Series, decimal: str | None = None) -> pl.Series:
+    """Amounts as float64 (null where unreadable or empty); see :func:`parse_money`."""
+    if col.dtype.is_numeric():
+        return col.cast(pl.Float64)
+    if col.dtype == pl.Boolean:
+        return pl.Series(col.name, [None] * len(col), dtype=pl.Float64)
+    s = _text(col)
+    if decimal is None and s.str.contains(r"^-?\d+(\.\d+)?$").all():
+        return s.cast(pl.Float64)             # plain numbers: the common case, one cast
+    f = pl.DataFrame({"s": s})
+    c = pl.col("s")
+    f = f.select(c.str.replace_all(_CURRENCY_RE, "").str.replace_all(_SPACES_RE, "")
+                 .str.replace_all("−", "-", literal=True).str.replace_all("–", "-", literal=True)
+                 .alias("s"))
+    # (5) and 5- are negatives
+    f = f.select(pl.when(c.str.contains(r"^\(.*\)$"))
+                 .then(pl.lit("-") + c.str.slice(1, c.str.len_chars() - 2)).otherwise(c)
+                 .alias("s"))
+    f = f.select(pl.when(c.str.contains(r"^[^-].*-$"))
+                 .then(pl.lit("-") + c.str.slice(0, c.str.len_chars() - 1)).otherwise(c)
+                 .str.strip_chars_end(".").alias("s"))   # "руб." leaves nothing, "12." -> "12"
+    if decimal is None:     # the column's decimal mark, judged from unambiguous values
+        counts = f.select(
+            c.str.contains(r"^-?\d*,\d{1,2}$|^-?\d+,\d{4,}$").sum().alias("comma"),
+            c.str.contains(r"^-?\d*\.\d{1,2}$|^-?\d+\.\d{4,}$").sum().alias("dot")).row(0)
+        decimal = "," if counts[0] > counts[1] else "."
+    has_c, has_d = c.str.contains(",", literal=True), c.str.contains(".", literal=True)
+    both = has_c & has_d
+    last_c = c.str.contains(r",[^.]*$")            # the comma comes after the last dot
+    only_c, only_d = has_c & ~has_d, has_d & ~has_c
+    thousands_c = only_c & ((c.str.count_matches(",", literal=True) > 1) | (
+        pl.lit(decimal == ".") & c.str.contains(r"^-?\d{1,3},\d{3}$")))
+    thousands_d = only_d & ((c.str.count_matches(".", literal=True) > 1) | (
+        pl.lit(decimal == ",") & c.str.contains(r"^-?\d{1,3}\.\d{3}$")))
+    no_dots = c.str.replace_all(".", "", literal=True)
+    no_commas = c.str.replace_all(",", "", literal=True)
+    comma_to_dot = c.str.replace_all(",", ".", literal=True)
+    out = (pl.when(both & last_c).then(no_dots.str.replace_all(",", ".", literal=True))
+           .when(both).then(no_commas)                  # both marks: the last one is decimal
+           .when(thousands_c).then(no_commas)
+           .when(only_c).then(comma_to_dot)
+           .when(thousands_d).then(no_dots)
+           .otherwise(c))
+    out = f.select(out).to_series()
+    out = pl.select(pl.when(out.str.contains(_NUMBER_RE)).then(out)).to_series()
+    return out.cast(pl.Float64, strict=False).alias(col.name)
 
 
-def _header_row(rows: list[list[str]], table: str) -> int:
-    """Index of the header row among the first rows (title lines of exports stand above it)."""
-    best, best_score = 0, 0
-    for i, row in enumerate(rows[:30]):
-        cells = [c for c in row if str(c).strip()]
-        if not cells:
-            continue
-        score = len(match_columns([str(c) for c in cells], table))
-        if score > best_score:
-            best, best_score = i, score
-    return best
+_DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%y", "%d.%m.%y %H:%M",
+                 "%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
+                 "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
+                 "%Y/%m/%d", "%d-%m-%Y", "%d-%m-%Y %H:%M:%S"]
+# an ISO date-time with a zone: the zone is dropped, the local wall-clock time is the business
+# time (as reportkit.panel does for zone-aware datetimes)
+_ISO_ZONE = r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
+_SLASH = r"^(\d{1,2})/(\d{1,2})/\d{2,4}\b"
+_SLASH_DAYFIRST = ["%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y"]
+_SLASH_MONTHFIRST = ["%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%y"]
 
 
-def _read_csv(path: Path, table: str, cfg: Config) -> _Raw:
-    label = str(path)
-    data = path.read_bytes()
-    if not data.strip():
-        raise DataFileError(f"{label}: the file is empty. Export the table again with its header "
-                            "row and data rows.")
-    text, encoding = _decode(data, cfg.load.encoding, label)
-    delim = cfg.load.delimiter or ("\t" if path.suffix.lower() == ".tsv" else
-                                   _sniff_delimiter(text))
-    notes = [f"read as {encoding}, delimiter {'tab' if delim == chr(9) else repr(delim)}"]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    lines: list[list[str]] = []
-    line_no: list[int] = []
-    for row in reader:
-        lines.append(row)
-        line_no.append(reader.line_num)
-    head = _header_row(lines, table)
-    header = [h.strip() for h in lines[head]]
-    if not any(header):
-        raise DataFileError(f"{label}: no header row found. The first row must hold the column "
-                            "names.")
-    header = _dedupe_headers(header)
-    width = len(header)
-    good: list[list[str]] = []
-    rows: list[int] = []
-    malformed: list[tuple[int | None, str]] = []
-    short = 0
-    for row, ln in zip(lines[head + 1:], line_no[head + 1:]):
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue  # blank line: not a row
-        if len(row) == width:
-            good.append(row)
-        elif len(row) > width and not any(c.strip() for c in row[width:]):
-            good.append(row[:width])  # trailing empty fields, as Excel writes them
-        elif len(row) < width:
-            good.append(row + [""] * (width - len(row)))  # trailing empty fields left out
-            short += 1
-        else:
-            malformed.append((ln, delim.join(row)))
-            continue
-        rows.append(ln)
-    frame = pd.DataFrame(good, columns=header, dtype=object) if good else pd.DataFrame(
-        columns=header, dtype=object)
-    if head:
-        notes.append(f"header found on row {line_no[head]} (title lines above it skipped)")
-    if short:
-        notes.append(f"{short:,} rows had fewer fields than the header; the missing trailing "
-                     "fields were read as empty")
-    return _Raw(frame, np.asarray(rows, dtype=np.int64), malformed, label, notes)
+def _slash_formats(s: pd.Series, dayfirst: bool, weights: pd.Series | None = None) -> list[str]:
+    """The one order of the column's dd/mm/yyyy or mm/dd/yyyy dates.
+
+    A date whose first number is over 12 can only be day first, one whose second number is over
+    12 only month first; the column follows the more frequent of the two (``dayfirst`` when
+    neither shows or they tie), so a US export is not read half one way and half the other.
+    The dates that contradict the column's order stay unreadable. ``weights`` counts each value
+    (the parser sees each distinct value once).
+
+    >>> _slash_formats(pd.Series(["07/01/2023", "03/25/2023"]), True)[0]
+    '%m/%d/%Y'
+    >>> _slash_formats(pd.Series(["07/01/2023", "25/03/2023"]), False)[0]
+    '%d/%m/%Y'
+    """
+    parts = s.str.extract(_SLASH)
+    first, second = (pd.to_numeric(parts[k], errors="coerce") for k in (0, 1))
+    w = weights.reindex(s.index) if weights is not None else pd.Series(1, index=s.index)
+    day_first = int(w[(first > 12) & (second <= 12)].sum())
+    month_first = int(w[(second > 12) & (first <= 12)].sum())
+    if month_first > day_first or (month_first == day_first and not dayfirst):
+        return _SLASH_MONTHFIRST
+    return _SLASH_DAYFIRST
 
 
-def _dedupe_headers(header: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for i, h in enumerate(header):
-        h = h or f"column {i + 1}"
-        if h in seen:
-            seen[h] += 1
-            h = f"{h} ({seen[h]})"
-        else:
-            seen[h] = 1
-        out.append(h)
-    return out
+def _date_strings(s: pd.Series, dayfirst: bool, weights: pd.Series | None = None) -> pd.Series:
+    """Distinct stripped date texts -> datetime64[ns] (NaT where unreadable or empty)."""
+    result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    s = s.str.replace(_ISO_ZONE, r"\1", regex=True)
+    todo = s != ""
+    for fmt in _DATE_FORMATS + _slash_formats(s[todo], dayfirst, weights):
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+        ok = parsed.notna()
+        if ok.any():
+            result[parsed.index[ok]] = parsed[ok]
+            todo = result.isna() & (s != "")
+    if todo.any():  # Excel serial day numbers (1900 system), e.g. 45292 = 2024-01-01
+        num = pd.to_numeric(s[todo], errors="coerce")
+        ok = num.between(20000, 80000)
+        if ok.any():
+            result[num.index[ok]] = pd.Timestamp("1899-12-30") + pd.to_timedelta(
+                num[ok].round(6), unit="D")
+            todo = result.isna() & (s != "")
+    # anything else pandas can read ("Jan 5, 2024", …); not a dd/mm or mm/dd date that does not
+    # fit the column's order (it stays unreadable rather than being read the other way round)
+    todo &= ~s.str.match(_SLASH)
+    if todo.any():
+        rest = s[todo]
+        iso = rest.str.match(r"^\d{4}-")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(rest, errors="coerce", dayfirst=dayfirst, format="mixed",
+                                    utc=True)
+            if iso.any():   # year first is never day first
+                parsed[iso] = pd.to_datetime(rest[iso], errors="coerce", format="mixed",
+                                             utc=True)
+        ok = parsed.notna()
+        if ok.any():
+            result[parsed.index[ok]] = parsed[ok].dt.tz_localize(None)
+    return result
 
 
-def _read_excel(path: Path, table: str, cfg: Config) -> _Raw:
-    import openpyxl
-
-    label = str(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise DataFileError(f"{label}: cannot open the Excel file ({type(exc).__name__}: {exc}). "
-                            "Save it again as .xlsx from Excel.") from None
-    try:
-        sheet = cfg.load.sheet
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise DataFileError(
-                f"{label}: there is no sheet {sheet!r}; the workbook has "
-                f"{', '.join(map(repr, wb.sheetnames))}. Set [load] sheet to one of them.")
-        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-        label = f"{path} [sheet {ws.title!r}]"
-        sheet_names = list(wb.sheetnames)
-        values = [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    values = [r for r in values]
-    if not any(any(c is not None and str(c).strip() for c in r) for r in values):
-        raise DataFileError(f"{label}: the sheet is empty. Choose the sheet with the data "
-                            "([load] sheet) or export the table again.")
-    as_text = [["" if c is None else str(c) for c in r] for r in values]
-    head = _header_row(as_text, table)
-    header = _dedupe_headers([str(c).strip() if c is not None else "" for c in values[head]])
-    width = len(header)
-    good, rows = [], []
-    for i, r in enumerate(values[head + 1:], start=head + 2):
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in r):
-            continue
-        r = (r + [None] * width)[:width]
-        good.append(r)
-        rows.append(i)
-    frame = pd.DataFrame(good, columns=header, dtype=object) if good else pd.DataFrame(
-        columns=header, dtype=object)
-    notes = [f"read sheet {ws.title!r}"]
-    if head:
-        notes.append(f"header found on row {head + 1} (title lines above it skipped)")
-    others = [name for name in sheet_names if name != ws.title]
-    return _Raw(frame, np.asarray(rows, dtype=np.int64), [], label, notes, others)
+def _dates(col: pl.Series, dayfirst: bool) -> pl.Series:
+    """Dates as Datetime(ns), null where unreadable; each distinct text is parsed once."""
+    if col.dtype == pl.Datetime:
+        out = col.dt.replace_time_zone(None) if col.dtype.time_zone else col
+        return out.cast(pl.Datetime("ns")).alias(col.name)
+    if col.dtype == pl.Date:
+        return col.cast(pl.Datetime("ns")).alias(col.name)
+    s = _text(col)
+    counts = s.value_counts(name="__n")
+    values = counts.get_column(s.name).to_pandas().astype(object)
+    parsed = _date_strings(values.astype(str), dayfirst, counts.get_column("__n").to_pandas())
+    new = pl.Series(parsed.to_numpy(), dtype=pl.Datetime("ns"))
+    return s.replace_strict(counts.get_column(s.name), new, default=None,
+                            return_dtype=pl.Datetime("ns")).alias(col.name)
 
 
-def _read_parquet(path: Path) -> _Raw:
-    label = str(path)
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:
-        raise DataFileError(f"{label}: cannot read the Parquet file ({type(exc).__name__}: "
-                            f"{exc}).") from None
-    frame.columns = [str(c) for c in frame.columns]
-    return _Raw(frame.reset_index(drop=True), np.arange(2, len(frame) + 2, dtype=np.int64), [],
-                label, ["read as Parquet"])
+def _flags(col: pl.Series) -> tuple[pl.Series, int]:
+    if col.dtype == pl.Boolean:
+        return col.fill_null(False), 0
+    s = _text(col).str.to_lowercase().str.strip_chars(" .")
+    true = s.is_in(sorted(_TRUE))
+    unknown = int((~true & ~s.is_in(sorted(_FALSE))).sum())
+    return true.alias(col.name), unknown
 
 
-def _read_any(path: Path, table: str, cfg: Config) -> _Raw:
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise DataFileError(f"{path}: no such file or folder. Check the path (relative paths "
-                            f"start from {Path.cwd()}).")
-    if suffix in CSV_SUFFIXES:
-        return _read_csv(path, table, cfg)
-    if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path, table, cfg)
-    if suffix in PARQUET_SUFFIXES:
-        return _read_parquet(path)
-    hint = {".xls": " Save it as .xlsx in Excel.",
-            ".ods": " Save it as .xlsx (File → Save as… → Excel 2007-365) or as .csv.",
-            ".xlsb": " Save it as .xlsx in Excel."}.get(suffix, " Save or export it as .csv "
-                                                        "or .xlsx.")
-    raise DataFileError(f"{path}: unknown file type {suffix or '(no extension)'!r}. reportkit "
-                        f"reads .csv, .txt, .tsv, .xlsx, .xlsm and .parquet files.{hint}")
-
-
-# --- parsing values ---------------------------------------------------------------------------
+def _to_polars(col: pd.Series) -> pl.Series:
+    """A pandas column for the polars parsers (object columns as text)."""
+    if col.dtype == object:
+        return pl.Series(str(col.name), _as_text(col).to_numpy(dtype=object), dtype=pl.String)
+    return pl.from_pandas(col.reset_index(drop=True)).alias(str(col.name))
 
 
 def _as_text(col: pd.Series) -> pd.Series:
-    """Cells as stripped strings; missing -> ''. Integral floats (Excel ids) lose their '.0'."""
+    """pandas cells as stripped strings; missing -> ''. Integral floats lose their '.0'."""
     if col.dtype == object:
         def conv(v):
             if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -376,81 +346,15 @@ def parse_money(col: pd.Series, *, decimal: str | None = None) -> pd.Series:
 
     Handles decimal commas, thousands separators (spaces, no-break spaces, apostrophes, commas or
     dots), currency signs and words (₽, руб., $, €), negatives as ``-5``, ``5-`` or ``(5)``.
+    The decimal mark is decided per column from the values that can only be read one way.
 
     >>> parse_money(pd.Series(["1 234,50", "1,234.50", "€ 12", "(7,5)", "abc", "12'000", "1.234.567"])).tolist()
     [1234.5, 1234.5, 12.0, -7.5, nan, 12000.0, 1234567.0]
     """
     if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
         return col.astype("float64")
-    s = _as_text(col)
-    s = s.str.replace(_CURRENCY, "", regex=True).str.replace(_SPACES, "", regex=True)
-    s = s.str.replace("−", "-", regex=False).str.replace("–", "-", regex=False)
-    paren = s.str.match(r"^\(.*\)$")
-    s = s.where(~paren, "-" + s.str.slice(1, -1))
-    trail = s.str.match(r"^[^-].*-$")
-    s = s.where(~trail, "-" + s.str.slice(0, -1))
-    s = s.str.rstrip(".")  # "руб." leaves nothing, "12." -> "12"
-    has_c = s.str.contains(",", regex=False)
-    has_d = s.str.contains(".", regex=False)
-    if decimal is None:  # the column's decimal mark, judged from unambiguous values
-        comma_dec = s.str.match(r"^-?\d*,\d{1,2}$|^-?\d+,\d{4,}$").sum()
-        dot_dec = s.str.match(r"^-?\d*\.\d{1,2}$|^-?\d+\.\d{4,}$").sum()
-        decimal = "," if comma_dec > dot_dec else "."
-    both = has_c & has_d
-    last_c = s.str.rfind(",") > s.str.rfind(".")
-    out = s.copy()
-    # both marks: the last one is the decimal mark
-    m = both & last_c
-    out[m] = s[m].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    m = both & ~last_c
-    out[m] = s[m].str.replace(",", "", regex=False)
-    # one kind of mark
-    only_c = has_c & ~has_d
-    multi_c = s.str.count(",") > 1
-    thousands_c = only_c & (multi_c | ((decimal == ".") & s.str.match(r"^-?\d{1,3},\d{3}$")))
-    out[thousands_c] = s[thousands_c].str.replace(",", "", regex=False)
-    dec_c = only_c & ~thousands_c
-    out[dec_c] = s[dec_c].str.replace(",", ".", regex=False)
-    only_d = has_d & ~has_c
-    thousands_d = only_d & ((s.str.count(r"\.") > 1) |
-                            ((decimal == ",") & s.str.match(r"^-?\d{1,3}\.\d{3}$")))
-    out[thousands_d] = s[thousands_d].str.replace(".", "", regex=False)
-    out = out.where(out.str.match(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"), "")
-    return pd.to_numeric(out.replace("", np.nan), errors="coerce").astype("float64")
-
-
-_DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%y", "%d.%m.%y %H:%M",
-                 "%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
-                 "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
-                 "%Y/%m/%d", "%d-%m-%Y", "%d-%m-%Y %H:%M:%S"]
-# an ISO date-time with a zone: the zone is dropped, the local wall-clock time is the business
-# time (as reportkit.panel does for zone-aware datetimes)
-_ISO_ZONE = r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
-_SLASH = r"^(\d{1,2})/(\d{1,2})/\d{2,4}\b"
-_SLASH_DAYFIRST = ["%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y"]
-_SLASH_MONTHFIRST = ["%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%y"]
-
-
-def _slash_formats(s: pd.Series, dayfirst: bool) -> list[str]:
-    """The one order of the column's dd/mm/yyyy or mm/dd/yyyy dates.
-
-    A date whose first number is over 12 can only be day first, one whose second number is over
-    12 only month first; the column follows the more frequent of the two (``dayfirst`` when
-    neither shows or they tie), so a US export is not read half one way and half the other.
-    The dates that contradict the column's order stay unreadable.
-
-    >>> _slash_formats(pd.Series(["07/01/2023", "03/25/2023"]), True)[0]
-    '%m/%d/%Y'
-    >>> _slash_formats(pd.Series(["07/01/2023", "25/03/2023"]), False)[0]
-    '%d/%m/%Y'
-    """
-    parts = s.str.extract(_SLASH)
-    first, second = (pd.to_numeric(parts[k], errors="coerce") for k in (0, 1))
-    day_first = int(((first > 12) & (second <= 12)).sum())
-    month_first = int(((second > 12) & (first <= 12)).sum())
-    if month_first > day_first or (month_first == day_first and not dayfirst):
-        return _SLASH_MONTHFIRST
-    return _SLASH_DAYFIRST
+    out = _money(_to_polars(col), decimal).to_numpy()
+    return pd.Series(out.astype("float64"), index=col.index, name=col.name)
 
 
 def parse_dates(col: pd.Series, *, dayfirst: bool = True) -> pd.Series:
@@ -469,44 +373,8 @@ def parse_dates(col: pd.Series, *, dayfirst: bool = True) -> pd.Series:
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_localize(None)
         return out.astype("datetime64[ns]")
-    result = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
-    if col.dtype == object:  # Excel gives datetime objects mixed with text
-        is_dt = col.map(lambda v: isinstance(v, (pd.Timestamp,)) or (
-            hasattr(v, "year") and hasattr(v, "month") and hasattr(v, "day")))
-        if is_dt.any():
-            result[is_dt] = pd.to_datetime(col[is_dt].astype(object), errors="coerce")
-    s = _as_text(col)
-    s = s.str.replace(_ISO_ZONE, r"\1", regex=True)
-    todo = result.isna() & (s != "")
-    for fmt in _DATE_FORMATS + _slash_formats(s[todo], dayfirst):
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(s[todo], format=fmt, errors="coerce")
-        ok = parsed.notna()
-        if ok.any():
-            result[parsed.index[ok]] = parsed[ok]
-            todo = result.isna() & (s != "")
-    if todo.any():  # Excel serial day numbers (1900 system), e.g. 45292 = 2024-01-01
-        num = pd.to_numeric(s[todo], errors="coerce")
-        ok = num.between(20000, 80000)
-        if ok.any():
-            result[num.index[ok]] = pd.Timestamp("1899-12-30") + pd.to_timedelta(
-                num[ok].round(6), unit="D")
-            todo = result.isna() & (s != "")
-    # anything else pandas can read ("Jan 5, 2024", …); not a dd/mm or mm/dd date that does not
-    # fit the column's order (it stays unreadable rather than being read the other way round)
-    todo &= ~s.str.match(_SLASH)
-    if todo.any():
-        rest = s[todo]
-        iso = rest.str.match(r"^\d{4}-")
-        parsed = pd.to_datetime(rest, errors="coerce", dayfirst=dayfirst, format="mixed",
-                                utc=True)
-        if iso.any():   # year first is never day first
-            parsed[iso] = pd.to_datetime(rest[iso], errors="coerce", format="mixed", utc=True)
-        ok = parsed.notna()
-        if ok.any():
-            result[parsed.index[ok]] = parsed[ok].dt.tz_localize(None)
-    return result
+    out = _dates(_to_polars(col), dayfirst).to_pandas()
+    return pd.Series(out.to_numpy(), index=col.index, name=col.name).astype("datetime64[ns]")
 
 
 def parse_flags(col: pd.Series) -> tuple[pd.Series, int]:
@@ -517,10 +385,8 @@ def parse_flags(col: pd.Series) -> tuple[pd.Series, int]:
     """
     if pd.api.types.is_bool_dtype(col):
         return col.fillna(False).astype(bool), 0
-    s = _as_text(col).str.lower().str.strip(" .")
-    true = s.isin(_TRUE)
-    unknown = ~true & ~s.isin(_FALSE)
-    return true, int(unknown.sum())
+    flags, unknown = _flags(_to_polars(col))
+    return pd.Series(flags.to_numpy(), index=col.index, name=col.name), unknown
 
 
 # --- one table -----------------------------------------------------------------------------------
@@ -546,6 +412,86 @@ def _missing_column_error(label: str, table: str, missing: list[str], headers: l
         f"\n\n    [columns.{table}]\n" + "\n".join(lines) + "\n")
 
 
+def _mapping(raw: RawTable, table: str, cfg: Config) -> tuple[dict[str, str], bool]:
+    """Canonical column -> header, and whether the amount is computed as quantity × price."""
+    headers = list(raw.frame.columns)
+    explicit = cfg.columns.get(table, {})
+    for canon, header in explicit.items():
+        if header not in headers:
+            close = difflib_close(header, headers)
+            raise ConfigError(
+                f"{cfg.source or 'config'}: [columns.{table}] {canon} = {header!r}, but "
+                f"{raw.label} has no such column.{close} Columns found: "
+                f"{', '.join(map(repr, headers))}.")
+    mapping = match_columns(headers, table, explicit)
+    computed = (table == TRANSACTIONS and AMOUNT not in mapping and QUANTITY in mapping
+                and PRICE in mapping)
+    missing = [c for c in REQUIRED[table] if c not in mapping and not (c == AMOUNT and computed)]
+    if missing:
+        error = _missing_column_error(raw.label, table, missing, headers)
+        if raw.other_sheets:
+            names = ", ".join(map(repr, raw.other_sheets))
+            error = MissingColumnError(
+                f"{str(error).rstrip()}\n\nIf the table is on another sheet of the workbook "
+                f"({names}), name it in the config instead:\n\n    [load]\n    sheet = "
+                f"\"{raw.other_sheets[0]}\"\n")
+        raise error
+    return mapping, computed
+
+
+def _shared_strings(col: pl.Series, missing: object = "") -> np.ndarray:
+    """A text column as a numpy object array whose equal values share one Python string
+    (8 bytes a row plus one string per distinct value, instead of one string a row)."""
+    cat = col.cast(pl.Categorical).to_pandas()
+    out = np.array(cat.astype(object), dtype=object)
+    gaps = pd.isna(out)
+    if gaps.any():
+        out[gaps] = missing
+    return out
+
+
+def _to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
+    """The kept rows as the canonical pandas frame; text columns as shared strings."""
+    out = {}
+    for name in frame.columns:
+        col = frame.get_column(name)
+        kind = kind_of(name)
+        if col.dtype == pl.String:
+            out[name] = _shared_strings(col, "" if kind == "id" else None)
+        elif col.dtype == pl.Datetime:
+            out[name] = col.to_numpy().astype("datetime64[ns]")
+        else:
+            out[name] = col.to_numpy()
+    return pd.DataFrame(out)
+
+
+class _Reasons:
+    """The first rejection reason of each row, in the order the checks are made."""
+
+    def __init__(self, n: int):
+        self.codes = np.zeros(n, dtype=np.int8)      # 0 = kept
+        self.names: list[str] = []
+
+    def reject(self, mask, why: str) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if why not in self.names:
+            self.names.append(why)
+        hit = mask & (self.codes == 0)
+        self.codes[hit] = self.names.index(why) + 1
+
+    @property
+    def kept(self) -> np.ndarray:
+        return self.codes == 0
+
+    def of_rejected(self) -> np.ndarray:
+        names = np.asarray([""] + self.names, dtype=object)
+        return names[self.codes[self.codes > 0]]
+
+
+def _np(mask: pl.Series) -> np.ndarray:
+    return mask.fill_null(False).to_numpy()
+
+
 def read_table(path: str | Path, table: str, config: Config | None = None
                ) -> tuple[pd.DataFrame, LoadReport]:
     """Read one table from one file: canonical columns and its load report.
@@ -553,7 +499,7 @@ def read_table(path: str | Path, table: str, config: Config | None = None
     Parameters
     ----------
     path : str or Path
-        A .csv/.txt/.tsv, .xlsx/.xlsm or .parquet file.
+        A .csv/.txt/.tsv, .xlsx/.xlsm/.xls/.xlsb/.ods or .parquet file.
     table : {"transactions", "clients", "activities", "surveys"}
     config : Config, optional
         Column mapping ([columns.<table>]) and reading options ([load]).
@@ -566,33 +512,16 @@ def read_table(path: str | Path, table: str, config: Config | None = None
     """
     cfg = load_config(config)
     path = Path(path)
-    raw = _read_any(path, table, cfg)
-    headers = [str(c) for c in raw.frame.columns]
-    explicit = cfg.columns.get(table, {})
-    for canon, header in explicit.items():
-        if header not in headers:
-            close = difflib_close(header, headers)
-            raise ConfigError(
-                f"{cfg.source or 'config'}: [columns.{table}] {canon} = {header!r}, but "
-                f"{raw.label} has no such column.{close} Columns found: "
-                f"{', '.join(map(repr, headers))}.")
-    mapping = match_columns(headers, table, explicit)
-    report = LoadReport(table=table, file=raw.label, notes=list(raw.notes))
-    computed_amount = False
-    if table == TRANSACTIONS and AMOUNT not in mapping and QUANTITY in mapping and PRICE in mapping:
-        computed_amount = True
-    missing = [c for c in REQUIRED[table]
-               if c not in mapping and not (c == AMOUNT and computed_amount)]
-    if missing:
-        error = _missing_column_error(raw.label, table, missing, headers)
-        if raw.other_sheets:
-            names = ", ".join(map(repr, raw.other_sheets))
-            error = MissingColumnError(
-                f"{str(error).rstrip()}\n\nIf the table is on another sheet of the workbook "
-                f"({names}), name it in the config instead:\n\n    [load]\n    sheet = "
-                f"\"{raw.other_sheets[0]}\"\n")
-        raise error
-    report.columns = dict(mapping)
+    raw = read_raw(path, table, cfg)
+    mapping, computed_amount = _mapping(raw, table, cfg)
+    frame, report = _parse_table(raw, table, cfg, mapping, computed_amount)
+    return frame, report
+
+
+def _parse_table(raw: RawTable, table: str, cfg: Config, mapping: dict[str, str],
+                 computed_amount: bool) -> tuple[pd.DataFrame, LoadReport]:
+    headers = list(raw.frame.columns)
+    report = LoadReport(table=table, file=raw.label, notes=list(raw.notes), columns=dict(mapping))
     for canon, header in mapping.items():      # a header the file repeats: say which one is used
         twins = [h for h in headers if h != header and re.sub(r" \(\d+\)$", "", h) == header]
         if twins:
@@ -600,91 +529,127 @@ def read_table(path: str | Path, table: str, config: Config | None = None
                                 f"{', '.join(map(repr, twins))} ignored (map another with "
                                 f"[columns.{table}] {canon} = \"<header>\")")
     src = raw.frame
-    n = len(src)
-    reason = pd.Series("", index=src.index, dtype=object)
-
-    def reject(mask: pd.Series, why: str) -> None:
-        mask = mask & (reason == "")
-        reason[mask] = why
-
-    text_all = src.apply(_as_text) if n else src
-    empty = (text_all == "").all(axis=1) if n else pd.Series(False, index=src.index)
-    reject(empty, EMPTY_ROW)
-    first_cells = text_all.iloc[:, :3].agg(" ".join, axis=1) if n and text_all.shape[1] else \
-        pd.Series("", index=src.index)
-    ids = parse_ids(src[mapping[CLIENT_ID]]) if n else pd.Series([], dtype=object)
-    total = first_cells.str.match(_TOTAL_WORDS) & (
-        (ids == "") | ids.str.match(_TOTAL_WORDS))
-    reject(total, TOTAL_ROW)
-    reject(ids == "", MISSING_ID)
-    out = pd.DataFrame({CLIENT_ID: ids.astype(object)}, index=src.index)
-
+    n = src.height
+    text = src.select([pl.lit(_text(src.get_column(c))).alias(c) for c in headers]) if n else \
+        src.select([pl.col(c).cast(pl.String) for c in headers])
+    del src
+    raw.frame = text
+    reasons = _Reasons(n)
+    reasons.reject(_np(text.select(pl.all_horizontal(pl.all() == "")).to_series()), EMPTY_ROW)
+    # a header the file repeats among its rows (exports glued together, page headers)
+    if n and len(headers) > 1:
+        same = pl.all_horizontal([pl.col(h) == h for h in headers])
+        reasons.reject(_np(text.select(same).to_series()), REPEATED_HEADER)
+    ids = text.get_column(mapping[CLIENT_ID])
+    first = text.select(pl.concat_str(pl.col(headers[:3]), separator=" ")).to_series()
+    total = first.str.contains(_TOTAL_RE) & ((ids == "") | ids.str.contains(_TOTAL_RE))
+    reasons.reject(_np(total), TOTAL_ROW)
+    reasons.reject(_np(ids == ""), MISSING_ID)
+    out: dict[str, pl.Series] = {CLIENT_ID: ids.alias(CLIENT_ID)}
     for canon in REQUIRED[table] + OPTIONAL[table]:
         if canon == CLIENT_ID or canon not in mapping:
             continue
-        col = src[mapping[canon]]
-        kind = kind_of(canon)
-        if kind == "date":
-            parsed = parse_dates(col, dayfirst=cfg.load.dayfirst)
-            given = _as_text(col) != ""
-            if canon in REQUIRED[table]:
-                if n and parsed.notna().sum() == 0 and given.any():
-                    examples = ", ".join(repr(v) for v in _as_text(col)[given].head(3))
-                    raise DataFileError(
-                        f"{raw.label}: no value in the date column {mapping[canon]!r} could be "
-                        f"read as a date (examples: {examples}). Write dates as dd.mm.yyyy or "
-                        "yyyy-mm-dd, or map another column: [columns."
-                        f"{table}] {canon} = \"<header>\".")
-                reject(parsed.isna(), BAD_DATE)
-                if table == TRANSACTIONS:
-                    reject(parsed < pd.Timestamp(cfg.load.earliest_date), EARLY_DATE)
-                    if cfg.load.reject_future:
-                        tomorrow = pd.Timestamp.today().normalize() + pd.Timedelta(days=2)
-                        reject(parsed >= tomorrow, FUTURE_DATE)
-            else:
-                bad = int((parsed.isna() & given).sum())
-                if bad:
-                    report.notes.append(f"{bad:,} unreadable values in optional column "
-                                        f"{mapping[canon]!r} left empty")
-            out[canon] = parsed
-        elif kind in ("money", "number"):
-            parsed = parse_money(col)
-            given = _as_text(col) != ""
-            if canon == AMOUNT:
-                reject(parsed.isna(), BAD_AMOUNT)
-                reject(parsed.abs() >= _HUGE, HUGE_AMOUNT)
-            elif canon == SCORE:
-                reject(parsed.isna() | ~parsed.between(0, 10), BAD_SCORE)
-            else:
-                bad = int((parsed.isna() & given).sum())
-                if bad:
-                    report.notes.append(f"{bad:,} unreadable values in optional column "
-                                        f"{mapping[canon]!r} left empty")
-            out[canon] = parsed
-        elif kind == "flag":
-            flags, unknown = parse_flags(col)
-            if unknown:
-                report.notes.append(f"{unknown:,} values in {mapping[canon]!r} read as 'no' "
-                                    "(not yes/no, да/нет, 1/0)")
-            out[canon] = flags.astype(bool)
-        else:
-            out[canon] = _as_text(col).replace("", None) if kind == "text" else parse_ids(col)
+        out[canon] = _parse_column(text.get_column(mapping[canon]), canon, table, cfg, raw,
+                                   reasons, report, n)
     if computed_amount:
-        out[AMOUNT] = out[QUANTITY] * out[PRICE]
-        reject(out[AMOUNT].isna(), BAD_AMOUNT)
+        out[AMOUNT] = (out[QUANTITY] * out[PRICE]).alias(AMOUNT)
+        reasons.reject(_np(out[AMOUNT].is_null()), BAD_AMOUNT)
         report.notes.append(f"no amount column: amount = {mapping[QUANTITY]!r} × "
                             f"{mapping[PRICE]!r}")
-    if cfg.load.drop_duplicate_rows and n and table != CLIENTS:
-        dup = text_all.duplicated(keep="first")
-        reject(dup, DUPLICATE_ROW)
+    if n and table != CLIENTS:
+        _repeated_rows(text, table, cfg, mapping, out, reasons, report)
     if table == CLIENTS and n:
-        rep = out[CLIENT_ID].where(reason == "").duplicated(keep="first") & (reason == "")
-        reject(rep, REPEATED_ID)
+        kept_ids = pl.select(pl.when(pl.Series(reasons.kept)).then(ids)).to_series()
+        rep = ~kept_ids.is_first_distinct() & kept_ids.is_not_null()
+        reasons.reject(_np(rep), REPEATED_ID)
+    return _finish(raw, text, out, reasons, report, mapping, table, n)
 
-    keep = reason == ""
-    rejected = text_all.loc[~keep].copy() if n else text_all.copy()
-    rejected.insert(0, "row", raw.rows[~keep.to_numpy()] if n else [])
-    rejected.insert(1, "reason", reason[~keep])
+
+def _parse_column(col: pl.Series, canon: str, table: str, cfg: Config, raw: RawTable,
+                  reasons: _Reasons, report: LoadReport, n: int) -> pl.Series:
+    kind = kind_of(canon)
+    header = col.name
+    if kind == "date":
+        parsed = _dates(col, cfg.load.dayfirst)
+        given = col != ""
+        if canon in REQUIRED[table]:
+            if n and parsed.null_count() == n and given.any():
+                examples = ", ".join(repr(v) for v in col.filter(given).head(3).to_list())
+                raise DataFileError(
+                    f"{raw.label}: no value in the date column {header!r} could be read as a "
+                    f"date (examples: {examples}). Write dates as dd.mm.yyyy or yyyy-mm-dd, or "
+                    f"map another column: [columns.{table}] {canon} = \"<header>\".")
+            reasons.reject(_np(parsed.is_null()), BAD_DATE)
+            if table == TRANSACTIONS:
+                reasons.reject(_np(parsed < pd.Timestamp(cfg.load.earliest_date)), EARLY_DATE)
+                if cfg.load.reject_future:
+                    tomorrow = pd.Timestamp.today().normalize() + pd.Timedelta(days=2)
+                    reasons.reject(_np(parsed >= tomorrow), FUTURE_DATE)
+        else:
+            bad = int((parsed.is_null() & given).sum())
+            if bad:
+                report.notes.append(f"{bad:,} unreadable values in optional column {header!r} "
+                                    "left empty")
+        return parsed.alias(canon)
+    if kind in ("money", "number"):
+        parsed = _money(col)
+        if canon == AMOUNT:
+            reasons.reject(_np(parsed.is_null()), BAD_AMOUNT)
+            reasons.reject(_np(parsed.abs() >= _HUGE), HUGE_AMOUNT)
+        elif canon == SCORE:
+            reasons.reject(_np(parsed.is_null() | ~parsed.is_between(0, 10)), BAD_SCORE)
+        else:
+            bad = int((parsed.is_null() & (col != "")).sum())
+            if bad:
+                report.notes.append(f"{bad:,} unreadable values in optional column {header!r} "
+                                    "left empty")
+        return parsed.alias(canon)
+    if kind == "flag":
+        flags, unknown = _flags(col)
+        if unknown:
+            report.notes.append(f"{unknown:,} values in {header!r} read as 'no' (not yes/no, "
+                                "да/нет, 1/0)")
+        return flags.alias(canon)
+    if kind == "text":
+        return pl.select(pl.when(col != "").then(col)).to_series().alias(canon)
+    return col.alias(canon)
+
+
+def _repeated_rows(text: pl.DataFrame, table: str, cfg: Config, mapping: dict[str, str],
+                   out: dict[str, pl.Series], reasons: _Reasons, report: LoadReport) -> None:
+    """Rows that repeat an earlier row exactly: rejected when the row carries an order number
+    (or the config says so); kept as separate purchases otherwise, with a note."""
+    repeat = _np(~text.select(pl.struct(pl.all()).is_first_distinct()).to_series())
+    if not repeat.any():
+        return
+    drop = cfg.load.drop_duplicate_rows
+    if drop is None:
+        drop = table != TRANSACTIONS or ORDER_ID in mapping
+    if drop:
+        reasons.reject(repeat, DUPLICATE_ROW)
+        return
+    if table != TRANSACTIONS:
+        return
+    kept = repeat & reasons.kept
+    count = int(kept.sum())
+    if count:
+        amount = float(np.nansum(out[AMOUNT].to_numpy()[kept]))
+        why = ("[load] drop_duplicate_rows = false" if cfg.load.drop_duplicate_rows is False
+               else "the file has no order or document number to tell a repeat from a second "
+                    "purchase")
+        report.notes.append(f"{count:,} rows repeat an earlier row exactly (amount "
+                            f"{amount:,.2f}); kept as separate purchases because {why}. Set "
+                            "[load] drop_duplicate_rows = true to drop them")
+
+
+def _finish(raw: RawTable, text: pl.DataFrame, out: dict[str, pl.Series], reasons: _Reasons,
+            report: LoadReport, mapping: dict[str, str], table: str, n: int
+            ) -> tuple[pd.DataFrame, LoadReport]:
+    keep = reasons.kept
+    bad_rows = ~keep
+    rejected = text.filter(pl.Series(bad_rows)).to_pandas() if n else text.to_pandas()
+    rejected.insert(0, "row", raw.rows[bad_rows] if n else np.zeros(0, np.int64))
+    rejected.insert(1, "reason", reasons.of_rejected() if n else np.zeros(0, object))
     if raw.malformed:
         bad = pd.DataFrame({"row": [r for r, _ in raw.malformed], "reason": MALFORMED,
                             "line": [t for _, t in raw.malformed]})
@@ -694,24 +659,11 @@ def read_table(path: str | Path, table: str, config: Config | None = None
     report.rows_kept = int(keep.sum())
     report.rows_rejected = len(report.rejected)
     counts = report.rejected["reason"].value_counts() if len(report.rejected) else {}
-    order = [MALFORMED, EMPTY_ROW, TOTAL_ROW, MISSING_ID, BAD_DATE, EARLY_DATE, FUTURE_DATE,
-             BAD_AMOUNT, HUGE_AMOUNT, BAD_SCORE, DUPLICATE_ROW, REPEATED_ID]
+    order = [MALFORMED, EMPTY_ROW, REPEATED_HEADER, TOTAL_ROW, MISSING_ID, BAD_DATE, EARLY_DATE,
+             FUTURE_DATE, BAD_AMOUNT, HUGE_AMOUNT, BAD_SCORE, DUPLICATE_ROW, REPEATED_ID]
     report.rejected_by_reason = {r: int(counts[r]) for r in order if r in counts}
     assert sum(report.rejected_by_reason.values()) == len(report.rejected)
     assert report.rows_kept + report.rows_rejected == report.rows_read
-
-    frame = out.loc[keep].reset_index(drop=True)
-    if table == TRANSACTIONS:
-        frame = frame.sort_values(_first_date_col(table), kind="stable").reset_index(drop=True)
-        neg = frame[AMOUNT] < 0
-        report.returns_count = int(neg.sum())
-        report.returns_amount = float(frame.loc[neg, AMOUNT].sum())
-        report.total_amount = float(frame[AMOUNT].sum())
-    date_col = _first_date_col(table)
-    if date_col and date_col in frame and frame[date_col].notna().any():
-        report.date_min = frame[date_col].min()
-        report.date_max = frame[date_col].max()
-    report.clients = int(frame[CLIENT_ID].nunique())
     if n and report.rows_kept == 0:
         main = max(report.rejected_by_reason, key=report.rejected_by_reason.get)
         raise DataFileError(
@@ -723,7 +675,23 @@ def read_table(path: str | Path, table: str, config: Config | None = None
         raise DataFileError(f"{raw.label}: the file has a header row but no data rows. Export "
                             "the table again with its rows (check the export's date filter), "
                             "or point to the file that holds them.")
-    return frame, report
+    raw.frame = text = None     # the raw text is released before the typed frame is built
+    kept = pl.DataFrame(list(out.values())).filter(pl.Series(keep))
+    out.clear()
+    date_col = _first_date_col(table)
+    if table == TRANSACTIONS:
+        kept = kept.sort(date_col, maintain_order=True, nulls_last=True)
+        amount = kept.get_column(AMOUNT)
+        neg = amount < 0
+        report.returns_count = int(neg.sum())
+        report.returns_amount = float(amount.filter(neg).sum())
+        report.total_amount = float(amount.sum())
+    if date_col and date_col in kept.columns and kept.get_column(date_col).null_count() < len(
+            kept):
+        report.date_min = pd.Timestamp(kept.get_column(date_col).min())
+        report.date_max = pd.Timestamp(kept.get_column(date_col).max())
+    report.clients = int(kept.get_column(CLIENT_ID).n_unique())
+    return _to_pandas(kept), report
 
 
 def _first_date_col(table: str) -> str | None:

@@ -367,7 +367,13 @@ def test_no_date_parses(tmp_path):
 
 
 def test_unknown_file_type(tmp_path):
-    with pytest.raises(rk.DataFileError, match=r"unknown file type '\.xls'.*Save it as \.xlsx"):
+    with pytest.raises(rk.DataFileError, match=r"unknown file type '\.doc'.*export it as \.csv"):
+        load(write(tmp_path / "t.doc", "x"))
+
+
+def test_broken_spreadsheet_is_an_input_error(tmp_path):
+    with pytest.raises(rk.DataFileError, match=r"t\.xls: cannot open the spreadsheet.*save it "
+                       r"again as \.xlsx"):
         load(write(tmp_path / "t.xls", "x"))
 
 
