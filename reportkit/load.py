@@ -140,50 +140,65 @@ _SPACES_RE = "[\\s\u00a0\u202f\u2009'’`]"
 _NUMBER_RE = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 
 
-def _text(col: pl.Series) -> pl.Series:
+def _text_expr(name: str, dtype: pl.DataType) -> pl.Expr:
     """Cells as stripped text, '' for missing; integral floats (Excel, Parquet ids) lose '.0'."""
-    dtype = col.dtype
+    c = pl.col(name)
     if dtype == pl.String:
-        return col.str.strip_chars().fill_null("")
-    if dtype.is_float():
-        integral = col.is_finite() & (col == col.floor()) & (col.abs() < 1e18)
-        out = pl.select(pl.when(integral.fill_null(False))
-                        .then(col.cast(pl.Int64, strict=False).cast(pl.String))
-                        .otherwise(col.cast(pl.String))).to_series()
-        return out.fill_null("").alias(col.name)
-    if dtype == pl.Datetime or dtype == pl.Date:
-        return col.cast(pl.String).fill_null("").str.replace("T", " ", literal=True)
-    if dtype == pl.Boolean:
-        return col.cast(pl.String).fill_null("")
-    return col.cast(pl.String, strict=False).fill_null("").str.strip_chars()
+        out = c.str.strip_chars()
+    elif dtype.is_float():
+        integral = c.is_finite() & (c == c.floor()) & (c.abs() < 1e18)
+        out = (pl.when(integral).then(c.cast(pl.Int64, strict=False).cast(pl.String))
+               .otherwise(c.cast(pl.String)))
+    elif dtype in (pl.Datetime, pl.Date):
+        out = c.cast(pl.String).str.replace("T", " ", literal=True)
+    elif dtype == pl.Boolean:
+        out = c.cast(pl.String)
+    else:
+        out = c.cast(pl.String, strict=False).str.strip_chars()
+    return out.fill_null("").alias(name)
 
 
-def _money(col: pl.Series, decimal: str | None = None) -> pl.Series:
-    """Amounts as float64 (null where unreadable or empty); see :func:`parse_money`."""
-    if col.dtype.is_numeric():
-        return col.cast(pl.Float64)
-    if col.dtype == pl.Boolean:
-        return pl.Series(col.name, [None] * len(col), dtype=pl.Float64)
-    s = _text(col)
-    if decimal is None and s.str.contains(r"^-?\d+(\.\d+)?$").all():
-        return s.cast(pl.Float64)             # plain numbers: the common case, one cast
-    f = pl.DataFrame({"s": s})
+# what str.strip() removes, as single characters (a cell starting or ending with one is stripped)
+_EDGE_SPACES = [" ", "\t", "\r", "\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85",
+                "\u00a0", "\u1680", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004", "\u2005",
+                "\u2006", "\u2007", "\u2008", "\u2009", "\u200a", "\u2028", "\u2029", "\u202f",
+                "\u205f", "\u3000"]
+
+
+def _needs_text(col: pl.Series) -> bool:
+    """Whether :func:`_text_expr` would change the column (a text column without missing values
+    and without spaces at either end is used as it is: no copy)."""
+    if col.dtype != pl.String or col.null_count() > 0:
+        return True
+    ends = (col.str.slice(0, 1).is_in(_EDGE_SPACES) | col.str.slice(-1, 1).is_in(_EDGE_SPACES))
+    return bool(ends.any())
+
+
+def _text(col: pl.Series) -> pl.Series:
+    """One column as :func:`_text_expr` makes it."""
+    if not _needs_text(col):
+        return col
+    return col.to_frame().select(_text_expr(col.name, col.dtype)).to_series()
+
+
+def _clean_money(s: pl.Series) -> pl.Series:
+    """Currency signs and words, spaces and thousands apostrophes out; (5) and 5- as -5."""
     c = pl.col("s")
-    f = f.select(c.str.replace_all(_CURRENCY_RE, "").str.replace_all(_SPACES_RE, "")
-                 .str.replace_all("−", "-", literal=True).str.replace_all("–", "-", literal=True)
-                 .alias("s"))
-    # (5) and 5- are negatives
+    f = pl.DataFrame({"s": s}).select(
+        c.str.replace_all(_CURRENCY_RE, "").str.replace_all(_SPACES_RE, "")
+        .str.replace_all("−", "-", literal=True).str.replace_all("–", "-", literal=True))
     f = f.select(pl.when(c.str.contains(r"^\(.*\)$"))
                  .then(pl.lit("-") + c.str.slice(1, c.str.len_chars() - 2)).otherwise(c)
                  .alias("s"))
     f = f.select(pl.when(c.str.contains(r"^[^-].*-$"))
                  .then(pl.lit("-") + c.str.slice(0, c.str.len_chars() - 1)).otherwise(c)
                  .str.strip_chars_end(".").alias("s"))   # "руб." leaves nothing, "12." -> "12"
-    if decimal is None:     # the column's decimal mark, judged from unambiguous values
-        counts = f.select(
-            c.str.contains(r"^-?\d*,\d{1,2}$|^-?\d+,\d{4,}$").sum().alias("comma"),
-            c.str.contains(r"^-?\d*\.\d{1,2}$|^-?\d+\.\d{4,}$").sum().alias("dot")).row(0)
-        decimal = "," if counts[0] > counts[1] else "."
+    return f.to_series()
+
+
+def _resolve_marks(s: pl.Series, decimal: str) -> pl.Series:
+    """Numbers with a comma or several dots: which mark is the decimal one."""
+    c = pl.col("s")
     has_c, has_d = c.str.contains(",", literal=True), c.str.contains(".", literal=True)
     both = has_c & has_d
     last_c = c.str.contains(r",[^.]*$")            # the comma comes after the last dot
@@ -194,16 +209,58 @@ def _money(col: pl.Series, decimal: str | None = None) -> pl.Series:
         pl.lit(decimal == ",") & c.str.contains(r"^-?\d{1,3}\.\d{3}$")))
     no_dots = c.str.replace_all(".", "", literal=True)
     no_commas = c.str.replace_all(",", "", literal=True)
-    comma_to_dot = c.str.replace_all(",", ".", literal=True)
     out = (pl.when(both & last_c).then(no_dots.str.replace_all(",", ".", literal=True))
            .when(both).then(no_commas)                  # both marks: the last one is decimal
            .when(thousands_c).then(no_commas)
-           .when(only_c).then(comma_to_dot)
+           .when(only_c).then(c.str.replace_all(",", ".", literal=True))
            .when(thousands_d).then(no_dots)
            .otherwise(c))
-    out = f.select(out).to_series()
-    out = pl.select(pl.when(out.str.contains(_NUMBER_RE)).then(out)).to_series()
-    return out.cast(pl.Float64, strict=False).alias(col.name)
+    return pl.DataFrame({"s": s}).select(out.alias("s")).to_series()
+
+
+def _patch(s: pl.Series, mask: pl.Series, fn) -> pl.Series:
+    """``fn`` applied to the rows of ``mask`` only (most rows of an export need no repair)."""
+    idx = mask.fill_null(False).arg_true()
+    if len(idx) == 0:
+        return s
+    if len(idx) == len(s):
+        return fn(s)
+    return s.scatter(idx, fn(s.gather(idx)))
+
+
+def _money(col: pl.Series, decimal: str | None = None) -> pl.Series:
+    """Amounts as float64 (null where unreadable or empty); see :func:`parse_money`."""
+    if col.dtype.is_numeric():
+        return col.cast(pl.Float64)
+    if col.dtype == pl.Boolean:
+        return pl.Series(col.name, [None] * len(col), dtype=pl.Float64)
+    name = col.name
+    s = _text(col).alias("s")
+    if decimal is None:     # the common case: plain numbers, one cast
+        plain = _number(s)
+        if plain.null_count() == int((s == "").sum()) and not s.str.contains(
+                r"^-?\d{1,3}(\.\d{3})+$|[eE]").any():
+            return plain.alias(name)
+    s = _patch(s, s.str.contains(r"[^0-9.,-]|^[^-].*-$|\.$"), _clean_money)
+    if decimal is None:     # the column's decimal mark, judged from unambiguous values
+        comma = int(s.str.contains(r"^-?\d*,\d{1,2}$|^-?\d+,\d{4,}$").sum())
+        dot = int(s.str.contains(r"^-?\d*\.\d{1,2}$|^-?\d+\.\d{4,}$").sum())
+        decimal = "," if comma > dot else "."
+    if decimal == ",":      # 12,50 is 12.50; leave the rest to the full rules
+        simple = s.str.contains(r"^-?\d+,\d+$")
+        s = _patch(s, simple, lambda v: v.str.replace(",", ".", literal=True))
+        tricky = ~simple & (s.str.contains(",", literal=True) | s.str.contains(r"\..*\.")
+                            | s.str.contains(r"^-?\d{1,3}\.\d{3}$"))
+    else:
+        tricky = s.str.contains(",", literal=True) | s.str.contains(r"\..*\.")
+    s = _patch(s, tricky, lambda v: _resolve_marks(v, decimal))
+    return _number(s).alias(name)
+
+
+def _number(s: pl.Series) -> pl.Series:
+    """Text to float64 where it is a plain finite number (-12.5, .5, 1e3); null otherwise."""
+    out = s.cast(pl.Float64, strict=False)
+    return pl.select(pl.when(out.is_finite()).then(out)).to_series()
 
 
 _DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%y", "%d.%m.%y %H:%M",
@@ -439,30 +496,22 @@ def _mapping(raw: RawTable, table: str, cfg: Config) -> tuple[dict[str, str], bo
     return mapping, computed
 
 
-def _shared_strings(col: pl.Series, missing: object = "") -> np.ndarray:
-    """A text column as a numpy object array whose equal values share one Python string
-    (8 bytes a row plus one string per distinct value, instead of one string a row)."""
-    cat = col.cast(pl.Categorical).to_pandas()
-    out = np.array(cat.astype(object), dtype=object)
-    gaps = pd.isna(out)
-    if gaps.any():
-        out[gaps] = missing
-    return out
-
-
 def _to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
-    """The kept rows as the canonical pandas frame; text columns as shared strings."""
+    """The kept rows as the canonical pandas frame, converted one column at a time (each polars
+    column is released once converted). Text columns stay Arrow strings where pandas has them
+    (pandas 3: one buffer per column, not one Python object per cell)."""
     out = {}
-    for name in frame.columns:
+    for name in list(frame.columns):
         col = frame.get_column(name)
-        kind = kind_of(name)
-        if col.dtype == pl.String:
-            out[name] = _shared_strings(col, "" if kind == "id" else None)
-        elif col.dtype == pl.Datetime:
-            out[name] = col.to_numpy().astype("datetime64[ns]")
-        else:
-            out[name] = col.to_numpy()
-    return pd.DataFrame(out)
+        frame = frame.drop(name)
+        if col.dtype == pl.Datetime:
+            col = col.cast(pl.Datetime("ns"))
+        values = col.to_pandas()
+        del col
+        if values.dtype == object and kind_of(name) == "text":
+            values = values.where(values.notna(), None)
+        out[name] = values
+    return pd.DataFrame(out, copy=False)
 
 
 class _Reasons:
@@ -530,7 +579,8 @@ def _parse_table(raw: RawTable, table: str, cfg: Config, mapping: dict[str, str]
                                 f"[columns.{table}] {canon} = \"<header>\")")
     src = raw.frame
     n = src.height
-    text = src.select([pl.lit(_text(src.get_column(c))).alias(c) for c in headers]) if n else \
+    text = src.select([_text_expr(c, src.schema[c]) if _needs_text(src.get_column(c)) else
+                       pl.col(c) for c in headers]) if n else \
         src.select([pl.col(c).cast(pl.String) for c in headers])
     del src
     raw.frame = text
@@ -615,11 +665,24 @@ def _parse_column(col: pl.Series, canon: str, table: str, cfg: Config, raw: RawT
     return col.alias(canon)
 
 
+def _repeats(text: pl.DataFrame) -> np.ndarray:
+    """Rows equal to an earlier row in every column. Rows are compared by a 64-bit hash first;
+    only the rows whose hash repeats are compared cell by cell."""
+    hashes = text.hash_rows(seed=0)
+    candidate = _np(hashes.is_duplicated())
+    repeat = np.zeros(text.height, dtype=bool)
+    if candidate.any():
+        idx = np.flatnonzero(candidate)
+        sub = text[idx]
+        repeat[idx] = _np(~sub.select(pl.struct(pl.all()).is_first_distinct()).to_series())
+    return repeat
+
+
 def _repeated_rows(text: pl.DataFrame, table: str, cfg: Config, mapping: dict[str, str],
                    out: dict[str, pl.Series], reasons: _Reasons, report: LoadReport) -> None:
     """Rows that repeat an earlier row exactly: rejected when the row carries an order number
     (or the config says so); kept as separate purchases otherwise, with a note."""
-    repeat = _np(~text.select(pl.struct(pl.all()).is_first_distinct()).to_series())
+    repeat = _repeats(text)
     if not repeat.any():
         return
     drop = cfg.load.drop_duplicate_rows

@@ -24,11 +24,9 @@ from __future__ import annotations
 
 import codecs
 import csv
-import mmap
 import os
 import sys
 import tempfile
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +45,7 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 DATA_SUFFIXES = CSV_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES
 
-_CHUNK = 1 << 26            # bytes per scanning step (64 MB)
+_CHUNK = 1 << 24            # bytes per scanning step (16 MB)
 _DECODE_CHUNK = 1 << 24     # bytes per transcoding step (16 MB)
 _SAMPLE = 1 << 16           # bytes sniffed for the encoding, the delimiter and the header
 _HEADER_SEARCH = 30         # the header is among the first 30 records
@@ -148,8 +146,7 @@ def _line_of(path: Path, offset: int) -> int:
     return n + 1
 
 
-def _undecodable(path: Path, label: str, encoding: str, offset: int, byte: int,
-                 tried: str) -> DataFileError:
+def _undecodable(path: Path, label: str, offset: int, byte: int, tried: str) -> DataFileError:
     line = _line_of(path, offset)
     return DataFileError(
         f"{label}: byte 0x{byte:02X} at offset {offset:,} (line {line:,}) is not a character "
@@ -158,50 +155,38 @@ def _undecodable(path: Path, label: str, encoding: str, offset: int, byte: int,
         f"config ([load] encoding = \"...\").")
 
 
-def _first_invalid_utf8(path: Path) -> tuple[int, int] | None:
-    """(offset, byte) of the first byte that is not valid UTF-8, or None."""
-    dec = codecs.getincrementaldecoder("utf-8")("strict")
-    done = 0
-    with open(path, "rb") as fh:
-        while True:
-            block = fh.read(_DECODE_CHUNK)
-            pending = len(dec.getstate()[0])
-            try:
-                dec.decode(block, final=not block)
-            except UnicodeDecodeError as exc:
-                return done - pending + exc.start, exc.object[exc.start]
-            if not block:
-                return None
-            done += len(block)
-
-
-def _transcode(path: Path, encoding: str, label: str, skip: int, tmpdir: str) -> Path:
-    """Write the file from byte ``skip`` on as UTF-8 into ``tmpdir``; a clear error on bytes the
-    encoding does not define."""
+def _transcode_file(path: Path, encoding: str, label: str, tmpdir: str) -> Path:
+    """A multi-byte encoding (UTF-16) as a temporary UTF-8 file, 16 MB at a time."""
     out = Path(tmpdir) / "utf8.csv"
     dec = codecs.getincrementaldecoder(encoding)("strict")
-    done = skip
+    done = 0
     with open(path, "rb") as src, open(out, "wb") as dst:
-        src.seek(skip)
         while True:
             block = src.read(_DECODE_CHUNK)
             pending = len(dec.getstate()[0])
             try:
                 text = dec.decode(block, final=not block)
             except UnicodeDecodeError as exc:
-                raise _undecodable(path, label, encoding, done - pending + exc.start,
+                raise _undecodable(path, label, done - pending + exc.start,
                                    exc.object[exc.start], encoding) from None
-            dst.write(text.encode("utf-8"))
+            dst.write(text.lstrip("\ufeff").encode("utf-8") if done == 0 else
+                      text.encode("utf-8"))
             if not block:
                 break
             done += len(block)
     return out
 
 
-def _is_binary(sample: bytes) -> int | None:
-    """Offset of a NUL byte in a sample that is not UTF-16 text, else None."""
-    pos = sample.find(b"\x00")
-    return None if pos < 0 else pos
+def _single_byte(name: str) -> bool:
+    """Whether every byte is one character and the ASCII bytes the scan looks for keep their
+    meaning (cp1251, koi8-r, latin-1 …): such files are scanned as they are."""
+    try:
+        if len(bytes(range(256)).decode(name, errors="replace")) != 256:
+            return False
+        return bytes(range(128)).decode(name, errors="replace") == bytes(range(128)).decode(
+            "ascii")
+    except LookupError:
+        return False
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -214,10 +199,25 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
-def _utf8_source(path: Path, cfg: Config, label: str, tmpdir: str
-                 ) -> tuple[Path, int, str]:
-    """A UTF-8 file to parse, the byte where its text starts (after a BOM) and the encoding's
-    name for the notes."""
+def _valid_utf8(sample: bytes) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(sample, final=False)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+@dataclass
+class _Source:
+    path: Path              # the file to scan (the input, or a UTF-8 copy of a UTF-16 file)
+    start: int              # byte where the text starts (after a BOM)
+    codec: str | None       # single-byte encoding to decode block by block; None for UTF-8
+    name: str               # the encoding, for the notes
+    detected: bool          # chosen by reportkit, not by the config
+
+
+def _source(path: Path, cfg: Config, label: str, tmpdir: str) -> _Source:
+    """What to scan and how to decode it."""
     with open(path, "rb") as fh:
         sample = fh.read(_SAMPLE)
     if not sample.strip():
@@ -232,103 +232,73 @@ def _utf8_source(path: Path, cfg: Config, label: str, tmpdir: str
                               "\"utf-8\", \"cp1251\" or \"utf-16\", or remove the line to "
                               "detect it.") from None
         if name == "utf-8":
-            bad = _first_invalid_utf8(path)
-            if bad:
-                raise _undecodable(path, label, "utf-8", bad[0], bad[1], "UTF-8")
-            return path, 3 if sample.startswith(codecs.BOM_UTF8) else 0, cfg.load.encoding
-        return _transcode(path, name, label, 0, tmpdir), 0, cfg.load.encoding
+            bom = 3 if sample.startswith(codecs.BOM_UTF8) else 0
+            return _Source(path, bom, None, cfg.load.encoding, False)
+        if _single_byte(name):
+            return _Source(path, 0, name, cfg.load.encoding, False)
+        return _Source(_transcode_file(path, name, label, tmpdir), 0, None, cfg.load.encoding,
+                       False)
     if sample.startswith(codecs.BOM_UTF8):
         if not sample[3:].strip():
             raise DataFileError(f"{label}: the file holds only a byte-order mark (the 3 bytes "
                                 "Excel writes first) and no table. Export the table again.")
-        bad = _first_invalid_utf8(path)
-        if bad:
-            raise _undecodable(path, label, "utf-8", bad[0], bad[1], "UTF-8")
-        return path, 3, "utf-8 with BOM"
+        return _Source(path, 3, None, "utf-8 with BOM", False)
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        if len(sample.strip()) <= 2:
+        if not sample[2:].replace(b"\x00", b"").strip():
             raise DataFileError(f"{label}: the file holds only a byte-order mark and no table. "
                                 "Export the table again.")
-        return _transcode(path, "utf-16", label, 0, tmpdir), 0, "utf-16"
+        return _Source(_transcode_file(path, "utf-16", label, tmpdir), 0, None, "utf-16", True)
     utf16 = _utf16_without_bom(sample)
     if utf16:
-        return _transcode(path, utf16, label, 0, tmpdir), 0, utf16
-    nul = _is_binary(sample)
-    if nul is not None:
+        return _Source(_transcode_file(path, utf16, label, tmpdir), 0, None, utf16, True)
+    nul = sample.find(b"\x00")
+    if nul >= 0:
         raise DataFileError(f"{label}: this is not a text table (it holds binary data: byte "
                             f"0x00 at offset {nul:,}). Export the table from its program as CSV "
                             "(UTF-8 or Windows-1251) or Excel, and give that file.")
-    bad = _first_invalid_utf8(path)
-    if bad is None:
-        return path, 0, "utf-8"
-    return _transcode(path, "cp1251", label, 0, tmpdir), 0, "cp1251"
+    if _valid_utf8(sample):
+        return _Source(path, 0, None, "utf-8", True)
+    return _Source(path, 0, "cp1251", "cp1251", True)
 
 
 # --- CSV: records -----------------------------------------------------------------------------
 
 
-@dataclass
-class _Records:
-    ends: np.ndarray        # byte offset of each record's end (its newline, or the file's end)
-    starts: np.ndarray      # byte offset of each record's first byte
-    lines: np.ndarray       # line number on which each record ends (1-based)
-    fields: np.ndarray      # number of fields of each record
+def _scan(a: np.ndarray, inside: bool, delim: int, quoting: bool
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
+    """The complete records of a buffer that starts at a record's start.
 
-
-def _scan_records(buf, start: int, delim: int, quoting: bool) -> _Records:
-    """Record boundaries and field counts of a UTF-8 buffer, from byte ``start``.
-
-    A newline or a delimiter inside double quotes does not count (quotes are counted from
-    ``start``; a doubled quote inside a quoted field leaves the parity unchanged).
+    Returns the offsets of the newlines that end records (not those inside double quotes), the
+    index of each among all the buffer's newlines, the number of fields of each record, the
+    number of newlines in the buffer, and whether the buffer ends inside quotes. A doubled
+    quote inside a quoted field leaves the parity unchanged. Costs a few whole-buffer numpy
+    passes: newline and quote positions and a running count of delimiters.
     """
-    size = len(buf)
-    ends_parts, lines_parts, fields_parts = [], [], []
-    quotes_before = 0       # quotes seen before the current chunk
-    newlines_before = 0     # newlines seen before the current chunk (for line numbers)
-    pending = 0             # delimiters of the record that runs into the next chunk
-    for off in range(start, size, _CHUNK):
-        n = min(_CHUNK, size - off)
-        a = np.frombuffer(buf, dtype=np.uint8, count=n, offset=off)
-        nl = np.flatnonzero(a == 10)
-        dl = np.flatnonzero(a == delim)
-        if quoting:
-            q = np.flatnonzero(a == 34)
-            if len(q) or quotes_before & 1:
-                inside_nl = (quotes_before + np.searchsorted(q, nl)) & 1
-                inside_dl = (quotes_before + np.searchsorted(q, dl)) & 1
-                nl_out = nl[inside_nl == 0]
-                dl = dl[inside_dl == 0]
-                line_idx = np.flatnonzero(inside_nl == 0)
-            else:
-                nl_out, line_idx = nl, np.arange(len(nl))
-            quotes_before += len(q)
-        else:
-            nl_out, line_idx = nl, np.arange(len(nl))
-        # delimiters per record: bin by the record-ending newline at or after each delimiter
-        rec = np.searchsorted(nl_out, dl)
-        counts = np.bincount(rec, minlength=len(nl_out) + 1)
-        counts[0] += pending
-        pending = int(counts[-1])
-        ends_parts.append(nl_out.astype(np.int64) + off)
-        lines_parts.append(line_idx.astype(np.int64) + newlines_before + 1)
-        fields_parts.append(counts[:-1] + 1)
-        newlines_before += len(nl)
-    ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, np.int64)
-    lines = np.concatenate(lines_parts) if lines_parts else np.zeros(0, np.int64)
-    fields = np.concatenate(fields_parts) if fields_parts else np.zeros(0, np.int64)
-    last = int(ends[-1]) + 1 if len(ends) else start
-    if last < size:     # a last record without a newline
-        ends = np.append(ends, size)
-        lines = np.append(lines, newlines_before + 1)
-        fields = np.append(fields, pending + 1)
-    starts = np.concatenate([[start], ends[:-1] + 1]) if len(ends) else np.zeros(0, np.int64)
-    return _Records(ends, starts.astype(np.int64), lines, fields.astype(np.int64))
-
-
-def _record_text(buf, recs: _Records, i: int) -> str:
-    end = int(recs.ends[i])
-    text = bytes(buf[int(recs.starts[i]):end]).decode("utf-8", errors="replace")
-    return text[:-1] if text.endswith("\r") else text
+    nl = np.flatnonzero(a == 10)
+    running = np.cumsum(a == delim, dtype=np.int64)       # delimiters up to each byte
+    q = np.flatnonzero(a == 34) if quoting else nl[:0]
+    quoted = bool(len(q)) or inside
+    if quoted:
+        keep = ((int(inside) + np.searchsorted(q, nl)) & 1) == 0
+        ends, line_idx = nl[keep], np.flatnonzero(keep)
+    else:
+        ends, line_idx = nl, np.arange(len(nl))
+    total = int(running[-1]) if len(a) else 0
+    counts = np.diff(np.concatenate([[0], running[ends], [total]]))
+    if quoted:      # take out the delimiters inside quoted spans
+        parity = (int(inside) + np.arange(len(q))) & 1
+        opens, closes = q[parity == 0], q[parity == 1]
+        if inside:
+            opens = np.concatenate([[-1], opens])
+        if len(opens) > len(closes):
+            closes = np.concatenate([closes, [len(a) - 1]])
+        before = np.where(opens >= 0, running[np.maximum(opens, 0)], 0)
+        rec = np.searchsorted(ends, np.maximum(opens, 0))
+        counts -= np.bincount(rec, weights=running[closes] - before,
+                              minlength=len(ends) + 1).astype(np.int64)
+    fields = counts[:-1] + 1
+    end_inside = bool((int(inside) + len(q)) & 1)
+    return ends, line_idx, fields, len(nl), end_inside
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -368,90 +338,194 @@ def _delimiter(path: Path, cfg: Config, sample: str) -> str:
     return _sniff_delimiter(sample)
 
 
+class _Retry(Exception):
+    """Read the file again another way (quotes ignored, or another encoding)."""
+
+
 def _read_csv(path: Path, table: str, cfg: Config) -> RawTable:
     label = str(path)
-    with ExitStack() as stack:
-        tmpdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="reportkit-"))
-        src, start, encoding = _utf8_source(path, cfg, label, tmpdir)
-        fh = stack.enter_context(open(src, "rb"))
-        if os.fstat(fh.fileno()).st_size == 0:
-            raise DataFileError(f"{label}: the file is empty. Export the table again with its "
-                                "header row and data rows.")
-        buf = stack.enter_context(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
-        sample = bytes(buf[start:start + _SAMPLE]).decode("utf-8", errors="replace")
+    with tempfile.TemporaryDirectory(prefix="reportkit-") as tmpdir:
+        src = _source(path, cfg, label, tmpdir)
+        with open(src.path, "rb") as fh:
+            fh.seek(src.start)
+            sample = fh.read(_SAMPLE).decode(src.codec or "utf-8", errors="replace")
         delim = _delimiter(path, cfg, sample)
-        return _parse_csv(buf, src, start, delim, encoding, label, table)
+        notes: list[str] = []
+        for quoting in (True, False):
+            try:
+                raw = _CsvReader(path, src, delim, quoting, label, table).read()
+            except _Retry as why:
+                if str(why) == "encoding":
+                    src = _Source(path, 0, "cp1251", "cp1251", True)
+                    try:
+                        raw = _CsvReader(path, src, delim, quoting, label, table).read()
+                    except _Retry:
+                        continue
+                else:
+                    notes = ["double quotes ignored: they do not pair up in this file"]
+                    continue
+            raw.notes = [f"read as {src.name}, delimiter "
+                         f"{'tab' if delim == chr(9) else repr(delim)}"] + notes + raw.notes
+            return raw
+    raise DataFileError(f"{label}: the lines cannot be split into fields consistently (quotes "
+                        "that open and never close?). Open the file in a spreadsheet program "
+                        "and save it again as CSV.")
 
 
-def _parse_csv(buf, src: Path, start: int, delim: str, encoding: str, label: str,
-               table: str) -> RawTable:
-    notes = [f"read as {encoding}, delimiter {'tab' if delim == chr(9) else repr(delim)}"]
-    recs = _scan_records(buf, start, ord(delim), quoting=True)
-    frame = None
-    for quoting in (True, False):
-        if not quoting:
-            recs = _scan_records(buf, start, ord(delim), quoting=False)
-        first = [_record_text(buf, recs, i) for i in range(min(len(recs.ends), _HEADER_SEARCH))]
-        split = _split_sample(first, delim)
-        head = header_index(split, table)
-        header = [h.strip() for h in split[head]] if split else []
-        if not any(header):
-            raise DataFileError(f"{label}: no header row found. The first row must hold the "
-                                "column names.")
-        header = dedupe_headers(header)
-        width = len(header)
-        data = slice(head + 1, None)
-        fields = recs.fields[data]
-        extra = int(min(max(int(fields.max()) - width, 0), _MAX_EXTRA)) if len(fields) else 0
-        names = header + [f"__extra{i}" for i in range(extra)]
-        if len(fields) == 0:
-            frame = pl.DataFrame({h: pl.Series([], dtype=pl.String) for h in names})
-            break
+class _CsvReader:
+    """One pass over a CSV file: 16 MB of bytes at a time, scanned for its records, decoded to
+    UTF-8 (single-byte encodings) and parsed by polars; only the complete records of a block are
+    parsed, the rest starts the next block."""
+
+    def __init__(self, path: Path, src: _Source, delim: str, quoting: bool, label: str,
+                 table: str):
+        self.path, self.src, self.delim, self.quoting = path, src, delim, quoting
+        self.label, self.table = label, table
+        self.header: list[str] | None = None
+        self.header_line = 0
+        self.parts: list[pl.DataFrame] = []
+        self.rows: list[np.ndarray] = []
+        self.malformed: list[tuple[int, str]] = []
+        self.short = 0
+
+    def read(self) -> RawTable:
+        inside, lines_before, offset = False, 0, self.src.start
+        carry = b""
+        with open(self.src.path, "rb") as fh:
+            fh.seek(self.src.start)
+            while True:
+                chunk = fh.read(_CHUNK)
+                eof = not chunk
+                data = carry + chunk if carry else chunk
+                if eof and not data:
+                    break
+                a = np.frombuffer(data, dtype=np.uint8)
+                ends, line_idx, fields, n_nl, _ = _scan(a, inside, ord(self.delim),
+                                                        self.quoting)
+                if eof and (int(ends[-1]) + 1 if len(ends) else 0) < len(data):
+                    # the last record has no newline
+                    ends = np.append(ends, len(data))
+                    line_idx = np.append(line_idx, n_nl)
+                    fields = np.append(fields, self._tail_fields(a, ends))
+                elif not eof and len(ends) <= _HEADER_SEARCH and self.header is None:
+                    carry = data        # too few records yet to find the header: read more
+                    continue
+                if len(ends) == 0:
+                    if eof:
+                        break
+                    carry = data        # a record longer than a chunk: read more
+                    continue
+                cut = int(ends[-1]) + 1
+                block = data[:cut]
+                lines = line_idx + lines_before + 1
+                self._block(block, ends, lines, fields, offset)
+                # the state at the start of the next block: outside quotes (a record ended)
+                lines_before += int(np.count_nonzero(a[:cut] == 10)) if not eof else n_nl
+                offset += cut
+                carry = data[cut:]
+                inside = False
+                if eof:
+                    break
+        if self.header is None:
+            raise DataFileError(f"{self.label}: the file is empty. Export the table again with "
+                                "its header row and data rows.")
+        frame = pl.concat(self.parts, how="vertical", rechunk=False) if self.parts else \
+            pl.DataFrame({h: pl.Series([], dtype=pl.String) for h in self.header})
+        rows = np.concatenate(self.rows) if self.rows else np.zeros(0, np.int64)
+        notes = []
+        if self.header_line > 1:
+            notes.append(f"header found on row {self.header_line} (title lines above it "
+                         "skipped)")
+        if self.short:
+            notes.append(f"{self.short:,} rows had fewer fields than the header; the missing "
+                         "trailing fields were read as empty")
+        return RawTable(frame, rows, self.malformed, self.label, notes)
+
+    def _tail_fields(self, a: np.ndarray, ends: np.ndarray) -> int:
+        start = int(ends[-2]) + 1 if len(ends) > 1 else 0
+        tail = a[start:]
+        tail = np.append(tail, np.uint8(10))
+        return int(_scan(tail, False, ord(self.delim), self.quoting)[2][0]) if len(tail) else 1
+
+    def _decode(self, block: bytes, offset: int) -> bytes:
+        if self.src.codec is None:
+            return block
+        try:
+            return block.decode(self.src.codec).encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _undecodable(self.path, self.label, offset + exc.start, block[exc.start],
+                               self.src.codec) from None
+
+    def _record_text(self, block: bytes, ends: np.ndarray, i: int) -> str:
+        start = int(ends[i - 1]) + 1 if i else 0
+        text = block[start:int(ends[i])].decode(self.src.codec or "utf-8", errors="replace")
+        return text[:-1] if text.endswith("\r") else text
+
+    def _block(self, block: bytes, ends: np.ndarray, lines: np.ndarray, fields: np.ndarray,
+               offset: int) -> None:
+        first = 0
+        if self.header is None:
+            texts = [self._record_text(block, ends, i)
+                     for i in range(min(len(ends), _HEADER_SEARCH))]
+            split = _split_sample(texts, self.delim)
+            head = header_index(split, self.table)
+            header = [h.strip() for h in split[head]] if split else []
+            if not any(header):
+                raise DataFileError(f"{self.label}: no header row found. The first row must "
+                                    "hold the column names.")
+            self.header = dedupe_headers(header)
+            self.header_line = int(lines[head])
+            first = head + 1
+        if first >= len(ends):
+            return
+        width = len(self.header)
+        fields, lines = fields[first:], lines[first:]
+        start = int(ends[first - 1]) + 1 if first else 0
+        extra = int(min(max(int(fields.max()) - width, 0), _MAX_EXTRA))
+        names = self.header + [f"__extra{i}" for i in range(extra)]
+        text = self._decode(block[start:], offset + start)
         try:
             frame = pl.read_csv(
-                src, has_header=False, separator=delim, infer_schema=False,
-                skip_lines=int(recs.lines[head]), quote_char='"' if quoting else None,
+                text, has_header=False, separator=self.delim, infer_schema=False,
+                quote_char='"' if self.quoting else None,
                 schema={f"c{i}": pl.String for i in range(len(names))},
                 missing_columns="insert", truncate_ragged_lines=True,
                 empty_string_is_null=False, raise_if_empty=False)
-        except pl.exceptions.PolarsError:
-            frame = None
-        if frame is not None and len(frame) == len(fields):
-            frame.columns = names
-            break
-        if not quoting:
-            raise DataFileError(
-                f"{label}: the lines cannot be split into fields consistently (quotes that "
-                "open and never close?). Open the file in a spreadsheet program and save it "
-                "again as CSV.")
-        frame = None
-        notes.append("double quotes ignored: they do not pair up in this file")
-    assert frame is not None
-    lines = recs.lines[data]
-    # blank lines are not rows: one field, nothing but spaces in it
-    first = frame.get_column(header[0])
-    blank = (fields == 1) & (first.str.strip_chars() == "").to_numpy()
-    long = fields > width
-    if extra:
-        some = pl.any_horizontal([pl.col(c) != "" for c in names[width:]])
-        filled = frame.select(some).to_series().to_numpy()
-        long &= filled | (fields > width + _MAX_EXTRA)
-        frame = frame.drop(names[width:])
-    else:
-        long[:] = False
-    short = int(((fields < width) & ~blank).sum())
-    malformed = [(int(lines[i]), _record_text(buf, recs, head + 1 + int(i)))
-                 for i in np.flatnonzero(long)]
-    keep = ~(blank | long)
-    if not keep.all():
-        frame = frame.filter(pl.Series(keep))
-    if head:
-        notes.append(f"header found on row {int(recs.lines[head])} (title lines above it "
-                     "skipped)")
-    if short:
-        notes.append(f"{short:,} rows had fewer fields than the header; the missing trailing "
-                     "fields were read as empty")
-    return RawTable(frame, lines[keep].astype(np.int64), malformed, label, notes)
+        except pl.exceptions.ComputeError as exc:
+            if "utf-8" in str(exc).lower() and self.src.detected and self.src.codec is None:
+                raise _Retry("encoding") from None
+            if self.src.codec is None and not self.src.detected and "utf-8" in str(exc).lower():
+                bad = _first_bad_utf8(text)
+                raise _undecodable(self.path, self.label, offset + start + bad[0], bad[1],
+                                   "UTF-8") from None
+            raise _Retry("quotes") from None
+        if len(frame) != len(fields):
+            raise _Retry("quotes")
+        frame.columns = names
+        # blank lines are not rows: one field, nothing but spaces in it
+        blank = (fields == 1) & (frame.get_column(names[0]).str.strip_chars() == "").to_numpy()
+        long = fields > width
+        if extra:
+            filled = frame.select(pl.any_horizontal(
+                [pl.col(c) != "" for c in names[width:]])).to_series().to_numpy()
+            long &= filled | (fields > width + _MAX_EXTRA)
+            frame = frame.drop(names[width:])
+        self.short += int(((fields < width) & ~blank).sum())
+        for i in np.flatnonzero(long):
+            self.malformed.append((int(lines[i]), self._record_text(block, ends, first + int(i))))
+        keep = ~(blank | long)
+        if not keep.all():
+            frame = frame.filter(pl.Series(keep))
+        self.parts.append(frame)
+        self.rows.append(lines[keep].astype(np.int64))
+
+
+def _first_bad_utf8(data: bytes) -> tuple[int, int]:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start, data[exc.start]
+    return 0, 0
 
 
 # --- Excel ------------------------------------------------------------------------------------

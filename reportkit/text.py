@@ -338,6 +338,8 @@ TEXT: dict[str, dict[str, str]] = {
     "load.malformed": {"en": "malformed line (wrong number of fields)",
                        "ru": "испорченная строка (не то число полей)"},
     "load.empty_row": {"en": "empty row", "ru": "пустая строка"},
+    "load.repeated_header": {"en": "the header row repeated",
+                             "ru": "повтор строки заголовков"},
     "load.total_row": {"en": "total row", "ru": "строка итогов"},
     "load.missing_id": {"en": "missing client id", "ru": "нет кода клиента"},
     "load.bad_date": {"en": "unparseable date", "ru": "нечитаемая дата"},

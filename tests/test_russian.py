@@ -26,7 +26,7 @@ from reportkit.audit import SECTIONS_AUDIT, SECTIONS_MONTHLY, Audit
 from reportkit.errors import ParameterError
 from reportkit.lifecycle import classify
 from reportkit.load import (BAD_AMOUNT, BAD_DATE, BAD_SCORE, DUPLICATE_ROW, EMPTY_ROW, MALFORMED,
-                            MISSING_ID, REPEATED_ID, TOTAL_ROW)
+                            MISSING_ID, REPEATED_HEADER, REPEATED_ID, TOTAL_ROW)
 from reportkit.sample import make_base, write_base
 
 NNBSP = "\u202f"
@@ -181,8 +181,8 @@ def test_every_schema_column_has_a_header():
 
 
 def test_every_load_reason_is_translated():
-    reasons = [MALFORMED, EMPTY_ROW, TOTAL_ROW, MISSING_ID, BAD_DATE, BAD_AMOUNT, BAD_SCORE,
-               DUPLICATE_ROW, REPEATED_ID]
+    reasons = [MALFORMED, EMPTY_ROW, REPEATED_HEADER, TOTAL_ROW, MISSING_ID, BAD_DATE,
+               BAD_AMOUNT, BAD_SCORE, DUPLICATE_ROW, REPEATED_ID]
     for reason in reasons:
         assert T.load_reason(reason, "en") == reason
         ru = T.load_reason(reason, "ru")
