@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--config", help="TOML config file (column mapping, options)")
     c.add_argument("--rejected", metavar="DIR",
                    help="write the rejected rows of each table to DIR/rejected_<table>.csv")
+    _quiet(c)
 
     s = sub.add_parser("sample", help="write a synthetic client base as CRM-style files")
     s.add_argument("out", help="output folder")
@@ -52,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--pdf", action="store_true", help="also write a PDF (needs Chromium)")
     a.add_argument("--mask", action="store_true",
                    help="replace names, phones, e-mails and tax ids by stable pseudonyms")
+    _quiet(a)
 
     m = sub.add_parser("monthly", help="one report per month and an index page")
     m.add_argument("data", help="a transactions file or a folder of table files")
@@ -65,7 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--pdf", action="store_true", help="also write PDFs (needs Chromium)")
     m.add_argument("--mask", action="store_true",
                    help="replace names, phones, e-mails and tax ids by stable pseudonyms")
+    _quiet(m)
     return p
+
+
+def _quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress on the terminal (it is shown only on a terminal)")
 
 
 def _check(args) -> int:
@@ -117,6 +125,10 @@ def _monthly(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
+    from .progress import PROGRESS
+
+    if not getattr(args, "quiet", True) and sys.stderr.isatty():
+        PROGRESS.enable(sys.stderr)
     run = {"check": _check, "sample": _sample, "audit": _audit, "monthly": _monthly}[args.command]
     try:
         return run(args)
@@ -128,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    finally:
+        PROGRESS.disable()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,6 +25,7 @@ from .columns import closest_headers, match_columns, normalize_header, table_of_
 from .config import Config, load_config
 from .dataset import Dataset
 from .errors import ConfigError, DataFileError, InputError, MissingColumnError
+from .progress import PROGRESS
 from .readers import DATA_SUFFIXES, RawTable, read_raw
 from .schema import (ACTIVITIES, AMOUNT, CLIENT_ID, CLIENTS, OPTIONAL, ORDER_ID, PRICE, QUANTITY,
                      REQUIRED, SCORE, SURVEYS, TABLES, TRANSACTIONS, kind_of)
@@ -847,6 +848,9 @@ def load(path: str | Path, config: Config | str | Path | dict | None = None) -> 
     for table in TABLES:
         if table in files:
             tables[table], reports[table] = read_table(files[table], table, cfg)
+            r = reports[table]
+            PROGRESS.stage(f"{table}: {r.rows_kept:,} of {r.rows_read:,} rows kept "
+                           f"({files[table].name})")
     return Dataset(transactions=tables[TRANSACTIONS], clients=tables.get(CLIENTS),
                    activities=tables.get(ACTIVITIES), surveys=tables.get(SURVEYS),
                    reports=reports, source=path)

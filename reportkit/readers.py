@@ -36,6 +36,7 @@ import polars as pl
 from .columns import match_columns
 from .config import Config
 from .errors import ConfigError, DataFileError
+from .progress import PROGRESS
 
 __all__ = ["RawTable", "read_raw", "CSV_SUFFIXES", "EXCEL_SUFFIXES", "PARQUET_SUFFIXES",
            "DATA_SUFFIXES"]
@@ -391,9 +392,12 @@ class _CsvReader:
     def read(self) -> RawTable:
         inside, lines_before, offset = False, 0, self.src.start
         carry = b""
-        with open(self.src.path, "rb") as fh:
+        size = os.path.getsize(self.src.path)
+        rows = 0
+        with open(self.src.path, "rb") as fh, PROGRESS.reading(self.label, size) as shown:
             fh.seek(self.src.start)
             while True:
+                shown(fh.tell(), rows)
                 chunk = fh.read(_CHUNK)
                 eof = not chunk
                 data = carry + chunk if carry else chunk
@@ -419,6 +423,7 @@ class _CsvReader:
                 block = data[:cut]
                 lines = line_idx + lines_before + 1
                 self._block(block, ends, lines, fields, offset)
+                rows += len(ends)
                 # the state at the start of the next block: outside quotes (a record ended)
                 lines_before += int(np.count_nonzero(a[:cut] == 10)) if not eof else n_nl
                 offset += cut

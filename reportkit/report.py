@@ -50,6 +50,7 @@ from . import schema as S
 from . import text as T
 from .config import Config, load_config
 from .dataset import Dataset
+from .progress import PROGRESS
 from .errors import ParameterError, ReportError, ReportkitError, check_param
 from .resources import data_path
 
@@ -349,7 +350,7 @@ def _execute(notebook: str | os.PathLike, parameters: Mapping[str, Any],
     try:
         pm.execute_notebook(str(src), str(out_nb), parameters=params, kernel_name=kernel,
                             language="python", cwd=str(out_dir), log_output=False,
-                            progress_bar=False, execution_timeout=timeout,
+                            progress_bar=PROGRESS.enabled, execution_timeout=timeout,
                             kernel_manager_class=_kernel_manager_class())
     except PapermillExecutionError as exc:
         first = next((ln for ln in exc.source.splitlines() if ln.strip()), "").strip()
@@ -1043,8 +1044,10 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
     work = out / f"audit_{as_of_text}"
     params = {"period": stamp.strftime("%Y-%m"), "as_of": as_of_text, "title": title,
               "mask": bool(mask), **inputs}
+    PROGRESS.stage(f"report as of {as_of_text}: running the notebook (one bar step per cell)")
     executed = _execute(nb_src, {}, {**params, "lang": lang, "output_dir": None},
                         output_dir=work, name=f"audit_{as_of_text}", kernel_name=kernel_name)
+    PROGRESS.stage("rendering the HTML report")
     start = (stamp - pd.DateOffset(months=cfg.report.window_months) + pd.Timedelta(days=1))
     period = f"{T.fmt_date(start, lang)} – {T.fmt_date(stamp, lang)}"
     html = render_html(executed, out=out / f"audit_{as_of_text}.html", title=title,
@@ -1178,7 +1181,7 @@ def _periods(start: Any, end: Any) -> list[pd.Period]:
 def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | None = None,
             out: str | os.PathLike = "reports", jobs: int | None = None, force: bool = False,
             pdf: bool = False, mask: bool = False, notebook: str | os.PathLike = "monthly_report",
-            kernel_name: str | None = None, progress: bool = True) -> MonthlyResult:
+            kernel_name: str | None = None, progress: bool | None = None) -> MonthlyResult:
     """One report per month from ``start`` to ``end`` and an index page.
 
     The data is loaded and the panel built once (and only if some period needs building), saved
@@ -1205,8 +1208,9 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
     mask : bool, default False
     notebook : str or path, default "monthly_report"
     kernel_name : str, optional
-    progress : bool, default True
-        Show a progress bar on stderr.
+    progress : bool or None, default None
+        Show a progress bar on stderr; None: as the command line decides (on a terminal, unless
+        ``--quiet``), so the Python API shows nothing unless asked.
 
     Returns
     -------
@@ -1260,7 +1264,8 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
                 "parameters": {"period": period, "as_of": as_of.strftime("%Y-%m-%d"),
                                "title": title, "mask": bool(mask), **inputs},
             })
-        for raw in _execute_all(jobs_list, jobs, progress):
+        for raw in _execute_all(jobs_list, jobs,
+                                PROGRESS.enabled if progress is None else progress):
             period = raw["period"]
             results[period] = PeriodResult(
                 period, raw["status"],
