@@ -161,12 +161,15 @@ def make_features(snap: pd.DataFrame, *, horizon_days: int = 90) -> pd.DataFrame
 
 
 def build_examples(panel, *, cutoffs, horizon_days: int = 90, window_months: int = 12,
-                   dead_days: int = 365, dead_interval_multiple: float = 3.0) -> pd.DataFrame:
+                   dead_days: int = 365, dead_interval_multiple: float = 3.0,
+                   max_per_cutoff: int | None = None, random_state: int = 0) -> pd.DataFrame:
     """Training examples: one row per (cut-off, client alive at it), features and the label.
 
     Each cut-off's features come from the snapshot at that cut-off (only data up to it); the label
     from the panel months after it. Returns columns ``cutoff``, ``client_id``, the features and
-    ``churned`` (1 = no order within the horizon).
+    ``churned`` (1 = no order within the horizon). With ``max_per_cutoff``, a cut-off with more
+    alive clients keeps a seeded random sample of that many (a large base trains and backtests
+    on a sample; every client is still scored).
     """
     from .snapshot import snapshot as make_snapshot
 
@@ -178,6 +181,10 @@ def build_examples(panel, *, cutoffs, horizon_days: int = 90, window_months: int
         snap = snap.loc[pop].reset_index(drop=True)
         if snap.empty:
             continue
+        if max_per_cutoff is not None and len(snap) > max_per_cutoff:
+            rng = np.random.default_rng([random_state, int(pd.Timestamp(c).value // 10**9)])
+            keep = np.sort(rng.choice(len(snap), size=max_per_cutoff, replace=False))
+            snap = snap.iloc[keep].reset_index(drop=True)
         X = make_features(snap, horizon_days=horizon_days)
         X.insert(0, CLIENT_ID, snap[CLIENT_ID].to_numpy())
         X.insert(0, CUTOFF, pd.Timestamp(c))
@@ -366,6 +373,11 @@ class ChurnModel:
         Fewer churners in the training or the test examples: no model is trained.
     dead_days, dead_interval_multiple : int, float, default 365, 3.0
         The lifecycle's dead rule, which defines the population.
+    max_examples_per_cutoff : int or None, default 30000
+        A cut-off with more alive clients keeps a seeded random sample of this many examples
+        (training, calibration and the backtest's test cut-off); the whole base is still scored.
+        30,000 a cut-off is 180,000 training examples over six cut-offs: enough for a dozen
+        features, and the fit no longer grows with the base. None uses every client.
     random_state : int, default 0
 
     Attributes
@@ -380,8 +392,10 @@ class ChurnModel:
     def __init__(self, *, horizon_days: int = 90, n_cutoffs: int = 6, window_months: int = 12,
                  candidates: dict | None = None, features: list[str] | None = None,
                  min_clients: int = 200, min_churners: int = 30, dead_days: int = 365,
-                 dead_interval_multiple: float = 3.0, random_state: int = 0):
+                 dead_interval_multiple: float = 3.0,
+                 max_examples_per_cutoff: int | None = 30_000, random_state: int = 0):
         self.horizon_days = horizon_days
+        self.max_examples_per_cutoff = max_examples_per_cutoff
         self.n_cutoffs = n_cutoffs
         self.window_months = window_months
         self.candidates = candidates
@@ -401,6 +415,7 @@ class ChurnModel:
                      "dead_interval_multiple": lifecycle.dead_interval_multiple}
         return cls(horizon_days=settings.horizon_days, n_cutoffs=settings.n_cutoffs,
                    min_clients=settings.min_clients, min_churners=settings.min_churners,
+                   max_examples_per_cutoff=settings.max_examples_per_cutoff,
                    random_state=settings.random_state, window_months=window_months,
                    **extra, **kwargs)
 
@@ -453,7 +468,9 @@ class ChurnModel:
         cuts = [*train_cuts, cal_cut, test_cut]
         ex = build_examples(panel, cutoffs=cuts, horizon_days=self.horizon_days,
                             window_months=self.window_months, dead_days=self.dead_days,
-                            dead_interval_multiple=self.dead_interval_multiple)
+                            dead_interval_multiple=self.dead_interval_multiple,
+                            max_per_cutoff=self.max_examples_per_cutoff,
+                            random_state=self.random_state)
         self.examples_ = ex
         available = [c for c in ex.columns if c not in (CUTOFF, CLIENT_ID, LABEL)]
         feats = [c for c in self.features if c in available] if self.features else available

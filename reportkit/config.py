@@ -163,6 +163,9 @@ class ChurnSettings:
         Monthly cut-offs used to build training examples.
     min_clients : int, default 200
     min_churners : int, default 30
+    max_examples_per_cutoff : int, default 30000
+        A larger base trains and backtests on a seeded sample of this many alive clients per
+        cut-off (every client is still scored).
     random_state : int, default 0
     """
 
@@ -170,6 +173,7 @@ class ChurnSettings:
     n_cutoffs: int = 6
     min_clients: int = 200
     min_churners: int = 30
+    max_examples_per_cutoff: int = 30_000
     random_state: int = 0
 
 

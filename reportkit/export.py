@@ -13,6 +13,7 @@ ones) stay numbers.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -30,6 +31,10 @@ from .errors import ParameterError, ReportError, check_param
 WORKBOOK = "workbook"
 WORKBOOK_FILE = "action_lists.xlsx"
 MANIFEST_FILE = "action_lists.json"
+#: rows per sheet of the workbook, which is for people: a longer list shows its first rows (the
+#: lists are ranked) and the workbook's notes sheet says where the rest is (its CSV). Writing a
+#: million rows cell by cell took minutes, and Excel stops at 1,048,576 rows anyway.
+XLSX_MAX_ROWS = 100_000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _NAME_OK = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
@@ -119,49 +124,81 @@ def _width(header: str, frame: pd.DataFrame, col: Any, kind: str, lang: str) -> 
     return float(min(max(max(lengths) + 2, 8), 60))
 
 
-def _write_xlsx(frames: dict[str, tuple[pd.DataFrame, list[str]]], path: Path,
-                lang: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-    wb = Workbook(write_only=True)
-    taken: set[str] = set()
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="F3F5F7")
-    for name, (frame, col_kinds) in frames.items():
-        ws = wb.create_sheet(title=_sheet_name(name, lang, taken))
-        ws.freeze_panes = "A2"
-        for i, (col, kind) in enumerate(zip(frame.columns, col_kinds), start=1):
-            ws.column_dimensions[get_column_letter(i)].width = _width(str(col), frame, col,
-                                                                      kind, lang)
-        header = []
-        for col, kind in zip(frame.columns, col_kinds):
-            cell = WriteOnlyCell(ws, value=str(col))
-            cell.font = bold
-            cell.fill = fill
-            if kind in T.NUMERIC_KINDS:
-                cell.alignment = Alignment(horizontal="right")
-            header.append(cell)
-        ws.append(header)
-        formats = [_XLSX_DATE[lang] if kind == "date" else _XLSX_FORMATS.get(kind)
-                   for kind in col_kinds]
-        columns = [frame[c].astype(object).tolist() for c in frame.columns]
-        for row in zip(*columns):
-            cells = []
-            for value, fmt in zip(row, formats):
-                value = _cell_value(value)
-                if fmt is None or value is None:
-                    cells.append(value)
-                else:
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.number_format = fmt
-                    cells.append(cell)
-            ws.append(cells)
+
+def _xlsx_text(value: str) -> str:
+    """Text as a cell holds it: a line break is a line feed; other control characters, which
+    a cell cannot show, are dropped."""
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+
+
+def _write_xlsx(frames: dict[str, tuple[pd.DataFrame, list[str]]], path: Path,
+                lang: str, max_rows: int | None = None) -> None:
+    """The workbook, streamed row by row (xlsxwriter's constant-memory mode: each row goes to
+    disk as it is written; about 2.5 times faster than openpyxl's write-only mode)."""
+    import xlsxwriter
+
+    max_rows = XLSX_MAX_ROWS if max_rows is None else max_rows
     tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    taken: set[str] = set()
+    styles: dict[tuple, Any] = {}
+
+    def style(**props) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in styles:
+            styles[key] = wb.add_format(props)
+        return styles[key]
+
+    notes = []
+    try:
+        for name, (frame, col_kinds) in frames.items():
+            title = _sheet_name(name, lang, taken)
+            ws = wb.add_worksheet(title)
+            if len(frame) > max_rows:
+                notes.append(T.t("action.cut", lang, sheet=title,
+                                 shown=T.fmt_int(max_rows, lang),
+                                 total=T.fmt_int(len(frame), lang), file=f"{name}.csv"))
+                frame = frame.iloc[:max_rows]
+            ws.freeze_panes(1, 0)
+            for i, (col, kind) in enumerate(zip(frame.columns, col_kinds)):
+                ws.set_column(i, i, _width(str(col), frame, col, kind, lang))
+                head = {"bold": True, "bg_color": "#F3F5F7"}
+                if kind in T.NUMERIC_KINDS:
+                    head["align"] = "right"
+                ws.write_string(0, i, str(col), style(**head))
+            formats = [style(num_format=_XLSX_DATE[lang] if kind == "date" else
+                             _XLSX_FORMATS[kind]) if kind == "date" or kind in _XLSX_FORMATS
+                       else None for kind in col_kinds]
+            columns = [frame[c].astype(object).tolist() for c in frame.columns]
+            for r, row in enumerate(zip(*columns), start=1):
+                for c, value in enumerate(row):
+                    value = _cell_value(value)
+                    if value is None:
+                        continue
+                    if isinstance(value, str):
+                        ws.write_string(r, c, _xlsx_text(value))
+                    elif isinstance(value, bool):
+                        ws.write_boolean(r, c, value)
+                    elif isinstance(value, (int, float)):
+                        ws.write_number(r, c, value, formats[c])
+                    elif isinstance(value, (datetime.datetime, datetime.date)):
+                        ws.write_datetime(r, c, value, formats[c])
+                    else:
+                        ws.write_string(r, c, str(value))
+        if notes:
+            ws = wb.add_worksheet(_sheet_name(T.t("action.notes", lang), lang, taken))
+            ws.set_column(0, 0, 120)
+            for r, line in enumerate(notes):
+                ws.write_string(r, 0, line)
+        wb.close()
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write_action_lists(lists: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike, *,

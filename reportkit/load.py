@@ -373,6 +373,11 @@ def _to_polars(col: pd.Series) -> pl.Series:
 
 def _as_text(col: pd.Series) -> pd.Series:
     """pandas cells as stripped strings; missing -> ''. Integral floats lose their '.0'."""
+    if isinstance(col.dtype, pd.StringDtype):       # pandas 3 text: stays vectorised
+        return col.fillna("").str.strip()
+    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string",
+                                                                              "empty"):
+        return col.fillna("").astype(object).str.strip()
     if col.dtype == object:
         def conv(v):
             if v is None or (isinstance(v, float) and np.isnan(v)):

@@ -116,6 +116,11 @@ TEXT: dict[str, dict[str, str]] = {
     "action.forgotten": {"en": "Forgotten clients", "ru": "Забытые клиенты"},
     "action.overdue": {"en": "Overdue tasks", "ru": "Просроченные задачи"},
     "action.detractors_a": {"en": "Detractors among A", "ru": "Критики среди A"},
+    "action.notes": {"en": "Notes", "ru": "Примечания"},
+    "action.cut": {"en": "Sheet “{sheet}” shows the first {shown} of {total} rows (the list is "
+                          "ranked, the most important first); every row is in {file}.",
+                   "ru": "На листе «{sheet}» первые {shown} из {total} строк (список упорядочен, "
+                         "важнейшие сверху); все строки — в файле {file}."},
     # column headers
     "col.client_id": {"en": "Client ID", "ru": "Код клиента"},
     "col.name": {"en": "Client", "ru": "Клиент"},

@@ -135,3 +135,26 @@ def test_errors(tmp_path):
     with pytest.raises(ParameterError, match="`lang` must be one of"):
         write_action_lists({"a": df}, tmp_path, lang="de")
     assert write_action_lists({}, tmp_path / "empty") == {}
+
+
+def test_a_long_list_is_cut_in_the_workbook_and_whole_in_its_csv(tmp_path, monkeypatch):
+    """The workbook is for people: a list longer than XLSX_MAX_ROWS shows its first rows and a
+    notes sheet says where the rest is; the CSV keeps every row."""
+    import openpyxl
+
+    import reportkit.export as E
+
+    monkeypatch.setattr(E, "XLSX_MAX_ROWS", 10)
+    df = pd.DataFrame({"client_id": [f"{i:03d}" for i in range(25)], "revenue": range(25)})
+    paths = E.write_action_lists({"segments": df, "reactivation": df.head(4)}, tmp_path,
+                                 lang="ru")
+    wb = openpyxl.load_workbook(paths["workbook"], read_only=True)
+    assert wb.sheetnames == ["Сегменты", "Реактивация", "Примечания"]
+    seg = [r for r in wb["Сегменты"].iter_rows(values_only=True)]
+    assert len(seg) == 11 and seg[-1][0] == "009"
+    assert len(list(wb["Реактивация"].iter_rows(values_only=True))) == 5
+    notes = [r[0] for r in wb["Примечания"].iter_rows(values_only=True)]
+    assert notes == ["На листе «Сегменты» первые 10 из 25 строк (список упорядочен, важнейшие "
+                     "сверху); все строки — в файле segments.csv."]
+    back = pd.read_csv(paths["segments"], sep=";", encoding="utf-8-sig", dtype=str)
+    assert len(back) == 25
