@@ -201,3 +201,34 @@ def test_bad_parameters():
     panel = rk.build_panel(tx([("a", "2024-01-05", 1)]))
     with pytest.raises(rk.ParameterError, match="`horizon_days` must be an integer of at least 7"):
         ChurnModel(horizon_days=0).fit(panel, as_of="2024-04-30")
+
+
+def test_a_large_base_trains_on_a_sample_and_scores_everyone(sample):
+    """With at most 150 examples a cut-off, each cut-off keeps a seeded random subset of its
+    alive clients, with the same labels and per-client features as without sampling; the
+    fitted model still scores every alive client of the report's snapshot."""
+    ds, panel = sample
+    cuts = [pd.Timestamp("2025-01-31"), pd.Timestamp("2025-03-31")]
+    full = build_examples(panel, cutoffs=cuts, horizon_days=90)
+    part = build_examples(panel, cutoffs=cuts, horizon_days=90, max_per_cutoff=150,
+                          random_state=3)
+    again = build_examples(panel, cutoffs=cuts, horizon_days=90, max_per_cutoff=150,
+                           random_state=3)
+    pd.testing.assert_frame_equal(part, again)
+    assert part.groupby(CUTOFF).size().tolist() == [150, 150]
+    assert (full.groupby(CUTOFF).size() > 150).all()
+    keys = ["cutoff", "client_id"]
+    merged = part.merge(full, on=keys, suffixes=("", "_full"), validate="one_to_one")
+    assert len(merged) == len(part)
+    for col in (LABEL, "recency_days", "orders_window", "revenue_window"):
+        if col in part:
+            assert (merged[col].fillna(-1) == merged[f"{col}_full"].fillna(-1)).all(), col
+    model = ChurnModel(max_examples_per_cutoff=300, random_state=0).fit(panel,
+                                                                          as_of="2025-12-31")
+    assert model.card_.population["clients at the test cut-off"] == 300
+    assert model.card_.population["training examples"] == 6 * 300
+    assert model.chosen_ is not None
+    snap = rk.snapshot(panel, as_of="2025-12-31")
+    pop = alive_population(snap, dead_days=365, dead_interval_multiple=3.0)
+    p = model.predict_proba(snap)
+    assert pop.sum() > 300 and p[pop.to_numpy()].notna().all()

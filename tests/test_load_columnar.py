@@ -292,3 +292,21 @@ def test_the_python_api_prints_nothing(tmp_path, capsys):
     load(f)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_long_tables_keep_repeated_text_as_categories(tmp_path, monkeypatch):
+    """A text column with at most one distinct value in ten rows (managers, products) is a
+    pandas Categorical in a long table; a column of mostly distinct values stays text."""
+    import importlib
+
+    L = importlib.import_module("reportkit.load")   # (reportkit.load is also the function)
+
+    monkeypatch.setattr(L, "_CATEGORICAL_FROM", 20)
+    rows = [f"A{i};05.03.2024;{i};{['Иванов', 'Петров'][i % 2]};товар {i}" for i in range(40)]
+    f = write(tmp_path / "t.csv", "Клиент;Дата;Сумма;Менеджер;Номенклатура\n"
+              + "\n".join(rows) + "\n")
+    t = load(f).transactions
+    assert isinstance(t["manager"].dtype, pd.CategoricalDtype)
+    assert t["manager"].tolist() == ["Иванов", "Петров"] * 20
+    assert not isinstance(t["product"].dtype, pd.CategoricalDtype)
+    assert t["product"].tolist() == [f"товар {i}" for i in range(40)]
