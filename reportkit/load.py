@@ -154,6 +154,8 @@ def _text_expr(name: str, dtype: pl.DataType) -> pl.Expr:
         out = c.cast(pl.String).str.replace("T", " ", literal=True)
     elif dtype == pl.Boolean:
         out = c.cast(pl.String)
+    elif dtype == pl.Categorical:       # the reader's repetitive columns stay categories
+        return c.cast(pl.String).str.strip_chars().fill_null("").cast(pl.Categorical).alias(name)
     else:
         out = c.cast(pl.String, strict=False).str.strip_chars()
     return out.fill_null("").alias(name)
@@ -169,6 +171,8 @@ _EDGE_SPACES = [" ", "\t", "\r", "\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "
 def _needs_text(col: pl.Series) -> bool:
     """Whether :func:`_text_expr` would change the column (a text column without missing values
     and without spaces at either end is used as it is: no copy)."""
+    if col.dtype == pl.Categorical:
+        col = col.unique().cast(pl.String)          # the distinct values tell
     if col.dtype != pl.String or col.null_count() > 0:
         return True
     ends = (col.str.slice(0, 1).is_in(_EDGE_SPACES) | col.str.slice(-1, 1).is_in(_EDGE_SPACES))
@@ -176,7 +180,9 @@ def _needs_text(col: pl.Series) -> bool:
 
 
 def _text(col: pl.Series) -> pl.Series:
-    """One column as :func:`_text_expr` makes it."""
+    """One column as :func:`_text_expr` makes it, as text (categories become strings)."""
+    if col.dtype == pl.Categorical:
+        col = col.cast(pl.String)
     if not _needs_text(col):
         return col
     return col.to_frame().select(_text_expr(col.name, col.dtype)).to_series()
@@ -596,7 +602,7 @@ def _parse_table(raw: RawTable, table: str, cfg: Config, mapping: dict[str, str]
     if n and len(headers) > 1:
         same = pl.all_horizontal([pl.col(h) == h for h in headers])
         reasons.reject(_np(text.select(same).to_series()), REPEATED_HEADER)
-    ids = text.get_column(mapping[CLIENT_ID])
+    ids = _text(text.get_column(mapping[CLIENT_ID]))
     first = text.select(pl.concat_str(pl.col(headers[:3]), separator=" ")).to_series()
     total = first.str.contains(_TOTAL_RE) & ((ids == "") | ids.str.contains(_TOTAL_RE))
     reasons.reject(_np(total), TOTAL_ROW)
@@ -676,8 +682,8 @@ def _parse_column(col: pl.Series, canon: str, table: str, cfg: Config, raw: RawT
         text = pl.select(pl.when(col != "").then(col)).to_series().alias(canon)
         if n >= _CATEGORICAL_FROM and text.n_unique() <= n // 10:
             return text.cast(pl.Categorical)    # products, managers …: a code a row
-        return text
-    return col.alias(canon)
+        return text.cast(pl.String)
+    return _text(col).alias(canon)
 
 
 def _repeats(text: pl.DataFrame) -> np.ndarray:

@@ -51,6 +51,10 @@ _DECODE_CHUNK = 1 << 24     # bytes per transcoding step (16 MB)
 _SAMPLE = 1 << 16           # bytes sniffed for the encoding, the delimiter and the header
 _HEADER_SEARCH = 30         # the header is among the first 30 records
 _MAX_EXTRA = 16             # fields beyond the header that are read to tell empty from not
+# a column whose first block has at most one distinct value in two rows (dates, ids, products,
+# managers, quantities) is held as categories from then on: 4 bytes a row instead of a 16-byte
+# string view plus the text (a 10M-row, 10-column export: ~2 GB less while it is parsed)
+_REPETITIVE_FROM = 1000
 
 
 @dataclass
@@ -388,6 +392,7 @@ class _CsvReader:
         self.rows: list[np.ndarray] = []
         self.malformed: list[tuple[int, str]] = []
         self.short = 0
+        self.repetitive: list[str] | None = None
 
     def read(self) -> RawTable:
         inside, lines_before, offset = False, 0, self.src.start
@@ -521,6 +526,11 @@ class _CsvReader:
         keep = ~(blank | long)
         if not keep.all():
             frame = frame.filter(pl.Series(keep))
+        if self.repetitive is None:
+            self.repetitive = [c for c in self.header if len(frame) >= _REPETITIVE_FROM
+                               and frame.get_column(c).n_unique() <= len(frame) // 2]
+        if self.repetitive:
+            frame = frame.with_columns(pl.col(self.repetitive).cast(pl.Categorical))
         self.parts.append(frame)
         self.rows.append(lines[keep].astype(np.int64))
 

@@ -69,8 +69,14 @@ def _messy_csv(rng: np.random.Generator, delim: str) -> str:
     return "\n".join(lines) + ("\n" if rng.random() < 0.7 else "")
 
 
+@pytest.mark.parametrize("categories", [False, True], ids=["text", "categories"])
 @pytest.mark.parametrize("seed", range(40))
-def test_columnar_loader_matches_the_row_by_row_reference(tmp_path, seed):
+def test_columnar_loader_matches_the_row_by_row_reference(tmp_path, seed, categories,
+                                                          monkeypatch):
+    """Both ways the reader holds a column: as text, and as categories (what it does with the
+    repetitive columns of a long file; here forced on every file)."""
+    if categories:
+        monkeypatch.setattr(readers, "_REPETITIVE_FROM", 1)
     rng = np.random.default_rng(seed)
     delim = [";", ",", "\t", "|"][seed % 4]
     encoding = ["cp1251", "utf-8", "utf-8-sig"][seed % 3]
