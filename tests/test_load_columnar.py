@@ -43,7 +43,7 @@ def _messy_csv(rng: np.random.Generator, delim: str) -> str:
     if rng.random() < 0.4:
         lines += ["Отчет о продажах за период", ""]
     lines.append(delim.join(["Дата", "Клиент", "Сумма", "Номер документа"]))
-    for i in range(n):
+    for _ in range(n):
         cells = [rng.choice(_DATES), rng.choice(_IDS), rng.choice(_AMOUNTS),
                  f"Д-{int(rng.integers(0, n // 2 + 1))}"]
         if delim == ",":    # a comma inside an unquoted amount would split it
