@@ -277,10 +277,16 @@ def _scan(a: np.ndarray, inside: bool, delim: int, quoting: bool
     index of each among all the buffer's newlines, the number of fields of each record, the
     number of newlines in the buffer, and whether the buffer ends inside quotes. A doubled
     quote inside a quoted field leaves the parity unchanged. Costs a few whole-buffer numpy
-    passes: newline and quote positions and a running count of delimiters.
+    passes: the positions of newlines, quotes and delimiters; counts between two offsets come
+    from binary searches in the delimiters' positions.
     """
     nl = np.flatnonzero(a == 10)
-    running = np.cumsum(a == delim, dtype=np.int64)       # delimiters up to each byte
+    dl = np.flatnonzero(a == delim)
+
+    def running(idx: np.ndarray) -> np.ndarray:
+        """Delimiters at or before each offset."""
+        return np.searchsorted(dl, idx, side="right")
+
     q = np.flatnonzero(a == 34) if quoting else nl[:0]
     quoted = bool(len(q)) or inside
     if quoted:
@@ -288,8 +294,7 @@ def _scan(a: np.ndarray, inside: bool, delim: int, quoting: bool
         ends, line_idx = nl[keep], np.flatnonzero(keep)
     else:
         ends, line_idx = nl, np.arange(len(nl))
-    total = int(running[-1]) if len(a) else 0
-    counts = np.diff(np.concatenate([[0], running[ends], [total]]))
+    counts = np.diff(np.concatenate([[0], running(ends), [len(dl)]]))
     if quoted:      # take out the delimiters inside quoted spans
         parity = (int(inside) + np.arange(len(q))) & 1
         opens, closes = q[parity == 0], q[parity == 1]
@@ -297,9 +302,9 @@ def _scan(a: np.ndarray, inside: bool, delim: int, quoting: bool
             opens = np.concatenate([[-1], opens])
         if len(opens) > len(closes):
             closes = np.concatenate([closes, [len(a) - 1]])
-        before = np.where(opens >= 0, running[np.maximum(opens, 0)], 0)
+        before = np.where(opens >= 0, running(np.maximum(opens, 0)), 0)
         rec = np.searchsorted(ends, np.maximum(opens, 0))
-        counts -= np.bincount(rec, weights=running[closes] - before,
+        counts -= np.bincount(rec, weights=running(closes) - before,
                               minlength=len(ends) + 1).astype(np.int64)
     fields = counts[:-1] + 1
     end_inside = bool((int(inside) + len(q)) & 1)
