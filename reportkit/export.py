@@ -135,6 +135,47 @@ def _xlsx_text(value: str) -> str:
     return _CONTROL.sub("", value) if _CONTROL.search(value) else value
 
 
+def _xlsx_column(ws: Any, col: pd.Series) -> tuple[list, Any]:
+    """A column's cell values (None = empty) and the writer for them, decided once per column
+    by its dtype; a column of mixed objects is dispatched value by value."""
+    missing = col.isna().to_numpy()
+    if pd.api.types.is_bool_dtype(col.dtype):
+        values = [None if m else bool(v) for v, m in zip(col.tolist(), missing)]
+        return values, ws.write_boolean
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        values = col.astype("float64").tolist()
+        return [None if m else v for v, m in zip(values, missing)], ws.write_number
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        if getattr(col.dt, "tz", None) is not None:
+            col = col.dt.tz_convert(None)
+        values = col.dt.floor("us").dt.to_pydatetime().tolist()
+        return [None if m else v for v, m in zip(values, missing)], ws.write_datetime
+    if isinstance(col.dtype, (pd.StringDtype, pd.CategoricalDtype)) and (
+            not isinstance(col.dtype, pd.CategoricalDtype)
+            or pd.api.types.is_string_dtype(col.cat.categories.dtype)):
+        values = col.astype(object).tolist()
+        return [None if m else _xlsx_text(neutralise(str(v))) for v, m in zip(values, missing)], \
+            lambda r, c, value, fmt: ws.write_string(r, c, value)
+
+    def write_any(r: int, c: int, value: Any, fmt: Any) -> None:
+        value = _cell_value(value)
+        if value is None:
+            return
+        if isinstance(value, str):
+            ws.write_string(r, c, _xlsx_text(value))
+        elif isinstance(value, bool):
+            ws.write_boolean(r, c, value)
+        elif isinstance(value, (int, float)):
+            ws.write_number(r, c, value, fmt)
+        elif isinstance(value, (datetime.datetime, datetime.date)):
+            ws.write_datetime(r, c, value, fmt)
+        else:
+            ws.write_string(r, c, _xlsx_text(str(value)))
+
+    values = col.astype(object).tolist()
+    return [None if m else v for v, m in zip(values, missing)], write_any
+
+
 def _write_xlsx(frames: dict[str, tuple[pd.DataFrame, list[str]]], path: Path,
                 lang: str, max_rows: int | None = None) -> None:
     """The workbook, streamed row by row (xlsxwriter's constant-memory mode: each row goes to
@@ -174,22 +215,12 @@ def _write_xlsx(frames: dict[str, tuple[pd.DataFrame, list[str]]], path: Path,
             formats = [style(num_format=_XLSX_DATE[lang] if kind == "date" else
                              _XLSX_FORMATS[kind]) if kind == "date" or kind in _XLSX_FORMATS
                        else None for kind in col_kinds]
-            columns = [frame[c].astype(object).tolist() for c in frame.columns]
+            columns, writers = zip(*[_xlsx_column(ws, frame[c]) for c in frame.columns]) \
+                if len(frame.columns) else ((), ())
             for r, row in enumerate(zip(*columns), start=1):
                 for c, value in enumerate(row):
-                    value = _cell_value(value)
-                    if value is None:
-                        continue
-                    if isinstance(value, str):
-                        ws.write_string(r, c, _xlsx_text(value))
-                    elif isinstance(value, bool):
-                        ws.write_boolean(r, c, value)
-                    elif isinstance(value, (int, float)):
-                        ws.write_number(r, c, value, formats[c])
-                    elif isinstance(value, (datetime.datetime, datetime.date)):
-                        ws.write_datetime(r, c, value, formats[c])
-                    else:
-                        ws.write_string(r, c, str(value))
+                    if value is not None:
+                        writers[c](r, c, value, formats[c])
         if notes:
             ws = wb.add_worksheet(_sheet_name(T.t("action.notes", lang), lang, taken))
             ws.set_column(0, 0, 120)

@@ -235,14 +235,40 @@ def _patch(s: pl.Series, mask: pl.Series, fn) -> pl.Series:
     return s.scatter(idx, fn(s.gather(idx)))
 
 
-def _money(col: pl.Series, decimal: str | None = None) -> pl.Series:
-    """Amounts as float64 (null where unreadable or empty); see :func:`parse_money`."""
+def _per_category(col: pl.Series, parse, dtype: pl.DataType) -> pl.Series:
+    """``parse(values, weights)`` run once per distinct value of a categorical column (weights:
+    how many rows hold it) and spread back to the rows through the category codes."""
+    counts = col.value_counts(name="__n")
+    values = counts.get_column(col.name)
+    parsed = parse(_text(values), counts.get_column("__n")).cast(dtype)
+    codes = values.to_physical().to_numpy().astype(np.int64)
+    at = np.zeros(int(codes.max()) + 1 if len(codes) else 1, dtype=np.int64)
+    at[codes] = np.arange(len(codes))
+    rows = col.to_physical()
+    index = pl.Series(at[rows.fill_null(0).to_numpy().astype(np.int64)])
+    out = parsed.gather(index)
+    if rows.null_count():
+        out = pl.select(pl.when(rows.is_not_null()).then(out)).to_series()
+    return out.alias(col.name)
+
+
+def _money(col: pl.Series, decimal: str | None = None,
+           weights: pl.Series | None = None) -> pl.Series:
+    """Amounts as float64 (null where unreadable or empty); see :func:`parse_money`.
+    ``weights`` counts the rows of each value when ``col`` holds distinct values."""
     if col.dtype.is_numeric():
         return col.cast(pl.Float64)
     if col.dtype == pl.Boolean:
         return pl.Series(col.name, [None] * len(col), dtype=pl.Float64)
+    if col.dtype == pl.Categorical:
+        return _per_category(col, lambda v, w: _money(v, decimal, w), pl.Float64)
     name = col.name
     s = _text(col).alias("s")
+    w = weights if weights is not None else pl.Series([1] * 0, dtype=pl.Int64)
+
+    def count(mask: pl.Series) -> int:
+        return int(mask.sum()) if weights is None else int(w.filter(mask.fill_null(False)).sum())
+
     if decimal is None:     # the common case: plain numbers, one cast
         plain = _number(s)
         if plain.null_count() == int((s == "").sum()) and not s.str.contains(
@@ -250,8 +276,8 @@ def _money(col: pl.Series, decimal: str | None = None) -> pl.Series:
             return plain.alias(name)
     s = _patch(s, s.str.contains(r"[^0-9.,-]|^[^-].*-$|\.$"), _clean_money)
     if decimal is None:     # the column's decimal mark, judged from unambiguous values
-        comma = int(s.str.contains(r"^-?\d*,\d{1,2}$|^-?\d+,\d{4,}$").sum())
-        dot = int(s.str.contains(r"^-?\d*\.\d{1,2}$|^-?\d+\.\d{4,}$").sum())
+        comma = count(s.str.contains(r"^-?\d*,\d{1,2}$|^-?\d+,\d{4,}$"))
+        dot = count(s.str.contains(r"^-?\d*\.\d{1,2}$|^-?\d+\.\d{4,}$"))
         decimal = "," if comma > dot else "."
     if decimal == ",":      # 12,50 is 12.50; leave the rest to the full rules
         simple = s.str.contains(r"^-?\d+,\d+$")
@@ -352,6 +378,12 @@ def _dates(col: pl.Series, dayfirst: bool) -> pl.Series:
         return out.cast(pl.Datetime("ns")).alias(col.name)
     if col.dtype == pl.Date:
         return col.cast(pl.Datetime("ns")).alias(col.name)
+    if col.dtype == pl.Categorical:
+        def parse(values: pl.Series, weights: pl.Series) -> pl.Series:
+            got = _date_strings(values.to_pandas().astype(object).astype(str), dayfirst,
+                                weights.to_pandas())
+            return pl.Series(got.to_numpy(), dtype=pl.Datetime("ns"))
+        return _per_category(col, parse, pl.Datetime("ns"))
     s = _text(col)
     counts = s.value_counts(name="__n")
     values = counts.get_column(s.name).to_pandas().astype(object)
