@@ -1041,6 +1041,7 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
     as_of_text = stamp.strftime("%Y-%m-%d")
     title = _base_title(cfg, data, lang)
     inputs = _prepare_inputs(dataset, cfg, out, mask=mask, lang=lang)
+    del dataset     # the notebook reads its own copy: one copy of the transactions at a time
     work = out / f"audit_{as_of_text}"
     params = {"period": stamp.strftime("%Y-%m"), "as_of": as_of_text, "title": title,
               "mask": bool(mask), **inputs}
