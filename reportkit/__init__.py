@@ -15,8 +15,8 @@ from typing import Any
 
 from .config import Config, load_config
 from .dataset import Dataset
-from .errors import (ConfigError, DataFileError, InputError, MissingColumnError, ParameterError,
-                     ReportError, ReportkitError)
+from .errors import (ConfigError, DataFileError, InputError, MissingColumnError,
+                     OutputFolderError, ParameterError, ReportError, ReportkitError)
 # Functions named like their modules are bound eagerly, so that `rk.load(...)` is the function
 # even after `reportkit.load` (the module) has been imported somewhere.
 from .load import LoadReport, load
@@ -54,6 +54,6 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Config", "ConfigError", "DataFileError", "Dataset", "InputError", "LoadReport",
-    "MissingColumnError", "ParameterError", "ReportError", "ReportkitError", "Panel",
+    "MissingColumnError", "OutputFolderError", "ParameterError", "ReportError", "ReportkitError", "Panel",
     "build_panel", "load", "load_config", "sample_path", "snapshot", "__version__",
 ]

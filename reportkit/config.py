@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,7 +282,8 @@ def _coerce(value: Any, default: Any, annotation: str, where: str) -> Any:
         inner_str = "tuple[str" in ann
         for item in value:
             ok = isinstance(item, str) if inner_str else (
-                isinstance(item, (int, float)) and not isinstance(item, bool))
+                isinstance(item, (int, float)) and not isinstance(item, bool)
+                and math.isfinite(item))
             if not ok:
                 raise bad("a list of " + ("strings" if inner_str else "numbers"))
         if not inner_str and "..." not in ann and len(value) != len(default):
@@ -298,6 +300,8 @@ def _coerce(value: Any, default: Any, annotation: str, where: str) -> Any:
     if ann.startswith("float"):
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise bad("a number")
+        if not math.isfinite(value):
+            raise bad("a finite number (not nan or inf)")
         return float(value)
     if ann.startswith("str"):
         if not isinstance(value, str):
@@ -355,9 +359,48 @@ def _check_choices(cfg: Config, path: str) -> None:
     except (TypeError, ValueError):
         raise ConfigError(f"{path}: [load] earliest_date must be a date such as 1980-01-01, "
                           f"got {cfg.load.earliest_date!r}.") from None
-    if cfg.churn.horizon_days < 1:
-        raise ConfigError(f"{path}: [churn] horizon_days must be a positive integer, "
-                          f"got {cfg.churn.horizon_days}.")
+    for section, key, lo, hi in _RANGES:
+        value = getattr(getattr(cfg, section), key)
+        if value is None:
+            continue
+        if not lo <= value <= hi:
+            bounds = (f"at least {lo}" if hi == math.inf else f"from {lo} to {hi}")
+            raise ConfigError(f"{path}: [{section}] {key} must be {bounds}, got {value}.")
+    if cfg.lifecycle.proven_orders < cfg.lifecycle.regular_orders:
+        raise ConfigError(f"{path}: [lifecycle] proven_orders ({cfg.lifecycle.proven_orders}) "
+                          f"must not be below regular_orders ({cfg.lifecycle.regular_orders}).")
+    for key in ("rfm_recency_days", "rfm_frequency", "rfm_monetary"):
+        edges = getattr(cfg.segmentation, key)
+        if edges is not None and (len(edges) != cfg.segmentation.rfm_bins - 1
+                                  or list(edges) != sorted(set(edges))):
+            raise ConfigError(f"{path}: [segmentation] {key} must be {cfg.segmentation.rfm_bins - 1} "
+                              f"increasing numbers (one fewer than rfm_bins), got {list(edges)}.")
+    d = cfg.load.delimiter
+    if d is not None and (len(d) != 1 or d in "\"\r\n" or len(d.encode("utf-8")) != 1):
+        raise ConfigError(f"{path}: [load] delimiter must be one character such as \";\" or "
+                          f"\",\" (\"\\t\" for tab), got {d!r}.")
+
+
+#: (section, key, lowest, highest) of every number a config file may set; checked when the
+#: config is read, so a value out of range stops the run before any work
+_RANGES = [
+    ("segmentation", "min_tenure_months", 0, 120), ("segmentation", "rfm_bins", 2, 10),
+    ("segmentation", "bcg_growth", -1, 100),
+    ("lifecycle", "regular_orders", 1, math.inf), ("lifecycle", "proven_orders", 1, math.inf),
+    ("lifecycle", "proven_tenure_months", 0, 1200), ("lifecycle", "dead_days", 1, 36500),
+    ("lifecycle", "dead_interval_multiple", 0.1, 1000),
+    ("lifecycle", "reanimatable_min_orders", 1, math.inf),
+    ("lifecycle", "deal_cycle_days", 1, 36500), ("lifecycle", "key_revenue_share", 0.01, 1),
+    ("churn", "horizon_days", 7, 3650), ("churn", "n_cutoffs", 1, 60),
+    ("churn", "min_clients", 1, math.inf), ("churn", "min_churners", 1, math.inf),
+    ("churn", "max_examples_per_cutoff", 100, math.inf), ("churn", "random_state", 0, 2**32 - 1),
+    ("quality", "name_similarity", 0, 100), ("quality", "name_medium_similarity", 0, 100),
+    ("quality", "shared_key_limit", 1, math.inf), ("quality", "max_group_size", 2, math.inf),
+    ("quality", "name_block_size", 1, math.inf), ("quality", "name_window", 1, math.inf),
+    ("quality", "common_word_min", 1, math.inf), ("quality", "group_filled_share", 0, 1),
+    ("quality", "client_base_score", 0, 1), ("quality", "client_base_contact_share", 0, 1),
+    ("quality", "list_of_names_score", 0, 1), ("report", "window_months", 1, 120),
+]
 
 
 def config_from_dict(data: dict, source: str = "<config>") -> Config:
@@ -410,6 +453,34 @@ def config_from_dict(data: dict, source: str = "<config>") -> Config:
     cfg = Config(**kwargs)
     _check_choices(cfg, source)
     return cfg
+
+
+def check_paths(cfg: Config, data: Any) -> None:
+    """A file the config names besides the data must lie inside the data folder or the config
+    file's folder (symlinks resolved): reportkit reads only what it was given.
+
+    >>> check_paths(config_from_dict({"segmentation": {"contact_policy": "/etc/passwd"}}),
+    ...             "/tmp")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    reportkit.errors.ConfigError: <config>: [segmentation] contact_policy = '/etc/passwd' lies ...
+    """
+    policy = cfg.segmentation.contact_policy
+    if not policy:
+        return
+    target = Path(policy).resolve()
+    allowed = []
+    source = getattr(data, "source", data)
+    if source is not None and not isinstance(source, (dict, list)):
+        folder = Path(source).resolve()
+        allowed.append(folder if folder.is_dir() else folder.parent)
+    if cfg.source and Path(cfg.source).is_file():
+        allowed.append(Path(cfg.source).resolve().parent)
+    if not any(target.is_relative_to(a) for a in allowed):
+        where = " or ".join(str(a) for a in allowed) or "the data folder"
+        raise ConfigError(f"{cfg.source or 'config'}: [segmentation] contact_policy = {policy!r} "
+                          f"lies outside {where}; reportkit reads only the files it was given. "
+                          "Put the policy file beside the data or the config file.")
 
 
 def load_config(config: Config | str | Path | dict | None = None) -> Config:

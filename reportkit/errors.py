@@ -35,6 +35,10 @@ class ParameterError(InputError):
     """A function parameter has an invalid value ("`x` must be …, got …")."""
 
 
+class OutputFolderError(InputError):
+    """The output folder cannot be created or written (checked before any work)."""
+
+
 class ReportError(ReportkitError):
     """Generating a report failed (notebook execution, rendering, export)."""
 

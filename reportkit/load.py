@@ -493,8 +493,20 @@ def parse_flags(col: pd.Series) -> tuple[pd.Series, int]:
 # --- one table -----------------------------------------------------------------------------------
 
 
+def _looks_like_a_table(headers: list[str]) -> bool:
+    """Whether a file's first line may be quoted in a message: it has several columns or a
+    header reportkit knows. A one-field line that is no known header may be anything (a
+    password file named in a config): it is never echoed."""
+    return len(headers) >= 2 or any(match_columns(headers, t) for t in TABLES)
+
+
 def _missing_column_error(label: str, table: str, missing: list[str], headers: list[str]
                           ) -> InputError:
+    if not _looks_like_a_table(headers):
+        return MissingColumnError(
+            f"{label}: this does not look like a {table} table: its first line is one field "
+            "that is no known header (not shown here). Give the export of the table, with a "
+            "header row such as Date;Client;Amount (Дата;Клиент;Сумма).")
     lines, guesses = [], []
     for canon in missing:
         close = closest_headers(canon, table, headers)
@@ -520,10 +532,11 @@ def _mapping(raw: RawTable, table: str, cfg: Config) -> tuple[dict[str, str], bo
     for canon, header in explicit.items():
         if header not in headers:
             close = difflib_close(header, headers)
+            found = (f" Columns found: {', '.join(map(repr, headers))}."
+                     if _looks_like_a_table(headers) else "")
             raise ConfigError(
                 f"{cfg.source or 'config'}: [columns.{table}] {canon} = {header!r}, but "
-                f"{raw.label} has no such column.{close} Columns found: "
-                f"{', '.join(map(repr, headers))}.")
+                f"{raw.label} has no such column.{close if found else ''}{found}")
     mapping = match_columns(headers, table, explicit)
     computed = (table == TRANSACTIONS and AMOUNT not in mapping and QUANTITY in mapping
                 and PRICE in mapping)
@@ -831,8 +844,14 @@ def find_files(folder: Path, config: Config) -> dict[str, Path]:
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
                    and p.suffix.lower() in DATA_SUFFIXES)
     chosen: dict[str, Path] = {}
+    root = folder.resolve()
     for table, name in config.files.items():
         p = folder / name
+        if not p.resolve().is_relative_to(root):
+            raise ConfigError(f"{config.source or 'config'}: [files] {table} = {name!r} points "
+                              f"outside the data folder {folder}; reportkit reads only the "
+                              "files inside the folder it is given. Copy the file into the "
+                              "folder and name it there.")
         if not p.is_file():
             raise ConfigError(f"{config.source or 'config'}: [files] {table} = {name!r}, but "
                               f"{folder} has no such file. Files there: "

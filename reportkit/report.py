@@ -48,10 +48,11 @@ import pandas as pd
 
 from . import schema as S
 from . import text as T
-from .config import Config, load_config
+from .config import Config, check_paths, load_config
 from .dataset import Dataset
 from .progress import PROGRESS
-from .errors import ParameterError, ReportError, ReportkitError, check_param
+from .errors import (OutputFolderError, ParameterError, ReportError, ReportkitError,
+                     check_param)
 from .resources import data_path
 
 #: the folder name of reportkit's nbconvert template inside ``data_path("templates")``
@@ -881,6 +882,27 @@ def mask_dataset(dataset: Dataset, key: bytes | str, *, lang: str = "en") -> Dat
 # ----------------------------------------------------------------------------------------------
 # data, panel and freshness
 # ----------------------------------------------------------------------------------------------
+def check_output_folder(out: Path) -> None:
+    """Create the output folder and write a probe file in it, before any work: a folder that
+    cannot be written is an input error that names it (not a traceback after the data were
+    loaded)."""
+    probe = out / f".reportkit-write-test-{os.getpid()}"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(probe, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, b"x")
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        if isinstance(exc, (FileExistsError, NotADirectoryError)):
+            why = "a file stands where the folder (or one of its parents) should be"
+        raise OutputFolderError(f"cannot write the report to {out}: {why}. Choose another "
+                                "output folder with --out, or free or fix that one.") from None
+
+
 def _load_data(data: Any, cfg: Config) -> Dataset:
     if isinstance(data, Dataset):
         return data
@@ -1028,9 +1050,11 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
         ``out/audit_<as_of>/``.
     """
     cfg = load_config(config)
+    check_paths(cfg, data if data is not None else data_path("sample"))
     lang = lang or cfg.report.lang
     _check_lang(lang)
     out = Path(out)
+    check_output_folder(out)
     nb_src = resolve_notebook(notebook)
     dataset = _load_data(data, cfg)
     from .audit import check_as_of, default_as_of
@@ -1220,12 +1244,13 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
         lists in ``out/monthly_YYYY-MM/``; ``out/index.html``.
     """
     cfg = load_config(config)
+    check_paths(cfg, data)
     lang = lang or cfg.report.lang
     _check_lang(lang)
     check_param(jobs is None or (isinstance(jobs, int) and jobs >= 1), "jobs",
                 "None or a positive integer", jobs)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    check_output_folder(out)
     nb_src = resolve_notebook(notebook)
     periods = [str(p) for p in _periods(start, end)]
     inputs_time = _inputs_mtime(data, config, nb_src)

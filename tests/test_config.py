@@ -41,7 +41,7 @@ def test_toml_overrides(tmp_path):
     ({"segmentation": {"abc_cutoffs": "80/95"}}, r"abc_cutoffs must be a list"),
     ({"segmentation": {"abc_cutoffs": [0.8]}}, r"must be a list of 2 numbers"),
     ({"churn": {"horizon_days": "90"}}, r"\[churn\] horizon_days must be an integer, got '90'"),
-    ({"churn": {"horizon_days": 0}}, r"horizon_days must be a positive integer"),
+    ({"churn": {"horizon_days": 0}}, r"horizon_days must be from 7 to 3650, got 0"),
     ({"load": {"dayfirst": "yes"}}, r"dayfirst must be true or false"),
     ({"report": {"lang": "de"}}, r"lang must be one of 'en', 'ru', got 'de'"),
     ({"columns": {"sales": {}}}, r"unknown table \[columns\.sales\]"),
@@ -92,3 +92,30 @@ def test_readme_documents_every_config_key():
         for f in dataclasses.fields(cls):
             assert f"\n{f.name} = " in block, f"README lacks [{section}] {f.name}"
     assert "[files]" in block and "[columns.transactions]" in block
+
+
+@pytest.mark.parametrize("toml, message", [
+    ("[report]\nwindow_months = 0\n", r"\[report\] window_months must be from 1 to 120, got 0"),
+    ("[segmentation]\nrfm_bins = 1\n", r"\[segmentation\] rfm_bins must be from 2 to 10, got 1"),
+    ("[quality]\nname_similarity = 500\n", r"name_similarity must be from 0 to 100, got 500"),
+    ("[quality]\nname_similarity = nan\n", r"name_similarity must be a finite number"),
+    ("[lifecycle]\ndead_interval_multiple = inf\n", r"must be a finite number \(not nan or inf\)"),
+    ("[segmentation]\nabc_cutoffs = [0.8, nan]\n", r"abc_cutoffs must be a list of numbers"),
+    ("[load]\ndelimiter = \";;\"\n", r"delimiter must be one character"),
+    ("[lifecycle]\nregular_orders = 5\nproven_orders = 3\n", r"proven_orders \(3\) must not be "
+     r"below regular_orders \(5\)"),
+    ("[segmentation]\nrfm_bins = 3\nrfm_frequency = [5, 2]\n",
+     r"rfm_frequency must be 2 increasing numbers"),
+])
+def test_out_of_range_values_stop_before_any_work(tmp_path, capsys, toml, message):
+    """A value the run cannot use is an input error (exit 2) when the config is read: `check`
+    never gets to the data (the data path here does not even exist)."""
+    from reportkit.cli import main
+
+    cfg = tmp_path / "rk.toml"
+    cfg.write_text(toml, encoding="utf-8")
+    with pytest.raises(rk.ConfigError, match=message):
+        load_config(cfg)
+    assert main(["check", str(tmp_path / "no-such-data"), "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert "rk.toml" in err and "Traceback" not in err and "no such file" not in err
