@@ -25,6 +25,7 @@ also the working directory) and ``mask`` (bool).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html as _html
 import json
@@ -203,27 +204,27 @@ def find_kernel(kernel_name: str | None = None) -> str:
     return _install_own_kernel()
 
 
-_IPC_MANAGER: Any = None
-
-
-def _kernel_manager_class() -> Any:
+def _kernel_manager_class(ipc_dir: str | None = None) -> Any:
     """Kernel manager talking to the kernel over local IPC sockets on POSIX (no TCP port open,
-    no "running over TCP without encryption" warning); the default manager elsewhere."""
-    global _IPC_MANAGER
+    no "running over TCP without encryption" warning); the default manager elsewhere. The
+    sockets live in ``ipc_dir`` (a private temporary folder of the run), never in the notebook's
+    working folder, so two runs into one output folder cannot reach each other's kernel."""
     from jupyter_client import AsyncKernelManager
 
     if os.name != "posix":  # pragma: no cover - Windows has no IPC transport
         return AsyncKernelManager
-    if _IPC_MANAGER is None:
-        from traitlets import default
+    from traitlets import default
 
-        class IpcKernelManager(AsyncKernelManager):
-            @default("transport")
-            def _transport_default(self) -> str:
-                return "ipc"
+    class IpcKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
 
-        _IPC_MANAGER = IpcKernelManager
-    return _IPC_MANAGER
+        @default("ip")
+        def _ip_default(self) -> str:
+            return os.path.join(ipc_dir, "kernel-ipc") if ipc_dir else "kernel-ipc"
+
+    return IpcKernelManager
 
 
 # ----------------------------------------------------------------------------------------------
@@ -348,11 +349,12 @@ def _execute(notebook: str | os.PathLike, parameters: Mapping[str, Any],
     pm_logger = logging.getLogger("papermill")
     level = pm_logger.level
     pm_logger.setLevel(logging.ERROR)
+    ipc_dir = tempfile.mkdtemp(prefix="rk-kernel-")
     try:
         pm.execute_notebook(str(src), str(out_nb), parameters=params, kernel_name=kernel,
                             language="python", cwd=str(out_dir), log_output=False,
                             progress_bar=PROGRESS.enabled, execution_timeout=timeout,
-                            kernel_manager_class=_kernel_manager_class())
+                            kernel_manager_class=_kernel_manager_class(ipc_dir))
     except PapermillExecutionError as exc:
         first = next((ln for ln in exc.source.splitlines() if ln.strip()), "").strip()
         raise ReportError(
@@ -367,6 +369,7 @@ def _execute(notebook: str | os.PathLike, parameters: Mapping[str, Any],
                           f"{_tail(exc, 300)}{saved}") from None
     finally:
         pm_logger.setLevel(level)
+        shutil.rmtree(ipc_dir, ignore_errors=True)
     return out_nb
 
 
@@ -882,6 +885,57 @@ def mask_dataset(dataset: Dataset, key: bytes | str, *, lang: str = "en") -> Dat
 # ----------------------------------------------------------------------------------------------
 # data, panel and freshness
 # ----------------------------------------------------------------------------------------------
+LOCK_FILE = ".reportkit.lock"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def output_lock(out: Path):
+    """Hold ``out/.reportkit.lock`` (the holder's pid and start time) for one run: a second run
+    into the same folder is refused with a message naming the holder; a lock whose process is
+    gone (a killed run) is stale and taken over."""
+    path = out / LOCK_FILE
+    mine = f"{os.getpid()} {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n"
+    for _ in range(3):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                pid_text, _, started = path.read_text(encoding="utf-8").strip().partition(" ")
+                pid = int(pid_text)
+            except (OSError, ValueError):
+                pid, started = None, ""
+            if pid is not None and pid != os.getpid() and _alive(pid):
+                raise OutputFolderError(
+                    f"another reportkit run (pid {pid}, started {started or 'earlier'}) is "
+                    f"writing to {out}; wait for it to finish or choose another --out folder. "
+                    f"(If no such run exists, delete {path}.)") from None
+            path.unlink(missing_ok=True)        # stale: the run that held it is gone
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(mine)
+        break
+    else:  # pragma: no cover - another run keeps winning the race
+        raise OutputFolderError(f"cannot take the lock {path}; another run is starting there.")
+    try:
+        yield path
+    finally:
+        try:
+            if path.read_text(encoding="utf-8") == mine:
+                path.unlink()
+        except OSError:
+            pass
+
+
 def check_output_folder(out: Path) -> None:
     """Create the output folder and write a probe file in it, before any work: a folder that
     cannot be written is an input error that names it (not a traceback after the data were
@@ -1055,32 +1109,33 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
     _check_lang(lang)
     out = Path(out)
     check_output_folder(out)
-    nb_src = resolve_notebook(notebook)
-    dataset = _load_data(data, cfg)
-    from .audit import check_as_of, default_as_of
+    with output_lock(out):
+        nb_src = resolve_notebook(notebook)
+        dataset = _load_data(data, cfg)
+        from .audit import check_as_of, default_as_of
 
-    stamp = (pd.Timestamp(default_as_of(dataset)) if as_of is None
-             else _parse_date(as_of, "as_of"))
-    check_as_of(dataset, stamp)
-    as_of_text = stamp.strftime("%Y-%m-%d")
-    title = _base_title(cfg, data, lang)
-    inputs = _prepare_inputs(dataset, cfg, out, mask=mask, lang=lang)
-    del dataset     # the notebook reads its own copy: one copy of the transactions at a time
-    work = out / f"audit_{as_of_text}"
-    params = {"period": stamp.strftime("%Y-%m"), "as_of": as_of_text, "title": title,
-              "mask": bool(mask), **inputs}
-    PROGRESS.stage(f"report as of {as_of_text}: running the notebook (one bar step per cell)")
-    executed = _execute(nb_src, {}, {**params, "lang": lang, "output_dir": None},
-                        output_dir=work, name=f"audit_{as_of_text}", kernel_name=kernel_name)
-    PROGRESS.stage("rendering the HTML report")
-    start = (stamp - pd.DateOffset(months=cfg.report.window_months) + pd.Timedelta(days=1))
-    period = f"{T.fmt_date(start, lang)} – {T.fmt_date(stamp, lang)}"
-    html = render_html(executed, out=out / f"audit_{as_of_text}.html", title=title,
-                       period=period, lang=lang, subtitle=T.t("report.audit_title", lang),
-                       note=T.t("report.masked", lang) if mask else None)
-    pdf_path = print_pdf(html) if pdf else None
-    return AuditResult(html=html, notebook=executed, action_lists=_action_lists(work),
-                       pdf=pdf_path, kpis=read_kpis(work), as_of=as_of_text)
+        stamp = (pd.Timestamp(default_as_of(dataset)) if as_of is None
+                 else _parse_date(as_of, "as_of"))
+        check_as_of(dataset, stamp)
+        as_of_text = stamp.strftime("%Y-%m-%d")
+        title = _base_title(cfg, data, lang)
+        inputs = _prepare_inputs(dataset, cfg, out, mask=mask, lang=lang)
+        del dataset     # the notebook reads its own copy: one copy of the transactions at a time
+        work = out / f"audit_{as_of_text}"
+        params = {"period": stamp.strftime("%Y-%m"), "as_of": as_of_text, "title": title,
+                  "mask": bool(mask), **inputs}
+        PROGRESS.stage(f"report as of {as_of_text}: running the notebook (one bar step per cell)")
+        executed = _execute(nb_src, {}, {**params, "lang": lang, "output_dir": None},
+                            output_dir=work, name=f"audit_{as_of_text}", kernel_name=kernel_name)
+        PROGRESS.stage("rendering the HTML report")
+        start = (stamp - pd.DateOffset(months=cfg.report.window_months) + pd.Timedelta(days=1))
+        period = f"{T.fmt_date(start, lang)} – {T.fmt_date(stamp, lang)}"
+        html = render_html(executed, out=out / f"audit_{as_of_text}.html", title=title,
+                           period=period, lang=lang, subtitle=T.t("report.audit_title", lang),
+                           note=T.t("report.masked", lang) if mask else None)
+        pdf_path = print_pdf(html) if pdf else None
+        return AuditResult(html=html, notebook=executed, action_lists=_action_lists(work),
+                           pdf=pdf_path, kpis=read_kpis(work), as_of=as_of_text)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1251,59 +1306,60 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
                 "None or a positive integer", jobs)
     out = Path(out)
     check_output_folder(out)
-    nb_src = resolve_notebook(notebook)
-    periods = [str(p) for p in _periods(start, end)]
-    inputs_time = _inputs_mtime(data, config, nb_src)
-    signature = _build_signature(cfg, nb_src, lang=lang, mask=mask, pdf=pdf)
-    results: dict[str, PeriodResult] = {}
-    todo: list[str] = []
-    for period in periods:
-        html, work = _period_paths(out, period)
-        fresh = (not force and inputs_time is not None and html.is_file()
-                 and html.stat().st_mtime > inputs_time and (work / KPIS_FILE).is_file()
-                 and (work / BUILD_FILE).is_file()
-                 and (work / BUILD_FILE).read_text(encoding="utf-8").strip() == signature)
-        if fresh:
-            saved = work / f"monthly_{period}.ipynb"
-            results[period] = PeriodResult(period, "skipped", html=html,
-                                           notebook=saved if saved.is_file() else None,
-                                           kpis=read_kpis(work))
-        else:
-            todo.append(period)
-    title = _base_title(cfg, data, lang)
-    if todo:
-        inputs = _prepare_inputs(data, cfg, out, mask=mask, lang=lang)
-        kernel = find_kernel(kernel_name)
-        made_on = made_on_date()
-        jobs_list = []
-        for period in todo:
+    with output_lock(out):
+        nb_src = resolve_notebook(notebook)
+        periods = [str(p) for p in _periods(start, end)]
+        inputs_time = _inputs_mtime(data, config, nb_src)
+        signature = _build_signature(cfg, nb_src, lang=lang, mask=mask, pdf=pdf)
+        results: dict[str, PeriodResult] = {}
+        todo: list[str] = []
+        for period in periods:
             html, work = _period_paths(out, period)
-            p = pd.Period(period, freq="M")
-            as_of = p.end_time.normalize()
-            jobs_list.append({
-                "period": period, "work": str(work), "html": str(html),
-                "notebook": str(nb_src), "lang": lang, "title": title,
-                "kernel_name": kernel, "pdf": pdf, "made_on": made_on, "signature": signature,
-                "subtitle": T.t("report.monthly_title", lang),
-                "note": T.t("report.masked", lang) if mask else None,
-                "period_text": f"{T.fmt_date(p.start_time, lang)} – {T.fmt_date(as_of, lang)}",
-                "parameters": {"period": period, "as_of": as_of.strftime("%Y-%m-%d"),
-                               "title": title, "mask": bool(mask), **inputs},
-            })
-        for raw in _execute_all(jobs_list, jobs,
-                                PROGRESS.enabled if progress is None else progress):
-            period = raw["period"]
-            results[period] = PeriodResult(
-                period, raw["status"],
-                html=Path(raw["html"]) if raw["html"] else None,
-                notebook=Path(raw["notebook"]) if raw["notebook"] else None,
-                pdf=Path(raw["pdf"]) if raw["pdf"] else None,
-                kpis=read_kpis(_period_paths(out, period)[1]) if raw["status"] == "done"
-                else {},
-                error=raw["error"])
-    ordered = [results[p] for p in periods]
-    index = write_index(ordered, out, lang=lang, title=title)
-    return MonthlyResult(index=index, periods=ordered)
+            fresh = (not force and inputs_time is not None and html.is_file()
+                     and html.stat().st_mtime > inputs_time and (work / KPIS_FILE).is_file()
+                     and (work / BUILD_FILE).is_file()
+                     and (work / BUILD_FILE).read_text(encoding="utf-8").strip() == signature)
+            if fresh:
+                saved = work / f"monthly_{period}.ipynb"
+                results[period] = PeriodResult(period, "skipped", html=html,
+                                               notebook=saved if saved.is_file() else None,
+                                               kpis=read_kpis(work))
+            else:
+                todo.append(period)
+        title = _base_title(cfg, data, lang)
+        if todo:
+            inputs = _prepare_inputs(data, cfg, out, mask=mask, lang=lang)
+            kernel = find_kernel(kernel_name)
+            made_on = made_on_date()
+            jobs_list = []
+            for period in todo:
+                html, work = _period_paths(out, period)
+                p = pd.Period(period, freq="M")
+                as_of = p.end_time.normalize()
+                jobs_list.append({
+                    "period": period, "work": str(work), "html": str(html),
+                    "notebook": str(nb_src), "lang": lang, "title": title,
+                    "kernel_name": kernel, "pdf": pdf, "made_on": made_on, "signature": signature,
+                    "subtitle": T.t("report.monthly_title", lang),
+                    "note": T.t("report.masked", lang) if mask else None,
+                    "period_text": f"{T.fmt_date(p.start_time, lang)} – {T.fmt_date(as_of, lang)}",
+                    "parameters": {"period": period, "as_of": as_of.strftime("%Y-%m-%d"),
+                                   "title": title, "mask": bool(mask), **inputs},
+                })
+            for raw in _execute_all(jobs_list, jobs,
+                                    PROGRESS.enabled if progress is None else progress):
+                period = raw["period"]
+                results[period] = PeriodResult(
+                    period, raw["status"],
+                    html=Path(raw["html"]) if raw["html"] else None,
+                    notebook=Path(raw["notebook"]) if raw["notebook"] else None,
+                    pdf=Path(raw["pdf"]) if raw["pdf"] else None,
+                    kpis=read_kpis(_period_paths(out, period)[1]) if raw["status"] == "done"
+                    else {},
+                    error=raw["error"])
+        ordered = [results[p] for p in periods]
+        index = write_index(ordered, out, lang=lang, title=title)
+        return MonthlyResult(index=index, periods=ordered)
 
 
 #: thread-pool sizes that numerical libraries (OpenMP, OpenBLAS, MKL …) read at start-up
@@ -1321,6 +1377,25 @@ def _limit_threads(threads: int) -> None:
     """
     for name in THREAD_ENV:
         os.environ.setdefault(name, str(threads))
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the batch process dies (SIGKILL included), so that a
+    killed ``monthly`` leaves no worker building periods behind it (its kernels follow: ipykernel
+    exits when its parent goes)."""
+    if not sys.platform.startswith("linux"):  # pragma: no cover
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))      # PR_SET_PDEATHSIG
+        if os.getppid() == 1:                   # the parent died before the call
+            os._exit(1)
+    except (OSError, AttributeError):           # pragma: no cover - no prctl: best effort
+        pass
 
 
 def _execute_all(jobs_list: list[dict], jobs: int | None, progress: bool) -> list[dict]:

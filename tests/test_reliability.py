@@ -4,6 +4,10 @@ an output folder it cannot write is an input error before any work."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -97,3 +101,91 @@ def test_an_unwritable_output_folder_is_found_before_the_data_is_read(layout, tm
     monkeypatch.setattr(R, "_load_data", lambda *a, **k: loaded.append(1))
     code, err = _run(capsys, "audit", str(data), "--out", str(tmp_path / "ro"))
     assert code == 2 and "Read-only file system" in err and not loaded
+
+
+# --- runs beside each other, and killed runs ---------------------------------------------------
+
+
+def test_a_second_run_into_a_held_folder_is_refused(layout, tmp_path, capsys):
+    data, _ = layout
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (out / ".reportkit.lock").write_text(f"{holder.pid} 2026-12-07 10:00:00 UTC\n")
+        code, err = _run(capsys, "audit", str(data), "--out", str(out))
+        assert code == 2
+        assert f"another reportkit run (pid {holder.pid}, started 2026-12-07 10:00:00 UTC)" in err
+        assert sorted(p.name for p in out.iterdir()) == [".reportkit.lock"]   # nothing written
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_stale_lock_is_taken_over_and_released(tmp_path):
+    from reportkit.report import LOCK_FILE, output_lock
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    lock = tmp_path / LOCK_FILE
+    lock.write_text(f"{dead.pid} 2026-12-07 09:00:00 UTC\n")
+    with output_lock(tmp_path) as held:
+        assert held.read_text().split()[0] == str(os.getpid())
+        # another process sees a live holder and is refused
+        code = ("import sys; from pathlib import Path; from reportkit.report import "
+                "output_lock\nwith output_lock(Path(sys.argv[1])): pass")
+        r = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                           text=True)
+        assert r.returncode != 0
+        assert f"another reportkit run (pid {os.getpid()}" in r.stderr
+    assert not lock.exists()
+
+
+def test_kernels_talk_over_sockets_in_a_private_folder(tmp_path):
+    """The kernel's IPC sockets are made in a temporary folder of the run, not in the
+    notebook's working folder (where two runs into one output folder shared them)."""
+    from reportkit.report import _kernel_manager_class
+
+    km = _kernel_manager_class(str(tmp_path))()
+    assert km.transport == "ipc" and km.ip == str(tmp_path / "kernel-ipc")
+
+
+@pytest.mark.slow
+def test_a_killed_batch_leaves_no_worker_behind(tmp_path):
+    """SIGKILL of `monthly --jobs 2`: its workers die with it (they would otherwise be
+    re-parented to init and go on building periods)."""
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "reportkit", "monthly", str(rk.sample_path()),
+                             "--from", "2025-01", "--to", "2025-06", "--jobs", "2", "--out",
+                             str(out), "--quiet"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def children(pid: int) -> list[int]:
+        kids = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(stat[1]) == pid:
+                    kids.append(int(entry))
+        return kids
+
+    deadline = time.time() + 60
+    workers: list[int] = []
+    while time.time() < deadline and len(workers) < 2:
+        time.sleep(0.5)
+        workers = children(proc.pid)
+    assert len(workers) >= 2, "the batch did not start its workers"
+    time.sleep(2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 15
+    while time.time() < deadline and any(os.path.exists(f"/proc/{w}") and
+                                         "Z" not in open(f"/proc/{w}/stat").read().split()[2]
+                                         for w in workers if os.path.exists(f"/proc/{w}")):
+        time.sleep(0.5)
+    alive = [w for w in workers if os.path.exists(f"/proc/{w}")
+             and open(f"/proc/{w}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert alive == []
