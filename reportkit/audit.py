@@ -759,14 +759,14 @@ class Audit:
 
     def save(self) -> dict[str, Path]:
         """Write the action lists (CSV + XLSX) and ``kpis.json`` into ``output_dir``."""
-        from .export import write_action_lists
+        from .export import replaced, write_action_lists
         from .report import ACTION_LISTS_FILE, record_kpis
 
         self.output_dir.mkdir(parents=True, exist_ok=True)
         paths = write_action_lists(self.action_lists(), self.output_dir, lang=self.lang)
         manifest = {k: Path(v).name for k, v in paths.items()}
-        (self.output_dir / ACTION_LISTS_FILE).write_text(json.dumps(manifest, ensure_ascii=False,
-                                                                    indent=1), encoding="utf-8")
+        with replaced(self.output_dir / ACTION_LISTS_FILE) as tmp:
+            tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         record_kpis({k: v for k, v in self.kpis.items() if v is not None and k != "as_of"},
                     self.output_dir)
         return paths

@@ -13,6 +13,7 @@ ones) stay numbers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
@@ -74,10 +75,31 @@ def _text_safe(col: pd.Series) -> pd.Series:
     return col.astype(object).map(neutralise)
 
 
+@contextlib.contextmanager
+def replaced(path: Path):
+    """A temporary name beside ``path`` to write to: renamed over ``path`` when the block ends
+    well, removed when it fails, so a reader sees the old file or the whole new one, never half
+    of one (and a failed write leaves no temporary file behind)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+#: decimals a float keeps in a CSV list: enough for any amount or probability, and the same
+#: text every run (351527.71, not 351527.7100000001 from a sum taken in another order)
+CSV_DECIMALS = 6
+
+
 def _csv_frame(frame: pd.DataFrame, col_kinds: list[str]) -> pd.DataFrame:
     out = {}
     for col, kind in zip(frame.columns, col_kinds):
         values = frame[col]
+        if pd.api.types.is_float_dtype(values.dtype):
+            out[col] = values.round(CSV_DECIMALS)
+            continue
         if pd.api.types.is_datetime64_any_dtype(values.dtype):
             fmt = "%Y-%m-%d" if kind == "date" else "%Y-%m-%d %H:%M:%S"
             values = values.dt.strftime(fmt).astype(object).where(values.notna(), None)
@@ -127,15 +149,27 @@ def _width(header: str, frame: pd.DataFrame, col: Any, kind: str, lang: str) -> 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _xlsx_text(value: str) -> str:
+_CELL_MAX = 32_767        # characters a spreadsheet cell holds
+
+
+def _xlsx_text(value: str, fixed: dict[str, int] | None = None) -> str:
     """Text as a cell holds it: a line break is a line feed; other control characters, which
-    a cell cannot show, are dropped."""
+    a cell cannot hold, are dropped, and text past 32,767 characters is cut -- both counted in
+    ``fixed`` for the workbook's notes (the CSV files keep the text as it is)."""
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+        if fixed is not None:
+            fixed["cleaned"] += 1
+    if len(value) > _CELL_MAX:
+        value = value[:_CELL_MAX]
+        if fixed is not None:
+            fixed["long"] += 1
+    return value
 
 
-def _xlsx_column(ws: Any, col: pd.Series) -> tuple[list, Any]:
+def _xlsx_column(ws: Any, col: pd.Series, fixed: dict[str, int]) -> tuple[list, Any]:
     """A column's cell values (None = empty) and the writer for them, decided once per column
     by its dtype; a column of mixed objects is dispatched value by value."""
     missing = col.isna().to_numpy()
@@ -154,7 +188,8 @@ def _xlsx_column(ws: Any, col: pd.Series) -> tuple[list, Any]:
             not isinstance(col.dtype, pd.CategoricalDtype)
             or pd.api.types.is_string_dtype(col.cat.categories.dtype)):
         values = col.astype(object).tolist()
-        return [None if m else _xlsx_text(neutralise(str(v))) for v, m in zip(values, missing)], \
+        return [None if m else _xlsx_text(neutralise(str(v)), fixed)
+                for v, m in zip(values, missing)], \
             lambda r, c, value, fmt: ws.write_string(r, c, value)
 
     def write_any(r: int, c: int, value: Any, fmt: Any) -> None:
@@ -162,7 +197,7 @@ def _xlsx_column(ws: Any, col: pd.Series) -> tuple[list, Any]:
         if value is None:
             return
         if isinstance(value, str):
-            ws.write_string(r, c, _xlsx_text(value))
+            ws.write_string(r, c, _xlsx_text(value, fixed))
         elif isinstance(value, bool):
             ws.write_boolean(r, c, value)
         elif isinstance(value, (int, float)):
@@ -170,7 +205,7 @@ def _xlsx_column(ws: Any, col: pd.Series) -> tuple[list, Any]:
         elif isinstance(value, (datetime.datetime, datetime.date)):
             ws.write_datetime(r, c, value, fmt)
         else:
-            ws.write_string(r, c, _xlsx_text(str(value)))
+            ws.write_string(r, c, _xlsx_text(str(value), fixed))
 
     values = col.astype(object).tolist()
     return [None if m else v for v, m in zip(values, missing)], write_any
@@ -183,7 +218,12 @@ def _write_xlsx(frames: dict[str, tuple[pd.DataFrame, list[str]]], path: Path,
     import xlsxwriter
 
     max_rows = XLSX_MAX_ROWS if max_rows is None else max_rows
-    tmp = path.with_name(path.name + ".tmp")
+    with replaced(path) as tmp:
+        _write_workbook(xlsxwriter, frames, tmp, lang, max_rows)
+
+
+def _write_workbook(xlsxwriter: Any, frames: dict[str, tuple[pd.DataFrame, list[str]]],
+                    tmp: Path, lang: str, max_rows: int) -> None:
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
     taken: set[str] = set()
@@ -196,6 +236,7 @@ def _write_xlsx(frames: dict[str, tuple[pd.DataFrame, list[str]]], path: Path,
         return styles[key]
 
     notes = []
+    fixed = {"cleaned": 0, "long": 0}
     try:
         for name, (frame, col_kinds) in frames.items():
             title = _sheet_name(name, lang, taken)
@@ -215,21 +256,27 @@ def _write_xlsx(frames: dict[str, tuple[pd.DataFrame, list[str]]], path: Path,
             formats = [style(num_format=_XLSX_DATE[lang] if kind == "date" else
                              _XLSX_FORMATS[kind]) if kind == "date" or kind in _XLSX_FORMATS
                        else None for kind in col_kinds]
-            columns, writers = zip(*[_xlsx_column(ws, frame[c]) for c in frame.columns]) \
-                if len(frame.columns) else ((), ())
+            columns, writers = zip(*[_xlsx_column(ws, frame[c], fixed)
+                                     for c in frame.columns]) if len(frame.columns) else ((), ())
             for r, row in enumerate(zip(*columns), start=1):
                 for c, value in enumerate(row):
                     if value is not None:
                         writers[c](r, c, value, formats[c])
+        for key, count in fixed.items():
+            if count:
+                notes.append(T.t(f"action.{key}", lang, count=T.fmt_int(count, lang)))
         if notes:
             ws = wb.add_worksheet(_sheet_name(T.t("action.notes", lang), lang, taken))
             ws.set_column(0, 0, 120)
             for r, line in enumerate(notes):
                 ws.write_string(r, 0, line)
-        wb.close()
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    except BaseException:
+        try:
+            wb.close()
+        except Exception:  # noqa: BLE001 - the first error is the one to report
+            pass
+        raise
+    wb.close()
 
 
 def write_action_lists(lists: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike, *,
@@ -292,17 +339,20 @@ def write_action_lists(lists: Mapping[str, pd.DataFrame], out_dir: str | os.Path
     try:
         for name, (frame, col_kinds) in frames.items():
             path = folder / f"{name}.csv"
-            _csv_frame(frame, col_kinds).to_csv(path, index=False, encoding="utf-8-sig",
-                                                lineterminator="\r\n", **_CSV[lang])
+            with replaced(path) as tmp:
+                _csv_frame(frame, col_kinds).to_csv(tmp, index=False, encoding="utf-8-sig",
+                                                    lineterminator="\r\n", **_CSV[lang])
             paths[name] = path
         if frames:
             _write_xlsx(frames, folder / workbook, lang)
             paths[WORKBOOK] = folder / workbook
+        manifest = {k: p.name for k, p in paths.items()}
+        with replaced(folder / MANIFEST_FILE) as tmp:
+            tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     except OSError as exc:
-        raise ReportError(f"cannot write the action lists to {folder}: {exc}") from None
-    manifest = {k: p.name for k, p in paths.items()}
-    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
-                                        encoding="utf-8")
+        raise ReportError(f"cannot write the action lists to {folder}: "
+                          f"{exc.strerror or exc}. Free space or choose another output "
+                          "folder, and run again.") from None
     return paths
 
 

@@ -51,6 +51,7 @@ from . import schema as S
 from . import text as T
 from .config import Config, check_paths, load_config
 from .dataset import Dataset
+from .export import replaced
 from .progress import PROGRESS
 from .errors import (OutputFolderError, ParameterError, ReportError, ReportkitError,
                      check_param)
@@ -673,8 +674,8 @@ def record_kpis(kpis: Mapping[str, Any], output_dir: str | os.PathLike = ".") ->
     clean = {str(k): _kpi_value(str(k), v) for k, v in kpis.items()}
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / KPIS_FILE
-    path.write_text(json.dumps(clean, ensure_ascii=False, indent=1), encoding="utf-8")
+    with replaced(folder / KPIS_FILE) as tmp:
+        tmp.write_text(json.dumps(clean, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def read_kpis(path: str | os.PathLike) -> dict[str, Any]:

@@ -117,6 +117,14 @@ TEXT: dict[str, dict[str, str]] = {
     "action.overdue": {"en": "Overdue tasks", "ru": "Просроченные задачи"},
     "action.detractors_a": {"en": "Detractors among A", "ru": "Критики среди A"},
     "action.notes": {"en": "Notes", "ru": "Примечания"},
+    "action.cleaned": {"en": "{count} cells held control characters a spreadsheet cell cannot "
+                             "hold; they were removed here (the CSV files keep them).",
+                       "ru": "В ячейках ({count}) были управляющие символы, которых ячейка "
+                             "таблицы не хранит; здесь они удалены (в файлах CSV они есть)."},
+    "action.long": {"en": "{count} cells were longer than the 32,767 characters a cell holds "
+                          "and were cut here (the CSV files keep them whole).",
+                    "ru": "Ячейки ({count}) длиннее 32 767 символов, которые вмещает ячейка, "
+                          "здесь обрезаны (в файлах CSV они целиком)."},
     "action.cut": {"en": "Sheet “{sheet}” shows the first {shown} of {total} rows (the list is "
                           "ranked, the most important first); every row is in {file}.",
                    "ru": "На листе «{sheet}» первые {shown} из {total} строк (список упорядочен, "

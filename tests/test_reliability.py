@@ -1,6 +1,6 @@
-"""Faults as input: reportkit reads only what it was given, echoes no arbitrary file content, and
-an output folder it cannot write is an input error before any work."""
-
+"""Faults as input: reportkit reads only what it was given, echoes no arbitrary file content,
+refuses an output folder it cannot write or another run holds, leaves no worker behind a killed
+batch, and its writers leave whole files or none."""
 from __future__ import annotations
 
 import os
@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -189,3 +190,64 @@ def test_a_killed_batch_leaves_no_worker_behind(tmp_path):
     alive = [w for w in workers if os.path.exists(f"/proc/{w}")
              and open(f"/proc/{w}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
     assert alive == []
+
+
+# --- odd characters and full disks in the writers -----------------------------------------------
+
+
+def test_control_characters_and_huge_cells_do_not_stop_the_workbook(tmp_path):
+    """A vertical tab in a name, a NUL in an id and a 40,000-character cell: the workbook is
+    written (cells cleaned or cut, counted on its Notes sheet); the CSV keeps the text."""
+    import openpyxl
+    import pandas as pd
+
+    from reportkit.export import write_action_lists
+
+    df = pd.DataFrame({"client_id": ["A\x001", "B2"], "name": ["ООО\x0bРомашка", "x" * 40_000]})
+    paths = write_action_lists({"segments": df}, tmp_path)
+    wb = openpyxl.load_workbook(paths["workbook"], read_only=True)
+    rows = list(wb["Segments"].iter_rows(values_only=True))
+    assert rows[1] == ("A1", "ОООРомашка") and len(rows[2][1]) == 32_767
+    notes = [r[0] for r in wb["Notes"].iter_rows(values_only=True)]
+    assert notes == ["2 cells held control characters a spreadsheet cell cannot hold; they were "
+                     "removed here (the CSV files keep them).",
+                     "1 cells were longer than the 32,767 characters a cell holds and were cut "
+                     "here (the CSV files keep them whole)."]
+    back = pd.read_csv(paths["segments"], encoding="utf-8-sig", dtype=str)
+    assert back["name"].tolist() == ["ООО\x0bРомашка", "x" * 40_000]
+
+
+def test_a_full_disk_leaves_no_half_written_list(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from reportkit.export import write_action_lists
+
+    real = pd.DataFrame.to_csv
+
+    def half_then_full(self, path, *args, **kwargs):
+        Path(path).write_text("client_id\n00", encoding="utf-8")      # half a file …
+        raise OSError(28, "No space left on device")                   # … then the disk is full
+
+    df = pd.DataFrame({"client_id": ["001"], "revenue": [1.5]})
+    monkeypatch.setattr(pd.DataFrame, "to_csv", half_then_full)
+    with pytest.raises(rk.ReportError, match="No space left on device"):
+        write_action_lists({"segments": df}, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []            # no temporary, no half
+    monkeypatch.setattr(pd.DataFrame, "to_csv", real)
+    paths = write_action_lists({"segments": df}, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["action_lists.json",
+                                                          "action_lists.xlsx", "segments.csv"]
+    assert paths["segments"].read_text(encoding="utf-8-sig").splitlines()[1] == "001,1.5"
+
+
+def test_csv_floats_are_written_the_same_every_time(tmp_path):
+    """A sum taken in another order differs in the last bits; the CSV shows the same text."""
+    import pandas as pd
+
+    from reportkit.export import write_action_lists
+
+    a = pd.DataFrame({"client_id": ["1"], "revenue": [351527.71]})
+    b = pd.DataFrame({"client_id": ["1"], "revenue": [351527.7100000001]})
+    pa = write_action_lists({"x": a}, tmp_path / "a")["x"].read_bytes()
+    pb = write_action_lists({"x": b}, tmp_path / "b")["x"].read_bytes()
+    assert pa == pb and b"351527.71\r\n" in pa
