@@ -1,6 +1,7 @@
 """Faults as input: reportkit reads only what it was given, echoes no arbitrary file content,
 refuses an output folder it cannot write or another run holds, leaves no worker behind a killed
 batch, and its writers leave whole files or none."""
+
 from __future__ import annotations
 
 import os
