@@ -937,6 +937,52 @@ def output_lock(out: Path):
             pass
 
 
+def _staging_folder(out: Path) -> Path:
+    """A fresh staging folder for this run inside ``out``; staging folders of runs that are gone
+    (killed) are removed first (the caller holds the output lock)."""
+    for old in out.glob(".staging-*"):
+        pid = old.name.rsplit("-", 1)[-1]
+        if not (pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid))):
+            shutil.rmtree(old, ignore_errors=True)
+    stage = out / f".staging-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    return stage
+
+
+def _swap_in(stage: Path, out: Path, name: str, files: list[Path]) -> Path:
+    """Move a finished run from the staging folder into ``out``: its folder replaces the old one
+    (renamed aside, then removed), then each file replaces its old version."""
+    final = out / name
+    aside = out / f".old-{os.getpid()}-{name}"
+    try:
+        if final.exists():
+            os.replace(final, aside)
+        os.replace(stage / name, final)
+        for f in files:
+            os.replace(f, out / f.name)
+    except OSError as exc:
+        raise ReportError(f"cannot move the finished report into {out}: "
+                          f"{exc.strerror or exc}. The previous report, if any, is in "
+                          f"{aside}.") from None
+    shutil.rmtree(aside, ignore_errors=True)
+    return final
+
+
+def _keep_failed_notebook(exc: ReportError, notebook: Path, out: Path) -> ReportError:
+    """A failed run's notebook, moved out of the staging folder so the message can point to
+    it (the previous report stays in place)."""
+    text = str(exc)
+    if notebook.is_file():
+        kept = out / f"{notebook.stem}.failed.ipynb"
+        try:
+            os.replace(notebook, kept)
+            text = text.replace(str(notebook), str(kept))
+        except OSError:
+            pass
+    return ReportError(text)
+
+
 def check_output_folder(out: Path) -> None:
     """Create the output folder and write a probe file in it, before any work: a folder that
     cannot be written is an input error that names it (not a traceback after the data were
@@ -1122,21 +1168,39 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
         title = _base_title(cfg, data, lang)
         inputs = _prepare_inputs(dataset, cfg, out, mask=mask, lang=lang)
         del dataset     # the notebook reads its own copy: one copy of the transactions at a time
-        work = out / f"audit_{as_of_text}"
         params = {"period": stamp.strftime("%Y-%m"), "as_of": as_of_text, "title": title,
                   "mask": bool(mask), **inputs}
-        PROGRESS.stage(f"report as of {as_of_text}: running the notebook (one bar step per cell)")
-        executed = _execute(nb_src, {}, {**params, "lang": lang, "output_dir": None},
-                            output_dir=work, name=f"audit_{as_of_text}", kernel_name=kernel_name)
-        PROGRESS.stage("rendering the HTML report")
-        start = (stamp - pd.DateOffset(months=cfg.report.window_months) + pd.Timedelta(days=1))
-        period = f"{T.fmt_date(start, lang)} – {T.fmt_date(stamp, lang)}"
-        html = render_html(executed, out=out / f"audit_{as_of_text}.html", title=title,
-                           period=period, lang=lang, subtitle=T.t("report.audit_title", lang),
-                           note=T.t("report.masked", lang) if mask else None)
-        pdf_path = print_pdf(html) if pdf else None
-        return AuditResult(html=html, notebook=executed, action_lists=_action_lists(work),
-                           pdf=pdf_path, kpis=read_kpis(work), as_of=as_of_text)
+        name = f"audit_{as_of_text}"
+        # the run is written into a staging folder and swapped in at the end: the report
+        # folder holds the HTML, lists and key figures of one run, never a mix of two, and a
+        # killed run leaves the previous report as it was (and a staging folder the next run
+        # removes)
+        stage = _staging_folder(out)
+        try:
+            PROGRESS.stage(f"report as of {as_of_text}: running the notebook (one bar step per "
+                           "cell)")
+            try:
+                executed = _execute(nb_src, {}, {**params, "lang": lang, "output_dir": None},
+                                    output_dir=stage / name, name=name,
+                                    kernel_name=kernel_name)
+            except ReportError as exc:
+                raise _keep_failed_notebook(exc, stage / name / f"{name}.ipynb", out) from None
+            PROGRESS.stage("rendering the HTML report")
+            start = (stamp - pd.DateOffset(months=cfg.report.window_months)
+                     + pd.Timedelta(days=1))
+            period = f"{T.fmt_date(start, lang)} – {T.fmt_date(stamp, lang)}"
+            html = render_html(executed, out=stage / f"{name}.html", title=title,
+                               period=period, lang=lang,
+                               subtitle=T.t("report.audit_title", lang),
+                               note=T.t("report.masked", lang) if mask else None)
+            pdf_path = print_pdf(html) if pdf else None
+            work = _swap_in(stage, out, name, [html] + ([pdf_path] if pdf_path else []))
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        pdf_final = out / pdf_path.name if pdf_path else None
+        return AuditResult(html=out / html.name, notebook=work / executed.name,
+                           action_lists=_action_lists(work), pdf=pdf_final,
+                           kpis=read_kpis(work), as_of=as_of_text)
 
 
 # ----------------------------------------------------------------------------------------------

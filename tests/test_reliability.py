@@ -252,3 +252,34 @@ def test_csv_floats_are_written_the_same_every_time(tmp_path):
     pa = write_action_lists({"x": a}, tmp_path / "a")["x"].read_bytes()
     pb = write_action_lists({"x": b}, tmp_path / "b")["x"].read_bytes()
     assert pa == pb and b"351527.71\r\n" in pa
+
+
+@pytest.mark.slow
+def test_a_killed_audit_leaves_the_previous_report_whole(tmp_path):
+    """A run killed half-way changes nothing of the report already there (the new run writes
+    into a staging folder); the next run removes the leftovers and swaps its report in."""
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "reportkit", "audit", str(rk.sample_path()), "--out", str(out),
+           "--quiet"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    html = next(out.glob("audit_*.html"))
+    folder = out / html.stem
+    before = {p.relative_to(out): p.read_bytes() for p in [html, *folder.iterdir()]}
+
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(out.glob(".staging-*/*/*.ipynb")):
+        time.sleep(0.2)
+    assert list(out.glob(".staging-*")), "the second run did not start its notebook"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = {p.relative_to(out): p.read_bytes() for p in [html, *folder.iterdir()]}
+    assert after == before                        # the previous report, untouched
+    assert (out / ".reportkit.lock").exists()     # the killed run's lock: stale from now on
+
+    subprocess.run(cmd, check=True, capture_output=True)      # the re-run takes the stale lock
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [".cache", folder.name, html.name]        # no staging, no lock, no leftovers
+    assert sorted(p.name for p in folder.iterdir()) == sorted(Path(k).name
+                                                              for k in list(before)[1:])
