@@ -177,7 +177,7 @@ def _xlsx_column(ws: Any, col: pd.Series, fixed: dict[str, int]) -> tuple[list, 
         values = [None if m else bool(v) for v, m in zip(col.tolist(), missing)]
         return values, ws.write_boolean
     if pd.api.types.is_numeric_dtype(col.dtype):
-        values = col.astype("float64").tolist()
+        values = col.astype("float64").round(CSV_DECIMALS).tolist()     # as in the CSV files
         return [None if m else v for v, m in zip(values, missing)], ws.write_number
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         if getattr(col.dt, "tz", None) is not None:
@@ -226,6 +226,8 @@ def _write_workbook(xlsxwriter: Any, frames: dict[str, tuple[pd.DataFrame, list[
                     tmp: Path, lang: str, max_rows: int) -> None:
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
+    # a fixed creation stamp: the same lists give the same bytes on every run
+    wb.set_properties({"created": datetime.datetime(2000, 1, 1)})
     taken: set[str] = set()
     styles: dict[tuple, Any] = {}
 

@@ -7,7 +7,8 @@ in polars (lazily, straight from Parquet when given a path); everything after it
 Definitions
 -----------
 revenue
-    Net amount of the month: returns (negative amounts) are netted.
+    Net amount of the month: returns (negative amounts) are netted. Summed exactly (in
+    millionths, as integers), so the figure is the same whatever the number of threads.
 orders
     Distinct ``order_id`` among the month's rows with ``amount > 0``. Without an ``order_id``
     column -- and for rows whose ``order_id`` is empty -- an order is a calendar day with a row
@@ -222,6 +223,22 @@ def _normalise(lf: pl.LazyFrame, label: str) -> tuple[pl.LazyFrame, bool, bool]:
     return lf.select(exprs), has_order, has_margin
 
 
+_MICRO = 1_000_000
+
+
+def _exact_sum(column: str) -> pl.Expr:
+    """A money sum that does not depend on the order of its terms: each value in millionths of
+    the currency unit as a 128-bit integer, summed exactly, then back to float. A float sum
+    taken by several threads differed in the last digits from run to run (and with the number
+    of threads), and those digits reached the report. A NaN or infinite value makes the sum NaN
+    (the caller reports the rows); missing values count 0."""
+    col = pl.col(column)
+    exact = ((col * _MICRO).round().cast(pl.Int128, strict=False).sum().cast(pl.Float64)
+             / _MICRO)
+    return pl.when(col.is_nan().any() | col.is_infinite().any()).then(float("nan")).otherwise(
+        exact)
+
+
 def _aggregate(lf: pl.LazyFrame, keys: list[str], has_order: bool, has_margin: bool,
                label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Aggregate canonical transactions by ``keys`` (client_id and possibly month).
@@ -251,7 +268,7 @@ def _aggregate(lf: pl.LazyFrame, keys: list[str], has_order: bool, has_margin: b
         has_id = pl.lit(False)
         key = pl.when(pos).then(pl.col(DATE).dt.date()).alias(_ORDER_KEY)
     aggs = [
-        pl.col(AMOUNT).sum().alias(REVENUE),
+        _exact_sum(AMOUNT).alias(REVENUE),
         (pl.col(_ORDER_KEY).n_unique() - (pl.col(_ORDER_KEY).null_count() > 0).cast(pl.Int64))
         .cast(pl.Int64).alias(ORDERS),
         # days since 1970-01-01 (int32), the sentinels when the month has no purchase
@@ -261,7 +278,7 @@ def _aggregate(lf: pl.LazyFrame, keys: list[str], has_order: bool, has_margin: b
         .alias(LAST_ORDER_DAY),
     ]
     if has_margin:
-        aggs.append(pl.col(MARGIN).sum().alias(MARGIN))
+        aggs.append(_exact_sum(MARGIN).alias(MARGIN))
     try:
         query = (lf.with_columns(pl.when(pos).then(pl.col(DATE)).alias(_PURCHASE), key)
                  .group_by(group).agg(aggs))

@@ -283,3 +283,49 @@ def test_a_killed_audit_leaves_the_previous_report_whole(tmp_path):
     assert names == [".cache", folder.name, html.name]        # no staging, no lock, no leftovers
     assert sorted(p.name for p in folder.iterdir()) == sorted(Path(k).name
                                                               for k in list(before)[1:])
+
+
+def test_the_panel_is_the_same_with_one_thread_or_several(tmp_path):
+    """Money sums of the panel do not depend on the number of threads (they are exact)."""
+    code = ("import sys, numpy as np, reportkit as rk\n"
+            "p = rk.build_panel(rk.load(rk.sample_path()))\n"
+            "f = p.frame\n"
+            "np.save(sys.argv[1], np.stack([f['revenue'].to_numpy(), f['margin'].to_numpy()]))")
+    got = []
+    for threads in ("1", "2"):
+        path = tmp_path / f"t{threads}.npy"
+        env = {**os.environ, "POLARS_MAX_THREADS": threads}
+        subprocess.run([sys.executable, "-c", code, str(path)], check=True, env=env)
+        got.append(path.read_bytes())
+    assert got[0] == got[1]
+
+
+@pytest.mark.slow
+def test_two_runs_with_different_thread_counts_give_the_same_bytes(tmp_path):
+    """The sample audit with one thread and with two: every file the same byte for byte (the
+    HTML, the lists, the workbook, the key figures); the executed notebooks differ only in
+    their timing metadata and the folders their parameters name; cells and outputs are the
+    same."""
+    import json
+
+    outs = []
+    for threads in ("1", "2"):
+        out = tmp_path / f"t{threads}"
+        env = {**os.environ, "POLARS_MAX_THREADS": threads, "OMP_NUM_THREADS": threads}
+        subprocess.run([sys.executable, "-m", "reportkit", "audit", str(rk.sample_path()),
+                        "--out", str(out), "--quiet"], check=True, env=env, capture_output=True)
+        outs.append(out)
+    files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*")
+                   if p.is_file() and ".cache" not in p.parts)
+    assert files == sorted(p.relative_to(outs[1]) for p in outs[1].rglob("*")
+                           if p.is_file() and ".cache" not in p.parts)
+    assert any(f.suffix == ".xlsx" for f in files) and any(f.suffix == ".html" for f in files)
+    for f in files:
+        a, b = (o / f for o in outs)
+        if f.suffix == ".ipynb":
+            cells = [[(c["source"], c.get("outputs")) for c in json.loads(x.read_text())["cells"]
+                      if "injected-parameters" not in c["metadata"].get("tags", [])]
+                     for x in (a, b)]      # (the injected parameters name the two folders)
+            assert cells[0] == cells[1], f
+        else:
+            assert a.read_bytes() == b.read_bytes(), f
