@@ -704,11 +704,15 @@ def write_cached(obj: Any, path: str | os.PathLike) -> Path:
     try:
         with open(tmp, "wb") as fh:
             pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
-        tmp.unlink(missing_ok=True)
         raise ReportError(f"cannot save {type(obj).__name__} to {path} for the notebooks: "
                           f"{exc}") from None
-    tmp.replace(path)
+    except OSError as exc:      # a full disk, a read-only folder …
+        raise ReportError(f"cannot write {path}: {exc.strerror or exc}. Free space or choose "
+                          "another output folder, and run again.") from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 

@@ -329,3 +329,24 @@ def test_two_runs_with_different_thread_counts_give_the_same_bytes(tmp_path):
             assert cells[0] == cells[1], f
         else:
             assert a.read_bytes() == b.read_bytes(), f
+
+
+def test_a_full_disk_while_caching_the_inputs(layout, tmp_path, capsys, monkeypatch):
+    """The disk fills while the loaded data is saved for the notebook: one sentence (exit 1),
+    and no temporary file left to keep the disk full."""
+    import pickle
+
+    import reportkit.report as R
+
+    data, _ = layout
+
+    def full(obj, fh, protocol=None):
+        fh.write(b"x" * 1000)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(R.pickle, "dump", full)
+    code, err = _run(capsys, "audit", str(data), "--out", str(tmp_path / "out"))
+    monkeypatch.setattr(R.pickle, "dump", pickle.dump)
+    assert code == 1 and "No space left on device" in err and "dataset.pkl" in err
+    assert not list((tmp_path / "out").rglob("*.tmp"))
+    assert not (tmp_path / "out" / ".reportkit.lock").exists()
