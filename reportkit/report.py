@@ -941,13 +941,18 @@ def output_lock(out: Path):
             pass
 
 
-def _staging_folder(out: Path) -> Path:
-    """A fresh staging folder for this run inside ``out``; staging folders of runs that are gone
-    (killed) are removed first (the caller holds the output lock)."""
-    for old in out.glob(".staging-*"):
-        pid = old.name.rsplit("-", 1)[-1]
+def _clear_stale_staging(out: Path) -> None:
+    """Remove the staging folders (and folders set aside) of runs that are gone (killed); the
+    caller holds the output lock, so no live run of another process uses them."""
+    for old in [*out.glob(".staging-*"), *out.glob(".old-*")]:
+        pid = old.name.split("-")[1]
         if not (pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid))):
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _staging_folder(out: Path) -> Path:
+    """A fresh staging folder for this run inside ``out`` (stale ones removed first)."""
+    _clear_stale_staging(out)
     stage = out / f".staging-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
@@ -1199,6 +1204,7 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
                                note=T.t("report.masked", lang) if mask else None)
             pdf_path = print_pdf(html) if pdf else None
             work = _swap_in(stage, out, name, [html] + ([pdf_path] if pdf_path else []))
+            (out / f"{name}.failed.ipynb").unlink(missing_ok=True)     # an earlier failure's
         finally:
             shutil.rmtree(stage, ignore_errors=True)
         pdf_final = out / pdf_path.name if pdf_path else None
@@ -1284,28 +1290,41 @@ def _run_period(job: dict[str, Any]) -> dict[str, Any]:
     nb_name = f"monthly_{period}"
     result: dict[str, Any] = {"period": period, "status": "failed", "html": None,
                               "notebook": None, "pdf": None, "error": None}
+    out = html.parent
+    # the period is built in a staging folder and swapped in when whole (as the audit): a
+    # killed batch leaves each period either as it was or complete, never half of both
+    stage = out / f".staging-{os.getpid()}-{period}"
+    shutil.rmtree(stage, ignore_errors=True)
     try:
-        (work / KPIS_FILE).unlink(missing_ok=True)
-        (work / BUILD_FILE).unlink(missing_ok=True)
+        stage.mkdir(parents=True)
         executed = _execute(job["notebook"], {},
                             {**job["parameters"], "lang": job["lang"], "output_dir": None},
-                            output_dir=work, name=nb_name, kernel_name=job["kernel_name"])
-        result["notebook"] = str(executed)
-        render_html(executed, out=html, title=job["title"], period=job["period_text"],
-                    lang=job["lang"], made_on=job["made_on"], subtitle=job["subtitle"],
-                    note=job["note"])
+                            output_dir=stage / nb_name, name=nb_name,
+                            kernel_name=job["kernel_name"])
+        staged = render_html(executed, out=stage / html.name, title=job["title"],
+                             period=job["period_text"], lang=job["lang"],
+                             made_on=job["made_on"], subtitle=job["subtitle"], note=job["note"])
+        files = [staged] + ([print_pdf(staged)] if job["pdf"] else [])
+        (stage / nb_name / BUILD_FILE).write_text(job["signature"], encoding="utf-8")
+        final = _swap_in(stage, out, nb_name, files)
+        (out / f"{nb_name}.failed.ipynb").unlink(missing_ok=True)   # an earlier failure's
+        result["notebook"] = str(final / executed.name)
         result["html"] = str(html)
         if job["pdf"]:
-            result["pdf"] = str(print_pdf(html))
-        (work / BUILD_FILE).write_text(job["signature"], encoding="utf-8")
+            result["pdf"] = str(out / files[1].name)
         result["status"] = "done"
     except Exception as exc:  # noqa: BLE001 - one period must not stop the others
+        if isinstance(exc, ReportError):
+            exc = _keep_failed_notebook(exc, stage / nb_name / f"{nb_name}.ipynb", out)
         message = str(exc) if isinstance(exc, ReportkitError) else \
             f"{type(exc).__name__}: {_tail(exc, 300)}"
         result["error"] = message
-        saved = work / f"{nb_name}.ipynb"
-        result["notebook"] = str(saved) if saved.is_file() else None
+        kept = out / f"{nb_name}.failed.ipynb"
+        result["notebook"] = str(kept) if kept.is_file() else None
         html.unlink(missing_ok=True)
+        (work / BUILD_FILE).unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     return result
 
 
@@ -1376,6 +1395,7 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
     out = Path(out)
     check_output_folder(out)
     with output_lock(out):
+        _clear_stale_staging(out)
         nb_src = resolve_notebook(notebook)
         periods = [str(p) for p in _periods(start, end)]
         inputs_time = _inputs_mtime(data, config, nb_src)

@@ -350,3 +350,29 @@ def test_a_full_disk_while_caching_the_inputs(layout, tmp_path, capsys, monkeypa
     assert code == 1 and "No space left on device" in err and "dataset.pkl" in err
     assert not list((tmp_path / "out").rglob("*.tmp"))
     assert not (tmp_path / "out" / ".reportkit.lock").exists()
+
+
+@pytest.mark.slow
+def test_a_rerun_after_a_killed_batch_finishes_the_work(tmp_path):
+    """Kill `monthly` half-way, run it again: every period ends built, the periods finished
+    before the kill are kept (not rebuilt), and nothing is left but the reports."""
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "reportkit", "monthly", str(rk.sample_path()), "--from",
+           "2025-01", "--to", "2025-04", "--jobs", "2", "--out", str(out), "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(out.glob("monthly_*.html")):
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = {p.name: p.stat().st_mtime_ns for p in out.glob("monthly_*.html")}
+    assert done_before, "no period finished before the kill"
+    time.sleep(1.5)
+    subprocess.run(cmd, check=True, capture_output=True)
+    pages = sorted(p.name for p in out.glob("monthly_*.html"))
+    assert pages == [f"monthly_2025-0{m}.html" for m in range(1, 5)]
+    for name, stamp in done_before.items():
+        assert (out / name).stat().st_mtime_ns == stamp          # kept, not rebuilt
+    assert not list(out.glob(".staging-*")) and not list(out.glob(".old-*"))
+    assert not (out / ".reportkit.lock").exists()

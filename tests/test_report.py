@@ -193,10 +193,11 @@ def test_monthly_batch_with_a_failing_period(tmp_path, data_dir, stand_in_panel)
     for period in ("2024-01", "2024-03"):
         assert (out / f"monthly_{period}.html").is_file()
     assert not (out / "monthly_2024-02.html").exists()
-    # the failure names the cell and keeps the executed notebook
+    # the failure names the cell and keeps the executed notebook (beside the reports: the
+    # period was built in a staging folder)
     bad = res.periods[1]
     assert "cell 4" in bad.error and "planted failure in 2024-02" in bad.error
-    assert bad.notebook == out / "monthly_2024-02" / "monthly_2024-02.ipynb"
+    assert bad.notebook == out / "monthly_2024-02.failed.ipynb"
     assert str(bad.notebook) in bad.error
     saved = nbformat.read(bad.notebook, as_version=4)
     assert any(o.get("ename") == "ValueError" for c in saved.cells if c.cell_type == "code"
@@ -209,7 +210,7 @@ def test_monthly_batch_with_a_failing_period(tmp_path, data_dir, stand_in_panel)
     assert re.findall(r'<td class="rk-num">([^<]*)</td>', mar) == ["3", "290"]
     assert "monthly_2024-02.html" not in feb
     assert "planted failure in 2024-02" in feb
-    assert 'href="monthly_2024-02/monthly_2024-02.ipynb"' in feb
+    assert 'href="monthly_2024-02.failed.ipynb"' in feb
     assert "rk-status-failed" in feb
     assert re.search(r'<img src="data:image/png;base64,', index)
     assert not EXTERNAL.findall(index)
