@@ -68,11 +68,16 @@ def _prepared(df: pd.DataFrame, kinds: Mapping[str, str] | None
     return frame, [T.column_kind(c, frame[c], kinds) for c in frame.columns]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")     # half a UTF-16 pair: UTF-8 cannot encode it
+
+
 def _text_safe(col: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype) or \
             pd.api.types.is_datetime64_any_dtype(col.dtype):
         return col
-    return col.astype(object).map(neutralise)
+    values = [neutralise(_SURROGATE.sub("?", v)) if isinstance(v, str) else v
+              for v in col.astype(object).tolist()]
+    return pd.Series(values, index=col.index, dtype=object)
 
 
 @contextlib.contextmanager
@@ -146,7 +151,8 @@ def _width(header: str, frame: pd.DataFrame, col: Any, kind: str, lang: str) -> 
     return float(min(max(max(lengths) + 2, 8), 60))
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters and lone surrogates (from a Parquet file, say): no cell can hold them
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 _CELL_MAX = 32_767        # characters a spreadsheet cell holds
@@ -342,8 +348,10 @@ def write_action_lists(lists: Mapping[str, pd.DataFrame], out_dir: str | os.Path
         for name, (frame, col_kinds) in frames.items():
             path = folder / f"{name}.csv"
             with replaced(path) as tmp:
+                # (a lone surrogate, which UTF-8 cannot encode, is written as "?")
                 _csv_frame(frame, col_kinds).to_csv(tmp, index=False, encoding="utf-8-sig",
-                                                    lineterminator="\r\n", **_CSV[lang])
+                                                    errors="replace", lineterminator="\r\n",
+                                                    **_CSV[lang])
             paths[name] = path
         if frames:
             _write_xlsx(frames, folder / workbook, lang)

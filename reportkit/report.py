@@ -1655,7 +1655,8 @@ def write_index(periods: list[PeriodResult], out: str | os.PathLike, *, lang: st
         page=page, css=markupsafe.Markup(css), figure=trend, headers=headers,
         rows=rows)
     path = out / "index.html"
-    path.write_text(text, encoding="utf-8")
+    with replaced(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return path
 
 

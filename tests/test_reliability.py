@@ -376,3 +376,21 @@ def test_a_rerun_after_a_killed_batch_finishes_the_work(tmp_path):
         assert (out / name).stat().st_mtime_ns == stamp          # kept, not rebuilt
     assert not list(out.glob(".staging-*")) and not list(out.glob(".old-*"))
     assert not (out / ".reportkit.lock").exists()
+
+
+@pytest.mark.slow
+def test_two_audits_started_together_into_one_folder(tmp_path):
+    """One builds the report, the other is refused with a sentence naming the first; the folder
+    holds one whole report."""
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "reportkit", "audit", str(rk.sample_path()), "--out", str(out),
+           "--quiet"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, 2], results
+    refused = next(err for code, err in results if code == 2)
+    assert "another reportkit run (pid" in refused and "Traceback" not in refused
+    names = sorted(p.name for p in out.iterdir())
+    assert names[0] == ".cache" and len(names) == 3 and not (out / ".reportkit.lock").exists()
