@@ -257,7 +257,9 @@ def _source(path: Path, cfg: Config, label: str, tmpdir: str) -> _Source:
     if utf16:
         return _Source(_transcode_file(path, utf16, label, tmpdir), 0, None, utf16, True)
     nul = sample.find(b"\x00")
-    if nul >= 0:
+    # a binary file (a zip, an image) is full of zero bytes; one stray zero in a damaged row of
+    # a text export is not a reason to refuse the file
+    if nul >= 0 and sample.count(b"\x00") > max(3, len(sample) // 1000):
         raise DataFileError(f"{label}: this is not a text table (it holds binary data: byte "
                             f"0x00 at offset {nul:,}). Export the table from its program as CSV "
                             "(UTF-8 or Windows-1251) or Excel, and give that file.")

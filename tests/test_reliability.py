@@ -394,3 +394,38 @@ def test_two_audits_started_together_into_one_folder(tmp_path):
     assert "another reportkit run (pid" in refused and "Traceback" not in refused
     names = sorted(p.name for p in out.iterdir())
     assert names[0] == ".cache" and len(names) == 3 and not (out / ".reportkit.lock").exists()
+
+
+@pytest.mark.slow
+def test_control_characters_in_the_data_do_not_stop_the_audit(tmp_path):
+    """A vertical tab in a client's name and a NUL inside a document number (a damaged
+    export): the rows load, the audit finishes, the workbook says what it cleaned."""
+    import shutil as sh
+
+    import openpyxl
+
+    data = tmp_path / "data"
+    sh.copytree(rk.sample_path(), data, ignore=sh.ignore_patterns("truth", "README.md"))
+    clients = data / "клиенты.csv"
+    raw = clients.read_bytes()
+    first = raw.index(b"\n") + 1
+    row_end = raw.index(b"\n", first)
+    row = raw[first:row_end]
+    cid, name, rest = row.split(b";", 2)
+    raw = raw[:first] + cid + b";" + name[:3] + b"\x0b" + name[3:] + b";" + rest + raw[row_end:]
+    clients.write_bytes(raw)
+    sales = data / "продажи.csv"
+    text = sales.read_bytes()
+    second = text.index(b"\n") + 1
+    sales.write_bytes(text[:second] + text[second:].replace(b";", b";\x00", 1))
+    ds = rk.load(data)
+    assert ds.reports["clients"].rows_rejected == 0
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "reportkit", "audit", str(data), "--out", str(out),
+                        "--quiet"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    book = next(out.glob("audit_*/action_lists.xlsx"))
+    wb = openpyxl.load_workbook(book, read_only=True)
+    assert "Notes" in wb.sheetnames
+    notes = " ".join(str(r[0]) for r in wb["Notes"].iter_rows(values_only=True))
+    assert "control characters" in notes
