@@ -336,13 +336,25 @@ def default_as_of(dataset: Dataset) -> str:
     return end.strftime("%Y-%m-%d")
 
 
-def check_as_of(dataset: Dataset, stamp: pd.Timestamp) -> None:
-    """An as-of date before the first transaction leaves nothing to report on: an input error."""
-    first = dataset.transactions[S.DATE].min() if dataset.transactions is not None else None
+def check_as_of(dataset: Dataset, stamp: pd.Timestamp, *, allow_future: bool = True) -> None:
+    """An as-of date before the first transaction leaves nothing to report on, and one more than
+    a month after the end of the last transaction's month would call every client lost: both
+    are input errors (the second unless ``allow_future``)."""
+    dates = dataset.transactions[S.DATE] if dataset.transactions is not None else None
+    first = dates.min() if dates is not None else None
     if first is not None and pd.notna(first) and stamp < pd.Timestamp(first).normalize():
         raise InputError(f"as_of {stamp:%Y-%m-%d} is before the first transaction "
                          f"({pd.Timestamp(first):%Y-%m-%d}): there is nothing to report on yet; "
                          "choose a later date (--as-of).")
+    last = dates.max() if dates is not None else None
+    if allow_future or last is None or pd.isna(last):
+        return
+    limit = (pd.Timestamp(last).to_period("M") + 1).end_time.normalize()
+    if stamp > limit:
+        raise InputError(f"as_of {stamp:%Y-%m-%d} is more than a month after the data "
+                         f"({pd.Timestamp(first):%Y-%m-%d} – {pd.Timestamp(last):%Y-%m-%d}): the "
+                         "report would count every client as lost. Choose a date within the "
+                         "data (--as-of), or add --allow-future if that is what you mean.")
 
 
 def period_end(period: str) -> str:

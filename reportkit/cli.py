@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--pdf", action="store_true", help="also write a PDF (needs Chromium)")
     a.add_argument("--mask", action="store_true",
                    help="replace names, phones, e-mails and tax ids by stable pseudonyms")
+    a.add_argument("--allow-future", action="store_true",
+                   help="allow a report date more than a month after the data")
     _quiet(a)
 
     m = sub.add_parser("monthly", help="one report per month and an index page")
@@ -103,7 +105,8 @@ def _audit(args) -> int:
     from . import report
 
     result = report.audit(args.data, as_of=args.as_of, config=args.config, lang=args.lang,
-                          out=args.out, pdf=args.pdf, mask=args.mask)
+                          out=args.out, pdf=args.pdf, mask=args.mask,
+                          allow_future=args.allow_future)
     print(result)
     return 0
 

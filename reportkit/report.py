@@ -1132,8 +1132,8 @@ def _parse_date(value: Any, name: str) -> pd.Timestamp:
 
 def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None = None,
           out: str | os.PathLike = "reports", pdf: bool = False, mask: bool = False,
-          notebook: str | os.PathLike = "client_base_audit", kernel_name: str | None = None
-          ) -> AuditResult:
+          notebook: str | os.PathLike = "client_base_audit", kernel_name: str | None = None,
+          allow_future: bool = False) -> AuditResult:
     """The client-base audit report as of a date.
 
     Parameters
@@ -1152,6 +1152,9 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
         Replace names, phones, e-mails and tax ids by pseudonyms before the notebook runs.
     notebook : str or path, default "client_base_audit"
     kernel_name : str, optional
+    allow_future : bool, default False
+        Accept a report date more than a month after the end of the last transaction's month
+        (otherwise an input error: such a report calls every client lost).
 
     Returns
     -------
@@ -1172,7 +1175,7 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
 
         stamp = (pd.Timestamp(default_as_of(dataset)) if as_of is None
                  else _parse_date(as_of, "as_of"))
-        check_as_of(dataset, stamp)
+        check_as_of(dataset, stamp, allow_future=allow_future)
         as_of_text = stamp.strftime("%Y-%m-%d")
         title = _base_title(cfg, data, lang)
         inputs = _prepare_inputs(dataset, cfg, out, mask=mask, lang=lang)

@@ -429,3 +429,25 @@ def test_control_characters_in_the_data_do_not_stop_the_audit(tmp_path):
     assert "Notes" in wb.sheetnames
     notes = " ".join(str(r[0]) for r in wb["Notes"].iter_rows(values_only=True))
     assert "control characters" in notes
+
+
+def test_a_report_date_far_after_the_data_is_an_input_error(layout, tmp_path, capsys,
+                                                            monkeypatch):
+    """--as-of 2099-01-01 on data of March 2024: exit 2 with the data's range (the report
+    would call every client lost); --allow-future lets it through; a date within a month of
+    the data's last month is fine."""
+    import pandas as pd
+
+    from reportkit.audit import check_as_of
+
+    data, _ = layout
+    code, err = _run(capsys, "audit", str(data), "--as-of", "2099-01-01", "--out",
+                     str(tmp_path / "out"))
+    assert code == 2
+    assert "more than a month after the data (2024-03-05 – 2024-03-06)" in err
+    assert "--allow-future" in err
+    ds = rk.load(data)
+    check_as_of(ds, pd.Timestamp("2024-04-30"), allow_future=False)       # one period after
+    with pytest.raises(rk.InputError, match="more than a month after"):
+        check_as_of(ds, pd.Timestamp("2024-05-01"), allow_future=False)
+    check_as_of(ds, pd.Timestamp("2099-01-01"), allow_future=True)
