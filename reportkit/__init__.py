@@ -15,8 +15,17 @@ from typing import Any
 
 from .config import Config, load_config
 from .dataset import Dataset
-from .errors import (ConfigError, DataFileError, InputError, MissingColumnError,
-                     OutputFolderError, ParameterError, ReportError, ReportkitError)
+from .errors import (
+    ConfigError,
+    DataFileError,
+    InputError,
+    MissingColumnError,
+    OutputFolderError,
+    ParameterError,
+    ReportError,
+    ReportkitError,
+)
+
 # Functions named like their modules are bound eagerly, so that `rk.load(...)` is the function
 # even after `reportkit.load` (the module) has been imported somewhere.
 from .load import LoadReport, load
@@ -53,7 +62,22 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Config", "ConfigError", "DataFileError", "Dataset", "InputError", "LoadReport",
-    "MissingColumnError", "OutputFolderError", "ParameterError", "ReportError", "ReportkitError", "Panel",
-    "build_panel", "load", "load_config", "sample_path", "snapshot", "__version__",
+    "Config",
+    "ConfigError",
+    "DataFileError",
+    "Dataset",
+    "InputError",
+    "LoadReport",
+    "MissingColumnError",
+    "OutputFolderError",
+    "Panel",
+    "ParameterError",
+    "ReportError",
+    "ReportkitError",
+    "__version__",
+    "build_panel",
+    "load",
+    "load_config",
+    "sample_path",
+    "snapshot",
 ]

@@ -286,7 +286,7 @@ def _fig_html(fig, *, width: int | None = None) -> str:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-    except Exception:  # figures built without pyplot need no closing
+    except Exception:  # noqa: BLE001, S110 - figures built without pyplot need no closing
         pass
     style = f' style="max-width:{width}px"' if width else ""
     return f'<img class="rk-figure" alt="" src="data:image/png;base64,{data}"{style}>'
@@ -451,7 +451,7 @@ class Audit:
         except ReportkitError as exc:
             self.errors[name] = str(exc)
             return None
-        except Exception as exc:  # an analysis bug must not take the whole report down
+        except Exception as exc:  # noqa: BLE001 - an analysis bug must not take the whole report down
             self.errors[name] = f"{type(exc).__name__}: {exc}"
             return None
         self.results[name] = value
@@ -596,7 +596,7 @@ class Audit:
         top_n = int(np.ceil(0.2 * len(rev))) if len(rev) else 0
         k = {
             "as_of": self.as_of.strftime("%Y-%m-%d"),
-            "clients": int(len(snap)),
+            "clients": len(snap),
             "active_clients": int((snap[S.ORDERS_WINDOW] > 0).sum()),
             "revenue": total,
             "top20_share": float(rev.iloc[:top_n].sum() / total) if total > 0 else None,
@@ -628,8 +628,8 @@ class Audit:
         """Sentences that quote the numbers of this base (in the report's language)."""
         lang, r, k = self.lang, self.results, self.kpis
         out: list[str] = []
-        money = lambda v: T.fmt_money(v, lang)  # noqa: E731
-        pct = lambda v: T.fmt_pct(v, lang, decimals=0)  # noqa: E731
+        money = lambda v: T.fmt_money(v, lang)
+        pct = lambda v: T.fmt_pct(v, lang, decimals=0)
         abc = r["segments"].abc.clients
         a = abc[abc[S.ABC] == "A"]
         paying = int((abc["value"] > 0).sum()) if "value" in abc else 0
@@ -691,7 +691,7 @@ class Audit:
             if bool(ov[S.TOO_FEW]):
                 out.append(_t("f.nps_few", lang, n=T.fmt_int(int(ov[S.N_ANSWERS]), lang)))
             else:
-                num = lambda v: T.fmt_number(v, lang, decimals=1)  # noqa: E731
+                num = lambda v: T.fmt_number(v, lang, decimals=1)
                 out.append(_t("f.nps", lang, nps=num(ov[S.NPS]),
                               n=T.fmt_int(int(ov[S.N_ANSWERS]), lang),
                               low=num(ov[S.CI_LOW]), high=num(ov[S.CI_HIGH])))
@@ -806,8 +806,8 @@ class Audit:
 
     def _section_overview(self) -> str:
         lang, k = self.lang, self.kpis
-        money = lambda v: T.fmt_money(v, lang) if v is not None else T.MISSING  # noqa: E731
-        pct = lambda v: T.fmt_pct(v, lang) if v is not None else T.MISSING  # noqa: E731
+        money = lambda v: T.fmt_money(v, lang) if v is not None else T.MISSING
+        pct = lambda v: T.fmt_pct(v, lang) if v is not None else T.MISSING
         tiles = [(_t("kpi.clients", lang), T.fmt_int(k["clients"], lang)),
                  (_t("kpi.active", lang), T.fmt_int(k["active_clients"], lang)),
                  (_t("kpi.revenue_12m", lang), money(k["revenue"])),
@@ -940,8 +940,13 @@ class Audit:
         return out
 
     def _section_dynamics(self) -> str:
-        from .plots_lifecycle import (churn_rate_chart, cohort_heatmap, flows_chart,
-                                      migration_heatmap, revenue_bridge_chart)
+        from .plots_lifecycle import (
+            churn_rate_chart,
+            cohort_heatmap,
+            flows_chart,
+            migration_heatmap,
+            revenue_bridge_chart,
+        )
 
         lang, dyn = self.lang, self.results.get("dynamics")
         parts = [_h(2, "dynamics", lang)]
@@ -1119,7 +1124,7 @@ class Audit:
         parts = [_p(n) for n in nps.notes]
         shown = nps.display_frame(lang)
         few = nps.table[S.TOO_FEW].to_numpy()
-        num = lambda v: T.fmt_number(v, lang, decimals=1)  # noqa: E731
+        num = lambda v: T.fmt_number(v, lang, decimals=1)
         interval = [ML[lang]["too_few_answers"] if f else f"{num(lo)} … {num(hi)}"
                     for f, lo, hi in zip(few, nps.table[S.CI_LOW], nps.table[S.CI_HIGH])]
         view = shown.drop(columns=[S.PROMOTER_SHARE, S.DETRACTOR_SHARE, S.CI_LOW, S.CI_HIGH],
@@ -1150,7 +1155,7 @@ class Audit:
         lang, k = self.lang, self.kpis
         parts = [_h(2, "period", lang)]
         dyn = self.results.get("dynamics")
-        money = lambda v: T.fmt_money(v, lang) if v is not None else T.MISSING  # noqa: E731
+        money = lambda v: T.fmt_money(v, lang) if v is not None else T.MISSING
         tiles = [(_t("kpi.base", lang), T.fmt_int(k.get("base"), lang)),
                  (_t("kpi.revenue_period", lang), money(k.get("revenue_period"))),
                  (T.t("kpi.new_clients", lang), T.fmt_int(k.get("new_clients"), lang)),
@@ -1167,7 +1172,7 @@ class Audit:
             prev = f.iloc[-2] if len(f) >= 2 else None
             year = f.iloc[-13] if len(f) >= 13 else None
             # counts as whole numbers, the churn rate as a percentage: cells formatted here
-            cell = lambda c, v: (T.fmt_pct(v, lang) if c == S.CHURN_RATE  # noqa: E731
+            cell = lambda c, v: (T.fmt_pct(v, lang) if c == S.CHURN_RATE
                                  else T.fmt_int(v, lang))
             table = pd.DataFrame({
                 _t("change.metric", lang): [T.label(c, lang, "dynamics") for c in cols],
@@ -1239,5 +1244,12 @@ def _reliability_figure(rel: pd.DataFrame, lang: str):
     return fig
 
 
-__all__ = ["Audit", "LABELS", "SECTIONS_AUDIT", "SECTIONS_MONTHLY", "check_as_of", "default_as_of",
-           "period_end"]
+__all__ = [
+    "LABELS",
+    "SECTIONS_AUDIT",
+    "SECTIONS_MONTHLY",
+    "Audit",
+    "check_as_of",
+    "default_as_of",
+    "period_end",
+]

@@ -158,7 +158,7 @@ def _dot(u: np.ndarray, v: np.ndarray) -> float:
 def _unique_triples(x: np.ndarray, tx: np.ndarray, age: np.ndarray,
                     w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Distinct (x, t_x, T) rows and the total weight of each."""
-    cx, ux = pd.factorize(x)
+    cx, _ux = pd.factorize(x)
     cr, ur = pd.factorize(tx)
     ct, ut = pd.factorize(age)
     k1, _ = pd.factorize(cx.astype(np.int64) * len(ur) + cr)
@@ -519,7 +519,7 @@ class BetaGeoModel(_Summary):
         self.warnings_: list[str] = []
         self.fallback_: str | None = None
         bounds = [(_LOG_LO, _LOG_HI)] * 4
-        opts = dict(ftol=1e-15, gtol=1e-10, maxiter=2000)
+        opts = {"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000}
 
         if d.xr.size == 0 or uT.max() == 0:
             why = (f"all {self.n_:,.0f} clients have frequency 0" if d.xr.size == 0 else

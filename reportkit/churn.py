@@ -28,8 +28,17 @@ import numpy as np
 import pandas as pd
 
 from .errors import ModelWarning, ParameterError, check_param
-from .schema import (CLIENT_ID, FIRST_ORDER, INTERVAL_DAYS, LAST_ORDER, ORDERS_TOTAL,
-                     RECENCY_DAYS, REVENUE_TOTAL, REVENUE_WINDOW, TENURE_DAYS)
+from .schema import (
+    CLIENT_ID,
+    FIRST_ORDER,
+    INTERVAL_DAYS,
+    LAST_ORDER,
+    ORDERS_TOTAL,
+    RECENCY_DAYS,
+    REVENUE_TOTAL,
+    REVENUE_WINDOW,
+    TENURE_DAYS,
+)
 
 # output columns
 CUTOFF = "cutoff"
@@ -209,7 +218,7 @@ def top_decile_lift(y: np.ndarray, score: np.ndarray, share: float = 0.10) -> tu
     """
     y = np.asarray(y, dtype=float)
     n = len(y)
-    k = max(1, int(round(n * share)))
+    k = max(1, round(n * share))
     order = np.argsort(-np.asarray(score, dtype=float), kind="stable")
     top = y[order[:k]]
     base = y.mean()
@@ -478,9 +487,9 @@ class ChurnModel:
         train = ex[ex[CUTOFF].isin(train_cuts)]
         cal = ex[ex[CUTOFF] == cal_cut]
         test = ex[ex[CUTOFF] == test_cut]
-        population = {"clients at the test cut-off": int(len(test)),
+        population = {"clients at the test cut-off": len(test),
                       "churners at the test cut-off": int(test[LABEL].sum()) if len(test) else 0,
-                      "training examples": int(len(train)),
+                      "training examples": len(train),
                       "churners in training": int(train[LABEL].sum()) if len(train) else 0}
         if len(test) < self.min_clients:
             return self._insufficient(
@@ -651,7 +660,7 @@ def expected_revenue_12m(snapshot: pd.DataFrame) -> pd.Series:
         if not np.all(np.isfinite(est)):
             raise FloatingPointError("non-finite expected revenue")
         out[has] = est
-    except Exception as exc:  # a model that cannot be fitted must not break a report
+    except Exception as exc:  # noqa: BLE001 - a model that cannot be fitted must not break a report
         warnings.warn(f"expected revenue: BG/NBD × Gamma-Gamma could not be used ({exc}); "
                       "using the revenue of the last 12 months instead", ModelWarning,
                       stacklevel=2)
@@ -669,6 +678,16 @@ def _reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> pd.DataFrame:
     return g
 
 
-__all__ = ["ChurnModel", "ModelCard", "build_examples", "label_churn", "alive_population",
-           "make_features", "fully_observed_cutoffs", "evaluate", "top_decile_lift",
-           "default_candidates", "expected_revenue_12m"]
+__all__ = [
+    "ChurnModel",
+    "ModelCard",
+    "alive_population",
+    "build_examples",
+    "default_candidates",
+    "evaluate",
+    "expected_revenue_12m",
+    "fully_observed_cutoffs",
+    "label_churn",
+    "make_features",
+    "top_decile_lift",
+]

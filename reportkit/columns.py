@@ -11,10 +11,42 @@ from __future__ import annotations
 import difflib
 import re
 
-from .schema import (ACTIVITIES, AMOUNT, CATEGORY, CHANNEL, CLIENT_ID, CLIENTS, CONTACT_PERSON,
-                     CREATED, DATE, DECISION_MAKER, DONE, DUE, EMAIL, INDUSTRY, KEY_ACCOUNT,
-                     MANAGER, MARGIN, NAME, ORDER_ID, PHONE, POTENTIAL, PRICE, PRODUCT, QUANTITY,
-                     REFUSED, REGION, SCORE, SIZE, STATUS, SURVEYS, TAX_ID, TRANSACTIONS, TYPE, VIP)
+from .schema import (
+    ACTIVITIES,
+    AMOUNT,
+    CATEGORY,
+    CHANNEL,
+    CLIENT_ID,
+    CLIENTS,
+    CONTACT_PERSON,
+    CREATED,
+    DATE,
+    DECISION_MAKER,
+    DONE,
+    DUE,
+    EMAIL,
+    INDUSTRY,
+    KEY_ACCOUNT,
+    MANAGER,
+    MARGIN,
+    NAME,
+    ORDER_ID,
+    PHONE,
+    POTENTIAL,
+    PRICE,
+    PRODUCT,
+    QUANTITY,
+    REFUSED,
+    REGION,
+    SCORE,
+    SIZE,
+    STATUS,
+    SURVEYS,
+    TAX_ID,
+    TRANSACTIONS,
+    TYPE,
+    VIP,
+)
 
 
 def normalize_header(text: object) -> str:

@@ -31,17 +31,57 @@ import pandas as pd
 
 from .config import LifecycleRules
 from .errors import InputError, ReportkitError, check_param
+from .lifecycle import (
+    BLOCKS,
+    Lifecycle,
+    block_label,
+    check_rules,
+    classify,
+    count_phrase,
+    plural_word,
+)
 from .panel import _month_starts
-from .lifecycle import (BLOCKS, Lifecycle, block_label, check_rules, classify, count_phrase,
-                        plural_word)
+from .schema import (
+    ACTIVE_CLIENTS,
+    AGE,
+    BASE_END,
+    BASE_START,
+    BLOCK,
+    BLOCK_FROM,
+    BLOCK_TO,
+    CHURN_RATE,
+    CHURN_RATE_ANNUAL,
+    CLIENT_ID,
+    COHORT,
+    COHORT_SIZE,
+    FIRST_ORDER_DAY,
+    LAST_ORDER_DAY,
+    LOST,
+    MONTH,
+    N_CLIENTS,
+    NEW,
+    ORDERS,
+    PERIOD,
+    PERIOD_END,
+    PERIOD_START,
+    REACTIVATED,
+    RETAINED,
+    RETAINED_DECLINE,
+    RETAINED_GROWTH,
+    RETENTION,
+    REVENUE,
+    REVENUE_FROM,
+    REVENUE_LOST_12M,
+    REVENUE_NEW,
+    REVENUE_PER_CLIENT,
+    REVENUE_PREV,
+    REVENUE_REACTIVATED,
+    REVENUE_RETAINED,
+    REVENUE_RETAINED_PREV,
+    REVENUE_TO,
+    REVENUE_WINDOW,
+)
 from .text import fmt_int, fmt_money, fmt_month, fmt_pct, fmt_period
-from .schema import (ACTIVE_CLIENTS, AGE, BASE_END, BASE_START, BLOCK, BLOCK_FROM, BLOCK_TO,
-                     CHURN_RATE, CHURN_RATE_ANNUAL, CLIENT_ID, COHORT, COHORT_SIZE,
-                     FIRST_ORDER_DAY, LAST_ORDER_DAY, LOST, MONTH, N_CLIENTS, NEW, ORDERS, PERIOD,
-                     PERIOD_END, PERIOD_START, REACTIVATED, RETAINED, RETAINED_DECLINE,
-                     RETAINED_GROWTH, RETENTION, REVENUE, REVENUE_FROM, REVENUE_LOST_12M,
-                     REVENUE_NEW, REVENUE_PER_CLIENT, REVENUE_PREV, REVENUE_REACTIVATED,
-                     REVENUE_RETAINED, REVENUE_RETAINED_PREV, REVENUE_TO, REVENUE_WINDOW)
 
 _PANEL_REQUIRED = (CLIENT_ID, MONTH, REVENUE, ORDERS, FIRST_ORDER_DAY, LAST_ORDER_DAY)
 _FREQS = {"M": "M", "month": "M", "Q": "Q", "quarter": "Q"}
@@ -93,6 +133,10 @@ LABELS: dict[str, dict[str, str]] = {
                     "n/a": "мало когорт для вывода"},
     },
 }
+
+
+#: the default lifecycle rules (frozen: one shared instance)
+_DEFAULT_RULES = LifecycleRules()
 
 
 # --- periods --------------------------------------------------------------------------------------
@@ -414,7 +458,7 @@ def _period_columns(periods: np.ndarray, freq: str) -> dict:
 # --- flows ----------------------------------------------------------------------------------------
 
 def flows(panel, *, as_of, start=None, freq: str = "M",
-          rules: LifecycleRules = LifecycleRules()) -> pd.DataFrame:
+          rules: LifecycleRules = _DEFAULT_RULES) -> pd.DataFrame:
     """Clients gained and lost per period: new, retained, reactivated, lost, and the base.
 
     Parameters
@@ -484,7 +528,7 @@ def _flows(h: _History, start) -> pd.DataFrame:
 # --- revenue bridge -------------------------------------------------------------------------------
 
 def revenue_bridge(panel, *, as_of, start=None, freq: str = "M",
-                   rules: LifecycleRules = LifecycleRules()) -> pd.DataFrame:
+                   rules: LifecycleRules = _DEFAULT_RULES) -> pd.DataFrame:
     """Where each period's revenue came from: new, reactivated and retained clients.
 
     Every client with revenue in a period is in one group: **new** (first order ever in the
@@ -1048,7 +1092,7 @@ def migration_matrix(before: Lifecycle, after: Lifecycle) -> Migration:
 
 
 def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=None,
-              freq: str = "M", rules: LifecycleRules = LifecycleRules(), window_months: int = 12,
+              freq: str = "M", rules: LifecycleRules = _DEFAULT_RULES, window_months: int = 12,
               lang: str = "en") -> Migration:
     """The migration matrix between the end of the previous period and ``as_of``.
 
@@ -1166,7 +1210,7 @@ class Dynamics:
 
 
 def dynamics(panel, clients: pd.DataFrame | None = None, *, as_of, start=None,
-             freq: str = "M", rules: LifecycleRules = LifecycleRules(), trend_periods: int = 12,
+             freq: str = "M", rules: LifecycleRules = _DEFAULT_RULES, trend_periods: int = 12,
              migration: bool = True, window_months: int = 12, lang: str = "en") -> Dynamics:
     """Flows, revenue bridge, base trend, cohorts and migration in one call (one pass over the
     panel; two snapshots for the migration).
@@ -1206,6 +1250,18 @@ def dynamics(panel, clients: pd.DataFrame | None = None, *, as_of, start=None,
                     cohorts=c, cohort_trend=cohort_trend(c), migration=mig, as_of=day, lang=lang)
 
 
-__all__ = ["BaseTrend", "Dynamics", "LABELS", "Migration", "base_trend", "cohort_trend",
-           "cohort_triangle", "cohorts", "dynamics", "flows", "migration", "migration_matrix",
-           "revenue_bridge"]
+__all__ = [
+    "LABELS",
+    "BaseTrend",
+    "Dynamics",
+    "Migration",
+    "base_trend",
+    "cohort_trend",
+    "cohort_triangle",
+    "cohorts",
+    "dynamics",
+    "flows",
+    "migration",
+    "migration_matrix",
+    "revenue_bridge",
+]

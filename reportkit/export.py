@@ -281,7 +281,7 @@ def _write_workbook(xlsxwriter: Any, frames: dict[str, tuple[pd.DataFrame, list[
     except BaseException:
         try:
             wb.close()
-        except Exception:  # noqa: BLE001 - the first error is the one to report
+        except Exception:  # noqa: BLE001, S110 - the first error is the one to report
             pass
         raise
     wb.close()

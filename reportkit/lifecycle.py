@@ -39,12 +39,37 @@ import pandas as pd
 
 from .config import LifecycleRules
 from .errors import InputError, check_param
+from .schema import (
+    ABC,
+    AS_OF,
+    BEST12_REVENUE,
+    BLOCK,
+    CLIENT_ID,
+    CLIENT_SHARE,
+    CREATED,
+    FIRST_ORDER,
+    INTERVAL_DAYS,
+    KEY_ACCOUNT,
+    LAST_ORDER,
+    MANAGER,
+    MARGIN_WINDOW,
+    N_CLIENTS,
+    NAME,
+    ORDERS_TOTAL,
+    REASON,
+    RECENCY_DAYS,
+    REFUSED,
+    REVENUE,
+    REVENUE_PREV_WINDOW,
+    REVENUE_SHARE,
+    REVENUE_TOTAL,
+    REVENUE_WINDOW,
+    STATUS,
+    USUAL_INTERVAL_DAYS,
+    VIP,
+    ZONE,
+)
 from .text import fmt_date, fmt_int, fmt_money, fmt_pct
-from .schema import (ABC, AS_OF, BEST12_REVENUE, BLOCK, CLIENT_ID, CLIENT_SHARE, CREATED,
-                     FIRST_ORDER, INTERVAL_DAYS, KEY_ACCOUNT, LAST_ORDER, MANAGER, MARGIN_WINDOW,
-                     N_CLIENTS, NAME, ORDERS_TOTAL, REASON, RECENCY_DAYS, REFUSED, REVENUE,
-                     REVENUE_PREV_WINDOW, REVENUE_SHARE, REVENUE_TOTAL, REVENUE_WINDOW, STATUS,
-                     USUAL_INTERVAL_DAYS, VIP, ZONE)
 
 # --- blocks and zones ----------------------------------------------------------------------------
 POTENTIAL = "potential"
@@ -70,6 +95,9 @@ ZONE_OF: dict[str, str] = {
 #: blocks of clients with at least one order that are not dead
 LIVING_BLOCKS: tuple[str, ...] = (WORKING, REGULAR, PROVEN, VIP_BLOCK, KEY)
 
+
+#: the default lifecycle rules (frozen: one shared instance)
+_DEFAULT_RULES = LifecycleRules()
 
 
 def block_label(block: str, lang: str = "en") -> str:
@@ -333,7 +361,7 @@ class Lifecycle:
 # --- classification -------------------------------------------------------------------------------
 
 def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
-             rules: LifecycleRules = LifecycleRules(), abc: pd.DataFrame | None = None,
+             rules: LifecycleRules = _DEFAULT_RULES, abc: pd.DataFrame | None = None,
              lang: str = "en") -> Lifecycle:
     """Put every known client in exactly one lifecycle block, with the reason.
 
@@ -741,7 +769,7 @@ _REACT_REQUIRED = (CLIENT_ID, AS_OF, LAST_ORDER, RECENCY_DAYS, INTERVAL_DAYS, OR
 
 def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
                       clients: pd.DataFrame | None = None, *,
-                      rules: LifecycleRules = LifecycleRules(), lang: str = "en"
+                      rules: LifecycleRules = _DEFAULT_RULES, lang: str = "en"
                       ) -> pd.DataFrame:
     """Clients to call back: overdue against their purchase cycle, or dead but worth winning back.
 
@@ -864,6 +892,19 @@ def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
     return out[columns].reset_index(drop=True)
 
 
-__all__ = ["BLOCKS", "LABELS", "LIVING_BLOCKS", "Lifecycle", "ZONES", "ZONE_OF", "block_label",
-           "check_rules", "classify", "count_phrase", "full_months", "plural_word",
-           "reactivation_list", "zone_label"]
+__all__ = [
+    "BLOCKS",
+    "LABELS",
+    "LIVING_BLOCKS",
+    "ZONES",
+    "ZONE_OF",
+    "Lifecycle",
+    "block_label",
+    "check_rules",
+    "classify",
+    "count_phrase",
+    "full_months",
+    "plural_word",
+    "reactivation_list",
+    "zone_label",
+]

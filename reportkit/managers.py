@@ -66,13 +66,33 @@ import pandas as pd
 from . import schema as S
 from .churn import REVENUE_AT_RISK
 from .errors import InputError, MissingColumnError, check_param
-from .lifecycle import (BLOCKS, DEAD_LOST, DEAD_REANIMATABLE, KEY, PROVEN, REGULAR, VIP_BLOCK)
+from .lifecycle import (
+    BLOCKS,
+    DEAD_LOST,
+    DEAD_REANIMATABLE,
+    KEY,
+    PROVEN,
+    REGULAR,
+    VIP_BLOCK,
+)
 from .policy import NEW_CELL, POLICY_CELLS
 
 __all__ = [
-    "ALLOWED_DAYS_CELLS", "DEFAULT_CONTACT_DAYS", "LABELS", "Managers", "NO_GROUP", "NO_MANAGER",
-    "NPSResult", "OTHER_CELL", "OVERALL", "contact_days", "detractors_a", "has_managers",
-    "managers", "nps", "nps_by",
+    "ALLOWED_DAYS_CELLS",
+    "DEFAULT_CONTACT_DAYS",
+    "LABELS",
+    "NO_GROUP",
+    "NO_MANAGER",
+    "OTHER_CELL",
+    "OVERALL",
+    "Managers",
+    "NPSResult",
+    "contact_days",
+    "detractors_a",
+    "has_managers",
+    "managers",
+    "nps",
+    "nps_by",
 ]
 
 # --- values -------------------------------------------------------------------------------------

@@ -62,8 +62,19 @@ import polars as pl
 
 from .dataset import Dataset
 from .errors import InputError, MissingColumnError, ReportkitError
-from .schema import (AMOUNT, CLIENT_ID, CREATED, DATE, FIRST_ORDER_DAY, LAST_ORDER_DAY, MARGIN,
-                     MONTH, ORDER_ID, ORDERS, REVENUE)
+from .schema import (
+    AMOUNT,
+    CLIENT_ID,
+    CREATED,
+    DATE,
+    FIRST_ORDER_DAY,
+    LAST_ORDER_DAY,
+    MARGIN,
+    MONTH,
+    ORDER_ID,
+    ORDERS,
+    REVENUE,
+)
 
 __all__ = ["Panel", "build_panel"]
 

@@ -298,11 +298,11 @@ def rfm_grid(rfm: SegmentResult | pd.DataFrame, *, color: str = "clients", lang:
     cell = r * bins + f
     if color == "clients":
         values = np.bincount(cell, minlength=bins * bins).astype(float)
-        fmt = lambda v: fmt_int(v, lang)  # noqa: E731
+        fmt = lambda v: fmt_int(v, lang)
     else:
         rev = np.nan_to_num(scored[S.REVENUE_WINDOW].to_numpy(dtype=float), nan=0.0)
         values = np.bincount(cell, weights=rev, minlength=bins * bins)
-        fmt = lambda v: fmt_compact(v, lang)  # noqa: E731
+        fmt = lambda v: fmt_compact(v, lang)
     grid = pd.DataFrame(values.reshape(bins, bins), index=range(1, bins + 1),
                         columns=range(1, bins + 1)).iloc[::-1]
     annot = grid.map(fmt).to_numpy()

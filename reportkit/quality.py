@@ -42,20 +42,89 @@ from scipy.sparse.csgraph import connected_components
 
 from .config import QualitySettings
 from .errors import InputError, MissingColumnError, check_param
-from .schema import (ACTION, AMOUNT, ANALYTIC_FILLED, BUSINESS_FILLED, CARD_GROUP, CHECK, CLIENT_ID,
-                     CLIENT_ID_A, CLIENT_ID_B, COMPLETENESS, CONFIDENCE, CONTACT_FILLED,
-                     CONTACT_PERSON, CREATED, DATE, DECISION_MAKER, DIFFERENCE, EMAIL, EVIDENCE,
-                     FIELD, FIELDS_FILLED, FILLED, GROUP_CONFIDENCE, GROUP_ID, GROUP_REVENUE,
-                     GROUP_SIZE, GROUPS_FILLED, HAS_ORDERS, HISTORY_FILLED, IN_FILE, INDUSTRY,
-                     INPUT, ITEM, KEY, KEY_ACCOUNT, MANAGER, MISSING, MONTH, NAME, NAME_SCORE, NOTE,
-                     ORDER_ID, ORDERS, PHONE, POTENTIAL, PROBLEM, RECORDS, REGION, REPORT, REVENUE,
-                     SECTION, SHARE_FILLED, SIZE, STATUS, SURVIVOR, TAX_ID, VALUE, VIP)
+from .schema import (
+    ACTION,
+    AMOUNT,
+    ANALYTIC_FILLED,
+    BUSINESS_FILLED,
+    CARD_GROUP,
+    CHECK,
+    CLIENT_ID,
+    CLIENT_ID_A,
+    CLIENT_ID_B,
+    COMPLETENESS,
+    CONFIDENCE,
+    CONTACT_FILLED,
+    CONTACT_PERSON,
+    CREATED,
+    DATE,
+    DECISION_MAKER,
+    DIFFERENCE,
+    EMAIL,
+    EVIDENCE,
+    FIELD,
+    FIELDS_FILLED,
+    FILLED,
+    GROUP_CONFIDENCE,
+    GROUP_ID,
+    GROUP_REVENUE,
+    GROUP_SIZE,
+    GROUPS_FILLED,
+    HAS_ORDERS,
+    HISTORY_FILLED,
+    IN_FILE,
+    INDUSTRY,
+    INPUT,
+    ITEM,
+    KEY,
+    KEY_ACCOUNT,
+    MANAGER,
+    MISSING,
+    MONTH,
+    NAME,
+    NAME_SCORE,
+    NOTE,
+    ORDER_ID,
+    ORDERS,
+    PHONE,
+    POTENTIAL,
+    PROBLEM,
+    RECORDS,
+    REGION,
+    REPORT,
+    REVENUE,
+    SECTION,
+    SHARE_FILLED,
+    SIZE,
+    STATUS,
+    SURVIVOR,
+    TAX_ID,
+    VALUE,
+    VIP,
+)
 
 __all__ = [
-    "normalize_phone", "normalize_email", "normalize_tax_id", "inn_is_valid", "normalize_name",
-    "normalize_phones", "normalize_emails", "normalize_tax_ids", "inns_are_valid",
-    "normalize_names", "find_duplicates", "Duplicates", "completeness", "Completeness",
-    "reconcile", "HIGH", "MEDIUM", "LOW", "CLIENT_BASE", "PARTIAL_BASE", "LIST_OF_NAMES",
+    "CLIENT_BASE",
+    "HIGH",
+    "LIST_OF_NAMES",
+    "LOW",
+    "MEDIUM",
+    "PARTIAL_BASE",
+    "Completeness",
+    "Duplicates",
+    "completeness",
+    "find_duplicates",
+    "inn_is_valid",
+    "inns_are_valid",
+    "normalize_email",
+    "normalize_emails",
+    "normalize_name",
+    "normalize_names",
+    "normalize_phone",
+    "normalize_phones",
+    "normalize_tax_id",
+    "normalize_tax_ids",
+    "reconcile",
 ]
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
@@ -262,7 +331,7 @@ def _decimal(value: float, lang: str, decimals: int = 2) -> str:
 
 def _field_label(name: str, lang: str) -> str:
     key = f"field.{name}"
-    return LABELS[lang][key] if key in LABELS[lang] else name
+    return LABELS[lang].get(key, name)
 
 
 # --- scalar helpers ------------------------------------------------------------------------------
@@ -296,10 +365,10 @@ def _map_unique(values: Any, func: Callable[[Any], Any]) -> pd.Series:
 
 # --- phones --------------------------------------------------------------------------------------
 
-_PHONE_SPLIT = re.compile(r"[,;\n]|\s/\s|\s+или\s+|\s+or\s+", re.I)
+_PHONE_SPLIT = re.compile(r"[,;\n]|\s/\s|\s+или\s+|\s+or\s+", re.IGNORECASE)
 _PHONE_EXT = re.compile(
     r"(?:доб(?:авочный)?|вн(?:утр(?:енний)?)?|ext(?:ension)?|x|#)\s*[.:№]?\s*\d{1,6}\s*\)?\s*$",
-    re.I)
+    re.IGNORECASE)
 _NON_DIGITS = re.compile(r"\D")
 
 
@@ -375,8 +444,7 @@ _SPACES = re.compile(r"\s+")
 
 def _one_email(part: str) -> str | None:
     part = part.strip().strip("<>()[]\"'.")
-    if part.startswith("mailto:"):
-        part = part[len("mailto:"):]
+    part = part.removeprefix("mailto:")
     local, at, domain = part.partition("@")
     if at and local and domain and "@" not in domain and "." in domain:
         return part
@@ -1021,7 +1089,7 @@ def _component_labels(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _card_fields_present(cl: pd.DataFrame, activity_ids: set[str] | None) -> pd.DataFrame:
     """Bool frame, one column per card field (see :func:`completeness`)."""
     out = {}
-    for group, fields in _CARD_GROUPS.items():
+    for fields in _CARD_GROUPS.values():
         for name in fields:
             out[name] = _field_present(cl, name, activity_ids)[0]
     return pd.DataFrame(out, index=cl.index)
@@ -1639,9 +1707,9 @@ def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = N
     score = float(per[COMPLETENESS].mean()) if n else 0.0
     contact_share = float(per[CONTACT_FILLED].mean()) if n else 0.0
     s = settings
-    figures = dict(score=_decimal(score, lang), need=_decimal(s.client_base_score, lang),
-                   low=_decimal(s.list_of_names_score, lang), contacts=_pct(contact_share),
-                   need_contacts=_pct(s.client_base_contact_share))
+    figures = {"score": _decimal(score, lang), "need": _decimal(s.client_base_score, lang),
+                   "low": _decimal(s.list_of_names_score, lang), "contacts": _pct(contact_share),
+                   "need_contacts": _pct(s.client_base_contact_share)}
     if n == 0:
         verdict, reason = LIST_OF_NAMES, _say("reason.no_cards", lang)
     elif score >= s.client_base_score and contact_share >= s.client_base_contact_share:
@@ -1773,7 +1841,8 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
                 check = OK if abs(float(rep) - float(inp)) < _CENT else MISMATCH
         rows.append((section, item, inp, rep, check))
 
-    from .text import label as _label, load_reason
+    from .text import label as _label
+    from .text import load_reason
 
     amount = tx[AMOUNT]
     for table_code, r in _report_items(reports):

@@ -56,10 +56,40 @@ import numpy as np
 import pandas as pd
 
 from .errors import check_param
-from .schema import (ACTIVITIES, AMOUNT, CATEGORY, CHANNEL, CLIENT_ID, CLIENTS, CONTACT_PERSON,
-                     CREATED, DATE, DONE, DUE, EMAIL, INDUSTRY, KEY_ACCOUNT, MANAGER, MARGIN,
-                     NAME, ORDER_ID, PHONE, POTENTIAL, PRICE, PRODUCT, QUANTITY, REGION, SCORE,
-                     SIZE, STATUS, SURVEYS, TAX_ID, TRANSACTIONS, TYPE, VIP)
+from .schema import (
+    ACTIVITIES,
+    AMOUNT,
+    CATEGORY,
+    CHANNEL,
+    CLIENT_ID,
+    CLIENTS,
+    CONTACT_PERSON,
+    CREATED,
+    DATE,
+    DONE,
+    DUE,
+    EMAIL,
+    INDUSTRY,
+    KEY_ACCOUNT,
+    MANAGER,
+    MARGIN,
+    NAME,
+    ORDER_ID,
+    PHONE,
+    POTENTIAL,
+    PRICE,
+    PRODUCT,
+    QUANTITY,
+    REGION,
+    SCORE,
+    SIZE,
+    STATUS,
+    SURVEYS,
+    TAX_ID,
+    TRANSACTIONS,
+    TYPE,
+    VIP,
+)
 
 #: the arguments that made the committed sample ``data/sample`` (see :func:`regenerate_sample`)
 SAMPLE_ARGS: dict[str, object] = {"n_clients": 2000, "years": 3, "end": "2025-12-31",
@@ -718,7 +748,7 @@ def _plan(rng: np.random.Generator, n: int, span: int, start_dow: int) -> dict[s
     """Latent attributes of every distinct client (index 0 … n-1)."""
     rhythm = np.full(n, "lead", dtype=object)
     perm = rng.permutation(n)
-    n_leads = int(round(_LEAD_SHARE * n))
+    n_leads = round(_LEAD_SHARE * n)
     buyers = np.sort(perm[n_leads:])
     rhythm[buyers] = rng.choice(list(_RHYTHM_P), size=len(buyers), p=list(_RHYTHM_P.values()))
     is_buyer = rhythm != "lead"
@@ -776,12 +806,12 @@ def _plan(rng: np.random.Generator, n: int, span: int, start_dow: int) -> dict[s
     low = first + np.ceil(1.5 * np.nan_to_num(interval)).astype(np.int64) + 1
     eligible = np.flatnonzero(repeat & (low < span - 90))
     eligible = eligible[eligible != vip0]
-    n_churn = min(len(eligible), int(round(_CHURN_SHARE * n)))
+    n_churn = min(len(eligible), round(_CHURN_SHARE * n))
     churners = np.sort(rng.choice(eligible, size=n_churn, replace=False))
     churn[churners] = rng.integers(low[churners], span - 90)
     churn[churners] = _weekday(churn[churners], start_dow)
     can_come_back = churners[churn[churners] + 120 < span - 45]
-    n_back = min(len(can_come_back), int(round(_REACTIVATED_SHARE * n_churn)))
+    n_back = min(len(can_come_back), round(_REACTIVATED_SHARE * n_churn))
     back = np.sort(rng.choice(can_come_back, size=n_back, replace=False))
     hi = np.minimum(churn[back] + 450, span - 45)
     react[back] = _weekday(rng.integers(churn[back] + 120, hi), start_dow)
@@ -926,7 +956,7 @@ def _lines(rng: np.random.Generator, orders: dict, plan: dict, span: int, start_
 
     # returns: a later line of the same order and product with a negative quantity
     n_lines = len(qty)
-    n_ret = int(round(_RETURN_SHARE * n_lines / (1 - _RETURN_SHARE) * 1.08))
+    n_ret = round(_RETURN_SHARE * n_lines / (1 - _RETURN_SHARE) * 1.08)
     pick = np.sort(rng.choice(n_lines, size=min(n_ret, n_lines), replace=False))
     rday = _weekday(day[pick] + rng.integers(3, 31, len(pick)), start_dow)
     c, r = plan["churn"][owner[pick]], plan["react"][owner[pick]]
@@ -964,7 +994,7 @@ def _order_ids(lines: dict, lang: str) -> np.ndarray:
     number = np.empty(orders.max() + 1 if len(orders) else 0, dtype=np.int64)
     number[orders] = np.arange(len(orders)) + 1001   # orders are numbered by date already
     width = max(6, len(str(len(orders) + 1001)))
-    fmt = ("{:0%dd}" % width) if lang == "ru" else ("INV-{:0%dd}" % width)
+    fmt = f"{{:0{width}d}}" if lang == "ru" else f"INV-{{:0{width}d}}"
     text = np.array([fmt.format(x) for x in range(1001, 1001 + len(orders))], dtype=object)
     return text[number[lines["order"]] - 1001]
 
@@ -980,7 +1010,7 @@ def _cards(rng: np.random.Generator, r_names: np.random.Generator, plan: dict,
 
     # who has no card: ordinary buyers
     pool = np.flatnonzero(is_buyer & (np.arange(n) != vip0))
-    n_none = min(len(pool), int(round(_NO_CARD_SHARE * n)))
+    n_none = min(len(pool), round(_NO_CARD_SHARE * n))
     has_card = np.ones(n, bool)
     has_card[rng.choice(pool, size=n_none, replace=False)] = False
 
@@ -1005,12 +1035,12 @@ def _cards(rng: np.random.Generator, r_names: np.random.Generator, plan: dict,
 
     # key accounts: the largest steady clients that did not churn
     steady = has_card & plan["repeat"] & (plan["churn"] < 0) & (np.arange(n) != vip0)
-    n_key = max(1, int(round(_KEY_SHARE * n)))
+    n_key = max(1, round(_KEY_SHARE * n))
     key = np.zeros(n, bool)
     key[np.argsort(-np.where(steady, revenue, -1.0), kind="stable")[:n_key]] = True
     key &= steady
     # VIPs: mostly large clients, plus the one that does not pay back
-    n_vip = max(1, int(round(_VIP_SHARE * n))) - 1
+    n_vip = max(1, round(_VIP_SHARE * n)) - 1
     big = np.flatnonzero(has_card & is_buyer & (pct >= 0.85) & (np.arange(n) != vip0))
     vip = np.zeros(n, bool)
     if n_vip and len(big):
@@ -1125,7 +1155,7 @@ def _duplicates(rng: np.random.Generator, r_names: np.random.Generator, cards: d
     n = len(plan["rhythm"])
     blank = cards["blank"]
     vip0 = int(plan["vip0"])
-    n_dup = int(round(_DUPLICATE_SHARE * n))
+    n_dup = round(_DUPLICATE_SHARE * n)
     kinds = rng.choice(len(DUPLICATE_KINDS), size=n_dup, p=[0.30, 0.25, 0.20, 0.25])
     has_key = {"phone": ~blank[PHONE], "email": ~blank[EMAIL], "tax_id": ~blank[TAX_ID],
                "name": np.ones(n, bool)}
@@ -1234,7 +1264,7 @@ def _activities(rng: np.random.Generator, plan: dict, cards: dict, dups: dict, l
     np.maximum.at(last_day, lines["client"], lines["day"])
     good = has_card & is_buyer & (cards["pct"] >= 0.8) & (last_day >= span - 90)
     good_idx = np.flatnonzero(good)
-    n_forgot = max(1, int(round(_FORGOTTEN_SHARE * len(good_idx)))) if len(good_idx) else 0
+    n_forgot = max(1, round(_FORGOTTEN_SHARE * len(good_idx))) if len(good_idx) else 0
     forgot = np.zeros(n, bool)
     forgot[rng.choice(good_idx, size=n_forgot, replace=False)] = True
     cut = span - 1 - rng.integers(200, 400, n)
@@ -1587,6 +1617,17 @@ def regenerate_sample(out: str | Path | None = None) -> dict[str, Path]:
     return write_base(base, out, lang=str(SAMPLE_ARGS["lang"]))
 
 
-__all__ = ["SampleBase", "make_base", "write_base", "regenerate_sample", "inn_check_digits",
-           "normalize_phone", "normalize_email", "SAMPLE_ARGS", "FILES", "TRUTH_TABLES",
-           "DUPLICATE_KINDS", "RHYTHMS"]
+__all__ = [
+    "DUPLICATE_KINDS",
+    "FILES",
+    "RHYTHMS",
+    "SAMPLE_ARGS",
+    "TRUTH_TABLES",
+    "SampleBase",
+    "inn_check_digits",
+    "make_base",
+    "normalize_email",
+    "normalize_phone",
+    "regenerate_sample",
+    "write_base",
+]

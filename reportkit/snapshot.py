@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,10 +39,30 @@ import pandas as pd
 from .config import ReportSettings
 from .errors import check_param
 from .panel import _NO_FIRST, Panel, _month_of_day, _month_starts, _Rows, build_panel
-from .schema import (ACTIVE_MONTHS, AOV, AS_OF, BEST12_REVENUE, CLIENT_ID, CV, FIRST_ORDER,
-                     INTERVAL_DAYS, IS_LEAD, LAST_ORDER, MARGIN_TOTAL, MARGIN_WINDOW,
-                     ORDERS_TOTAL, ORDERS_WINDOW, RECENCY_DAYS, REVENUE_LAST3, REVENUE_PREV3,
-                     REVENUE_PREV_WINDOW, REVENUE_TOTAL, REVENUE_WINDOW, TENURE_DAYS, TREND)
+from .schema import (
+    ACTIVE_MONTHS,
+    AOV,
+    AS_OF,
+    BEST12_REVENUE,
+    CLIENT_ID,
+    CV,
+    FIRST_ORDER,
+    INTERVAL_DAYS,
+    IS_LEAD,
+    LAST_ORDER,
+    MARGIN_TOTAL,
+    MARGIN_WINDOW,
+    ORDERS_TOTAL,
+    ORDERS_WINDOW,
+    RECENCY_DAYS,
+    REVENUE_LAST3,
+    REVENUE_PREV3,
+    REVENUE_PREV_WINDOW,
+    REVENUE_TOTAL,
+    REVENUE_WINDOW,
+    TENURE_DAYS,
+    TREND,
+)
 
 __all__ = ["snapshot", "snapshots"]
 
@@ -196,7 +217,7 @@ class _Frame:
     window_starts: np.ndarray
 
     @classmethod
-    def of(cls, day: int, window: int) -> "_Frame":
+    def of(cls, day: int, window: int) -> _Frame:
         m_a = _month_of_day(day)
         return cls(day, m_a, window, *_month_bins(window),
                    _month_starts(m_a - window + 1, m_a))

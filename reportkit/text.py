@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import ReportkitError, check_param
 from . import schema as S
+from .errors import ReportkitError, check_param
 
 LANGS = ("en", "ru")
 MISSING = "\u2014"          # em dash for a missing value
@@ -1008,7 +1008,29 @@ def kpi_kind(key: str, value: Any) -> str:
 
 
 __all__ = [
-    "Html", "KINDS", "LANGS", "MISSING", "PROVIDERS", "TEXT", "column_kind", "fmt_date",
-    "fmt_compact", "fmt_int", "fmt_money", "fmt_month", "fmt_number", "fmt_pct", "fmt_period", "format_value", "has", "keys",
-    "kpi_kind", "label", "load_reason", "placeholders", "register", "t", "table_html",
+    "KINDS",
+    "LANGS",
+    "MISSING",
+    "PROVIDERS",
+    "TEXT",
+    "Html",
+    "column_kind",
+    "fmt_compact",
+    "fmt_date",
+    "fmt_int",
+    "fmt_money",
+    "fmt_month",
+    "fmt_number",
+    "fmt_pct",
+    "fmt_period",
+    "format_value",
+    "has",
+    "keys",
+    "kpi_kind",
+    "label",
+    "load_reason",
+    "placeholders",
+    "register",
+    "t",
+    "table_html",
 ]
