@@ -375,7 +375,11 @@ def _check_choices(cfg: Config, path: str) -> None:
                                   or list(edges) != sorted(set(edges))):
             raise ConfigError(f"{path}: [segmentation] {key} must be {cfg.segmentation.rfm_bins - 1} "
                               f"increasing numbers (one fewer than rfm_bins), got {list(edges)}.")
-    d = cfg.load.delimiter
+    check_delimiter(cfg.load.delimiter, path)
+
+
+def check_delimiter(d: str | None, path: str) -> None:
+    """``[load] delimiter``: one single-byte character that is not a quote or a line break."""
     if d is not None and (len(d) != 1 or d in "\"\r\n" or len(d.encode("utf-8")) != 1):
         raise ConfigError(f"{path}: [load] delimiter must be one character such as \";\" or "
                           f"\",\" (\"\\t\" for tab), got {d!r}.")

@@ -32,7 +32,7 @@ class Dataset:
     clients: pd.DataFrame | None = None
     activities: pd.DataFrame | None = None
     surveys: pd.DataFrame | None = None
-    reports: dict[str, "LoadReport"] = field(default_factory=dict)
+    reports: dict[str, LoadReport] = field(default_factory=dict)
     source: Path | None = None
 
     def __repr__(self) -> str:

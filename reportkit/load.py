@@ -27,8 +27,22 @@ from .dataset import Dataset
 from .errors import ConfigError, DataFileError, InputError, MissingColumnError
 from .progress import PROGRESS
 from .readers import DATA_SUFFIXES, RawTable, read_raw
-from .schema import (ACTIVITIES, AMOUNT, CLIENT_ID, CLIENTS, OPTIONAL, ORDER_ID, PRICE, QUANTITY,
-                     REQUIRED, SCORE, SURVEYS, TABLES, TRANSACTIONS, kind_of)
+from .schema import (
+    ACTIVITIES,
+    AMOUNT,
+    CLIENT_ID,
+    CLIENTS,
+    OPTIONAL,
+    ORDER_ID,
+    PRICE,
+    QUANTITY,
+    REQUIRED,
+    SCORE,
+    SURVEYS,
+    TABLES,
+    TRANSACTIONS,
+    kind_of,
+)
 
 # rejection reasons, in the order they are checked; a row gets the first that applies
 MALFORMED = "malformed line (wrong number of fields)"
@@ -138,7 +152,6 @@ class LoadReport:
 _TOTAL_RE = r"(?i)^\s*(итого|всего|total|grand total|subtotal|итог)\b"
 _CURRENCY_RE = r"(?i)(руб\.?|р\.|₽|\$|€|£|¥|usd|rub|eur|грн|тенге|тг)"
 _SPACES_RE = "[\\s\u00a0\u202f\u2009'’`]"
-_NUMBER_RE = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 
 
 def _text_expr(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -936,5 +949,15 @@ def write_rejected(dataset: Dataset, out_dir: str | Path) -> dict[str, Path]:
     return out
 
 
-__all__ = ["LoadReport", "load", "read_table", "find_files", "write_rejected", "parse_money",
-           "parse_dates", "parse_flags", "parse_ids", "normalize_header"]
+__all__ = [
+    "LoadReport",
+    "find_files",
+    "load",
+    "normalize_header",
+    "parse_dates",
+    "parse_flags",
+    "parse_ids",
+    "parse_money",
+    "read_table",
+    "write_rejected",
+]

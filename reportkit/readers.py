@@ -34,12 +34,18 @@ import numpy as np
 import polars as pl
 
 from .columns import match_columns
-from .config import Config
+from .config import Config, check_delimiter
 from .errors import ConfigError, DataFileError
 from .progress import PROGRESS
 
-__all__ = ["RawTable", "read_raw", "CSV_SUFFIXES", "EXCEL_SUFFIXES", "PARQUET_SUFFIXES",
-           "DATA_SUFFIXES"]
+__all__ = [
+    "CSV_SUFFIXES",
+    "DATA_SUFFIXES",
+    "EXCEL_SUFFIXES",
+    "PARQUET_SUFFIXES",
+    "RawTable",
+    "read_raw",
+]
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -339,12 +345,9 @@ def _split_sample(texts: list[str], delim: str) -> list[list[str]]:
 
 
 def _delimiter(path: Path, cfg: Config, sample: str) -> str:
-    if cfg.load.delimiter:
-        d = cfg.load.delimiter
-        if len(d) != 1 or d in "\"\r\n" or len(d.encode("utf-8")) != 1:
-            raise ConfigError(f"{cfg.source or 'config'}: [load] delimiter must be one "
-                              f"character such as \";\" or \",\" (\"\\t\" for tab), got {d!r}.")
-        return d
+    if cfg.load.delimiter:      # (a Config built in Python skips the file's checks)
+        check_delimiter(cfg.load.delimiter, cfg.source or "config")
+        return cfg.load.delimiter
     if path.suffix.lower() == ".tsv":
         return "\t"
     return _sniff_delimiter(sample)
@@ -376,8 +379,8 @@ def _read_csv(path: Path, table: str, cfg: Config) -> RawTable:
                 else:
                     notes = ["double quotes ignored: they do not pair up in this file"]
                     continue
-            raw.notes = [f"read as {src.name}, delimiter "
-                         f"{'tab' if delim == chr(9) else repr(delim)}"] + notes + raw.notes
+            shown = "tab" if delim == chr(9) else repr(delim)
+            raw.notes = [f"read as {src.name}, delimiter {shown}", *notes, *raw.notes]
             return raw
     raise DataFileError(f"{label}: the lines cannot be split into fields consistently (quotes "
                         "that open and never close?). Open the file in a spreadsheet program "
@@ -476,7 +479,7 @@ class _CsvReader:
     def _record_text(self, block: bytes, ends: np.ndarray, i: int) -> str:
         start = int(ends[i - 1]) + 1 if i else 0
         text = block[start:int(ends[i])].decode(self.src.codec or "utf-8", errors="replace")
-        return text[:-1] if text.endswith("\r") else text
+        return text.removesuffix("\r")
 
     def _block(self, block: bytes, ends: np.ndarray, lines: np.ndarray, fields: np.ndarray,
                offset: int) -> None:
@@ -573,7 +576,7 @@ def _read_excel(path: Path, table: str, cfg: Config) -> RawTable:
     try:
         book = fastexcel.read_excel(str(path))
         sheets = list(book.sheet_names)
-    except Exception as exc:  # calamine raises its own kinds for broken files
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own kinds for broken files
         raise DataFileError(f"{label}: cannot open the spreadsheet ({type(exc).__name__}: "
                             f"{str(exc).splitlines()[0] if str(exc) else ''}). Open it in Excel "
                             "or LibreOffice and save it again as .xlsx, or export the table as "
@@ -587,7 +590,7 @@ def _read_excel(path: Path, table: str, cfg: Config) -> RawTable:
     label = f"{path} [sheet {name!r}]"
     try:
         frame = book.load_sheet(name, header_row=None, dtypes="string").to_polars()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - calamine's own kinds
         raise DataFileError(f"{label}: cannot read the sheet ({type(exc).__name__}). Save the "
                             "workbook again as .xlsx, or export the table as .csv.") from None
     if frame.width == 0 or frame.height == 0:
@@ -621,7 +624,7 @@ def _read_parquet(path: Path) -> RawTable:
     label = str(path)
     try:
         frame = pl.read_parquet(path)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - pyarrow/polars kinds
         raise DataFileError(f"{label}: cannot read the Parquet file ({type(exc).__name__}: "
                             f"{str(exc).splitlines()[0] if str(exc) else ''}).") from None
     frame.columns = dedupe_headers([str(c) for c in frame.columns])

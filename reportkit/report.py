@@ -51,10 +51,15 @@ from . import schema as S
 from . import text as T
 from .config import Config, check_paths, load_config
 from .dataset import Dataset
+from .errors import (
+    OutputFolderError,
+    ParameterError,
+    ReportError,
+    ReportkitError,
+    check_param,
+)
 from .export import replaced
 from .progress import PROGRESS
-from .errors import (OutputFolderError, ParameterError, ReportError, ReportkitError,
-                     check_param)
 from .resources import data_path
 
 #: the folder name of reportkit's nbconvert template inside ``data_path("templates")``
@@ -137,7 +142,7 @@ def _spec_runs_this_python(argv: list[str]) -> bool:
         return False
     exe = argv[0]
     # jupyter_client replaces a bare "python"/"python3"/"python3.X" by the launching interpreter
-    bare = {"python", f"python{sys.version_info[0]}", "python%d.%d" % sys.version_info[:2]}
+    bare = {"python", f"python{sys.version_info[0]}", f"python{sys.version_info[0]}.{sys.version_info[1]}"}
     if exe in bare:
         return True
     try:
@@ -255,7 +260,7 @@ def _failing_cell(source_nb: Path, source: str) -> str:
         for i, cell in enumerate(nb.cells, start=1):
             if cell.cell_type == "code" and cell.source == source:
                 return f"cell {i}"
-    except Exception:  # noqa: BLE001 - only for the message
+    except Exception:  # noqa: BLE001, S110 - only for the message
         pass
     return "a cell"
 
@@ -377,9 +382,9 @@ def _execute(notebook: str | os.PathLike, parameters: Mapping[str, Any],
 # ----------------------------------------------------------------------------------------------
 # rendering
 # ----------------------------------------------------------------------------------------------
-_HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.S)
+_HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.DOTALL)
 _ID_ATTR = re.compile(r'\sid="([^"]*)"')
-_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 TOC_MARKER = "<!--reportkit:toc-->"
 _BODY_MARKER = '<div class="rk-body">'
@@ -387,7 +392,7 @@ _BODY_MARKER = '<div class="rk-body">'
 
 def _slug(text: str) -> str:
     plain = _html.unescape(text)
-    slug = re.sub(r"[^\w]+", "-", plain, flags=re.U).strip("-")
+    slug = re.sub(r"[^\w]+", "-", plain, flags=re.UNICODE).strip("-")
     return slug or "section"
 
 
@@ -405,7 +410,7 @@ def add_toc(page: str) -> str:
     head, body = page[:start], page[start:]
     found = list(_HEADING.finditer(body))
     if not found:
-        return re.sub(r'<nav class="rk-toc".*?</nav>\s*', "", head, flags=re.S) + body
+        return re.sub(r'<nav class="rk-toc".*?</nav>\s*', "", head, flags=re.DOTALL) + body
     top = min(int(m.group(1)) for m in found)
     seen: dict[str, int] = {}
     entries: list[tuple[int, str, str]] = []
@@ -564,9 +569,8 @@ def render_html(executed_notebook: str | os.PathLike, *, out: str | os.PathLike,
     page = add_toc(body)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)
+    with replaced(out) as tmp:
+        tmp.write_text(page, encoding="utf-8")
     return out
 
 
@@ -700,19 +704,15 @@ def write_cached(obj: Any, path: str | os.PathLike) -> Path:
     """Pickle an object for the notebooks of a batch (written atomically)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     try:
-        with open(tmp, "wb") as fh:
+        with replaced(path) as tmp, open(tmp, "wb") as fh:
             pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         raise ReportError(f"cannot save {type(obj).__name__} to {path} for the notebooks: "
                           f"{exc}") from None
     except OSError as exc:      # a full disk, a read-only folder …
         raise ReportError(f"cannot write {path}: {exc.strerror or exc}. Free space or choose "
                           "another output folder, and run again.") from None
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -1263,8 +1263,8 @@ class MonthlyResult:
 
     def __str__(self) -> str:
         lines = [f"index: {self.index}",
-                 f"periods: {len(self.done)} built, {len(self.skipped)} up to date, "
-                 f"{len(self.failed)} failed"]
+                 (f"periods: {len(self.done)} built, {len(self.skipped)} up to date, "
+                  f"{len(self.failed)} failed")]
         for p in self.periods:
             if p.status == "failed":
                 lines.append(f"  {p.period} FAILED: {p.error}")
