@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reportkit.btyd import BetaGeoModel, rfm_summary
-from reportkit.schema import FREQUENCY, RECENCY, T_AGE
+from reportkit.analysis.btyd import BetaGeoModel, rfm_summary
+from reportkit.io.schema import FREQUENCY, RECENCY, T_AGE
 
 DATA = Path(__file__).resolve().parent / "_data"
 START = pd.Timestamp("2020-01-06")          # a Monday: day d is in week d // 7

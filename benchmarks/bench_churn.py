@@ -5,7 +5,7 @@
     python benchmarks/bench_churn.py --threads 1       # BLAS/OpenMP pools limited to 1 thread
     python benchmarks/bench_churn.py --profile /tmp/churn.prof   # also save a cProfile
 
-The base is ``reportkit.sample.make_base(clients, 3, random_state=seed)`` (three years ending
+The base is ``reportkit.io.sample.make_base(clients, 3, random_state=seed)`` (three years ending
 2025-12-31, with planted churners); its transactions, clients and churn truth are cached as
 Parquet in ``benchmarks/_data/`` (git-ignored), so the generator runs once per size and seed.
 The report date is the end of the base. Timed: ``build_panel``, then ``ChurnModel().fit`` and
@@ -41,12 +41,12 @@ from pathlib import Path
 import pandas as pd
 
 import reportkit as rk
-import reportkit.churn as churn
-from reportkit.btyd import BetaGeoModel, GammaGammaModel
-from reportkit.schema import CLIENT_ID
+import reportkit.analysis.churn as churn
+from reportkit.analysis.btyd import BetaGeoModel, GammaGammaModel
+from reportkit.io.schema import CLIENT_ID
 
 # the module, not the function that reportkit re-exports under the same name
-snapshot_module = importlib.import_module("reportkit.snapshot")
+snapshot_module = importlib.import_module("reportkit.core.snapshot")
 
 DATA = Path(__file__).resolve().parent / "_data"
 TARGET_SECONDS = 60.0

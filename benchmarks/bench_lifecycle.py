@@ -23,15 +23,15 @@ import numpy as np
 import pandas as pd
 
 from reportkit import schema as S
-from reportkit.dynamics import cohorts, dynamics, flows, revenue_bridge
-from reportkit.lifecycle import classify, reactivation_list
+from reportkit.analysis.dynamics import cohorts, dynamics, flows, revenue_bridge
+from reportkit.analysis.lifecycle import classify, reactivation_list
 
 DATA = Path(__file__).resolve().parent / "_data"
 AS_OF = pd.Timestamp("2024-06-30")
 
 
 def make_snapshot(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A snapshot with the column contract of reportkit.snapshot, and a clients table."""
+    """A snapshot with the column contract of reportkit.core.snapshot, and a clients table."""
     path = DATA / f"lifecycle_snapshot_{n}_{seed}.parquet"
     cpath = DATA / f"lifecycle_clients_{n}_{seed}.parquet"
     if path.is_file() and cpath.is_file():

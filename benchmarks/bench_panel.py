@@ -22,12 +22,12 @@ polars, 4 columns     a lighter one (the reference of earlier runs): revenue, di
 duckdb                the reference's aggregation in DuckDB SQL, fetched as Arrow
 pandas by hand        read the Parquet with pandas, the same aggregation by groupby
 lifetimes summary     read with pandas + lifetimes.utils.summary_data_from_transaction_data
-reportkit panel+snap  reportkit.build_panel(path) + reportkit.snapshot(panel, as_of)
-reportkit +segments   the same + reportkit.segmentation.segment_all(snapshot) when it exists
+reportkit panel+snap  reportkit.build_panel(path) + reportkit.core.snapshot(panel, as_of)
+reportkit +segments   the same + reportkit.analysis.segmentation.segment_all(snapshot) when it exists
 12 snapshots          12 month-end snapshots from one built panel (panel build not timed)
 mid-month snapshot    one mid-month snapshot from a built panel (aggregates that month once)
 panel+snap from pandas  build_panel + snapshot from a pandas frame with object-dtype ids, as
-                      reportkit.load returns it (reading the Parquet file not timed)
+                      reportkit.io.load returns it (reading the Parquet file not timed)
 """
 
 from __future__ import annotations
@@ -182,21 +182,21 @@ def lifetimes_summary(path: str) -> int:
 
 
 def reportkit_panel_snapshot(path: str) -> int:
-    from reportkit.panel import build_panel
-    from reportkit.snapshot import snapshot
+    from reportkit.core.panel import build_panel
+    from reportkit.core.snapshot import snapshot
 
     return len(snapshot(build_panel(path), as_of=AS_OF))
 
 
 def _segment_all():
-    import reportkit.segmentation as seg
+    import reportkit.analysis.segmentation as seg
 
     return seg.segment_all if hasattr(seg, "segment_all") else None
 
 
 def reportkit_with_segments(path: str) -> int:
-    from reportkit.panel import build_panel
-    from reportkit.snapshot import snapshot
+    from reportkit.core.panel import build_panel
+    from reportkit.core.snapshot import snapshot
 
     snap = snapshot(build_panel(path), as_of=AS_OF)
     segment_all = _segment_all()
@@ -209,7 +209,7 @@ _PANELS: dict = {}
 
 
 def _built(path: str):
-    from reportkit.panel import build_panel
+    from reportkit.core.panel import build_panel
 
     if path not in _PANELS:
         _PANELS[path] = build_panel(path)
@@ -217,7 +217,7 @@ def _built(path: str):
 
 
 def twelve_snapshots(path: str) -> int:
-    from reportkit.snapshot import snapshots
+    from reportkit.core.snapshot import snapshots
 
     panel = _built(path)
     ends = pd.date_range(end=AS_OF, periods=12, freq="ME")
@@ -225,7 +225,7 @@ def twelve_snapshots(path: str) -> int:
 
 
 def _pandas_frame(path: str) -> pd.DataFrame:
-    """The transactions as reportkit.load returns them: pandas, ids as object strings."""
+    """The transactions as reportkit.io.load returns them: pandas, ids as object strings."""
     if path not in _PANELS:
         tx = pd.read_parquet(path)
         for col in ("client_id", "order_id"):
@@ -235,14 +235,14 @@ def _pandas_frame(path: str) -> pd.DataFrame:
 
 
 def panel_from_pandas(path: str) -> int:
-    from reportkit.panel import build_panel
-    from reportkit.snapshot import snapshot
+    from reportkit.core.panel import build_panel
+    from reportkit.core.snapshot import snapshot
 
     return len(snapshot(build_panel(_pandas_frame(path)), as_of=AS_OF))
 
 
 def mid_month_snapshot(path: str) -> int:
-    from reportkit.snapshot import snapshot
+    from reportkit.core.snapshot import snapshot
 
     panel = _built(path)
     panel._partials.clear()            # time the aggregation of the partial month every run
@@ -315,7 +315,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"data: {path.name} ({path.stat().st_size / 2**20:,.0f} MB, "
           f"{time.perf_counter() - t0:.1f} s to get)")
     if _segment_all() is None:
-        print("reportkit.segmentation.segment_all not found: '+segments' times panel+snapshot only")
+        print("reportkit.analysis.segmentation.segment_all not found: '+segments' times panel+snapshot only")
     size = f"{args.rows:,} tx / {args.clients:,} clients"
     results: dict[str, dict] = {}
     for name in STAGES:

@@ -7,9 +7,9 @@ Usage::
 Prints two tables:
 
 * **quality** — precision and recall of duplicate pairs on each synthetic base (and on the sample
-  base of ``reportkit.sample`` when that module is present). Definitions: the *true groups* are
+  base of ``reportkit.io.sample`` when that module is present). Definitions: the *true groups* are
   the connected components of the planted pairs (``client_id_a``, ``client_id_b``); the
-  *predicted groups* are the groups of :func:`reportkit.quality.find_duplicates`. Every pair of
+  *predicted groups* are the groups of :func:`reportkit.analysis.quality.find_duplicates`. Every pair of
   records inside a predicted group is a predicted pair; it is correct when both records are in
   the same true group. Precision = correct predicted pairs / predicted pairs; recall = true
   pairs (every pair inside a true group) that lie inside one predicted group / true pairs.
@@ -43,8 +43,8 @@ import numpy as np
 import pandas as pd
 
 from reportkit import schema as S
-from reportkit.config import QualitySettings
-from reportkit.quality import find_duplicates
+from reportkit.io.config import QualitySettings
+from reportkit.analysis.quality import find_duplicates
 
 DATA = Path(__file__).resolve().parent / "_data"
 
@@ -258,7 +258,7 @@ def evaluate(dups, truth: pd.DataFrame) -> list[tuple[str, float, int]]:
 
 def _sample_truth():
     try:
-        from reportkit.sample import make_base
+        from reportkit.io.sample import make_base
     except ImportError:
         return None
     base = make_base(2000, 3, random_state=0, lang="ru")

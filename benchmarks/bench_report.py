@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-import reportkit.report as R
-import reportkit.text as T
-from reportkit.export import write_action_lists
+import reportkit.report.render as R
+import reportkit.report.text as T
+from reportkit.report.export import write_action_lists
 
 DATA = Path(__file__).resolve().parent / "_data" / "report"
 
@@ -59,7 +59,7 @@ def tiny_notebook(path: Path) -> Path:
     params = new_code_cell('period: str = "2024-01"\npanel_path: str = ""\noutput_dir: str = "."')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, new_markdown_cell("# Period"),
-                new_code_cell("import pandas as pd\nimport reportkit.report as R\n"
+                new_code_cell("import pandas as pd\nimport reportkit.report.render as R\n"
                               "frame = R.read_cached(panel_path).frame\n"
                               "m = frame[frame['month'] == pd.Timestamp(period + '-01')]\n"
                               "R.record_kpis({'clients': m['client_id'].nunique(), "
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     work = DATA / "nb"
     shutil.rmtree(work, ignore_errors=True)
     base = tiny_base(DATA / "base")
-    from reportkit.load import load
+    from reportkit.io.load import load
 
     ds = load(base)
     tx = ds.transactions

@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 
 from reportkit import schema as S
-from reportkit.segmentation import abc, bcg, rfm, segment_all, size_tiers, xyz
+from reportkit.analysis.segmentation import abc, bcg, rfm, segment_all, size_tiers, xyz
 
 DATA = Path(__file__).resolve().parent / "_data"
 
 
 def make_snapshot(n: int, seed: int = 0) -> pd.DataFrame:
-    """A synthetic snapshot with the column contract of reportkit.snapshot (seeded)."""
+    """A synthetic snapshot with the column contract of reportkit.core.snapshot (seeded)."""
     path = DATA / f"segmentation_snapshot_{n}_{seed}.parquet"
     if path.is_file():
         return pd.read_parquet(path)

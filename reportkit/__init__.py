@@ -5,7 +5,7 @@
 >>> snap = rk.snapshot(ds, as_of="2024-06-30")          # doctest: +SKIP
 
 Importing reportkit is light: papermill, nbconvert and seaborn are imported only by
-``reportkit.report`` and ``reportkit.plots`` when they are used.
+``reportkit.report.render`` and ``reportkit.report.plots`` when they are used.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .config import Config, load_config
-from .dataset import Dataset
+from .core.panel import Panel, build_panel
+from .core.snapshot import snapshot
 from .errors import (
     ConfigError,
     DataFileError,
@@ -25,39 +25,38 @@ from .errors import (
     ReportError,
     ReportkitError,
 )
+from .io.config import Config, load_config
+from .io.dataset import Dataset
 
 # Functions named like their modules are bound eagerly, so that `rk.load(...)` is the function
-# even after `reportkit.load` (the module) has been imported somewhere.
-from .load import LoadReport, load
-from .panel import Panel, build_panel
-from .snapshot import snapshot
+# even after `reportkit.io.load` (the module) has been imported somewhere.
+from .io.load import LoadReport, load
+from .io.resources import data_path
+from .version import __version__
 
-__version__ = "0.1.0"
-
-_SUBMODULES = {
-    "load", "schema", "config", "panel", "snapshot", "segmentation", "lifecycle", "dynamics",
-    "churn", "btyd", "quality", "managers", "plots", "text", "report", "cli", "sample",
-    "resources", "export", "audit", "policy", "columns", "dataset", "errors",
-}
-_LAZY_FUNCTIONS = {
+#: ``rk.<name>`` for the modules an analyst reaches for most, imported on first use (the
+#: report layer pulls in matplotlib, papermill and nbconvert, which a plain load does not need).
+_MODULES = {
+    "schema": "io.schema", "config": "io.config", "sample": "io.sample", "columns": "io.columns",
+    "dataset": "io.dataset", "policy": "io.policy", "resources": "io.resources",
+    "panel": "core.panel",
+    "segmentation": "analysis.segmentation", "lifecycle": "analysis.lifecycle",
+    "dynamics": "analysis.dynamics", "churn": "analysis.churn", "btyd": "analysis.btyd",
+    "quality": "analysis.quality", "managers": "analysis.managers",
+    "text": "report.text", "plots": "report.plots", "pipeline": "report.pipeline",
+    "export": "report.export", "render": "report.render", "report": "report",
+    "cli": "cli", "errors": "errors", "progress": "progress",
 }
 
 
 def sample_path():
     """Folder of the bundled sample base (``data/sample``)."""
-    from .resources import data_path
-
     return data_path("sample")
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY_FUNCTIONS:
-        module, attr = _LAZY_FUNCTIONS[name]
-        value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
-        globals()[name] = value
-        return value
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{_MODULES[name]}")
     raise AttributeError(f"module 'reportkit' has no attribute {name!r}")
 
 

@@ -20,7 +20,7 @@ from .errors import InputError, ReportkitError
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from .version import __version__
 
     p = argparse.ArgumentParser(
         prog="reportkit",
@@ -79,7 +79,7 @@ def _quiet(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(args) -> int:
-    from .load import load, write_rejected
+    from .io.load import load, write_rejected
 
     ds = load(args.data, args.config)
     for report in ds.reports.values():
@@ -92,7 +92,7 @@ def _check(args) -> int:
 
 
 def _sample(args) -> int:
-    from .sample import make_base, write_base
+    from .io.sample import make_base, write_base
 
     base = make_base(args.clients, args.years, random_state=args.seed, lang=args.lang)
     paths = write_base(base, args.out, lang=args.lang)

@@ -31,7 +31,7 @@ def tiny_report_notebook(path: Path) -> Path:
     stderr that must not reach the report."""
     return make_notebook(path, [
         ("md", "# Clients\n\nWho the clients are."),
-        ("code", "import sys, warnings\nimport pandas as pd\nimport reportkit.text as T\n"
+        ("code", "import sys, warnings\nimport pandas as pd\nimport reportkit.report.text as T\n"
                  "warnings.warn('WARNING-NOISE')\nprint('STDERR-NOISE', file=sys.stderr)\n"
                  f"df = pd.DataFrame({{'name': [{HOSTILE!r}, 'Beta'], "
                  "'revenue': [1234567.4, -250.0]})\nT.table_html(df, lang)"),
@@ -48,7 +48,7 @@ def tiny_report_notebook(path: Path) -> Path:
 @pytest.fixture(scope="session")
 def rendered_report(tmp_path_factory) -> tuple[Path, Path]:
     """(html, executed notebook) of the tiny notebook, executed once per test session."""
-    from reportkit.report import render_html, run_notebook
+    from reportkit.report.render import render_html, run_notebook
 
     folder = tmp_path_factory.mktemp("rendered")
     src = tiny_report_notebook(folder / "tiny.ipynb")

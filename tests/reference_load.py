@@ -6,7 +6,7 @@ Original docstring: loading real CRM and accounting exports into canonical table
 
 :func:`load` reads a transactions file, or a folder of transactions / clients / activities /
 surveys files (CSV, Excel, Parquet), maps their headers to canonical column names
-(:mod:`reportkit.columns`), parses dates, money and flags the way Russian and English exports
+(:mod:`reportkit.io.columns`), parses dates, money and flags the way Russian and English exports
 write them, and accounts for every input row in a :class:`LoadReport`: kept, or rejected with a
 reason and its row number. ``kept + rejected == read``, always.
 
@@ -25,11 +25,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reportkit.columns import closest_headers, match_columns, normalize_header, table_of_file
-from reportkit.config import Config, load_config
-from reportkit.dataset import Dataset
+from reportkit.io.columns import closest_headers, match_columns, normalize_header, table_of_file
+from reportkit.io.config import Config, load_config
+from reportkit.io.dataset import Dataset
 from reportkit.errors import ConfigError, DataFileError, InputError, MissingColumnError
-from reportkit.schema import (ACTIVITIES, AMOUNT, CLIENT_ID, CLIENTS, OPTIONAL, PRICE, QUANTITY, REQUIRED,
+from reportkit.io.schema import (ACTIVITIES, AMOUNT, CLIENT_ID, CLIENTS, OPTIONAL, PRICE, QUANTITY, REQUIRED,
                      SCORE, SURVEYS, TABLES, TRANSACTIONS, kind_of)
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -428,7 +428,7 @@ _DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%y", 
                  "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
                  "%Y/%m/%d", "%d-%m-%Y", "%d-%m-%Y %H:%M:%S"]
 # an ISO date-time with a zone: the zone is dropped, the local wall-clock time is the business
-# time (as reportkit.panel does for zone-aware datetimes)
+# time (as reportkit.core.panel does for zone-aware datetimes)
 _ISO_ZONE = r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
 _SLASH = r"^(\d{1,2})/(\d{1,2})/\d{2,4}\b"
 _SLASH_DAYFIRST = ["%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y"]
@@ -565,7 +565,7 @@ def read_table(path: str | Path, table: str, config: Config | None = None
     Returns
     -------
     frame : DataFrame
-        The kept rows with the canonical columns found (see :mod:`reportkit.schema`).
+        The kept rows with the canonical columns found (see :mod:`reportkit.io.schema`).
     report : LoadReport
     """
     cfg = load_config(config)

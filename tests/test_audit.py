@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import reportkit as rk
-from reportkit.audit import Audit
+from reportkit.report.pipeline import Audit
 from reportkit.cli import main as cli_main
-from reportkit.sample import make_base, write_base
+from reportkit.io.sample import make_base, write_base
 
 pytestmark = pytest.mark.slow
 
@@ -190,7 +190,7 @@ def test_sections_without_their_data_say_so(hostile_base, tmp_path):
 def test_contact_policy_file_sets_the_allowed_gaps(hostile_base, tmp_path):
     """A policy CSV from the config with an allowed_days column drives the forgotten check."""
     folder, _ = hostile_base
-    from reportkit.policy import default_policy_path
+    from reportkit.io.policy import default_policy_path
 
     policy = pd.read_csv(default_policy_path())
     default = Audit.build(folder, lang="en", churn=False)

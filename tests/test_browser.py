@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-import reportkit.report as R
+import reportkit.report.render as R
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

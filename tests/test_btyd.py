@@ -1,4 +1,4 @@
-"""BG/NBD and Gamma-Gamma (reportkit.btyd): likelihood and gradient against slow references,
+"""BG/NBD and Gamma-Gamma (reportkit.analysis.btyd): likelihood and gradient against slow references,
 parameter recovery on simulated bases, forecasts against closed forms and Monte Carlo,
 agreement with lifetimes, odd bases, bad input, and rfm_summary."""
 
@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from scipy import optimize, special
 
-import reportkit.btyd as btyd
-from reportkit.btyd import BetaGeoModel, GammaGammaModel, expected_revenue, rfm_summary
+import reportkit.analysis.btyd as btyd
+from reportkit.analysis.btyd import BetaGeoModel, GammaGammaModel, expected_revenue, rfm_summary
 from reportkit.errors import InputError, ModelWarning, ParameterError
-from reportkit.schema import FREQUENCY, MONETARY_VALUE, RECENCY, T_AGE
+from reportkit.io.schema import FREQUENCY, MONETARY_VALUE, RECENCY, T_AGE
 
 TRUE = dict(r=0.8, alpha=8.0, a=0.8, b=2.5)          # time unit: weeks
 

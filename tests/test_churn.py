@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import reportkit as rk
-from reportkit.churn import (BASELINE_BGNBD, BASELINE_RECENCY, CUTOFF, LABEL, ChurnModel,
+from reportkit.analysis.churn import (BASELINE_BGNBD, BASELINE_RECENCY, CUTOFF, LABEL, ChurnModel,
                              alive_population, build_examples, fully_observed_cutoffs,
                              label_churn, top_decile_lift)
 

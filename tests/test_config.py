@@ -6,7 +6,7 @@ import pytest
 
 import reportkit as rk
 from reportkit.cli import main as cli_main
-from reportkit.config import Config, load_config
+from reportkit.io.config import Config, load_config
 
 
 def test_defaults_match_design():
@@ -83,7 +83,7 @@ def test_readme_documents_every_config_key():
     import dataclasses
     from pathlib import Path
 
-    from reportkit.config import _SECTIONS
+    from reportkit.io.config import _SECTIONS
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     block = readme[readme.index("## Config file"):readme.index("## Python")]

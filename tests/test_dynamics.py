@@ -1,4 +1,4 @@
-"""Tests of reportkit.dynamics: flows, revenue bridge, churn, trend, cohorts, migration.
+"""Tests of reportkit.analysis.dynamics: flows, revenue bridge, churn, trend, cohorts, migration.
 
 Expected values come from a tiny base worked out by hand (dates spelled out below) and from a
 slow day-by-day reference simulation written here from the definitions in DESIGN.md, run on
@@ -11,14 +11,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reportkit.config import LifecycleRules
-from reportkit.dynamics import (BaseTrend, base_trend, cohort_trend, cohort_triangle,
+from reportkit.io.config import LifecycleRules
+from reportkit.analysis.dynamics import (BaseTrend, base_trend, cohort_trend, cohort_triangle,
                                 cohorts, flows, migration_matrix, revenue_bridge)
 from reportkit.errors import InputError, ParameterError
-from reportkit.lifecycle import Lifecycle
+from reportkit.analysis.lifecycle import Lifecycle
 
 
-# --- building panels in the test (independent of reportkit.panel) --------------------------------
+# --- building panels in the test (independent of reportkit.core.panel) --------------------------------
 
 def panel_of(tx: pd.DataFrame) -> pd.DataFrame:
     """Client-month panel with the panel's definitions: an order is a day with a purchase
@@ -508,7 +508,7 @@ def test_errors():
 def test_dynamics_figures():
     from matplotlib.figure import Figure
 
-    from reportkit.plots_lifecycle import (churn_rate_chart, cohort_heatmap, flows_chart,
+    from reportkit.report.plots_lifecycle import (churn_rate_chart, cohort_heatmap, flows_chart,
                                            migration_heatmap, revenue_bridge_chart)
 
     p = panel_of(hand_transactions())
@@ -536,14 +536,14 @@ def test_dynamics_figures():
         migration_heatmap(pd.DataFrame())
 
 
-# --- consistency with reportkit.snapshot + reportkit.lifecycle ------------------------------------
+# --- consistency with reportkit.core.snapshot + reportkit.analysis.lifecycle ------------------------------------
 
 @pytest.mark.parametrize("seed", [11, 12])
 def test_base_matches_classify_of_snapshots(seed):
     """The base at each period end = clients in a living block of classify(snapshot(...))."""
-    from reportkit.lifecycle import LIVING_BLOCKS, classify
-    from reportkit.panel import build_panel
-    from reportkit.snapshot import snapshot
+    from reportkit.analysis.lifecycle import LIVING_BLOCKS, classify
+    from reportkit.core.panel import build_panel
+    from reportkit.core.snapshot import snapshot
 
     tx = random_transactions(seed, n_clients=60)
     panel = build_panel(tx)
@@ -558,10 +558,10 @@ def test_base_matches_classify_of_snapshots(seed):
 
 
 def test_migration_from_panel_matches_cross_tab_of_two_classifications():
-    from reportkit.dynamics import migration
-    from reportkit.lifecycle import classify
-    from reportkit.panel import build_panel
-    from reportkit.snapshot import snapshot
+    from reportkit.analysis.dynamics import migration
+    from reportkit.analysis.lifecycle import classify
+    from reportkit.core.panel import build_panel
+    from reportkit.core.snapshot import snapshot
 
     tx = random_transactions(13, n_clients=80)
     panel = build_panel(tx)
@@ -580,8 +580,8 @@ def test_migration_from_panel_matches_cross_tab_of_two_classifications():
 
 
 def test_dynamics_bundle():
-    from reportkit.dynamics import Dynamics, dynamics
-    from reportkit.panel import build_panel
+    from reportkit.analysis.dynamics import Dynamics, dynamics
+    from reportkit.core.panel import build_panel
 
     panel = build_panel(random_transactions(14, n_clients=80))
     d = dynamics(panel, as_of="2023-12-31", start="2023-01")
@@ -603,7 +603,7 @@ def test_dynamics_bundle():
 
 
 def test_labels_for_the_report_text():
-    from reportkit.text import t
+    from reportkit.report.text import t
 
     assert t("dynamics.base_start", "ru") == "База на начало"
     assert t("dynamics.trend.eroding", "en") == "eroding"

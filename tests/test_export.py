@@ -1,4 +1,4 @@
-"""reportkit.export: action lists as CSV (en/ru) and one XLSX workbook."""
+"""reportkit.report.export: action lists as CSV (en/ru) and one XLSX workbook."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from reportkit.errors import ParameterError
-from reportkit.export import neutralise, write_action_lists
+from reportkit.report.export import neutralise, write_action_lists
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3", "@SUM(A1)", "\tTab", "\rCR"]
 
@@ -142,7 +142,7 @@ def test_a_long_list_is_cut_in_the_workbook_and_whole_in_its_csv(tmp_path, monke
     notes sheet says where the rest is; the CSV keeps every row."""
     import openpyxl
 
-    import reportkit.export as E
+    import reportkit.report.export as E
 
     monkeypatch.setattr(E, "XLSX_MAX_ROWS", 10)
     df = pd.DataFrame({"client_id": [f"{i:03d}" for i in range(25)], "revenue": range(25)})

@@ -1,4 +1,4 @@
-"""Tests of reportkit.lifecycle: the eight-block matrix and the reactivation list.
+"""Tests of reportkit.analysis.lifecycle: the eight-block matrix and the reactivation list.
 
 Every expected value is worked out by hand below (dates and day counts are spelled out in the
 comments) or by the slow reference implementation ``reference_blocks`` written here from the
@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reportkit.config import LifecycleRules
+from reportkit.io.config import LifecycleRules
 from reportkit.errors import InputError, ParameterError
-from reportkit.lifecycle import (BLOCKS, Lifecycle, classify, count_phrase, full_months,
+from reportkit.analysis.lifecycle import (BLOCKS, Lifecycle, classify, count_phrase, full_months,
                                  reactivation_list)
 
 AS_OF = pd.Timestamp("2024-06-30")
@@ -22,7 +22,7 @@ DAY = pd.Timedelta(days=1)
 
 def row(cid, *, orders, first=None, last=None, silent=None, span=None, revenue_total=100.0,
         revenue_window=100.0, revenue_prev_window=None, best12=None, margin_window=None):
-    """One snapshot row computed from plain facts (independently of reportkit.snapshot)."""
+    """One snapshot row computed from plain facts (independently of reportkit.core.snapshot)."""
     if orders == 0:
         first = last = None
     else:
@@ -536,7 +536,7 @@ def test_reactivation_list_errors():
 def test_lifecycle_ladder_figure():
     from matplotlib.figure import Figure
 
-    from reportkit.plots_lifecycle import lifecycle_ladder
+    from reportkit.report.plots_lifecycle import lifecycle_ladder
 
     snap, clients = hand_base()
     lc = classify(snap, clients)
@@ -561,9 +561,9 @@ def test_planted_churners_are_dead_or_on_the_reactivation_list():
     """Each planted churner is checked at the first month end at least 90 days after its churn
     date (and before it comes back): it must be dead or on the reactivation list. Measured
     recall on this seed: 144 of 150 (96 %)."""
-    from reportkit.panel import build_panel
-    from reportkit.sample import make_base
-    from reportkit.snapshot import snapshot
+    from reportkit.core.panel import build_panel
+    from reportkit.io.sample import make_base
+    from reportkit.core.snapshot import snapshot
 
     base = make_base(600, 3, random_state=7)
     panel = build_panel(base.transactions, clients=base.clients)

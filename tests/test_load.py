@@ -10,7 +10,7 @@ import pytest
 
 import reportkit as rk
 from reportkit.cli import main as cli_main
-from reportkit.load import (BAD_AMOUNT, BAD_DATE, DUPLICATE_ROW, EMPTY_ROW, MALFORMED, MISSING_ID,
+from reportkit.io.load import (BAD_AMOUNT, BAD_DATE, DUPLICATE_ROW, EMPTY_ROW, MALFORMED, MISSING_ID,
                             TOTAL_ROW, load, parse_dates, parse_money, read_table,
                             write_rejected)
 

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 import reportkit as rk
-import reportkit.readers as readers
-from reportkit.config import load_config
-from reportkit.load import DUPLICATE_ROW, REPEATED_HEADER, load, read_table
+import reportkit.io.readers as readers
+from reportkit.io.config import load_config
+from reportkit.io.load import DUPLICATE_ROW, REPEATED_HEADER, load, read_table
 
 import reference_load  # noqa: E402  (tests/ is on the path: the old loader, as the reference)
 
@@ -305,7 +305,7 @@ def test_long_tables_keep_repeated_text_as_categories(tmp_path, monkeypatch):
     pandas Categorical in a long table; a column of mostly distinct values stays text."""
     import importlib
 
-    L = importlib.import_module("reportkit.load")   # (reportkit.load is also the function)
+    L = importlib.import_module("reportkit.io.load")   # (reportkit.load is also the function)
 
     monkeypatch.setattr(L, "_CATEGORICAL_FROM", 20)
     rows = [f"A{i};05.03.2024;{i};{['Иванов', 'Петров'][i % 2]};товар {i}" for i in range(40)]

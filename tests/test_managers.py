@@ -1,4 +1,4 @@
-"""Tests of reportkit.managers: managers per client, activities, overdue, forgotten, NPS.
+"""Tests of reportkit.analysis.managers: managers per client, activities, overdue, forgotten, NPS.
 
 Expected values are worked out by hand on tiny frames (the arithmetic is in the comments) or by
 a slow, obvious reference implementation written here.
@@ -241,7 +241,7 @@ def test_forgotten_by_lifecycle_only_uses_the_other_cell(forgotten_case):
 
 
 def test_policy_table_with_allowed_days_column():
-    from reportkit.policy import load_contact_policy
+    from reportkit.io.policy import load_contact_policy
 
     table = load_contact_policy()
     days, given = M.contact_days(table)
@@ -503,8 +503,8 @@ def test_labels_cover_every_output_column_and_value(forgotten_case):
 @pytest.fixture(scope="module")
 def sample():
     import reportkit as rk
-    from reportkit.lifecycle import classify
-    from reportkit.segmentation import segment_all
+    from reportkit.analysis.lifecycle import classify
+    from reportkit.analysis.segmentation import segment_all
 
     ds = rk.load(rk.sample_path())
     as_of = "2025-12-31"
@@ -517,7 +517,7 @@ def sample():
 
 
 def test_sample_base_planted_forgotten_and_overdue(sample):
-    from reportkit.resources import data_path
+    from reportkit.io.resources import data_path
 
     ds, sn, seg, lc, m = sample
     truth = pd.read_csv(data_path("sample") / "truth" / "forgotten.csv",

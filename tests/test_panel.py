@@ -7,10 +7,10 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from reportkit.dataset import Dataset
+from reportkit.io.dataset import Dataset
 from reportkit.errors import InputError, MissingColumnError, ReportkitError
-from reportkit.panel import Panel, build_panel
-from reportkit.schema import (AMOUNT, CLIENT_ID, CREATED, DATE, FIRST_ORDER_DAY, LAST_ORDER_DAY,
+from reportkit.core.panel import Panel, build_panel
+from reportkit.io.schema import (AMOUNT, CLIENT_ID, CREATED, DATE, FIRST_ORDER_DAY, LAST_ORDER_DAY,
                               MARGIN, MONTH, ORDER_ID, ORDERS, REVENUE)
 
 T = pd.Timestamp
@@ -191,7 +191,7 @@ def test_empty_transactions_give_empty_panel_with_leads():
 
 
 def test_missing_column_error():
-    with pytest.raises(MissingColumnError, match=r"'amount'.*reportkit.load"):
+    with pytest.raises(MissingColumnError, match=r"'amount'.*reportkit.io.load"):
         build_panel(tx_fixture().drop(columns=[AMOUNT]))
 
 
@@ -228,7 +228,7 @@ def test_bad_data_type_and_paths(tmp_path):
         build_panel(tmp_path / "nope.parquet")
     csv = tmp_path / "t.csv"
     csv.write_text("client_id,date,amount\n")
-    with pytest.raises(InputError, match=r"Parquet files only.*reportkit.load"):
+    with pytest.raises(InputError, match=r"Parquet files only.*reportkit.io.load"):
         build_panel(csv)
 
 
@@ -244,7 +244,7 @@ def test_bad_clients_table():
 
 
 def test_changed_parquet_file_is_detected(tmp_path):
-    from reportkit.snapshot import snapshot
+    from reportkit.core.snapshot import snapshot
 
     path = tmp_path / "tx.parquet"
     tx_fixture().to_parquet(path)
@@ -270,7 +270,7 @@ def test_centuries_apart_and_absurd_dates():
 
 def test_rows_sorted_by_client_id_then_month_with_unicode_ids():
     """The panel's rows are in (client_id, month) order, ids compared as Python compares them
-    (reportkit.snapshot and reportkit.churn rely on this); the rows' values against pandas."""
+    (reportkit.core.snapshot and reportkit.analysis.churn rely on this); the rows' values against pandas."""
     rng = np.random.default_rng(5)
     names = ["ООО Ромашка", "ИП Иванов", "Acme", "acme", "Ärzte", "zeta", "00123", "123", "Ω",
              "emoji 🙂", "Z"] + [f"c{i}" for i in range(300)]
@@ -300,10 +300,10 @@ def _months(month_no: np.ndarray) -> pd.DatetimeIndex:
 
 
 def test_panel_survives_pickle():
-    """reportkit.report caches panels as pickles for the notebooks."""
+    """reportkit.report.render caches panels as pickles for the notebooks."""
     import pickle
 
-    from reportkit.snapshot import snapshot
+    from reportkit.core.snapshot import snapshot
 
     panel = build_panel(tx_fixture())
     again = pickle.loads(pickle.dumps(panel))

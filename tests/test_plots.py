@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from reportkit import plots
 from reportkit import schema as S
 from reportkit.errors import InputError, ParameterError
-from reportkit.segmentation import abc, bcg, rfm, segment_all
+from reportkit.analysis.segmentation import abc, bcg, rfm, segment_all
 
 AS_OF = pd.Timestamp("2024-06-30")
 
@@ -209,7 +209,7 @@ def test_bad_inputs():
 
 def test_import_reportkit_does_not_import_plots():
     code = ("import sys, reportkit; "
-            "bad = [m for m in ('reportkit.plots', 'seaborn', 'matplotlib.pyplot') "
+            "bad = [m for m in ('reportkit.report.plots', 'seaborn', 'matplotlib.pyplot') "
             "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

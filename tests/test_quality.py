@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from rapidfuzz import fuzz
 
-from reportkit.config import QualitySettings, load_config
+from reportkit.io.config import QualitySettings, load_config
 from reportkit.errors import InputError, MissingColumnError, ParameterError
-from reportkit.quality import (CLIENT_BASE, LIST_OF_NAMES, PARTIAL_BASE, _name_candidates,
+from reportkit.analysis.quality import (CLIENT_BASE, LIST_OF_NAMES, PARTIAL_BASE, _name_candidates,
                                completeness, find_duplicates, inn_is_valid, inns_are_valid,
                                normalize_email, normalize_emails, normalize_name, normalize_names,
                                normalize_phone, normalize_phones, normalize_tax_id,

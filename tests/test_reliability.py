@@ -89,7 +89,7 @@ def test_an_unwritable_output_folder_is_found_before_the_data_is_read(layout, tm
     """As root a read-only folder is still writable; a read-only file system is not: the probe
     that fails here stands for it."""
     data, _ = layout
-    import reportkit.report as R
+    import reportkit.report.render as R
 
     real_open = os.open
 
@@ -125,7 +125,7 @@ def test_a_second_run_into_a_held_folder_is_refused(layout, tmp_path, capsys):
 
 
 def test_a_stale_lock_is_taken_over_and_released(tmp_path):
-    from reportkit.report import LOCK_FILE, output_lock
+    from reportkit.report.render import LOCK_FILE, output_lock
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -134,7 +134,7 @@ def test_a_stale_lock_is_taken_over_and_released(tmp_path):
     with output_lock(tmp_path) as held:
         assert held.read_text().split()[0] == str(os.getpid())
         # another process sees a live holder and is refused
-        code = ("import sys; from pathlib import Path; from reportkit.report import "
+        code = ("import sys; from pathlib import Path; from reportkit.report.render import "
                 "output_lock\nwith output_lock(Path(sys.argv[1])): pass")
         r = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
                            text=True)
@@ -146,7 +146,7 @@ def test_a_stale_lock_is_taken_over_and_released(tmp_path):
 def test_kernels_talk_over_sockets_in_a_private_folder(tmp_path):
     """The kernel's IPC sockets are made in a temporary folder of the run, not in the
     notebook's working folder (where two runs into one output folder shared them)."""
-    from reportkit.report import _kernel_manager_class
+    from reportkit.report.render import _kernel_manager_class
 
     km = _kernel_manager_class(str(tmp_path))()
     assert km.transport == "ipc" and km.ip == str(tmp_path / "kernel-ipc")
@@ -202,7 +202,7 @@ def test_control_characters_and_huge_cells_do_not_stop_the_workbook(tmp_path):
     import openpyxl
     import pandas as pd
 
-    from reportkit.export import write_action_lists
+    from reportkit.report.export import write_action_lists
 
     df = pd.DataFrame({"client_id": ["A\x001", "B2"], "name": ["ООО\x0bРомашка", "x" * 40_000]})
     paths = write_action_lists({"segments": df}, tmp_path)
@@ -221,7 +221,7 @@ def test_control_characters_and_huge_cells_do_not_stop_the_workbook(tmp_path):
 def test_a_full_disk_leaves_no_half_written_list(tmp_path, monkeypatch):
     import pandas as pd
 
-    from reportkit.export import write_action_lists
+    from reportkit.report.export import write_action_lists
 
     real = pd.DataFrame.to_csv
 
@@ -245,7 +245,7 @@ def test_csv_floats_are_written_the_same_every_time(tmp_path):
     """A sum taken in another order differs in the last bits; the CSV shows the same text."""
     import pandas as pd
 
-    from reportkit.export import write_action_lists
+    from reportkit.report.export import write_action_lists
 
     a = pd.DataFrame({"client_id": ["1"], "revenue": [351527.71]})
     b = pd.DataFrame({"client_id": ["1"], "revenue": [351527.7100000001]})
@@ -336,7 +336,7 @@ def test_a_full_disk_while_caching_the_inputs(layout, tmp_path, capsys, monkeypa
     and no temporary file left to keep the disk full."""
     import pickle
 
-    import reportkit.report as R
+    import reportkit.report.render as R
 
     data, _ = layout
 
@@ -438,7 +438,7 @@ def test_a_report_date_far_after_the_data_is_an_input_error(layout, tmp_path, ca
     the data's last month is fine."""
     import pandas as pd
 
-    from reportkit.audit import check_as_of
+    from reportkit.report.pipeline import check_as_of
 
     data, _ = layout
     code, err = _run(capsys, "audit", str(data), "--as-of", "2099-01-01", "--out",

@@ -1,4 +1,4 @@
-"""reportkit.report: running notebooks, the HTML template, the monthly batch, masking, PDF."""
+"""reportkit.report.render: running notebooks, the HTML template, the monthly batch, masking, PDF."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-import reportkit.report as R
-from reportkit.config import load_config
+import reportkit.report.render as R
+from reportkit.io.config import load_config
 from reportkit.errors import ParameterError, ReportError
 
 from conftest import HOSTILE, MADE_ON, make_notebook
@@ -61,7 +61,7 @@ def data_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def stand_in_panel(monkeypatch):
-    """A tiny client-month panel instead of reportkit.panel (built by other code); counts calls."""
+    """A tiny client-month panel instead of reportkit.core.panel (built by other code); counts calls."""
     calls = []
 
     def build(dataset):
@@ -83,7 +83,7 @@ PARAMS = ('period: str = "2024-01"  # YYYY-MM\nas_of: str = "2024-01-31"\nlang: 
 
 def monthly_notebook(path: Path) -> Path:
     return make_notebook(path, [
-        ("code", "import pandas as pd\nimport reportkit.report as R\n"
+        ("code", "import pandas as pd\nimport reportkit.report.render as R\n"
                  "panel = R.read_cached(panel_path)\n"
                  "m = panel.frame[panel.frame['month'] == pd.Timestamp(period + '-01')]"),
         ("md", "# Base"),
@@ -304,7 +304,7 @@ def test_write_index_by_hand(tmp_path):
 def test_audit_masked_in_russian(tmp_path, data_dir, stand_in_panel, monkeypatch):
     monkeypatch.delenv(R.MASK_KEY_ENV, raising=False)
     nb = make_notebook(tmp_path / "audit.ipynb", [
-        ("code", "import reportkit.report as R, reportkit.export as E, reportkit.text as T\n"
+        ("code", "import reportkit.report.render as R, reportkit.report.export as E, reportkit.report.text as T\n"
                  "ds = R.read_cached(dataset_path)\n"
                  "E.write_action_lists({'reactivation': ds.clients}, output_dir, lang=lang)\n"
                  "R.record_kpis({'clients': len(ds.clients), 'as_of': as_of}, output_dir)"),
@@ -336,7 +336,7 @@ def test_default_as_of_is_the_end_of_the_last_full_month():
         return SimpleNamespace(transactions=pd.DataFrame({"date": pd.to_datetime(
             ["2023-12-01 00:00", last], format="ISO8601")}))
 
-    from reportkit.audit import default_as_of   # the one helper the report and the audit use
+    from reportkit.report.pipeline import default_as_of   # the one helper the report and the audit use
 
     assert pd.Timestamp(default_as_of(ds("2024-03-15 00:00"))) == pd.Timestamp("2024-02-29")
     assert pd.Timestamp(default_as_of(ds("2024-03-31 18:00"))) == pd.Timestamp("2024-03-31")
@@ -376,8 +376,8 @@ def test_mask_frame_is_stable_keyed_and_leaves_the_input_alone():
 
 
 def test_mask_dataset_masks_rejected_rows_too():
-    from reportkit.dataset import Dataset
-    from reportkit.load import LoadReport
+    from reportkit.io.dataset import Dataset
+    from reportkit.io.load import LoadReport
 
     rep = LoadReport(table="clients", file="c.csv", rows_read=2, rows_kept=1, rows_rejected=1,
                      rejected=pd.DataFrame({"Код": [""], "Наименование": ["Secret LLC"],

@@ -2,7 +2,7 @@
 
 The issue: "every heading, label, category name and sentence of text comes from one translation
 table; a Russian report has no English words left in it except proper names". The end-to-end
-tests build :class:`reportkit.audit.Audit` on a small seeded base, render every section, strip
+tests build :class:`reportkit.report.pipeline.Audit` on a small seeded base, render every section, strip
 the markup and look for Latin (or Cyrillic) words. Proper names come from the data (client
 names, managers, client ids, file names) and are removed first; the abbreviations a Russian
 report may keep are listed in ``ALLOWED``. The unit tests below check the pieces on tiny
@@ -19,15 +19,15 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-import reportkit.quality as Q
-import reportkit.schema as S
-import reportkit.text as T
-from reportkit.audit import SECTIONS_AUDIT, SECTIONS_MONTHLY, Audit
+import reportkit.analysis.quality as Q
+import reportkit.io.schema as S
+import reportkit.report.text as T
+from reportkit.report.pipeline import SECTIONS_AUDIT, SECTIONS_MONTHLY, Audit
 from reportkit.errors import ParameterError
-from reportkit.lifecycle import classify
-from reportkit.load import (BAD_AMOUNT, BAD_DATE, BAD_SCORE, DUPLICATE_ROW, EMPTY_ROW, MALFORMED,
+from reportkit.analysis.lifecycle import classify
+from reportkit.io.load import (BAD_AMOUNT, BAD_DATE, BAD_SCORE, DUPLICATE_ROW, EMPTY_ROW, MALFORMED,
                             MISSING_ID, REPEATED_HEADER, REPEATED_ID, TOTAL_ROW)
-from reportkit.sample import make_base, write_base
+from reportkit.io.sample import make_base, write_base
 
 NNBSP = "\u202f"
 
@@ -155,20 +155,21 @@ def _flat(labels: dict, prefix: str = "") -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize("module", ["text", "audit", "quality", "lifecycle", "dynamics",
-                                    "segmentation"])
+@pytest.mark.parametrize("module", ["report.text", "report.pipeline", "analysis.quality",
+                                    "analysis.lifecycle", "analysis.dynamics",
+                                    "analysis.segmentation"])
 def test_russian_labels_have_no_english_words(module):
     import importlib
 
     mod = importlib.import_module(f"reportkit.{module}")
-    ru = ({k: v["ru"] for k, v in mod.TEXT.items()} if module == "text"
+    ru = ({k: v["ru"] for k, v in mod.TEXT.items()} if module == "report.text"
           else _flat(mod.LABELS["ru"]))
     bad = {key: text for key, text in ru.items() if latin_words(text)}
     assert not bad
 
 
 def test_every_schema_column_has_a_header():
-    """Every output column name of reportkit.schema has a ``col.`` header in both languages.
+    """Every output column name of reportkit.io.schema has a ``col.`` header in both languages.
     Three have none on purpose (test_text pins them as raw names in its fragment snapshot):
     ``churn_rate`` is shown through the ``dynamics.`` labels, ``vip`` and ``note`` are not
     shown in a report table."""
@@ -227,7 +228,7 @@ def test_table_html_right_alignment_and_long_text():
 
 
 # ----------------------------------------------------------------------------------------------
-# reportkit.quality in Russian (English stays the default: tests/test_quality.py)
+# reportkit.analysis.quality in Russian (English stays the default: tests/test_quality.py)
 # ----------------------------------------------------------------------------------------------
 @pytest.fixture()
 def tiny_load():

@@ -17,8 +17,8 @@ from rapidfuzz import fuzz
 import reportkit as rk
 from reportkit.cli import main as cli_main
 from reportkit.errors import ParameterError
-from reportkit.resources import data_path
-from reportkit.sample import SampleBase, make_base, regenerate_sample, write_base
+from reportkit.io.resources import data_path
+from reportkit.io.sample import SampleBase, make_base, regenerate_sample, write_base
 
 N = 2000
 

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from reportkit import schema as S
-from reportkit.config import SegmentationSettings, load_config
+from reportkit.io.config import SegmentationSettings, load_config
 from reportkit.errors import InputError, ParameterError
-from reportkit.policy import (POLICY_CELLS, contact_policy, default_policy_path,
+from reportkit.io.policy import (POLICY_CELLS, contact_policy, default_policy_path,
                               load_contact_policy)
-from reportkit.segmentation import (ABC_CLASSES, ABCXYZ_CELLS, BCG_CLASSES, LABELS, RFM_SEGMENTS,
+from reportkit.analysis.segmentation import (ABC_CLASSES, ABCXYZ_CELLS, BCG_CLASSES, LABELS, RFM_SEGMENTS,
                                     SIZE_TIERS, XYZ_CLASSES, SegmentResult, abc, abc_xyz_matrix,
                                     bcg, rfm, segment_all, size_tiers, xyz)
 
@@ -862,7 +862,7 @@ def test_share_of_wallet_matches_ids_whatever_their_string_dtype(snap_dtype, crm
 
 
 def test_sample_base_against_its_planted_rhythms():
-    """On the bundled sample (made by reportkit.sample with planted truth): leads are 'none',
+    """On the bundled sample (made by reportkit.io.sample with planted truth): leads are 'none',
     one-off buyers are never X, and most active monthly buyers are X or Y."""
     import reportkit as rk
 

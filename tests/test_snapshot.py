@@ -7,15 +7,15 @@ import pandas as pd
 import pytest
 
 from reportkit.errors import ParameterError
-from reportkit.panel import build_panel
-from reportkit.schema import (ACTIVE_MONTHS, AMOUNT, AOV, AS_OF, BEST12_REVENUE, CLIENT_ID,
+from reportkit.core.panel import build_panel
+from reportkit.io.schema import (ACTIVE_MONTHS, AMOUNT, AOV, AS_OF, BEST12_REVENUE, CLIENT_ID,
                               CREATED, CV, DATE, FIRST_ORDER, FIRST_ORDER_DAY, INTERVAL_DAYS,
                               IS_LEAD, LAST_ORDER, LAST_ORDER_DAY, MARGIN, MARGIN_TOTAL,
                               MARGIN_WINDOW, MONTH, ORDER_ID, ORDERS, ORDERS_TOTAL, ORDERS_WINDOW,
                               RECENCY_DAYS, REVENUE, REVENUE_LAST3, REVENUE_PREV3,
                               REVENUE_PREV_WINDOW, REVENUE_TOTAL, REVENUE_WINDOW, TENURE_DAYS,
                               TREND)
-from reportkit.snapshot import snapshot, snapshots
+from reportkit.core.snapshot import snapshot, snapshots
 
 T = pd.Timestamp
 nan = np.nan
@@ -411,7 +411,7 @@ def test_blocks_of_clients_give_the_same_snapshot(base, monkeypatch, chunk):
     """The snapshot is computed in blocks of whole clients; tiny blocks change nothing."""
     import importlib
 
-    snapshot_module = importlib.import_module("reportkit.snapshot")   # the module, not rk.snapshot
+    snapshot_module = importlib.import_module("reportkit.core.snapshot")   # the module, not rk.snapshot
     _, _, panel = base
     whole = snapshot(panel, as_of="2023-07-15", window_months=5)
     monkeypatch.setattr(snapshot_module, "_CHUNK_ROWS", chunk)

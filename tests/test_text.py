@@ -1,4 +1,4 @@
-"""reportkit.text: the translation table, number formats and the report's table renderer."""
+"""reportkit.report.text: the translation table, number formats and the report's table renderer."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import reportkit.text as T
+import reportkit.report.text as T
 from reportkit.errors import ParameterError, ReportkitError
 
 NNBSP = "\u202f"
@@ -64,7 +64,7 @@ def test_register_accepts_both_shapes_and_guards_conflicts():
         T.register({"c": {"en": "C2", "ru": "Ц2"}}, namespace="t1")
     assert T.register({"c": {"en": "C2", "ru": "Ц2"}}, namespace="t1", overwrite=True) == 1
     assert T.t("t1.c", "en") == "C2"
-    with pytest.raises(ReportkitError, match="built into reportkit.text.TEXT"):
+    with pytest.raises(ReportkitError, match="built into reportkit.report.text.TEXT"):
         T.register({"report.contents": {"en": "X", "ru": "Y"}}, overwrite=True)
     with pytest.raises(ReportkitError, match="placeholders"):
         T.register({"d": {"en": "{n} items", "ru": "штук"}}, namespace="t1")

@@ -1,6 +1,6 @@
 """Segmentations of the client snapshot: ABC, XYZ, the ABC×XYZ matrix, RFM, BCG and size tiers.
 
-Every function takes the client snapshot (one row per client, see :mod:`reportkit.snapshot`)
+Every function takes the client snapshot (one row per client, see :mod:`reportkit.core.snapshot`)
 and returns a :class:`SegmentResult`: ``clients`` (one row per client, same clients in the same
 order as the snapshot, keyed by ``client_id``), ``summary`` (one row per class) and ``notes``
 (plain sentences about anything unusual, e.g. a base made only of returns). :func:`segment_all`
@@ -36,10 +36,10 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from . import schema as S
-from .config import SegmentationSettings
-from .errors import InputError, check_param
-from .policy import NEW_CELL, POLICY_COLUMNS, contact_policy
+from ..errors import InputError, check_param
+from ..io import schema as S
+from ..io.config import SegmentationSettings
+from ..io.policy import NEW_CELL, POLICY_COLUMNS, contact_policy
 
 # --- class values ---------------------------------------------------------------------------------
 ABC_CLASSES: tuple[str, ...] = ("A", "B", "C")
@@ -307,7 +307,7 @@ class Segments:
 def _require(snapshot: object, columns: Sequence[str], what: str) -> pd.DataFrame:
     if not isinstance(snapshot, pd.DataFrame):
         raise InputError(f"{what} needs the client snapshot as a DataFrame (made by "
-                         f"reportkit.snapshot), got {type(snapshot).__name__}.")
+                         f"reportkit.core.snapshot), got {type(snapshot).__name__}.")
     missing = [c for c in (S.CLIENT_ID, *columns) if c not in snapshot.columns]
     if missing:
         have = ", ".join(map(str, snapshot.columns[:25])) + (
@@ -645,7 +645,7 @@ def abc_xyz_matrix(abc: SegmentResult | pd.DataFrame, xyz: SegmentResult | pd.Da
         Results of :func:`abc` and :func:`xyz` (or their ``to_frame()``) for the same clients;
         matched by ``client_id``.
     policy : str, Path, DataFrame or None, default None
-        The contact policy table (see :mod:`reportkit.policy`); None uses the packaged default.
+        The contact policy table (see :mod:`reportkit.io.policy`); None uses the packaged default.
     lang : {"en", "ru"}, default "en"
         Language of the policy texts and the HTML view (class values stay machine values).
 

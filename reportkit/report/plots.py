@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import schema as S
-from .errors import InputError, check_param
+from ..errors import InputError, check_param
+from ..io import schema as S
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .segmentation import ABCXYZMatrix, SegmentResult
+    from ..analysis.segmentation import ABCXYZMatrix, SegmentResult
 
 
 # --- common helpers -------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def _check_lang(lang: str) -> None:
 
 
 def _labels(lang: str) -> Mapping[str, str]:
-    from .segmentation import LABELS
+    from ..analysis.segmentation import LABELS
 
     return LABELS[lang]
 
@@ -112,7 +112,7 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
 
 
 def _frame(result: object, columns: tuple[str, ...], func: str, source: str) -> pd.DataFrame:
-    from .segmentation import SegmentResult
+    from ..analysis.segmentation import SegmentResult
 
     frame = result.clients if isinstance(result, SegmentResult) else result
     if not isinstance(frame, pd.DataFrame):
@@ -151,7 +151,7 @@ def pareto_curve(abc: SegmentResult | pd.DataFrame, *, lang: str = "en",
     Parameters
     ----------
     abc : SegmentResult or DataFrame
-        The result of :func:`reportkit.segmentation.abc` (columns ``value, cum_share, abc``).
+        The result of :func:`reportkit.analysis.segmentation.abc` (columns ``value, cum_share, abc``).
     lang : {"en", "ru"}, default "en"
     cutoffs : (float, float) or None, default None
         None takes the cut-offs ABC ran with (``abc.params``), else (0.80, 0.95).
@@ -217,7 +217,7 @@ def abcxyz_heatmap(matrix: ABCXYZMatrix, *, lang: str = "en", color: str = "valu
     Parameters
     ----------
     matrix : ABCXYZMatrix
-        The result of :func:`reportkit.segmentation.abc_xyz_matrix`.
+        The result of :func:`reportkit.analysis.segmentation.abc_xyz_matrix`.
     lang : {"en", "ru"}, default "en"
     color : {"value_share", "client_share"}, default "value_share"
         What the colour shows.
@@ -229,7 +229,7 @@ def abcxyz_heatmap(matrix: ABCXYZMatrix, *, lang: str = "en", color: str = "valu
     """
     import seaborn as sns
 
-    from .segmentation import ABCXYZMatrix
+    from ..analysis.segmentation import ABCXYZMatrix
     from .text import fmt_pct
 
     _check_lang(lang)
@@ -274,7 +274,7 @@ def rfm_grid(rfm: SegmentResult | pd.DataFrame, *, color: str = "clients", lang:
     Parameters
     ----------
     rfm : SegmentResult or DataFrame
-        The result of :func:`reportkit.segmentation.rfm` (``r_score, f_score, revenue_window``).
+        The result of :func:`reportkit.analysis.segmentation.rfm` (``r_score, f_score, revenue_window``).
     color : {"clients", "revenue"}, default "clients"
     lang : {"en", "ru"}, default "en"
     ax : matplotlib Axes or None, default None
@@ -334,7 +334,7 @@ def bcg_scatter(bcg: SegmentResult | pd.DataFrame, *, lang: str = "en",
     Parameters
     ----------
     bcg : SegmentResult or DataFrame
-        The result of :func:`reportkit.segmentation.bcg`.
+        The result of :func:`reportkit.analysis.segmentation.bcg`.
     lang : {"en", "ru"}, default "en"
     growth_threshold : float or None, default None
         The horizontal line; None takes the threshold BCG ran with, else 0.

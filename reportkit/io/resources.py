@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from .errors import ReportkitError
+from ..errors import ReportkitError
 
 _CHECKOUT_DIRS = {"notebooks": "notebooks", "templates": "templates", "sample": "data/sample"}
 
@@ -31,7 +31,7 @@ def data_path(kind: str, *parts: str) -> Path:
     if kind not in _CHECKOUT_DIRS:
         raise ReportkitError(f"`kind` must be one of {sorted(_CHECKOUT_DIRS)}, got {kind!r}")
     installed = Path(str(files("reportkit"))) / "_data" / kind
-    checkout = Path(__file__).resolve().parent.parent / _CHECKOUT_DIRS[kind]
+    checkout = Path(__file__).resolve().parents[2] / _CHECKOUT_DIRS[kind]
     for base in (installed, checkout):
         if base.is_dir():
             return base.joinpath(*parts)

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import ModelWarning, ParameterError, check_param
-from .schema import (
+from ..errors import ModelWarning, ParameterError, check_param
+from ..io.schema import (
     CLIENT_ID,
     FIRST_ORDER,
     INTERVAL_DAYS,
@@ -180,7 +180,7 @@ def build_examples(panel, *, cutoffs, horizon_days: int = 90, window_months: int
     alive clients keeps a seeded random sample of that many (a large base trains and backtests
     on a sample; every client is still scored).
     """
-    from .snapshot import snapshot as make_snapshot
+    from ..core.snapshot import snapshot as make_snapshot
 
     frames = []
     for c in cutoffs:
@@ -417,7 +417,7 @@ class ChurnModel:
 
     @classmethod
     def from_settings(cls, settings, lifecycle=None, *, window_months: int = 12, **kwargs):
-        """Build from :class:`reportkit.config.ChurnSettings` (and LifecycleRules)."""
+        """Build from :class:`reportkit.io.config.ChurnSettings` (and LifecycleRules)."""
         extra = {}
         if lifecycle is not None:
             extra = {"dead_days": lifecycle.dead_days,

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import InputError
 from . import schema as S
-from .errors import InputError
 
 #: the nine ABC×XYZ cells, every one required for each language of a policy table
 POLICY_CELLS: tuple[str, ...] = ("AX", "AY", "AZ", "BX", "BY", "BZ", "CX", "CY", "CZ")
@@ -41,7 +41,7 @@ POLICY_COLUMNS: tuple[str, ...] = (S.CELL, S.LANG, S.OWNER, S.MEETINGS, S.CALLS,
 _TEXT_COLUMNS = (S.OWNER, S.MEETINGS, S.CALLS, S.OFFER)
 _FIX = (f"The file needs the columns {', '.join(POLICY_COLUMNS)} and one row per cell "
         f"({', '.join(POLICY_CELLS)}; optionally {NEW_CELL}) and language; start from a copy of "
-        "reportkit.policy.default_policy_path().")
+        "reportkit.io.policy.default_policy_path().")
 
 
 def default_policy_path() -> Path:
@@ -52,7 +52,7 @@ def default_policy_path() -> Path:
     >>> default_policy_path().name
     'policy_abcxyz.csv'
     """
-    return Path(str(files("reportkit").joinpath("policy_abcxyz.csv")))
+    return Path(str(files("reportkit.io").joinpath("policy_abcxyz.csv")))
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

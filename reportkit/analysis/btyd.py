@@ -22,7 +22,7 @@ alpha)``; after every purchase it drops out with probability ``p ~ Beta(a, b)``.
 ``GammaGammaModel`` is the spend model of Fader, Hardie and Lee (2005), "RFM and CLV",
 Journal of Marketing Research 42(4), and Hardie's note 025.
 
->>> from reportkit.btyd import BetaGeoModel
+>>> from reportkit.analysis.btyd import BetaGeoModel
 >>> m = BetaGeoModel().fit(frequency=[0, 2, 5, 1, 0, 3], recency=[0, 30, 40, 5, 0, 60],
 ...                        T=[50, 60, 45, 70, 20, 62])          # days
 >>> sorted(m.params_)
@@ -45,8 +45,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from .errors import InputError, ModelWarning, check_param
-from .schema import CLIENT_ID, DATE, FREQUENCY, MONETARY_VALUE, RECENCY, T_AGE
+from ..errors import InputError, ModelWarning, check_param
+from ..io.schema import CLIENT_ID, DATE, FREQUENCY, MONETARY_VALUE, RECENCY, T_AGE
 
 __all__ = ["BetaGeoModel", "GammaGammaModel", "expected_revenue", "rfm_summary"]
 

@@ -47,20 +47,21 @@ from typing import Any
 
 import pandas as pd
 
-from . import schema as S
-from . import text as T
-from .config import Config, check_paths, load_config
-from .dataset import Dataset
-from .errors import (
+from ..core.dates import check_as_of, default_as_of
+from ..errors import (
     OutputFolderError,
     ParameterError,
     ReportError,
     ReportkitError,
     check_param,
 )
+from ..io import schema as S
+from ..io.config import Config, check_paths, load_config
+from ..io.dataset import Dataset
+from ..io.resources import data_path
+from ..progress import PROGRESS
+from . import text as T
 from .export import replaced
-from .progress import PROGRESS
-from .resources import data_path
 
 #: the folder name of reportkit's nbconvert template inside ``data_path("templates")``
 TEMPLATE_NAME = "reportkit"
@@ -68,7 +69,7 @@ TEMPLATE_NAME = "reportkit"
 REMOVE_CELL_TAGS = ("parameters", "injected-parameters", "remove-cell", "remove_cell")
 #: the file a notebook writes its key figures to (see :func:`record_kpis`)
 KPIS_FILE = "kpis.json"
-#: the manifest of action lists written by :func:`reportkit.export.write_action_lists`
+#: the manifest of action lists written by :func:`reportkit.report.export.write_action_lists`
 ACTION_LISTS_FILE = "action_lists.json"
 #: environment variable holding the key of the pseudonyms (else ``<out>/.cache/mask.key``)
 MASK_KEY_ENV = "REPORTKIT_MASK_KEY"
@@ -87,7 +88,7 @@ _OWN_KERNEL = "reportkit-python"
 # small helpers
 # ----------------------------------------------------------------------------------------------
 def _version() -> str:
-    from . import __version__
+    from ..version import __version__
 
     return __version__
 
@@ -658,7 +659,7 @@ def record_kpis(kpis: Mapping[str, Any], output_dir: str | os.PathLike = ".") ->
     ----------
     kpis : dict of str to number, str or None
         E.g. ``{"clients": 812, "revenue": 1.2e6, "churn_rate": 0.031}``. Known keys get
-        translated headers (``kpi.<key>`` in :mod:`reportkit.text`); NaN is saved as null.
+        translated headers (``kpi.<key>`` in :mod:`reportkit.report.text`); NaN is saved as null.
     output_dir : path, default "."
         The notebook's ``output_dir`` parameter.
 
@@ -722,7 +723,7 @@ def read_cached(path: str | os.PathLike) -> Any:
     p = Path(path)
     if not p.is_file():
         raise ReportError(f"cached input {p} does not exist; run the report through "
-                          "reportkit.report.audit()/monthly(), which write it")
+                          "reportkit.report.render.audit()/monthly(), which write it")
     with open(p, "rb") as fh:
         return pickle.load(fh)
 
@@ -1016,14 +1017,14 @@ def check_output_folder(out: Path) -> None:
 def _load_data(data: Any, cfg: Config) -> Dataset:
     if isinstance(data, Dataset):
         return data
-    from .load import load
+    from ..io.load import load
 
     return load(data, cfg)
 
 
 def _build_panel(dataset: Dataset) -> Any:
     try:
-        from .panel import build_panel
+        from ..core.panel import build_panel
     except ImportError as exc:
         raise ReportError(f"the client-month panel cannot be built: {exc}") from None
     return build_panel(dataset)
@@ -1139,7 +1140,7 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
     Parameters
     ----------
     data : path or Dataset
-        A transactions file or a folder of table files (see :func:`reportkit.load`).
+        A transactions file or a folder of table files (see :func:`reportkit.io.load`).
     as_of : date or str, optional
         Default: the end of the last full month in the data.
     config : Config, path or dict, optional
@@ -1171,7 +1172,6 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
     with output_lock(out):
         nb_src = resolve_notebook(notebook)
         dataset = _load_data(data, cfg)
-        from .audit import check_as_of, default_as_of
 
         stamp = (pd.Timestamp(default_as_of(dataset)) if as_of is None
                  else _parse_date(as_of, "as_of"))

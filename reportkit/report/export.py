@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError, ReportError, check_param
 from . import text as T
-from .errors import ParameterError, ReportError, check_param
 
 #: the key of the workbook in the dict returned by :func:`write_action_lists`
 WORKBOOK = "workbook"
@@ -296,7 +296,7 @@ def write_action_lists(lists: Mapping[str, pd.DataFrame], out_dir: str | os.Path
     ----------
     lists : dict of str to DataFrame
         Name (letters, digits, ``_ . -``; becomes the file name; ``action.<name>`` in
-        :mod:`reportkit.text` gives the sheet title) to list. Column names are written as they
+        :mod:`reportkit.report.text` gives the sheet title) to list. Column names are written as they
         are; a non-default index is written as the first columns.
     out_dir : path
         Created if missing.
@@ -306,7 +306,7 @@ def write_action_lists(lists: Mapping[str, pd.DataFrame], out_dir: str | os.Path
         ``yyyy-mm-dd`` ("en") or ``dd.mm.yyyy`` ("ru").
     kinds : dict of column to kind, optional
         Overrides how a column is formatted in the workbook (see
-        :func:`reportkit.text.column_kind`: money ``#,##0.00``, int ``#,##0``, pct ``0.0%``).
+        :func:`reportkit.report.text.column_kind`: money ``#,##0.00``, int ``#,##0``, pct ``0.0%``).
     workbook : str, default "action_lists.xlsx"
         File name of the workbook.
 

@@ -3,12 +3,12 @@
 Everything is computed from the client-month panel (:func:`reportkit.build_panel`), never from
 the transactions, and only from months up to ``as_of`` (a month end).
 
-Definitions (the rules are those of :class:`~reportkit.config.LifecycleRules`):
+Definitions (the rules are those of :class:`~reportkit.io.config.LifecycleRules`):
 
 * A client **dies** on the first day its silence exceeds max(``dead_days``,
   ``dead_interval_multiple`` × its usual interval), the usual interval being
   (last order − first order) / (orders − 1) as of its last order — exactly the ``dead`` rule of
-  :func:`reportkit.lifecycle.classify` on a snapshot taken that day.
+  :func:`reportkit.analysis.lifecycle.classify` on a snapshot taken that day.
 * The **base** at a period end is every client with at least one order so far who is not dead on
   that day (the living blocks working, regular, proven, vip, key of the lifecycle).
 * Per period: **new** = first order ever in the period; **lost** = died in the period;
@@ -29,19 +29,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .config import LifecycleRules
-from .errors import InputError, ReportkitError, check_param
-from .lifecycle import (
-    BLOCKS,
-    Lifecycle,
-    block_label,
-    check_rules,
-    classify,
-    count_phrase,
-    plural_word,
-)
-from .panel import _month_starts
-from .schema import (
+from ..core.dates import parse_as_of
+from ..core.panel import _month_starts
+from ..errors import InputError, ReportkitError, check_param
+from ..io.config import LifecycleRules
+from ..io.schema import (
     ACTIVE_CLIENTS,
     AGE,
     BASE_END,
@@ -81,7 +73,16 @@ from .schema import (
     REVENUE_TO,
     REVENUE_WINDOW,
 )
-from .text import fmt_int, fmt_money, fmt_month, fmt_pct, fmt_period
+from ..report.text import fmt_int, fmt_money, fmt_month, fmt_pct, fmt_period
+from .lifecycle import (
+    BLOCKS,
+    Lifecycle,
+    block_label,
+    check_rules,
+    classify,
+    count_phrase,
+    plural_word,
+)
 
 _PANEL_REQUIRED = (CLIENT_ID, MONTH, REVENUE, ORDERS, FIRST_ORDER_DAY, LAST_ORDER_DAY)
 _FREQS = {"M": "M", "month": "M", "Q": "Q", "quarter": "Q"}
@@ -90,7 +91,7 @@ _NEVER = np.iinfo(np.int64).max // 4   # a day far beyond any data ("no next ord
 NONE = "none"                          # migration: not a client at that date
 _NAT = np.iinfo(np.int64).min          # NaT as a day number
 
-#: labels merged by :mod:`reportkit.text` under ``dynamics.`` (``t("dynamics.base_start")``)
+#: labels merged by :mod:`reportkit.report.text` under ``dynamics.`` (``t("dynamics.base_start")``)
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "period_start": "Period start", "period_end": "Period end",
@@ -169,17 +170,6 @@ def _period_labels(periods: np.ndarray, freq: str) -> list[str]:
     if freq == "M":
         return [str(m) for m in periods.astype("datetime64[M]")]
     return [f"{_EPOCH_YEAR + p // 4}Q{p % 4 + 1}" for p in periods.tolist()]
-
-
-def _as_of(as_of) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(as_of)
-    except (TypeError, ValueError):
-        ts = None
-    ok = ts is not None and not pd.isna(ts)
-    check_param(ok and ts.normalize() == ts and ts.is_month_end, "as_of",
-                "the last day of a month (the panel is monthly), e.g. '2024-06-30'", as_of)
-    return ts
 
 
 def _period_number(value, freq: str, name: str) -> int:
@@ -432,7 +422,7 @@ def _grid_flows(h: _History) -> pd.DataFrame:
         raise ReportkitError(
             f"base dynamics do not balance in period {k}: start + new + reactivated − lost = "
             f"{base_end[k]} but {alive[k]} clients are in the base at its end. This is a bug in "
-            f"reportkit.dynamics; please report it with the panel.")
+            f"reportkit.analysis.dynamics; please report it with the panel.")
     base_start = np.concatenate([[0], base_end[:-1]])
     return pd.DataFrame({BASE_START: base_start, NEW: births, REACTIVATED: revived, LOST: lost,
                          RETAINED: base_start - lost_from_start, BASE_END: base_end,
@@ -502,7 +492,7 @@ def flows(panel, *, as_of, start=None, freq: str = "M",
     """
     check_rules(rules)
     freq = _freq(freq)
-    h = _history(panel, as_of=_as_of(as_of), freq=freq, rules=rules)
+    h = _history(panel, as_of=parse_as_of(as_of, month_end=True), freq=freq, rules=rules)
     return _flows(h, start)
 
 
@@ -569,7 +559,7 @@ def revenue_bridge(panel, *, as_of, start=None, freq: str = "M",
     """
     check_rules(rules)
     freq = _freq(freq)
-    h = _history(panel, as_of=_as_of(as_of), freq=freq, rules=rules)
+    h = _history(panel, as_of=parse_as_of(as_of, month_end=True), freq=freq, rules=rules)
     return _bridge(h, start)
 
 
@@ -773,7 +763,7 @@ def base_trend(flows: pd.DataFrame, *, periods: int = 12, tolerance: float = 0.0
     check_param(isinstance(tolerance, (int, float)) and tolerance >= 0, "tolerance",
                 "a number >= 0", tolerance)
     if not isinstance(flows, pd.DataFrame) or not {BASE_END, CHURN_RATE} <= set(flows.columns):
-        raise InputError("`flows` must be the DataFrame returned by reportkit.dynamics.flows().")
+        raise InputError("`flows` must be the DataFrame returned by reportkit.analysis.dynamics.flows().")
     tail = flows.tail(periods)
     base = tail[BASE_END].to_numpy("float64")
     churn = tail[CHURN_RATE].to_numpy("float64")
@@ -846,7 +836,7 @@ def cohorts(panel, *, as_of, freq: str = "M", start=None) -> pd.DataFrame:
     2  2024-02    0            1               1        1.0      8.0
     """
     freq = _freq(freq)
-    h = _history(panel, as_of=_as_of(as_of), freq=freq, rules=LifecycleRules())
+    h = _history(panel, as_of=parse_as_of(as_of, month_end=True), freq=freq, rules=LifecycleRules())
     return _cohorts(h, start)
 
 
@@ -903,7 +893,7 @@ def cohort_triangle(cohorts: pd.DataFrame, value: str = RETENTION) -> pd.DataFra
     """
     if not isinstance(cohorts, pd.DataFrame) or not {COHORT, AGE} <= set(cohorts.columns):
         raise InputError("`cohorts` must be the DataFrame returned by "
-                         "reportkit.dynamics.cohorts().")
+                         "reportkit.analysis.dynamics.cohorts().")
     check_param(value in cohorts.columns and value not in (COHORT, AGE), "value",
                 f"one of {', '.join(c for c in cohorts.columns if c not in (COHORT, AGE))}", value)
     kept = cohorts[cohorts[COHORT_SIZE] > 0]
@@ -936,7 +926,7 @@ def cohort_trend(cohorts: pd.DataFrame, *, ages: tuple[int, ...] = (1, 3, 6, 12)
     if not isinstance(cohorts, pd.DataFrame) or not {COHORT, AGE, ACTIVE_CLIENTS,
                                                      COHORT_SIZE} <= set(cohorts.columns):
         raise InputError("`cohorts` must be the DataFrame returned by "
-                         "reportkit.dynamics.cohorts().")
+                         "reportkit.analysis.dynamics.cohorts().")
     check_param(isinstance(recent, (int, np.integer)) and recent >= 1, "recent",
                 "an integer >= 1", recent)
     rows = []
@@ -1058,7 +1048,7 @@ def migration_matrix(before: Lifecycle, after: Lifecycle) -> Migration:
     Parameters
     ----------
     before, after : Lifecycle
-        :func:`reportkit.lifecycle.classify` at two dates (``after`` the later).
+        :func:`reportkit.analysis.lifecycle.classify` at two dates (``after`` the later).
 
     Returns
     -------
@@ -1068,7 +1058,7 @@ def migration_matrix(before: Lifecycle, after: Lifecycle) -> Migration:
     """
     for name, value in (("before", before), ("after", after)):
         if not isinstance(value, Lifecycle):
-            raise InputError(f"`{name}` must be a Lifecycle from reportkit.lifecycle.classify(), "
+            raise InputError(f"`{name}` must be a Lifecycle from reportkit.analysis.lifecycle.classify(), "
                              f"got {type(value).__name__}.")
     if before.as_of is not None and after.as_of is not None and before.as_of > after.as_of:
         raise InputError(f"`before` ({before.as_of.date()}) is later than `after` "
@@ -1096,8 +1086,8 @@ def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=Non
               lang: str = "en") -> Migration:
     """The migration matrix between the end of the previous period and ``as_of``.
 
-    Takes one snapshot per date from the panel (:func:`reportkit.snapshot`), classifies both
-    with :func:`reportkit.lifecycle.classify` and counts the moves. The clients table (flags,
+    Takes one snapshot per date from the panel (:func:`reportkit.core.snapshot`), classifies both
+    with :func:`reportkit.analysis.lifecycle.classify` and counts the moves. The clients table (flags,
     status) is the current one for both dates.
 
     Parameters
@@ -1105,7 +1095,7 @@ def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=Non
     panel : Panel
         From :func:`reportkit.build_panel`.
     clients : DataFrame, optional
-        The clients table (see :func:`reportkit.lifecycle.classify`).
+        The clients table (see :func:`reportkit.analysis.lifecycle.classify`).
     as_of : date-like
         The later date (a month end).
     previous : date-like, optional
@@ -1121,14 +1111,14 @@ def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=Non
     -------
     Migration
     """
-    from .snapshot import snapshot
+    from ..core.snapshot import snapshot
 
     freq = _freq(freq)
-    after_day = _as_of(as_of)
+    after_day = parse_as_of(as_of, month_end=True)
     if previous is None:
         before_day = (after_day - pd.offsets.MonthEnd(1 if freq == "M" else 3)).normalize()
     else:
-        before_day = _as_of(previous)
+        before_day = parse_as_of(previous, month_end=True)
     check_param(before_day < after_day, "previous",
                 f"a month end before as_of ({after_day.date()})", previous)
     snap_before = snapshot(panel, as_of=before_day, window_months=window_months)
@@ -1238,7 +1228,7 @@ def dynamics(panel, clients: pd.DataFrame | None = None, *, as_of, start=None,
     check_rules(rules)
     check_param(lang in ("en", "ru"), "lang", "'en' or 'ru'", lang)
     freq = _freq(freq)
-    day = _as_of(as_of)
+    day = parse_as_of(as_of, month_end=True)
     h = _history(panel, as_of=day, freq=freq, rules=rules)
     f = _flows(h, start)
     c = _cohorts(h, start)

@@ -1,7 +1,7 @@
 """The content of the reports: every analysis of one base as of one date, as report sections.
 
 :class:`Audit` is the report layer's single object. ``Audit.build`` loads the data (or reads
-what :func:`reportkit.report.audit` cached), builds the panel once, and runs the analyses —
+what :func:`reportkit.report.render.audit` cached), builds the panel once, and runs the analyses —
 snapshot, segmentation, lifecycle, dynamics, churn, data quality. ``Audit.show(name)`` returns one
 section as HTML (heading, sentences, tables, figures), in English or Russian; the notebooks are
 a parameters cell and one ``show`` call per cell. Numbers in sentences are produced here, from the
@@ -26,11 +26,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import schema as S
+from ..core.dates import check_as_of, default_as_of, month_end
+from ..errors import ParameterError, ReportkitError
+from ..io import schema as S
+from ..io.config import Config, load_config
+from ..io.dataset import Dataset
 from . import text as T
-from .config import Config, load_config
-from .dataset import Dataset
-from .errors import InputError, ParameterError, ReportkitError
 
 ESC = html.escape
 
@@ -306,69 +307,6 @@ def _na(lang: str, why: str) -> str:
     return _p(_t("na", lang, why=why), "rk-note")
 
 
-def _month_end(ts: pd.Timestamp) -> pd.Timestamp:
-    """The last month end on or before ``ts``."""
-    ts = pd.Timestamp(ts).normalize()
-    end = (ts + pd.offsets.MonthEnd(0)).normalize()
-    return end if end == ts else (ts - pd.offsets.MonthEnd(1)).normalize()
-
-
-def default_as_of(dataset: Dataset) -> str:
-    """The default report date: the end of the last full month in the transactions (the last
-    transaction date itself when it is a month end); the last transaction date when the data
-    lie within one month that is not over, so that the report is never dated before its data.
-
-    >>> from types import SimpleNamespace
-    >>> def ds(*days):
-    ...     return SimpleNamespace(transactions=pd.DataFrame({"date": pd.to_datetime(days)}))
-    >>> default_as_of(ds("2024-01-10", "2024-03-15")), default_as_of(ds("2024-03-15"))
-    ('2024-02-29', '2024-03-15')
-    """
-    dates = dataset.transactions[S.DATE] if dataset.transactions is not None else pd.Series()
-    last = pd.Timestamp(dates.max())
-    if pd.isna(last):
-        raise InputError("the transactions are empty: there is no date to report as of; load a "
-                         "file with dated sales rows or pass as_of.")
-    last = last.normalize()
-    end = _month_end(last)
-    if end < pd.Timestamp(dates.min()).normalize():
-        end = last
-    return end.strftime("%Y-%m-%d")
-
-
-def check_as_of(dataset: Dataset, stamp: pd.Timestamp, *, allow_future: bool = True) -> None:
-    """An as-of date before the first transaction leaves nothing to report on, and one more than
-    a month after the end of the last transaction's month would call every client lost: both
-    are input errors (the second unless ``allow_future``)."""
-    dates = dataset.transactions[S.DATE] if dataset.transactions is not None else None
-    first = dates.min() if dates is not None else None
-    if first is not None and pd.notna(first) and stamp < pd.Timestamp(first).normalize():
-        raise InputError(f"as_of {stamp:%Y-%m-%d} is before the first transaction "
-                         f"({pd.Timestamp(first):%Y-%m-%d}): there is nothing to report on yet; "
-                         "choose a later date (--as-of).")
-    last = dates.max() if dates is not None else None
-    if allow_future or last is None or pd.isna(last):
-        return
-    limit = (pd.Timestamp(last).to_period("M") + 1).end_time.normalize()
-    if stamp > limit:
-        raise InputError(f"as_of {stamp:%Y-%m-%d} is more than a month after the data "
-                         f"({pd.Timestamp(first):%Y-%m-%d} – {pd.Timestamp(last):%Y-%m-%d}): the "
-                         "report would count every client as lost. Choose a date within the "
-                         "data (--as-of), or add --allow-future if that is what you mean.")
-
-
-def period_end(period: str) -> str:
-    """The last day of a "YYYY-MM" period.
-
-    >>> period_end("2024-02")
-    '2024-02-29'
-    """
-    try:
-        return pd.Period(period, freq="M").end_time.strftime("%Y-%m-%d")
-    except (ValueError, TypeError):
-        raise ParameterError(f"`period` must be a month like 2024-06, got {period!r}") from None
-
-
 @dataclass
 class Audit:
     """Every analysis of one base as of one date, ready to be shown section by section.
@@ -409,7 +347,7 @@ class Audit:
         config : Config, path or dict, optional
         lang : {"en", "ru"}, default "en"
         dataset_path, panel_path, config_path : str, optional
-            Inputs cached by :func:`reportkit.report.audit` / ``monthly`` (read instead of
+            Inputs cached by :func:`reportkit.report.render.audit` / ``monthly`` (read instead of
             loading the data again).
         output_dir : path, default "."
             Where the action lists and ``kpis.json`` are written.
@@ -418,8 +356,8 @@ class Audit:
         monthly : bool, default False
             Also compute what the monthly report compares (previous period, a year ago).
         """
-        from .panel import build_panel
-        from .report import read_cached
+        from ..core.panel import build_panel
+        from .render import read_cached
 
         if lang not in ("en", "ru"):
             raise ParameterError(f"`lang` must be 'en' or 'ru', got {lang!r}")
@@ -429,8 +367,8 @@ class Audit:
         elif isinstance(data, Dataset):
             dataset = data
         else:
-            from .load import load
-            from .resources import data_path
+            from ..io.load import load
+            from ..io.resources import data_path
 
             dataset = load(data or data_path("sample"), cfg)
         panel = read_cached(panel_path) if panel_path else build_panel(dataset)
@@ -458,10 +396,10 @@ class Audit:
         return value
 
     def _compute(self, *, churn: bool, monthly: bool) -> None:
-        from . import dynamics as D
-        from . import lifecycle as L
-        from .segmentation import segment_all
-        from .snapshot import snapshot
+        from ..analysis import dynamics as D
+        from ..analysis import lifecycle as L
+        from ..analysis.segmentation import segment_all
+        from ..core.snapshot import snapshot
 
         cfg, lang, r = self.config, self.lang, self.results
         clients = self.dataset.clients
@@ -471,14 +409,14 @@ class Audit:
         r["segments"] = segment_all(snap, settings=cfg.segmentation, clients=clients, lang=lang)
         abc_frame = r["segments"].abc.clients
         r["lifecycle"] = L.classify(snap, clients, rules=cfg.lifecycle, abc=abc_frame, lang=lang)
-        period_end = _month_end(self.as_of)
+        period_end = month_end(self.as_of)
         self.period_end = period_end
         self._guard("reactivation", L.reactivation_list, snap, r["lifecycle"], clients,
                     rules=cfg.lifecycle, lang=lang)
         freq = "Q" if cfg.report.period == "quarter" else "M"
         self._guard("dynamics", D.dynamics, self.panel, clients, as_of=period_end, freq=freq,
                     rules=cfg.lifecycle, window_months=window, lang=lang)
-        prev_end = _month_end(period_end - pd.offsets.MonthBegin(1))
+        prev_end = month_end(period_end - pd.offsets.MonthBegin(1))
         self.prev_end = prev_end
         if self.panel.start <= prev_end:
             prev = self._guard("prev_snapshot", snapshot, self.panel, as_of=prev_end,
@@ -489,21 +427,21 @@ class Audit:
         if churn:
             self._guard("churn", self._fit_churn)
         if clients is not None:
-            from . import quality as Q
+            from ..analysis import quality as Q
 
             self._guard("duplicates", Q.find_duplicates, clients,
                         transactions=self.dataset.transactions, settings=cfg.quality, lang=lang)
             self._guard("completeness", Q.completeness, clients,
                         transactions=self.dataset.transactions,
                         activities=self.dataset.activities, settings=cfg.quality, lang=lang)
-        from .managers import has_managers
+        from ..analysis.managers import has_managers
 
         ds = self.dataset
         if has_managers(clients=clients, activities=ds.activities, transactions=ds.transactions):
             self._guard("managers", self._managers)
         if ds.surveys is not None:
             self._guard("nps", self._nps)
-        from .quality import reconcile
+        from ..analysis.quality import reconcile
 
         self._guard("reconciliation", reconcile, self.dataset.reports,
                     self.dataset.transactions, self.panel, clients=clients, lang=lang)
@@ -512,7 +450,7 @@ class Audit:
         self.kpis = self._kpis()
 
     def _fit_churn(self):
-        from .churn import ChurnModel
+        from ..analysis.churn import ChurnModel
 
         model = ChurnModel.from_settings(self.config.churn, self.config.lifecycle,
                                          window_months=self.config.report.window_months)
@@ -524,7 +462,7 @@ class Audit:
 
     def _managers(self):
         """Managers' portfolios, forgotten clients and overdue tasks as of the report date."""
-        from .managers import managers
+        from ..analysis.managers import managers
 
         r = self.results
         churn = r.get("churn")
@@ -542,7 +480,7 @@ class Audit:
     def _policy_table(self) -> pd.DataFrame:
         """The contact policy in force: the config's file (``segmentation.contact_policy``), which
         may carry an ``allowed_days`` column for the forgotten-client check, else the default."""
-        from .policy import load_contact_policy
+        from ..io.policy import load_contact_policy
 
         if "policy" not in self._cache:
             self._cache["policy"] = load_contact_policy(self.config.segmentation.contact_policy)
@@ -551,7 +489,7 @@ class Audit:
     def _nps(self):
         """NPS overall and by ABC class, RFM segment, lifecycle block and manager; detractors
         among class A clients."""
-        from .managers import detractors_a, nps_by
+        from ..analysis.managers import detractors_a, nps_by
 
         r, surveys = self.results, self.dataset.surveys
         groups: dict[str, Any] = {S.ABC: r["segments"].abc, S.BLOCK: r["lifecycle"]}
@@ -564,8 +502,8 @@ class Audit:
 
     def _monthly_extras(self):
         """Snapshots of the previous period end for the monthly comparison."""
-        from . import lifecycle as L
-        from .snapshot import snapshot
+        from ..analysis import lifecycle as L
+        from ..core.snapshot import snapshot
 
         out = {}
         prev = self.results.get("prev_snapshot")
@@ -579,7 +517,7 @@ class Audit:
         if churn and churn["scores"] is not None:
             p = churn["model"].predict_proba(prev)
             out["high_prev_ids"] = set(prev.loc[p >= 0.6, S.CLIENT_ID])
-        year_ago = _month_end(self.period_end - pd.DateOffset(years=1))
+        year_ago = month_end(self.period_end - pd.DateOffset(years=1))
         if self.panel.start <= year_ago:
             out["year_ago_snapshot"] = snapshot(self.panel, as_of=year_ago,
                                                 window_months=self.config.report.window_months)
@@ -706,7 +644,7 @@ class Audit:
     def _previous_lifecycle(self):
         """The lifecycle at the previous period end (classified once; None without it)."""
         if "prev_lifecycle" not in self._cache:
-            from . import lifecycle as L
+            from ..analysis import lifecycle as L
 
             prev = self.results.get("prev_snapshot")
             self._cache["prev_lifecycle"] = None if prev is None else L.classify(
@@ -772,7 +710,7 @@ class Audit:
     def save(self) -> dict[str, Path]:
         """Write the action lists (CSV + XLSX) and ``kpis.json`` into ``output_dir``."""
         from .export import replaced, write_action_lists
-        from .report import ACTION_LISTS_FILE, record_kpis
+        from .render import ACTION_LISTS_FILE, record_kpis
 
         self.output_dir.mkdir(parents=True, exist_ok=True)
         paths = write_action_lists(self.action_lists(), self.output_dir, lang=self.lang)
@@ -864,9 +802,9 @@ class Audit:
                                      kinds={S.VALUE: "money"})])
 
     def _section_xyz(self) -> str:
-        from .managers import contact_days
+        from ..analysis.managers import contact_days
+        from ..io.policy import NEW_CELL, POLICY_COLUMNS
         from .plots import abcxyz_heatmap
-        from .policy import NEW_CELL, POLICY_COLUMNS
 
         lang, seg = self.lang, self.results["segments"]
         summary = seg.abcxyz.summary
@@ -1082,8 +1020,8 @@ class Audit:
 
     def _managers_html(self, mg) -> str:
         """Portfolio per manager, lifecycle mix per manager, forgotten clients, overdue tasks."""
-        from .lifecycle import BLOCKS
-        from .managers import _html_table
+        from ..analysis.lifecycle import BLOCKS
+        from ..analysis.managers import _html_table
 
         lang, summ = self.lang, mg.summary
         parts = [_p(n) for n in mg.notes]
@@ -1117,8 +1055,8 @@ class Audit:
 
     def _nps_html(self, res) -> str:
         """NPS by dimension (counts, NPS, interval) and the detractors among class A."""
-        from .managers import LABELS as ML
-        from .managers import OVERALL, _html_table
+        from ..analysis.managers import LABELS as ML
+        from ..analysis.managers import OVERALL, _html_table
 
         lang, nps = self.lang, res["table"]
         parts = [_p(n) for n in nps.notes]
@@ -1249,7 +1187,4 @@ __all__ = [
     "SECTIONS_AUDIT",
     "SECTIONS_MONTHLY",
     "Audit",
-    "check_as_of",
-    "default_as_of",
-    "period_end",
 ]

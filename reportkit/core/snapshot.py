@@ -1,7 +1,7 @@
 """The client snapshot: one row per client as of a date, derived from the client-month panel.
 
 A snapshot never rescans the transactions: it reads the panel's months before the ``as_of``
-month as they are, and the ``as_of`` month up to ``as_of`` (see :mod:`reportkit.panel` for when
+month as they are, and the ``as_of`` month up to ``as_of`` (see :mod:`reportkit.core.panel` for when
 that one partial month is aggregated on demand). Any number of snapshots come from one panel.
 
 Definitions (D = the ``as_of`` day, M = its month, W = ``window_months``)
@@ -11,7 +11,7 @@ Definitions (D = the ``as_of`` day, M = its month, W = ``window_months``)
 * The window is the W calendar months M-W+1 … M, month M counted up to D; the previous window
   the W months before it. ``last3`` = months M-2 … M, ``prev3`` = M-5 … M-3.
 * Orders, first and last order are purchases (rows with amount > 0, see
-  :mod:`reportkit.panel`); revenue is net of returns.
+  :mod:`reportkit.core.panel`); revenue is net of returns.
 * ``cv``: over the months from max(M-W+1, month of the first order) to M, months without
   revenue counted as 0: population standard deviation / mean of the monthly net revenue. NaN
   when fewer than 2 months are observed, when the mean is <= 0, or without any order.
@@ -26,7 +26,6 @@ Definitions (D = the ``as_of`` day, M = its month, W = ``window_months``)
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -36,10 +35,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import ReportSettings
-from .errors import check_param
-from .panel import _NO_FIRST, Panel, _month_of_day, _month_starts, _Rows, build_panel
-from .schema import (
+from ..errors import check_param
+from ..io.config import ReportSettings
+from ..io.schema import (
     ACTIVE_MONTHS,
     AOV,
     AS_OF,
@@ -63,6 +61,8 @@ from .schema import (
     TENURE_DAYS,
     TREND,
 )
+from .dates import parse_as_of
+from .panel import _NO_FIRST, Panel, _month_of_day, _month_starts, _Rows, build_panel
 
 __all__ = ["snapshot", "snapshots"]
 
@@ -71,20 +71,7 @@ _EPOCH = pd.Timestamp("1970-01-01")
 
 def _as_of_day(as_of: Any) -> tuple[int, pd.Timestamp]:
     """``as_of`` -> (days since 1970-01-01, the day as a Timestamp at midnight)."""
-    ok = isinstance(as_of, (str, _dt.date, np.datetime64))
-    ts = pd.NaT
-    if ok:
-        try:
-            ts = pd.Timestamp(as_of)
-        except (TypeError, ValueError):
-            ts = pd.NaT
-    check_param(ts is not pd.NaT, "as_of", "a date such as '2024-06-30' or a Timestamp", as_of)
-    if ts.tz is not None:
-        ts = ts.tz_localize(None)
-    try:
-        ts = ts.normalize().as_unit("ns")
-    except (OverflowError, ValueError):
-        check_param(False, "as_of", "a date between 1678 and 2261", as_of)
+    ts = parse_as_of(as_of)
     return int((ts - _EPOCH).days), ts
 
 
@@ -361,13 +348,13 @@ def snapshot(data: Any, *, as_of: Any,
     ----------
     data : Panel, or anything :func:`reportkit.build_panel` accepts
         A Dataset, a DataFrame of canonical transactions or a Parquet path is aggregated to a
-        panel first; pass a :class:`~reportkit.panel.Panel` to take several snapshots.
+        panel first; pass a :class:`~reportkit.core.panel.Panel` to take several snapshots.
     as_of : str, date or Timestamp
         The report date, inclusive: the state at the end of that day (a time of day is
         ignored). Only transactions dated on or before it are used.
     window_months : int, default 12
         Calendar months of the look-back window, ending with the ``as_of`` month
-        (:attr:`ReportSettings.window_months <reportkit.config.ReportSettings>`).
+        (:attr:`ReportSettings.window_months <reportkit.io.config.ReportSettings>`).
 
     Returns
     -------

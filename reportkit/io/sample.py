@@ -2,13 +2,13 @@
 
 :func:`make_base` generates the client base of a B2B distributor of building and industrial
 supplies: sales lines, client cards, a manager activity log and NPS answers, as canonical
-frames (column names from :mod:`reportkit.schema`), together with the *truth* that was planted
+frames (column names from :mod:`reportkit.io.schema`), together with the *truth* that was planted
 in them (who churned and when, which records are duplicates, which cards are leads, …), so that
 the analyses can be measured against known answers.
 
 :func:`write_base` writes a base as files in the style of a real CRM / accounting export
 (Russian: cp1251, ``;``, decimal commas, ``dd.mm.yyyy``; English: UTF-8, ``,``, ISO dates) plus a
-``truth/`` folder, so that :func:`reportkit.load` is exercised on the way back.
+``truth/`` folder, so that :func:`reportkit.io.load` is exercised on the way back.
 
 :func:`regenerate_sample` rewrites the committed sample ``data/sample`` (:data:`SAMPLE_ARGS`).
 
@@ -55,7 +55,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import check_param
+from ..errors import check_param
 from .schema import (
     ACTIVITIES,
     AMOUNT,

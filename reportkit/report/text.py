@@ -4,7 +4,7 @@ One translation table, :data:`TEXT`, holds every heading, label, category name a
 report layer prints: ``TEXT["report.contents"] == {"en": "Contents", "ru": "Содержание"}``.
 :func:`t` looks a key up and fills its placeholders. Other modules add their own labels with
 :func:`register`; the analysis modules that define a ``LABELS`` dict (``{"en": {...}, "ru":
-{...}}``, e.g. :mod:`reportkit.segmentation`) are merged lazily under their module name, so
+{...}}``, e.g. :mod:`reportkit.analysis.segmentation`) are merged lazily under their module name, so
 ``t("segmentation.champions", "ru")`` works without this module importing them up front.
 
 Number formats: ``1,234,567.5`` in English, ``1 234 567,5`` in Russian (a narrow no-break space
@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import schema as S
-from .errors import ReportkitError, check_param
+from ..errors import ReportkitError, check_param
+from ..io import schema as S
 
 LANGS = ("en", "ru")
 MISSING = "\u2014"          # em dash for a missing value
@@ -298,7 +298,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col.active_clients": {"en": "Clients buying", "ru": "Покупающих клиентов"},
     "col.retention": {"en": "Share still buying", "ru": "Доля покупающих"},
     "col.revenue_per_client": {"en": "Revenue per client", "ru": "Выручка на клиента"},
-    # -- churn model (reportkit.churn)
+    # -- churn model (reportkit.analysis.churn)
     "col.churn_probability": {"en": "Churn probability", "ru": "Вероятность ухода"},
     "col.band": {"en": "Risk", "ru": "Риск"},
     "col.expected_revenue_12m": {"en": "Expected revenue, 12 months",
@@ -346,7 +346,7 @@ TEXT: dict[str, dict[str, str]] = {
     "table.clients": {"en": "clients", "ru": "клиенты"},
     "table.activities": {"en": "activities", "ru": "активности"},
     "table.surveys": {"en": "surveys", "ru": "опросы"},
-    # why the loader rejected a row: the English text is reportkit.load's reason word for word
+    # why the loader rejected a row: the English text is reportkit.io.load's reason word for word
     # (see load_reason)
     "load.malformed": {"en": "malformed line (wrong number of fields)",
                        "ru": "испорченная строка (не то число полей)"},
@@ -370,20 +370,20 @@ TEXT: dict[str, dict[str, str]] = {
     # flags
     "flag.yes": {"en": "yes", "ru": "да"},
     "flag.no": {"en": "no", "ru": "нет"},
-    # pseudonyms (reportkit.report.mask_frame)
+    # pseudonyms (reportkit.report.render.mask_frame)
     "mask.client": {"en": "Client {code}", "ru": "Клиент {code}"},
     "mask.person": {"en": "Person {code}", "ru": "Контакт {code}"},
 }
 
 #: modules whose ``LABELS`` dict is merged under their own name on first use
 PROVIDERS: dict[str, str] = {
-    "audit": "reportkit.audit",
-    "segmentation": "reportkit.segmentation",
-    "lifecycle": "reportkit.lifecycle",
-    "dynamics": "reportkit.dynamics",
-    "churn": "reportkit.churn",
-    "quality": "reportkit.quality",
-    "managers": "reportkit.managers",
+    "audit": "reportkit.report.pipeline",
+    "segmentation": "reportkit.analysis.segmentation",
+    "lifecycle": "reportkit.analysis.lifecycle",
+    "dynamics": "reportkit.analysis.dynamics",
+    "churn": "reportkit.analysis.churn",
+    "quality": "reportkit.analysis.quality",
+    "managers": "reportkit.analysis.managers",
 }
 
 _REGISTERED: dict[str, dict[str, str]] = {}
@@ -488,7 +488,7 @@ def register(labels: Mapping, *, namespace: str | None = None, overwrite: bool =
         if full in TEXT:
             if dict(entry) == TEXT[full]:
                 continue
-            raise ReportkitError(f"{where}: key {full!r} is built into reportkit.text.TEXT; "
+            raise ReportkitError(f"{where}: key {full!r} is built into reportkit.report.text.TEXT; "
                                  "use another key or a namespace")
         old = _REGISTERED.get(full)
         if old is not None and old != dict(entry) and not overwrite:
@@ -556,7 +556,7 @@ def t(key: str, lang: str = "en", **fmt: Any) -> str:
 
         close = difflib.get_close_matches(key, keys(), n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ReportkitError(f"unknown text key {key!r}.{hint} Add it to reportkit.text.TEXT "
+        raise ReportkitError(f"unknown text key {key!r}.{hint} Add it to reportkit.report.text.TEXT "
                              "(in English and Russian) or register() it.")
     text = entry[lang]
     try:
@@ -583,7 +583,7 @@ def label(value: Any, lang: str = "en", namespace: str | None = None) -> str:
 
 
 def load_reason(reason: str, lang: str = "en") -> str:
-    """A reason of :mod:`reportkit.load` for rejecting a row, in ``lang``; a reason without a
+    """A reason of :mod:`reportkit.io.load` for rejecting a row, in ``lang``; a reason without a
     ``load.*`` translation is returned as it is.
 
     >>> load_reason("unparseable date", "ru")
@@ -766,7 +766,7 @@ def fmt_month(value: Any, lang: str = "en") -> str:
 # ----------------------------------------------------------------------------------------------
 # Column kinds and the report's table renderer
 # ----------------------------------------------------------------------------------------------
-#: kinds understood by :func:`table_html` and :func:`reportkit.export.write_action_lists`
+#: kinds understood by :func:`table_html` and :func:`reportkit.report.export.write_action_lists`
 KINDS = ("money", "int", "number", "pct", "date", "datetime", "flag", "id", "text")
 NUMERIC_KINDS = frozenset({"money", "int", "number", "pct"})
 _MONEY_WORDS = ("revenue", "amount", "margin", "potential", "aov", "price", "value_at_risk",
@@ -777,7 +777,7 @@ _PCT_WORDS = frozenset({"share", "rate", "pct", "percent", "probability", "prob"
 def column_kind(name: Any, values: pd.Series, kinds: Mapping[str, str] | None = None) -> str:
     """How a column is formatted: one of :data:`KINDS`.
 
-    An explicit ``kinds[name]`` wins; then the canonical kind from :mod:`reportkit.schema`;
+    An explicit ``kinds[name]`` wins; then the canonical kind from :mod:`reportkit.io.schema`;
     then the dtype, with names telling shares (a word ``share``, ``rate``, ``pct``,
     ``probability`` between underscores: ``churn_rate_12m``, ``revenue_share``) and money
     (``revenue…``, ``amount``, ``margin``…) apart from other numbers. A column of Python

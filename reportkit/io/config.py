@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .schema import OPTIONAL, REQUIRED, TABLES
 
 if sys.version_info >= (3, 11):

@@ -63,9 +63,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import schema as S
+from ..errors import InputError, MissingColumnError, check_param
+from ..io import schema as S
+from ..io.policy import NEW_CELL, POLICY_CELLS
 from .churn import REVENUE_AT_RISK
-from .errors import InputError, MissingColumnError, check_param
 from .lifecycle import (
     BLOCKS,
     DEAD_LOST,
@@ -75,7 +76,6 @@ from .lifecycle import (
     REGULAR,
     VIP_BLOCK,
 )
-from .policy import NEW_CELL, POLICY_CELLS
 
 __all__ = [
     "ALLOWED_DAYS_CELLS",
@@ -142,7 +142,7 @@ _BLOCK_RU = {"potential": "Потенциальные", "active": "Активн�
              "dead_reanimatable": "Ушедшие, можно вернуть", "dead_lost": "Ушедшие безвозвратно"}
 
 #: display names of every value and output column, and the texts of notes and headings (en, ru);
-#: merged by :mod:`reportkit.text` under ``managers.`` (``t("managers.(no manager)", "ru")``)
+#: merged by :mod:`reportkit.report.text` under ``managers.`` (``t("managers.(no manager)", "ru")``)
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         # values
@@ -303,7 +303,7 @@ def _ids(col: pd.Series, argument: str) -> np.ndarray:
         missing = col.isna().to_numpy()
         values = col.to_numpy(dtype=object, na_value=None)
     else:
-        from .load import parse_ids
+        from ..io.load import parse_ids
 
         values = parse_ids(col.reset_index(drop=True)).to_numpy(dtype=object)
         missing = values == ""
@@ -369,7 +369,7 @@ def contact_days(policy: Mapping[str, Any] | pd.DataFrame | None = None
     policy : dict, DataFrame or None, default None
         None: :data:`DEFAULT_CONTACT_DAYS`. A dict ``{cell: days}`` overrides those cells (cells
         ``AX`` … ``CZ``, ``new``, ``other``). A DataFrame — a contact policy table
-        (:func:`reportkit.policy.load_contact_policy`) — overrides the cells of its
+        (:func:`reportkit.io.policy.load_contact_policy`) — overrides the cells of its
         ``allowed_days`` column (one value per cell across its languages); a table without that
         column leaves the defaults (the second value is then False).
 
@@ -450,7 +450,7 @@ def _abc_frame(abc: Any) -> tuple[dict[str, np.ndarray], bool]:
     bad = [v for v in pd.unique(cls[~pd.isna(cls)]) if v not in ABC_CLASSES]
     if bad:
         raise InputError(f"`abc`: column `abc` holds {bad[:3]}; classes are A, B, C. Pass the "
-                         "result of reportkit.segmentation.abc() or its clients table.")
+                         "result of reportkit.analysis.segmentation.abc() or its clients table.")
     has_xyz = True
     if S.ABCXYZ in frame.columns:
         cell = _decode(frame[S.ABCXYZ], lambda v: NEW_CELL if isinstance(v, str) and
@@ -480,7 +480,7 @@ def _block_frame(lifecycle: Any) -> dict[str, np.ndarray]:
     bad = [v for v in pd.unique(block[~pd.isna(block)]) if v not in BLOCKS]
     if bad:
         raise InputError(f"`lifecycle`: column `block` holds {bad[:3]}; blocks are "
-                         f"{', '.join(BLOCKS)}. Pass the result of reportkit.lifecycle.classify().")
+                         f"{', '.join(BLOCKS)}. Pass the result of reportkit.analysis.lifecycle.classify().")
     if pd.Index(ids, dtype=object).has_duplicates:
         raise InputError("`lifecycle` repeats client_id values; pass the blocks of one snapshot.")
     return {S.CLIENT_ID: ids, S.BLOCK: block}
@@ -490,7 +490,7 @@ def _block_frame(lifecycle: Any) -> dict[str, np.ndarray]:
 def _html_table(frame: pd.DataFrame, lang: str, *, max_rows: int | None = 20,
                 values: Mapping[str, str] | None = None,
                 kinds: Mapping[str, str] | None = None) -> str:
-    from .text import table_html
+    from ..report.text import table_html
 
     labels = {c: LABELS[lang].get(c, str(c)) for c in frame.columns}
     return table_html(frame, lang, labels=labels, values=dict(values or {}),
@@ -663,7 +663,7 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
     Parameters
     ----------
     snapshot : DataFrame
-        The client snapshot at ``as_of`` (:func:`reportkit.snapshot`): ``client_id``,
+        The client snapshot at ``as_of`` (:func:`reportkit.core.snapshot`): ``client_id``,
         ``revenue_window``; ``first_order`` (optional, for clients never contacted) and
         ``as_of`` (optional; must equal ``as_of``). Its clients are the clients counted.
     clients : DataFrame, optional
@@ -675,25 +675,25 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
         Canonical transactions; their ``manager`` (when present) is the fallback for clients
         whose card names none.
     lifecycle : Lifecycle or DataFrame, optional
-        :func:`reportkit.lifecycle.classify` (or a frame ``client_id, block``): the lifecycle
+        :func:`reportkit.analysis.lifecycle.classify` (or a frame ``client_id, block``): the lifecycle
         mix and the ``regular``+ rule of forgotten clients.
     abc : SegmentResult, Segments or DataFrame, optional
         ABC classes (``client_id, abc``) and, when present, ``xyz`` or ``abcxyz`` for the
-        contact-policy cell: :func:`reportkit.segmentation.abc`, ``abc_xyz_matrix`` or
+        contact-policy cell: :func:`reportkit.analysis.segmentation.abc`, ``abc_xyz_matrix`` or
         ``segment_all``. Gives the ABC mix and the A/B rule of forgotten clients.
     policy : dict, DataFrame or None, default None
         Allowed days without contact per cell (see :func:`contact_days`); None uses
         :data:`DEFAULT_CONTACT_DAYS` (AX/AY/BX 30, AZ/BY 60, BZ/CX 90, CY/CZ 180, new 30,
         other 90).
     churn_scores : DataFrame, optional
-        ``client_id, revenue_at_risk`` (:meth:`reportkit.churn.ChurnModel.score`).
+        ``client_id, revenue_at_risk`` (:meth:`reportkit.analysis.churn.ChurnModel.score`).
     as_of : str, date or Timestamp
         The report day, inclusive (required).
     period_start : str, date, Timestamp or None, default None
         First day of the period for the activity count; None = the first day of the ``as_of``
         month.
     lost_ids : iterable of client ids, optional
-        The clients lost in the period (e.g. from :mod:`reportkit.dynamics`).
+        The clients lost in the period (e.g. from :mod:`reportkit.analysis.dynamics`).
     lang : {"en", "ru"}, default "en"
         Language of the notes and the HTML view.
 
@@ -758,7 +758,7 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
     index = pd.Index(ids, dtype=object, name=S.CLIENT_ID)
     if index.has_duplicates:
         raise InputError("`snapshot` repeats client_id values; pass one snapshot "
-                         "(reportkit.snapshot) with one row per client.")
+                         "(reportkit.core.snapshot) with one row per client.")
     if S.AS_OF in snap.columns and len(snap):
         snap_days = pd.to_datetime(snap[S.AS_OF]).dt.normalize().dropna().unique()
         if len(snap_days) and (len(snap_days) > 1 or pd.Timestamp(snap_days[0]) != day):
@@ -839,7 +839,7 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
     if n_tx or n_act:
         notes.append(_t("note.fallback", lang, n_tx=n_tx, n_act=n_act))
     if no_mgr.any() and any_source:
-        from .text import fmt_pct
+        from ..report.text import fmt_pct
 
         notes.append(_t("note.no_manager", lang, n=int(no_mgr.sum()),
                         share=fmt_pct(no_mgr.mean(), lang)))
@@ -941,7 +941,7 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
         })
         n_never = int(never[sel].sum())
         if n_never:
-            from .text import fmt_date
+            from ..report.text import fmt_date
 
             notes.append(_t("note.never_contacted", lang, n=n_never,
                             log_start=fmt_date(pd.Timestamp(log_start), lang)))
@@ -1201,7 +1201,7 @@ class NPSResult:
 
     def display_frame(self, lang: str | None = None) -> pd.DataFrame:
         """:attr:`table` for people: NPS and bounds rounded, "too few answers" instead of NaN."""
-        from .text import fmt_number
+        from ..report.text import fmt_number
 
         lang = _check_lang(self.lang if lang is None else lang)
         out = self.table.drop(columns=[S.TOO_FEW, S.NPS_SE]).copy()
@@ -1292,7 +1292,7 @@ def nps(surveys: pd.DataFrame, *, as_of: Any = None, by: Any = None, min_answers
     answers, n_later, n_repeat, day = _latest_answers(surveys, as_of)
     notes = []
     if n_later:
-        from .text import fmt_date
+        from ..report.text import fmt_date
 
         notes.append(_t("note.later_answers", lang, n=n_later, as_of=fmt_date(day, lang)))
     if n_repeat:

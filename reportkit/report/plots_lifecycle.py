@@ -1,6 +1,6 @@
-"""Figures of the lifecycle and base-dynamics sections (to be merged into :mod:`reportkit.plots`).
+"""Figures of the lifecycle and base-dynamics sections (to be merged into :mod:`reportkit.report.plots`).
 
-Same conventions as :mod:`reportkit.plots`: every function returns a
+Same conventions as :mod:`reportkit.report.plots`: every function returns a
 :class:`matplotlib.figure.Figure` built on the Agg canvas without pyplot (nothing is shown or left
 open), takes ``lang`` ("en" or "ru") for its texts, and draws into ``ax`` when one is given.
 """
@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import schema as S
-from .errors import InputError, check_param
-from .lifecycle import BLOCKS, ZONE_OF, Lifecycle, block_label
+from ..analysis.lifecycle import BLOCKS, ZONE_OF, Lifecycle, block_label
+from ..errors import InputError, check_param
+from ..io import schema as S
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .dynamics import Migration
+    from ..analysis.dynamics import Migration
 
 ZONE_COLORS = {"birth": "#7fb3d5", "life": "#52be80", "death": "#cd6155"}
 
@@ -119,7 +119,7 @@ def lifecycle_ladder(lifecycle: Lifecycle | pd.DataFrame, *, value: str = "clien
     Parameters
     ----------
     lifecycle : Lifecycle or DataFrame
-        From :func:`reportkit.lifecycle.classify` (or its ``summary``).
+        From :func:`reportkit.analysis.lifecycle.classify` (or its ``summary``).
     value : {"clients", "revenue"}, default "clients"
         Bar length: number of clients, or revenue over the window.
     lang : {"en", "ru"}, default "en"
@@ -174,7 +174,7 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, value: str = S.RETENTION, max_age: 
     Parameters
     ----------
     cohorts : DataFrame
-        From :func:`reportkit.dynamics.cohorts`.
+        From :func:`reportkit.analysis.dynamics.cohorts`.
     value : str, default "retention"
         ``retention``, ``revenue_per_client``, ``revenue`` or ``active_clients``.
     max_age : int or None, default 24
@@ -188,7 +188,7 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, value: str = S.RETENTION, max_age: 
     """
     import seaborn as sns
 
-    from .dynamics import cohort_triangle
+    from ..analysis.dynamics import cohort_triangle
 
     _check_lang(lang)
     check_param(value in (S.RETENTION, S.REVENUE_PER_CLIENT, S.REVENUE, S.ACTIVE_CLIENTS),
@@ -220,7 +220,7 @@ def flows_chart(flows: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None
     Parameters
     ----------
     flows : DataFrame
-        From :func:`reportkit.dynamics.flows`.
+        From :func:`reportkit.analysis.dynamics.flows`.
     lang : {"en", "ru"}, default "en"
     ax : matplotlib Axes, optional
 
@@ -264,7 +264,7 @@ def revenue_bridge_chart(bridge: pd.DataFrame, *, period: str | None = None, lan
     Parameters
     ----------
     bridge : DataFrame
-        From :func:`reportkit.dynamics.revenue_bridge`.
+        From :func:`reportkit.analysis.dynamics.revenue_bridge`.
     period : str, optional
         Label of the period ("2024-06"); default the last one.
     lang : {"en", "ru"}, default "en"
@@ -329,7 +329,7 @@ def churn_rate_chart(flows: pd.DataFrame, *, lang: str = "en", ax: Axes | None =
     Parameters
     ----------
     flows : DataFrame
-        From :func:`reportkit.dynamics.flows`.
+        From :func:`reportkit.analysis.dynamics.flows`.
     lang : {"en", "ru"}, default "en"
     ax : matplotlib Axes, optional
 
@@ -370,7 +370,7 @@ def migration_heatmap(migration: Migration, *, lang: str = "en", ax: Axes | None
     Parameters
     ----------
     migration : Migration
-        From :func:`reportkit.dynamics.migration` or :func:`~reportkit.dynamics.migration_matrix`.
+        From :func:`reportkit.analysis.dynamics.migration` or :func:`~reportkit.analysis.dynamics.migration_matrix`.
     lang : {"en", "ru"}, default "en"
     ax : matplotlib Axes, optional
 
@@ -380,11 +380,11 @@ def migration_heatmap(migration: Migration, *, lang: str = "en", ax: Axes | None
     """
     import seaborn as sns
 
-    from .dynamics import NONE, Migration
+    from ..analysis.dynamics import NONE, Migration
 
     _check_lang(lang)
     if not isinstance(migration, Migration):
-        raise InputError(f"migration_heatmap() needs a Migration from reportkit.dynamics, got "
+        raise InputError(f"migration_heatmap() needs a Migration from reportkit.analysis.dynamics, got "
                          f"{type(migration).__name__}.")
     m = migration.matrix()
 

@@ -3,7 +3,7 @@
 Every reader returns a :class:`RawTable`: a polars frame of the file's columns (text for CSV and
 Excel, typed for Parquet), the spreadsheet row number of each row, and the lines that could not
 be split into the header's columns. Nothing here looks at what the values mean: that is
-:mod:`reportkit.load`'s work.
+:mod:`reportkit.io.load`'s work.
 
 CSV files are read in three vectorised passes, never a Python step per row:
 
@@ -33,10 +33,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from ..errors import ConfigError, DataFileError
+from ..progress import PROGRESS
 from .columns import match_columns
 from .config import Config, check_delimiter
-from .errors import ConfigError, DataFileError
-from .progress import PROGRESS
 
 __all__ = [
     "CSV_SUFFIXES",

@@ -12,7 +12,7 @@ Three questions an audit answers before any other number can be trusted:
 
 :func:`find_duplicates`, :func:`completeness` and :func:`reconcile` take ``lang`` ("en", the
 default, or "ru"): the sentences they write (evidence, reasons, notes, summary and
-reconciliation items) come from :data:`LABELS`, which :mod:`reportkit.text` merges into the
+reconciliation items) come from :data:`LABELS`, which :mod:`reportkit.report.text` merges into the
 report's translation table under ``quality.``; codes (``confidence``, ``section``, ``check``,
 ``card_group``, ``verdict``) are the same in both languages and are translated for display
 (``t("quality.check.ok", "ru") == "сходится"``).
@@ -40,9 +40,9 @@ from rapidfuzz import fuzz, process
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .config import QualitySettings
-from .errors import InputError, MissingColumnError, check_param
-from .schema import (
+from ..errors import InputError, MissingColumnError, check_param
+from ..io.config import QualitySettings
+from ..io.schema import (
     ACTION,
     AMOUNT,
     ANALYTIC_FILLED,
@@ -135,7 +135,7 @@ CLIENT_BASE, PARTIAL_BASE, LIST_OF_NAMES = "client_base", "partial_base", "list_
 
 # --- words of the results, in English and Russian -------------------------------------------------
 
-#: every sentence, item and category name this module produces, merged by :mod:`reportkit.text`
+#: every sentence, item and category name this module produces, merged by :mod:`reportkit.report.text`
 #: under ``quality.`` (``t("quality.check.ok", "ru")``); ``{placeholders}`` are filled here
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -703,7 +703,7 @@ def _require_frame(frame: Any, what: str, argument: str, required: Iterable[str]
 
 def _client_ids(col: pd.Series, what: str) -> pd.Series:
     """Client ids as strings; raise when any is missing."""
-    from .load import parse_ids
+    from ..io.load import parse_ids
 
     ids = parse_ids(col.reset_index(drop=True))
     empty = np.flatnonzero((ids == "").to_numpy())
@@ -752,7 +752,7 @@ def _check_settings(settings: Any) -> QualitySettings:
     if settings is None:
         return QualitySettings()
     if not isinstance(settings, QualitySettings):
-        raise InputError(f"`settings` must be a reportkit.config.QualitySettings, got "
+        raise InputError(f"`settings` must be a reportkit.io.config.QualitySettings, got "
                          f"{type(settings).__name__}.")
     s = settings
     check_param(0 < s.name_similarity <= 100, "name_similarity", "a score in (0, 100]",
@@ -1470,7 +1470,7 @@ def _field_present(cl: pd.DataFrame, name: str, activity_ids: set[str] | None,
             return none, _say("note.no_log", lang)
         return cl[CLIENT_ID].isin(activity_ids), ""
     if name == SEGMENT_FIELD:
-        from .load import parse_flags
+        from ..io.load import parse_flags
 
         present = none.copy()
         given = [c for c in (VIP, KEY_ACCOUNT) if c in cl.columns]
@@ -1841,8 +1841,8 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
                 check = OK if abs(float(rep) - float(inp)) < _CENT else MISMATCH
         rows.append((section, item, inp, rep, check))
 
-    from .text import label as _label
-    from .text import load_reason
+    from ..report.text import label as _label
+    from ..report.text import load_reason
 
     amount = tx[AMOUNT]
     for table_code, r in _report_items(reports):

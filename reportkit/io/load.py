@@ -2,7 +2,7 @@
 
 :func:`load` reads a transactions file, or a folder of transactions / clients / activities /
 surveys files (CSV, Excel, Parquet), maps their headers to canonical column names
-(:mod:`reportkit.columns`), parses dates, money and flags the way Russian and English exports
+(:mod:`reportkit.io.columns`), parses dates, money and flags the way Russian and English exports
 write them, and accounts for every input row in a :class:`LoadReport`: kept, or rejected with a
 reason and its row number. ``kept + rejected == read``, always.
 
@@ -14,18 +14,17 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import polars as pl
 
+from ..errors import ConfigError, DataFileError, InputError, MissingColumnError
+from ..progress import PROGRESS
 from .columns import closest_headers, match_columns, normalize_header, table_of_file
 from .config import Config, load_config
-from .dataset import Dataset
-from .errors import ConfigError, DataFileError, InputError, MissingColumnError
-from .progress import PROGRESS
+from .dataset import Dataset, LoadReport
 from .readers import DATA_SUFFIXES, RawTable, read_raw
 from .schema import (
     ACTIVITIES,
@@ -63,91 +62,6 @@ REPEATED_ID = "repeated client id (first record kept)"
 _TRUE = {"1", "true", "yes", "y", "t", "x", "+", "да", "д", "истина", "v", "✓", "вип", "vip"}
 _FALSE = {"0", "false", "no", "n", "f", "-", "нет", "н", "ложь", ""}
 
-
-@dataclass
-class LoadReport:
-    """How every row of one input table was used.
-
-    Attributes
-    ----------
-    table : str
-        "transactions", "clients", "activities" or "surveys".
-    file : str
-        The file read (and the sheet, for Excel).
-    rows_read, rows_kept, rows_rejected : int
-        ``rows_kept + rows_rejected == rows_read``.
-    rejected_by_reason : dict of str to int
-    rejected : DataFrame
-        The rejected rows as read (text), with ``row`` (spreadsheet row number) and ``reason``.
-    columns : dict of str to str
-        Canonical column -> header in the file.
-    returns_count, returns_amount : int, float
-        Negative-amount rows (kept and netted) and their total (transactions only).
-    total_amount : float
-        Net amount of the kept rows (transactions only).
-    date_min, date_max : Timestamp or None
-    clients : int
-        Distinct client ids among the kept rows.
-    notes : list of str
-        What the loader decided (encoding, delimiter, computed columns, values it could not read
-        in optional columns).
-    """
-
-    table: str
-    file: str
-    rows_read: int = 0
-    rows_kept: int = 0
-    rows_rejected: int = 0
-    rejected_by_reason: dict[str, int] = field(default_factory=dict)
-    rejected: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    columns: dict[str, str] = field(default_factory=dict)
-    returns_count: int = 0
-    returns_amount: float = 0.0
-    total_amount: float = 0.0
-    date_min: pd.Timestamp | None = None
-    date_max: pd.Timestamp | None = None
-    clients: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per figure: ``item``, ``value``."""
-        rows = [("file", self.file), ("rows read", self.rows_read),
-                ("rows kept", self.rows_kept), ("rows rejected", self.rows_rejected)]
-        rows += [(f"  rejected: {r}", n) for r, n in self.rejected_by_reason.items()]
-        if self.table == TRANSACTIONS:
-            rows += [("returns (negative amounts, kept and netted)", self.returns_count),
-                     ("returns amount", round(self.returns_amount, 2)),
-                     ("total amount (net)", round(self.total_amount, 2))]
-        if self.date_min is not None:
-            rows.append(("date range", f"{self.date_min:%Y-%m-%d} – {self.date_max:%Y-%m-%d}"))
-        rows.append(("distinct clients", self.clients))
-        return pd.DataFrame(rows, columns=["item", "value"])
-
-    def write_rejected(self, path: str | Path) -> Path:
-        """Write the rejected rows (as read, with row number and reason) to a UTF-8 CSV."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.rejected.to_csv(path, index=False, encoding="utf-8-sig")
-        return path
-
-    def __str__(self) -> str:
-        lines = [f"{self.table}: {self.file}"]
-        for item, value in self.to_frame().itertuples(index=False):
-            if item == "file":
-                continue
-            v = f"{value:,}" if isinstance(value, (int, np.integer)) else str(value)
-            lines.append(f"  {item:<46} {v}")
-        if self.columns:
-            lines.append("  columns: " + ", ".join(f"{k} ← {v!r}" for k, v in self.columns.items()))
-        for note in self.notes:
-            lines.append(f"  note: {note}")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        return self.to_frame().to_html(index=False, escape=True)
-
-
-# --- parsing values: polars expressions on whole columns --------------------------------------
 
 _TOTAL_RE = r"(?i)^\s*(итого|всего|total|grand total|subtotal|итог)\b"
 _CURRENCY_RE = r"(?i)(руб\.?|р\.|₽|\$|€|£|¥|usd|rub|eur|грн|тенге|тг)"
@@ -314,7 +228,7 @@ _DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%y", 
                  "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
                  "%Y/%m/%d", "%d-%m-%Y", "%d-%m-%Y %H:%M:%S"]
 # an ISO date-time with a zone: the zone is dropped, the local wall-clock time is the business
-# time (as reportkit.panel does for zone-aware datetimes)
+# time (as reportkit.core.panel does for zone-aware datetimes)
 _ISO_ZONE = r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
 _SLASH = r"^(\d{1,2})/(\d{1,2})/\d{2,4}\b"
 _SLASH_DAYFIRST = ["%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y"]
@@ -626,7 +540,7 @@ def read_table(path: str | Path, table: str, config: Config | None = None
     Returns
     -------
     frame : DataFrame
-        The kept rows with the canonical columns found (see :mod:`reportkit.schema`).
+        The kept rows with the canonical columns found (see :mod:`reportkit.io.schema`).
     report : LoadReport
     """
     cfg = load_config(config)

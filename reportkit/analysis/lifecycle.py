@@ -4,7 +4,7 @@ Every known client sits in exactly one of eight blocks (``dead`` split in two), 
 reason in English or Russian:
 
 ============== ======= =========================================================================
-block          zone    rule (defaults from :class:`~reportkit.config.LifecycleRules`)
+block          zone    rule (defaults from :class:`~reportkit.io.config.LifecycleRules`)
 ============== ======= =========================================================================
 potential      birth   known (clients table or a lead), no orders, status not "agreed to work"
 active         birth   no orders, ``status`` in ``active_statuses``
@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .config import LifecycleRules
-from .errors import InputError, check_param
-from .schema import (
+from ..errors import InputError, check_param
+from ..io.config import LifecycleRules
+from ..io.schema import (
     ABC,
     AS_OF,
     BEST12_REVENUE,
@@ -69,7 +69,7 @@ from .schema import (
     VIP,
     ZONE,
 )
-from .text import fmt_date, fmt_int, fmt_money, fmt_pct
+from ..report.text import fmt_date, fmt_int, fmt_money, fmt_pct
 
 # --- blocks and zones ----------------------------------------------------------------------------
 POTENTIAL = "potential"
@@ -101,26 +101,26 @@ _DEFAULT_RULES = LifecycleRules()
 
 
 def block_label(block: str, lang: str = "en") -> str:
-    """Display name of a block (from :mod:`reportkit.text`).
+    """Display name of a block (from :mod:`reportkit.report.text`).
 
     >>> block_label("dead_reanimatable"), block_label("regular", "ru")
     ('Dead, can be reactivated', 'Постоянные')
     """
-    from .text import label
+    from ..report.text import label
 
     return label(block, lang, "block")
 
 
 def zone_label(zone: str, lang: str = "en") -> str:
-    """Display name of a zone (from :mod:`reportkit.text`)."""
-    from .text import label
+    """Display name of a zone (from :mod:`reportkit.report.text`)."""
+    from ..report.text import label
 
     return label(zone, lang, "zone")
 
 
 LANGS = ("en", "ru")
 
-#: labels merged by :mod:`reportkit.text` under ``lifecycle.`` (``t("lifecycle.n_clients")``)
+#: labels merged by :mod:`reportkit.report.text` under ``lifecycle.`` (``t("lifecycle.n_clients")``)
 LABELS: dict[str, dict[str, str]] = {
     "en": {"n_clients": "Clients", "client_share": "Share of clients",
            "revenue_share": "Share of revenue", "usual_interval_days": "Usual cycle, days",
@@ -240,7 +240,7 @@ def _flags(clients: pd.DataFrame | None, column: str, ids: pd.Index) -> np.ndarr
     elif pd.api.types.is_numeric_dtype(col):
         values = col.fillna(0).astype("float64") != 0
     else:
-        from .load import parse_flags
+        from ..io.load import parse_flags
 
         values = parse_flags(col)[0]
     values = pd.Series(values.to_numpy(), index=clients.index)
@@ -368,7 +368,7 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
     Parameters
     ----------
     snapshot : DataFrame
-        From :func:`reportkit.snapshot`: one row per client, with ``client_id``, ``as_of``,
+        From :func:`reportkit.core.snapshot`: one row per client, with ``client_id``, ``as_of``,
         ``first_order``, ``recency_days``, ``orders_total``, ``interval_days``,
         ``revenue_total``, ``revenue_window``; optional ``revenue_prev_window`` and
         ``margin_window`` (used by the derived ``key`` rule). Rows with no orders are leads.
@@ -465,7 +465,7 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
         bad = ids[has_orders & np.isnan(recency)]
         raise InputError(f"the snapshot has clients with orders but no `{RECENCY_DAYS}` "
                          f"(e.g. {', '.join(map(repr, bad[:3]))}); rebuild it with "
-                         f"reportkit.snapshot.")
+                         f"reportkit.core.snapshot.")
 
     # --- clients-table facts
     status_raw = pd.Series(pd.NA, index=ids, dtype="object")
@@ -507,7 +507,7 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
         if abc is not None:
             if not isinstance(abc, pd.DataFrame) or not {CLIENT_ID, ABC} <= set(abc.columns):
                 raise InputError(f"`abc` must be a DataFrame with `{CLIENT_ID}` and `{ABC}` "
-                                 f"columns (from reportkit.segmentation), got "
+                                 f"columns (from reportkit.analysis.segmentation), got "
                                  f"{type(abc).__name__}.")
             a_class = (pd.Series(abc[ABC].astype(str).to_numpy(),
                                  index=abc[CLIENT_ID].astype(str)).groupby(level=0).first()
@@ -782,7 +782,7 @@ def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
     Parameters
     ----------
     snapshot : DataFrame
-        From :func:`reportkit.snapshot` (``client_id``, ``as_of``, ``last_order``,
+        From :func:`reportkit.core.snapshot` (``client_id``, ``as_of``, ``last_order``,
         ``recency_days``, ``interval_days``, ``orders_total``, ``best12_revenue``,
         ``revenue_total``).
     lifecycle : Lifecycle

@@ -60,9 +60,9 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from .dataset import Dataset
-from .errors import InputError, MissingColumnError, ReportkitError
-from .schema import (
+from ..errors import InputError, MissingColumnError, ReportkitError
+from ..io.dataset import Dataset
+from ..io.schema import (
     AMOUNT,
     CLIENT_ID,
     CREATED,
@@ -121,7 +121,7 @@ def _month_starts(m_lo: int, m_hi: int) -> np.ndarray:
 @dataclass
 class _Rows:
     """Client-month rows as numpy arrays sorted by (code, month); code k is the k-th client id
-    in lexical order. (reportkit.snapshot and reportkit.churn rely on that order.)"""
+    in lexical order. (reportkit.core.snapshot and reportkit.analysis.churn rely on that order.)"""
 
     code: np.ndarray
     month: np.ndarray
@@ -465,7 +465,7 @@ class Panel:
         return pd.DataFrame({CLIENT_ID: pd.Series(self._ids[idx], dtype=object),
                              CREATED: self._created[idx]})
 
-    # -- rows as of a day (used by reportkit.snapshot) --------------------------------------
+    # -- rows as of a day (used by reportkit.core.snapshot) --------------------------------------
     def _rows_as_of(self, day: int) -> _Rows:
         """The rows of the transactions dated on or before ``day`` (days since 1970-01-01).
 

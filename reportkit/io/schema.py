@@ -1,6 +1,6 @@
 """Column names used across reportkit, defined once.
 
-Canonical input tables (what :func:`reportkit.load` returns inside a :class:`~reportkit.Dataset`):
+Canonical input tables (what :func:`reportkit.io.load` returns inside a :class:`~reportkit.Dataset`):
 
 transactions
     ``client_id`` (str), ``date`` (datetime64[ns]), ``amount`` (float64, returns negative);
@@ -95,7 +95,7 @@ def kind_of(column: str) -> str:
     return KINDS.get(column, "text")
 
 
-# --- client-month panel (reportkit.panel) ------------------------------------------------------
+# --- client-month panel (reportkit.core.panel) ------------------------------------------------------
 MONTH = "month"                # first day of the month, datetime64[ns]
 REVENUE = "revenue"            # net amount in the month (returns netted)
 ORDERS = "orders"              # distinct order_id, or distinct order dates without order_id
@@ -103,7 +103,7 @@ FIRST_ORDER_DAY = "first_order_day"   # first transaction date in the month
 LAST_ORDER_DAY = "last_order_day"     # last transaction date in the month
 # MARGIN is reused for the margin of the month when transactions carry it.
 
-# --- data quality (reportkit.quality) -----------------------------------------------------------
+# --- data quality (reportkit.analysis.quality) -----------------------------------------------------------
 GROUP_ID = "group_id"              # duplicate group, 1 = the group with the most revenue
 CLIENT_ID_A = "client_id_a"        # the two records of a duplicate pair (a < b)
 CLIENT_ID_B = "client_id_b"
@@ -141,7 +141,7 @@ REPORT = "report"                  # reconciliation: the figure the report uses
 DIFFERENCE = "difference"
 CHECK = "check"                    # "ok" / "mismatch" / "" (information only)
 
-# --- client snapshot (reportkit.snapshot) -------------------------------------------------------
+# --- client snapshot (reportkit.core.snapshot) -------------------------------------------------------
 AS_OF = "as_of"
 FIRST_ORDER = "first_order"
 LAST_ORDER = "last_order"
@@ -177,7 +177,7 @@ BCG = "bcg"
 SIZE_TIER = "size_tier"
 SHARE_OF_WALLET = "share_of_wallet"
 UNREALISED_POTENTIAL = "unrealised_potential"
-# per-client measures and summary columns of reportkit.segmentation
+# per-client measures and summary columns of reportkit.analysis.segmentation
 VALUE = "value"                    # the amount a Pareto classification ranks (revenue or margin)
 SHARE = "share"                    # value / total positive value
 CUM_SHARE = "cum_share"            # cumulative share in descending order of value
@@ -185,7 +185,7 @@ RELATIVE_SHARE = "relative_share"  # BCG x: log10(revenue / median revenue)
 GROWTH = "growth"                  # BCG y: revenue_window / revenue_prev_window - 1
 VALUE_SHARE = "value_share"        # share of the total positive value (summaries)
 # (summaries also use N_CLIENTS, CLIENT_SHARE and REVENUE_SHARE, defined with the lifecycle names)
-# the ABC×XYZ contact policy table (reportkit.policy)
+# the ABC×XYZ contact policy table (reportkit.io.policy)
 CELL = "cell"
 LANG = "lang"
 OWNER = "owner"
@@ -206,7 +206,7 @@ BLOCK_TO = "block_to"            # lifecycle block at the later date (migration)
 REVENUE_FROM = "revenue_from"    # revenue_window as of the earlier date (migration)
 REVENUE_TO = "revenue_to"        # revenue_window as of the later date (migration)
 
-# --- base dynamics (reportkit.dynamics) -----------------------------------------------------------
+# --- base dynamics (reportkit.analysis.dynamics) -----------------------------------------------------------
 PERIOD = "period"                # "2024-06" (months) or "2024Q2" (quarters)
 PERIOD_START = "period_start"
 PERIOD_END = "period_end"
@@ -233,7 +233,7 @@ ACTIVE_CLIENTS = "active_clients"
 RETENTION = "retention"
 REVENUE_PER_CLIENT = "revenue_per_client"
 
-# --- managers and NPS (reportkit.managers) --------------------------------------------------------
+# --- managers and NPS (reportkit.analysis.managers) --------------------------------------------------------
 MANAGER_SOURCE = "manager_source"  # where a client's manager came from: clients / transactions / …
 N_ACTIVITIES = "n_activities"      # activities created in the period
 OVERDUE_TASKS = "overdue_tasks"    # tasks due before as_of and not done
@@ -259,7 +259,7 @@ NPS_CATEGORY = "nps_category"      # promoter / passive / detractor
 DIMENSION = "dimension"            # nps_by: which grouping a row belongs to
 GROUP = "group"                    # nps_by: the group value
 
-# --- buy-till-you-die summary (reportkit.btyd.rfm_summary; lifetimes' names) -----------------------
+# --- buy-till-you-die summary (reportkit.analysis.btyd.rfm_summary; lifetimes' names) -----------------------
 FREQUENCY = "frequency"          # repeat purchases: distinct purchase periods - 1
 RECENCY = "recency"              # first to last purchase, in periods
 T_AGE = "T"                      # first purchase to as-of, in periods

@@ -1,0 +1,1 @@
+"""Analyses of the client base: facts and numbers, no words of the report."""

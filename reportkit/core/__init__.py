@@ -1,0 +1,1 @@
+"""The client-month panel and the client snapshot every analysis starts from."""
