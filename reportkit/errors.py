@@ -47,7 +47,7 @@ class ModelWarning(UserWarning):
     """A model fit or a data-sufficiency check that did not go as planned (with diagnostics)."""
 
 
-def check_param(ok: bool, name: str, must: str, got: object) -> None:
+def check_param(ok: object, name: str, must: str, got: object) -> None:
     """Raise :class:`ParameterError` with the one wording used for every parameter error.
 
     >>> check_param(True, "n_bins", "an integer from 2 to 10", 5)

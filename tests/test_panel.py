@@ -191,7 +191,7 @@ def test_empty_transactions_give_empty_panel_with_leads():
 
 
 def test_missing_column_error():
-    with pytest.raises(MissingColumnError, match=r"'amount'.*reportkit.io.load"):
+    with pytest.raises(MissingColumnError, match=r"'amount'.*reportkit.load"):
         build_panel(tx_fixture().drop(columns=[AMOUNT]))
 
 
@@ -228,7 +228,7 @@ def test_bad_data_type_and_paths(tmp_path):
         build_panel(tmp_path / "nope.parquet")
     csv = tmp_path / "t.csv"
     csv.write_text("client_id,date,amount\n")
-    with pytest.raises(InputError, match=r"Parquet files only.*reportkit.io.load"):
+    with pytest.raises(InputError, match=r"Parquet files only.*reportkit.load"):
         build_panel(csv)
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -92,7 +93,7 @@ NONE = "none"                          # migration: not a client at that date
 _NAT = np.iinfo(np.int64).min          # NaT as a day number
 
 #: labels merged by :mod:`reportkit.report.text` under ``dynamics.`` (``t("dynamics.base_start")``)
-LABELS: dict[str, dict[str, str]] = {
+LABELS: dict[str, dict[str, Any]] = {
     "en": {
         "period_start": "Period start", "period_end": "Period end",
         "base_start": "Base at start", "base_end": "Base at end", "churn_rate": "Churn rate",

@@ -144,7 +144,7 @@ def check_rules(rules: LifecycleRules) -> None:
     check_param(isinstance(rules, LifecycleRules), "rules", "a LifecycleRules", rules)
 
     def is_int(v: object, lo: int) -> bool:
-        return isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= lo
+        return isinstance(v, (int, np.integer)) and not isinstance(v, bool) and bool(v >= lo)
 
     check_param(is_int(rules.regular_orders, 1), "rules.regular_orders",
                 "an integer >= 1", rules.regular_orders)
@@ -470,7 +470,7 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
     # --- clients-table facts
     status_raw = pd.Series(pd.NA, index=ids, dtype="object")
     has_status = cl is not None and STATUS in cl.columns
-    if has_status:
+    if cl is not None and has_status:
         status_raw = cl[STATUS].reindex(ids)
     status = status_raw.astype("string").str.strip().str.lower()
     is_active_status = status.isin([s.lower() for s in rules.active_statuses]).to_numpy(bool)
@@ -876,9 +876,9 @@ def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
         overdue_txt = [f"silent {count_phrase(ri, 'en', 'day')}, usual cycle "
                        f"{count_phrase(ci, 'en', 'day')} ({names[si]})"
                        for ri, ci, si in zip(r, c, src)]
-    overdue_txt = np.asarray(overdue_txt, dtype=object) if len(r) else np.array([], dtype=object)
+    overdue_arr = np.asarray(overdue_txt, dtype=object) if len(r) else np.array([], dtype=object)
     is_dead = (out[BLOCK] == DEAD_REANIMATABLE).to_numpy()
-    out[REASON] = np.where(is_dead, out[REASON].to_numpy(dtype=object), overdue_txt)
+    out[REASON] = np.where(is_dead, out[REASON].to_numpy(dtype=object), overdue_arr)
 
     for column in (NAME, MANAGER):
         if cl is not None and column in cl.columns:

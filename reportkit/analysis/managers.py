@@ -918,7 +918,7 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
         since = np.where(never, first_order, last)
         if not np.isnat(log_start):
             since = np.where(never & ~np.isnat(since) & (since < log_start), log_start, since)
-        gap = (np.datetime64(day, "ns") - since).astype("timedelta64[D]").astype("float64")
+        gap = np.asarray(np.datetime64(day, "ns") - since).astype("timedelta64[D]").astype("float64")
         gap[np.isnat(since)] = np.nan
         key = np.full(n, OTHER_CELL, dtype=object) if cell is None else \
             np.where(pd.isna(cell), OTHER_CELL, cell)
@@ -1313,7 +1313,7 @@ def nps(surveys: pd.DataFrame, *, as_of: Any = None, by: Any = None, min_answers
                      confidence=float(confidence), lang=lang)
 
 
-nps.__doc__ = nps.__doc__.replace("{stats}", _STATS_DOC)
+nps.__doc__ = (nps.__doc__ or "").replace("{stats}", _STATS_DOC)
 
 
 def nps_by(surveys: pd.DataFrame, groups: Mapping[str, Any], *, as_of: Any = None,
@@ -1382,7 +1382,7 @@ def nps_by(surveys: pd.DataFrame, groups: Mapping[str, Any], *, as_of: Any = Non
                      min_answers=int(min_answers), confidence=float(confidence), lang=lang)
 
 
-nps_by.__doc__ = nps_by.__doc__.replace("{stats}", _STATS_DOC)
+nps_by.__doc__ = (nps_by.__doc__ or "").replace("{stats}", _STATS_DOC)
 
 
 def detractors_a(surveys: pd.DataFrame, abc: Any, *, as_of: Any = None,

@@ -1298,7 +1298,7 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
         return ", ".join(words)
 
     keep = level > 0
-    evidence = np.array([evidence_text(k) for k in np.flatnonzero(keep)], dtype=object)
+    evidence = np.array([evidence_text(int(k)) for k in np.flatnonzero(keep)], dtype=object)  # type: ignore[type-var]
     lo, hi, level, score = lo[keep], hi[keep], level[keep], np.round(score[keep], 1)
 
     # groups: connected components, oversized ones split by dropping weak links
@@ -1876,6 +1876,7 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
     if panel is not None:
         frame = panel if isinstance(panel, pd.DataFrame) else getattr(panel, "frame", None)
         _require_frame(frame, "panel", "panel.frame", [CLIENT_ID, MONTH, REVENUE])
+        assert frame is not None
         months = pd.to_datetime(frame[MONTH], errors="coerce")
         by_year_panel = pd.to_numeric(frame[REVENUE], errors="coerce").fillna(0.0).groupby(
             months.dt.year.to_numpy()).sum()

@@ -31,6 +31,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -357,7 +358,7 @@ def _leads(snapshot: pd.DataFrame) -> np.ndarray:
     return s.fillna(False).to_numpy(dtype=bool)
 
 
-def _check_cutoffs(cutoffs: object, name: str) -> tuple[float, float]:
+def _check_cutoffs(cutoffs: Any, name: str) -> tuple[float, float]:
     ok = (isinstance(cutoffs, Sequence) and not isinstance(cutoffs, str) and len(cutoffs) == 2
           and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in cutoffs)
           and 0 < cutoffs[0] < cutoffs[1] <= 1)
@@ -758,7 +759,7 @@ def _check_thresholds(thresholds: Mapping | None, bins: int) -> dict[str, np.nda
         return {}
     check_param(isinstance(thresholds, Mapping), "thresholds",
                 "None or a mapping such as {'recency': [30, 90, 180, 365]}", thresholds)
-    out = {}
+    out: dict[str, np.ndarray] = {}
     for key, edges in thresholds.items():
         check_param(key in _RFM_KEYS, "thresholds",
                     "a mapping with keys 'recency', 'frequency', 'monetary'", dict(thresholds))
@@ -774,6 +775,7 @@ def _check_thresholds(thresholds: Mapping | None, bins: int) -> dict[str, np.nda
               and bool(np.isfinite(arr).all()) and bool((np.diff(arr) > 0).all()))
         check_param(ok, f"thresholds['{key}']",
                     f"{bins - 1} increasing numbers (one less than bins={bins})", edges)
+        assert arr is not None
         out[key] = arr
     return out
 

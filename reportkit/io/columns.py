@@ -188,10 +188,10 @@ def match_columns(headers: list[str], table: str, explicit: dict[str, str] | Non
         if canon in mapping:
             continue
         for alias in [canon, *aliases[canon]]:
-            header = by_norm.get(normalize_header(alias))
-            if header is not None and header not in used:
-                mapping[canon] = header
-                used.add(header)
+            found = by_norm.get(normalize_header(alias))
+            if found is not None and found not in used:
+                mapping[canon] = found
+                used.add(found)
                 break
     return mapping
 

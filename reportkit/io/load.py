@@ -188,7 +188,7 @@ def _money(col: pl.Series, decimal: str | None = None,
     if col.dtype == pl.Boolean:
         return pl.Series(col.name, [None] * len(col), dtype=pl.Float64)
     if col.dtype == pl.Categorical:
-        return _per_category(col, lambda v, w: _money(v, decimal, w), pl.Float64)
+        return _per_category(col, lambda v, w: _money(v, decimal, w), pl.Float64())
     name = col.name
     s = _text(col).alias("s")
     w = weights if weights is not None else pl.Series([1] * 0, dtype=pl.Int64)
@@ -300,7 +300,7 @@ def _date_strings(s: pd.Series, dayfirst: bool, weights: pd.Series | None = None
 
 def _dates(col: pl.Series, dayfirst: bool) -> pl.Series:
     """Dates as Datetime(ns), null where unreadable; each distinct text is parsed once."""
-    if col.dtype == pl.Datetime:
+    if isinstance(col.dtype, pl.Datetime):
         out = col.dt.replace_time_zone(None) if col.dtype.time_zone else col
         return out.cast(pl.Datetime("ns")).alias(col.name)
     if col.dtype == pl.Date:
@@ -333,7 +333,7 @@ def _to_polars(col: pd.Series) -> pl.Series:
     """A pandas column for the polars parsers (object columns as text)."""
     if col.dtype == object:
         return pl.Series(str(col.name), _as_text(col).to_numpy(dtype=object), dtype=pl.String)
-    return pl.from_pandas(col.reset_index(drop=True)).alias(str(col.name))
+    return pl.Series(str(col.name), col.reset_index(drop=True))
 
 
 def _as_text(col: pd.Series) -> pd.Series:
@@ -721,7 +721,7 @@ def _finish(raw: RawTable, text: pl.DataFrame, out: dict[str, pl.Series], reason
     assert sum(report.rejected_by_reason.values()) == len(report.rejected)
     assert report.rows_kept + report.rows_rejected == report.rows_read
     if n and report.rows_kept == 0:
-        main = max(report.rejected_by_reason, key=report.rejected_by_reason.get)
+        main = max(report.rejected_by_reason, key=lambda r: report.rejected_by_reason[r])
         raise DataFileError(
             f"{raw.label}: none of its {report.rows_read:,} rows can be used (most common "
             f"reason: {main}, {report.rejected_by_reason[main]:,} rows; first rows: "
@@ -731,7 +731,8 @@ def _finish(raw: RawTable, text: pl.DataFrame, out: dict[str, pl.Series], reason
         raise DataFileError(f"{raw.label}: the file has a header row but no data rows. Export "
                             "the table again with its rows (check the export's date filter), "
                             "or point to the file that holds them.")
-    raw.frame = text = None     # the raw text is released before the typed frame is built
+    raw.frame = None  # type: ignore[assignment]  # the raw text is released before the typed frame is built
+    del text
     kept = pl.DataFrame(list(out.values())).filter(pl.Series(keep))
     out.clear()
     date_col = _first_date_col(table)

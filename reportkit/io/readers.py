@@ -451,7 +451,7 @@ class _CsvReader:
                                 "its header row and data rows.")
         frame = pl.concat(self.parts, how="vertical", rechunk=False) if self.parts else \
             pl.DataFrame({h: pl.Series([], dtype=pl.String) for h in self.header})
-        rows = np.concatenate(self.rows) if self.rows else np.zeros(0, np.int64)
+        line_numbers = np.concatenate(self.rows) if self.rows else np.zeros(0, np.int64)
         notes = []
         if self.header_line > 1:
             notes.append(f"header found on row {self.header_line} (title lines above it "
@@ -459,7 +459,7 @@ class _CsvReader:
         if self.short:
             notes.append(f"{self.short:,} rows had fewer fields than the header; the missing "
                          "trailing fields were read as empty")
-        return RawTable(frame, rows, self.malformed, self.label, notes)
+        return RawTable(frame, line_numbers, self.malformed, self.label, notes)
 
     def _tail_fields(self, a: np.ndarray, ends: np.ndarray) -> int:
         start = int(ends[-2]) + 1 if len(ends) > 1 else 0
@@ -562,7 +562,8 @@ def _excel_first_row(path: Path, sheet: str) -> int:
 
     wb = python_calamine.CalamineWorkbook.from_path(str(path))
     try:
-        return int(wb.get_sheet_by_name(sheet).start[0])
+        start = wb.get_sheet_by_name(sheet).start
+        return int(start[0]) if start is not None else 0
     finally:
         close = getattr(wb, "close", None)
         if close:

@@ -1067,9 +1067,10 @@ def _cards(rng: np.random.Generator, r_names: np.random.Generator, plan: dict,
     region_code = np.array([_REGIONS[r][0] for r in plan["region"]])
     tax = np.array(_inns(rng, region_code, person), dtype=object)
     invalid = rng.random(n) < _INVALID_TAX_SHARE
-    for i in np.flatnonzero(invalid):
+    for j in np.flatnonzero(invalid):
+        i = int(j)
         t = tax[i]
-        tax[i] = t[:-1] + str((int(t[-1]) + 1 + rng.integers(0, 8)) % 10)
+        tax[i] = t[:-1] + str((int(t[-1]) + 1 + int(rng.integers(0, 8))) % 10)
     phone_digits = _phone_numbers(rng, plan["region"])
     phone_style = rng.choice(6, size=n, p=_PHONE_STYLE_P)
 

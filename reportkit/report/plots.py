@@ -15,7 +15,7 @@ figure is made.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -102,7 +102,7 @@ def _labels(lang: str) -> Mapping[str, str]:
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     """A new Agg figure with one axes (no pyplot), or the figure of ``ax``."""
     if ax is not None:
-        return ax.figure, ax
+        return ax.figure, ax  # type: ignore[return-value]  # an Axes on a subfigure is not drawn here
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -125,7 +125,7 @@ def _frame(result: object, columns: tuple[str, ...], func: str, source: str) -> 
     return frame
 
 
-def _params(result: object) -> Mapping[str, object]:
+def _params(result: object) -> Mapping[str, Any]:
     return getattr(result, "params", {}) or {}
 
 
@@ -166,7 +166,7 @@ def pareto_curve(abc: SegmentResult | pd.DataFrame, *, lang: str = "en",
     _check_lang(lang)
     frame = _frame(abc, (S.VALUE, S.CUM_SHARE, S.ABC), "pareto_curve", "abc")
     params = _params(abc)
-    cut = tuple(cutoffs or params.get("cutoffs") or (0.80, 0.95))
+    cut: tuple[float, ...] = tuple(cutoffs or params.get("cutoffs") or (0.80, 0.95))
     words = _value_words(lang, str(params.get("by", "revenue")))
     fig, ax = _axes(ax, (7, 4.5))
     ranked = frame.loc[frame[S.VALUE] > 0, [S.CUM_SHARE, S.ABC]].sort_values(S.CUM_SHARE)

@@ -83,7 +83,7 @@ def _check_lang(lang: str) -> None:
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     if ax is not None:
-        return ax.figure, ax
+        return ax.figure, ax  # type: ignore[return-value]  # an Axes on a subfigure is not drawn here
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -310,7 +310,7 @@ def revenue_bridge_chart(bridge: pd.DataFrame, *, period: str | None = None, lan
     top = max(b + h for b, h in zip(bottoms, heights)) or 1.0
     for xi, bottom, h in zip(x, bottoms, heights):
         text = f"{h:,.0f}".replace(",", "\u202f" if lang == "ru" else ",")
-        ax.text(xi, bottom + h + top * 0.01, text, ha="center", fontsize=8)
+        ax.text(float(xi), bottom + h + top * 0.01, text, ha="center", fontsize=8)
     ax.set_xticks(x)
     ax.set_xticklabels(labels, fontsize=8)
     from matplotlib.ticker import FuncFormatter

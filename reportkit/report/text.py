@@ -419,10 +419,10 @@ def _normalise(labels: Mapping, where: str) -> dict[str, dict[str, str]]:
     if not isinstance(labels, Mapping) or not labels:
         raise ReportkitError(f"{where}: labels must be a non-empty dict, got {labels!r}")
     if set(labels) <= set(LANGS):  # language first, possibly nested
-        flat = {lang: _flatten(labels[lang]) if isinstance(labels[lang], Mapping) else None
-                for lang in LANGS if lang in labels}
+        flat = {lang: _flatten(labels[lang]) for lang in LANGS
+                if lang in labels and isinstance(labels[lang], Mapping)}
         for lang in LANGS:
-            if flat.get(lang) is None:
+            if lang not in flat:
                 raise ReportkitError(f"{where}: labels have no {lang!r} dict; give every label "
                                      "in both English and Russian")
         missing = set(flat["en"]) ^ set(flat["ru"])
