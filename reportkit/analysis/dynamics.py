@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..core.dates import parse_as_of
 from ..core.panel import _month_starts
+from ..core.snapshot import snapshot
 from ..errors import InputError, ReportkitError, check_param
 from ..io.config import LifecycleRules
 from ..io.schema import (
@@ -1112,7 +1113,6 @@ def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=Non
     -------
     Migration
     """
-    from ..core.snapshot import snapshot
 
     freq = _freq(freq)
     after_day = parse_as_of(as_of, month_end=True)

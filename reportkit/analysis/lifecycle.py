@@ -39,6 +39,7 @@ import pandas as pd
 
 from ..errors import InputError, check_param
 from ..io.config import LifecycleRules
+from ..io.load import parse_flags
 from ..io.schema import (
     ABC,
     AS_OF,
@@ -69,7 +70,7 @@ from ..io.schema import (
     VIP,
     ZONE,
 )
-from ..report.text import fmt_date, fmt_int, fmt_money, fmt_pct
+from ..report.text import fmt_date, fmt_int, fmt_money, fmt_pct, label
 
 # --- blocks and zones ----------------------------------------------------------------------------
 POTENTIAL = "potential"
@@ -106,14 +107,12 @@ def block_label(block: str, lang: str = "en") -> str:
     >>> block_label("dead_reanimatable"), block_label("regular", "ru")
     ('Dead, can be reactivated', 'Постоянные')
     """
-    from ..report.text import label
 
     return label(block, lang, "block")
 
 
 def zone_label(zone: str, lang: str = "en") -> str:
     """Display name of a zone (from :mod:`reportkit.report.text`)."""
-    from ..report.text import label
 
     return label(zone, lang, "zone")
 
@@ -240,7 +239,6 @@ def _flags(clients: pd.DataFrame | None, column: str, ids: pd.Index) -> np.ndarr
     elif pd.api.types.is_numeric_dtype(col):
         values = col.fillna(0).astype("float64") != 0
     else:
-        from ..io.load import parse_flags
 
         values = parse_flags(col)[0]
     values = pd.Series(values.to_numpy(), index=clients.index)

@@ -65,7 +65,9 @@ import pandas as pd
 
 from ..errors import InputError, MissingColumnError, check_param
 from ..io import schema as S
+from ..io.load import parse_ids
 from ..io.policy import NEW_CELL, POLICY_CELLS
+from ..report.text import fmt_date, fmt_number, fmt_pct, table_html
 from .churn import REVENUE_AT_RISK
 from .lifecycle import (
     BLOCKS,
@@ -76,6 +78,7 @@ from .lifecycle import (
     REGULAR,
     VIP_BLOCK,
 )
+from .segmentation import ABC_CLASSES, SegmentResult, Segments
 
 __all__ = [
     "ALLOWED_DAYS_CELLS",
@@ -303,7 +306,6 @@ def _ids(col: pd.Series, argument: str) -> np.ndarray:
         missing = col.isna().to_numpy()
         values = col.to_numpy(dtype=object, na_value=None)
     else:
-        from ..io.load import parse_ids
 
         values = parse_ids(col.reset_index(drop=True)).to_numpy(dtype=object)
         missing = values == ""
@@ -420,7 +422,6 @@ def contact_days(policy: Mapping[str, Any] | pd.DataFrame | None = None
 
 def _abc_source(abc: Any) -> pd.DataFrame:
     """The per-client frame behind an ABC argument (Segments, SegmentResult or DataFrame)."""
-    from .segmentation import SegmentResult, Segments
 
     if isinstance(abc, Segments):
         return abc.abcxyz.clients.assign(**{S.VALUE: abc.abc.clients[S.VALUE].to_numpy()}) \
@@ -441,7 +442,6 @@ def _decode(col: pd.Series, func: Any) -> np.ndarray:
 
 def _abc_frame(abc: Any) -> tuple[dict[str, np.ndarray], bool]:
     """({client_id, abc, cell: object arrays}, whether XYZ was known) from an ABC argument."""
-    from .segmentation import ABC_CLASSES
 
     frame = _table(_abc_source(abc), "abc", "ABC classes (client_id, abc)",
                    [S.CLIENT_ID, S.ABC])
@@ -490,7 +490,6 @@ def _block_frame(lifecycle: Any) -> dict[str, np.ndarray]:
 def _html_table(frame: pd.DataFrame, lang: str, *, max_rows: int | None = 20,
                 values: Mapping[str, str] | None = None,
                 kinds: Mapping[str, str] | None = None) -> str:
-    from ..report.text import table_html
 
     labels = {c: LABELS[lang].get(c, str(c)) for c in frame.columns}
     return table_html(frame, lang, labels=labels, values=dict(values or {}),
@@ -839,7 +838,6 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
     if n_tx or n_act:
         notes.append(_t("note.fallback", lang, n_tx=n_tx, n_act=n_act))
     if no_mgr.any() and any_source:
-        from ..report.text import fmt_pct
 
         notes.append(_t("note.no_manager", lang, n=int(no_mgr.sum()),
                         share=fmt_pct(no_mgr.mean(), lang)))
@@ -941,7 +939,6 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
         })
         n_never = int(never[sel].sum())
         if n_never:
-            from ..report.text import fmt_date
 
             notes.append(_t("note.never_contacted", lang, n=n_never,
                             log_start=fmt_date(pd.Timestamp(log_start), lang)))
@@ -1201,7 +1198,6 @@ class NPSResult:
 
     def display_frame(self, lang: str | None = None) -> pd.DataFrame:
         """:attr:`table` for people: NPS and bounds rounded, "too few answers" instead of NaN."""
-        from ..report.text import fmt_number
 
         lang = _check_lang(self.lang if lang is None else lang)
         out = self.table.drop(columns=[S.TOO_FEW, S.NPS_SE]).copy()
@@ -1292,7 +1288,6 @@ def nps(surveys: pd.DataFrame, *, as_of: Any = None, by: Any = None, min_answers
     answers, n_later, n_repeat, day = _latest_answers(surveys, as_of)
     notes = []
     if n_later:
-        from ..report.text import fmt_date
 
         notes.append(_t("note.later_answers", lang, n=n_later, as_of=fmt_date(day, lang)))
     if n_repeat:

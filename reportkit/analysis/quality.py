@@ -42,6 +42,7 @@ from scipy.sparse.csgraph import connected_components
 
 from ..errors import InputError, MissingColumnError, check_param
 from ..io.config import QualitySettings
+from ..io.load import parse_flags, parse_ids
 from ..io.schema import (
     ACTION,
     AMOUNT,
@@ -102,6 +103,8 @@ from ..io.schema import (
     VALUE,
     VIP,
 )
+from ..report.text import label as _label
+from ..report.text import load_reason
 
 __all__ = [
     "CLIENT_BASE",
@@ -703,7 +706,6 @@ def _require_frame(frame: Any, what: str, argument: str, required: Iterable[str]
 
 def _client_ids(col: pd.Series, what: str) -> pd.Series:
     """Client ids as strings; raise when any is missing."""
-    from ..io.load import parse_ids
 
     ids = parse_ids(col.reset_index(drop=True))
     empty = np.flatnonzero((ids == "").to_numpy())
@@ -1470,7 +1472,6 @@ def _field_present(cl: pd.DataFrame, name: str, activity_ids: set[str] | None,
             return none, _say("note.no_log", lang)
         return cl[CLIENT_ID].isin(activity_ids), ""
     if name == SEGMENT_FIELD:
-        from ..io.load import parse_flags
 
         present = none.copy()
         given = [c for c in (VIP, KEY_ACCOUNT) if c in cl.columns]
@@ -1841,8 +1842,6 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
                 check = OK if abs(float(rep) - float(inp)) < _CENT else MISMATCH
         rows.append((section, item, inp, rep, check))
 
-    from ..report.text import label as _label
-    from ..report.text import load_reason
 
     amount = tx[AMOUNT]
     for table_code, r in _report_items(reports):

@@ -12,6 +12,7 @@ row 1 (or lower, when title lines stand above it), the first data row the next o
 
 from __future__ import annotations
 
+import difflib
 import re
 import warnings
 from pathlib import Path
@@ -757,7 +758,6 @@ def _first_date_col(table: str) -> str | None:
 
 
 def difflib_close(word: str, choices: list[str]) -> str:
-    import difflib
 
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
     return f" Did you mean {close[0]!r}?" if close else ""

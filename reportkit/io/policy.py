@@ -25,6 +25,7 @@ delimiter and be encoded in UTF-8 (with or without BOM) or cp1251.
 from __future__ import annotations
 
 from importlib.resources import files
+from io import StringIO
 from pathlib import Path
 
 import pandas as pd
@@ -65,7 +66,6 @@ def _read_csv(path: Path) -> pd.DataFrame:
             continue
     first = text.split("\n", 1)[0]
     sep = ";" if first.count(";") > first.count(",") else ","
-    from io import StringIO
 
     try:
         return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)

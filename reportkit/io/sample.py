@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import check_param
+from .resources import data_path
 from .schema import (
     ACTIVITIES,
     AMOUNT,
@@ -1610,7 +1611,6 @@ def regenerate_sample(out: str | Path | None = None) -> dict[str, Path]:
     ``data/sample/README.md`` is written by hand and left alone.
     """
     if out is None:
-        from .resources import data_path
 
         out = data_path("sample")
     args = dict(SAMPLE_ARGS)

@@ -20,14 +20,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..analysis.segmentation import LABELS, ABCXYZMatrix, SegmentResult
 from ..errors import InputError, check_param
 from ..io import schema as S
+from .text import fmt_compact, fmt_int, fmt_pct
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ..analysis.segmentation import ABCXYZMatrix, SegmentResult
 
 
 # --- common helpers -------------------------------------------------------------------------------
@@ -94,7 +95,6 @@ def _check_lang(lang: str) -> None:
 
 
 def _labels(lang: str) -> Mapping[str, str]:
-    from ..analysis.segmentation import LABELS
 
     return LABELS[lang]
 
@@ -112,7 +112,6 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
 
 
 def _frame(result: object, columns: tuple[str, ...], func: str, source: str) -> pd.DataFrame:
-    from ..analysis.segmentation import SegmentResult
 
     frame = result.clients if isinstance(result, SegmentResult) else result
     if not isinstance(frame, pd.DataFrame):
@@ -133,7 +132,6 @@ def _percent_axis(axis, lang: str = "en", decimals: int = 0) -> None:
     """Tick labels as percentages written the report's way ("80%", "80 %")."""
     from matplotlib.ticker import FuncFormatter
 
-    from .text import fmt_pct
 
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_pct(v, lang,
                                                                    decimals=decimals)))
@@ -229,8 +227,6 @@ def abcxyz_heatmap(matrix: ABCXYZMatrix, *, lang: str = "en", color: str = "valu
     """
     import seaborn as sns
 
-    from ..analysis.segmentation import ABCXYZMatrix
-    from .text import fmt_pct
 
     _check_lang(lang)
     check_param(color in (S.VALUE_SHARE, S.CLIENT_SHARE), "color",
@@ -285,7 +281,6 @@ def rfm_grid(rfm: SegmentResult | pd.DataFrame, *, color: str = "clients", lang:
     """
     import seaborn as sns
 
-    from .text import fmt_compact, fmt_int
 
     _check_lang(lang)
     check_param(color in ("clients", "revenue"), "color", "'clients' or 'revenue'", color)

@@ -12,15 +12,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..analysis.dynamics import NONE, Migration, cohort_triangle
 from ..analysis.lifecycle import BLOCKS, ZONE_OF, Lifecycle, block_label
 from ..errors import InputError, check_param
 from ..io import schema as S
+from .text import fmt_compact, fmt_pct, fmt_period
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ..analysis.dynamics import Migration
 
 ZONE_COLORS = {"birth": "#7fb3d5", "life": "#52be80", "death": "#cd6155"}
 
@@ -188,7 +189,6 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, value: str = S.RETENTION, max_age: 
     """
     import seaborn as sns
 
-    from ..analysis.dynamics import cohort_triangle
 
     _check_lang(lang)
     check_param(value in (S.RETENTION, S.REVENUE_PER_CLIENT, S.REVENUE, S.ACTIVE_CLIENTS),
@@ -315,7 +315,6 @@ def revenue_bridge_chart(bridge: pd.DataFrame, *, period: str | None = None, lan
     ax.set_xticklabels(labels, fontsize=8)
     from matplotlib.ticker import FuncFormatter
 
-    from .text import fmt_compact, fmt_period
 
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_compact(v, lang)))
     ax.set_title(_t(lang, "bridge_title", period=fmt_period(r[S.PERIOD], lang)))
@@ -339,7 +338,6 @@ def churn_rate_chart(flows: pd.DataFrame, *, lang: str = "en", ax: Axes | None =
     """
     from matplotlib.ticker import FuncFormatter
 
-    from .text import fmt_pct
 
     _check_lang(lang)
     f = _need(flows, (S.PERIOD, S.CHURN_RATE, S.CHURN_RATE_ANNUAL), "churn_rate_chart", "flows")
@@ -380,7 +378,6 @@ def migration_heatmap(migration: Migration, *, lang: str = "en", ax: Axes | None
     """
     import seaborn as sns
 
-    from ..analysis.dynamics import NONE, Migration
 
     _check_lang(lang)
     if not isinstance(migration, Migration):

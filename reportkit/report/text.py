@@ -15,6 +15,7 @@ formatted per column kind and right-aligned through the CSS class ``rk-num``.
 
 from __future__ import annotations
 
+import difflib
 import html
 import importlib
 import math
@@ -552,7 +553,6 @@ def t(key: str, lang: str = "en", **fmt: Any) -> str:
     _check_lang(lang)
     entry = _lookup(key)
     if entry is None:
-        import difflib
 
         close = difflib.get_close_matches(key, keys(), n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
