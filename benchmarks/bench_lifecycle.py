@@ -25,6 +25,7 @@ import pandas as pd
 from reportkit import schema as S
 from reportkit.analysis.dynamics import cohorts, dynamics, flows, revenue_bridge
 from reportkit.analysis.lifecycle import classify, reactivation_list
+from reportkit.report.words import lifecycle as lifecycle_words
 
 DATA = Path(__file__).resolve().parent / "_data"
 AS_OF = pd.Timestamp("2024-06-30")
@@ -124,7 +125,7 @@ def main(sizes: list[int]) -> None:
         lc = classify(snap, clients)
         stages = {
             "classify": (len(snap), lambda: classify(snap, clients)),
-            "classify (ru)": (len(snap), lambda: classify(snap, clients, lang="ru")),
+            "reasons worded (ru)": (len(snap), lambda: lifecycle_words.reasons(lc, "ru")),
             "reactivation_list": (len(snap), lambda: reactivation_list(snap, lc, clients)),
         }
         panel = make_panel(n)

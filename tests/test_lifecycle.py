@@ -13,8 +13,20 @@ import pytest
 
 from reportkit.io.config import LifecycleRules
 from reportkit.errors import InputError, ParameterError
-from reportkit.analysis.lifecycle import (BLOCKS, Lifecycle, classify, count_phrase, full_months,
-                                 reactivation_list)
+from reportkit.analysis.lifecycle import (REASONS, BLOCKS, Lifecycle, classify, full_months,
+                                          reactivation_list)
+from reportkit.report.words import lifecycle as W
+from reportkit.report.text import count_phrase
+
+
+
+def worded(lc, lang="en"):
+    """The reasons of a lifecycle as the report words them, by client id."""
+    return W.reasons(lc, lang).set_axis(lc.frame["client_id"])
+
+
+def note_texts(lc, lang="en"):
+    return W.notes(lc, lang)
 
 AS_OF = pd.Timestamp("2024-06-30")
 DAY = pd.Timedelta(days=1)
@@ -167,8 +179,9 @@ def test_inputs_are_not_mutated():
 
 def test_reasons_in_english_and_russian():
     snap, clients = hand_base()
-    en = classify(snap, clients).frame.set_index("client_id")["reason"]
-    ru = classify(snap, clients, lang="ru").frame.set_index("client_id")["reason"]
+    lc = classify(snap, clients)
+    assert set(lc.frame["reason"]) <= set(REASONS)
+    en, ru = worded(lc), worded(lc, "ru")
     assert en["r3"] == "3 orders in 14 months; last 40 days ago"
     assert ru["r3"] == "3 заказа за 14 месяцев; последний 40 дней назад"
     assert en["s365"] == "1 order, 365 days ago"
@@ -225,18 +238,19 @@ def test_full_months_matches_pandas_offsets():
 def test_notes_without_status_and_vip_columns():
     snap, _ = hand_base()
     lc = classify(snap)                                  # no clients table
-    assert any("No status column" in n and "potential" in n for n in lc.notes)
-    assert any("vip block is empty" in n for n in lc.notes)
+    assert [code for code, _ in lc.notes] == ["no_status_column", "no_vip_column", "key_derived"]
+    assert any("No status column" in n and "potential" in n for n in note_texts(lc))
+    assert any("vip block is empty" in n for n in note_texts(lc))
     assert (lc.frame["block"] == "active").sum() == 0
-    ru = classify(snap, lang="ru")
-    assert any("Нет столбца статуса" in n for n in ru.notes)
+    assert any("Нет столбца статуса" in n for n in note_texts(lc, "ru"))
 
 
 def test_card_created_after_as_of_is_left_out_with_a_note():
     snap, clients = hand_base()
     lc = classify(snap, clients)
     assert "lead_future" not in set(lc.frame["client_id"])
-    assert any("created after 2024-06-30" in n for n in lc.notes)
+    assert ("cards_created_later", {"n": 1, "as_of": AS_OF}) in lc.notes
+    assert any("created after 2024-06-30" in n for n in note_texts(lc))
 
 
 def test_summary_by_hand():
@@ -255,14 +269,15 @@ def test_summary_by_hand():
     assert s.loc["regular", "revenue_share"] == pytest.approx(0.6)
     assert lc.counts()["working"] == 2
     html = lc._repr_html_()
-    assert "Working" in html and "<table>" in html
+    assert "working" in html and "<table" in html
     assert "Lifecycle(" in repr(lc)
 
 
 def test_vip_review():
     snap, clients = hand_base()
     lc = classify(snap, clients)
-    review = lc.vip_review.set_index("client_id")
+    assert set(lc.vip_review["reason"]) == {"vip_below_median", "vip_dead", "vip_no_orders"}
+    review = W.vip_review(lc).set_index("client_id")
     # vip1 earns 100 = the median revenue over the window of the living base -> not listed;
     # vipcheap earns 5 < 100; vipdead is dead; vip_lead has no orders; key1 is key, still
     # VIP-flagged, but earns the median
@@ -271,14 +286,14 @@ def test_vip_review():
         "flagged VIP, revenue over the window 5 is below the median client's 100")
     assert review.loc["vipdead", "reason"] == "flagged VIP but dead: silent 600 days"
     assert review.loc["vip_lead", "reason"] == "flagged VIP but has no orders"
-    assert any("VIP" in n and "vip_review" in n for n in lc.notes)
+    assert any("VIP" in n and "to review" in n for n in note_texts(lc))
 
 
 def test_vip_with_negative_margin_is_reviewed():
     snap = frame([row("v", orders=4, silent=10, span=90, revenue_window=500.0, margin_window=-5.0),
                   row("o", orders=4, silent=10, span=90, revenue_window=100.0, margin_window=5.0)])
     clients = pd.DataFrame({"client_id": ["v"], "vip": [True]})
-    review = classify(snap, clients).vip_review
+    review = W.vip_review(classify(snap, clients))
     assert review["client_id"].tolist() == ["v"]
     assert review["reason"].iloc[0] == "flagged VIP, negative margin over the window"
     assert review["margin_window"].iloc[0] == -5.0
@@ -298,10 +313,11 @@ def test_derived_key_rule():
     snap = frame(derived_key_base())
     lc = classify(snap)
     assert blocks_of(lc) == {"big": "key", "mid": "key", "small": "proven", "tiny": "proven"}
-    assert any("No key_account column" in n for n in lc.notes)
-    reason = lc.frame.set_index("client_id").loc["big", "reason"]
+    assert any("No key_account column" in n for n in note_texts(lc))
+    assert lc.frame.set_index("client_id").loc["big", "reason"] == "key_top_share"
+    reason = worded(lc)["big"]
     assert reason.startswith("proven, in the top 80% of revenue, not declining; 12 orders")
-    ru = classify(snap, lang="ru").frame.set_index("client_id").loc["big", "reason"]
+    ru = worded(lc, "ru")["big"]
     assert ru.startswith("проверенный, в топ-80\u202f% выручки, без спада; 12 заказов")
 
 
@@ -320,9 +336,8 @@ def test_derived_key_from_abc_frame_and_switches():
     abc = pd.DataFrame({"client_id": ["tiny", "big"], "abc": ["A", "B"]})
     assert blocks_of(classify(snap, abc=abc))["tiny"] == "key"
     with_abc = classify(snap, abc=abc)
-    assert with_abc.frame.set_index("client_id").loc["tiny", "reason"].startswith(
-        "proven, ABC class A, not declining;")
-    assert any("of ABC class A" in n for n in with_abc.notes)
+    assert worded(with_abc)["tiny"].startswith("proven, ABC class A, not declining;")
+    assert any("of ABC class A" in n for n in note_texts(with_abc))
     assert blocks_of(classify(snap, abc=abc))["big"] == "proven"
     off = classify(snap, rules=LifecycleRules(derive_key=False))
     assert set(blocks_of(off).values()) == {"proven"}
@@ -449,7 +464,7 @@ def test_errors():
     with pytest.raises(ParameterError, match="`rules.key_revenue_share` must be"):
         classify(snap, rules=LifecycleRules(key_revenue_share=1.5))
     with pytest.raises(ParameterError, match="`lang` must be 'en' or 'ru', got 'de'"):
-        classify(snap, lang="de")
+        W.reasons(classify(snap), "de")
     with pytest.raises(InputError, match="`abc` must be a DataFrame"):
         classify(snap, abc=pd.DataFrame({"client_id": ["a"]}))
     with pytest.raises(InputError, match="must be a DataFrame"):
@@ -489,7 +504,10 @@ def test_reactivation_list_by_hand():
     rl = reactivation_list(snap, lc, clients)
     assert list(rl.columns) == ["client_id", "name", "manager", "block", "last_order",
                                 "recency_days", "usual_interval_days", "best12_revenue",
-                                "revenue_total", "reason"]
+                                "revenue_total", "reason", "cycle_source"]
+    assert rl["reason"].tolist() == ["winback_orders", "overdue", "overdue", "overdue"]
+    assert rl["cycle_source"].tolist()[1:] == ["own", "own", "base"]
+    rl = W.reactivation_list(rl, lc)
     # ranked by best12_revenue: d 7000, a 6000, e 300, c 200
     assert rl["client_id"].tolist() == ["d", "a", "e", "c"]
     r = rl.set_index("client_id")
@@ -504,7 +522,7 @@ def test_reactivation_list_by_hand():
     assert r.loc["d", "block"] == "dead_reanimatable"
     assert r.loc["d", "reason"].startswith("silent 400 days, over the limit of 365 days; worth")
     assert r.loc["a", "last_order"] == AS_OF - 120 * DAY
-    ru = reactivation_list(snap, classify(snap, clients, lang="ru"), clients, lang="ru")
+    ru = W.reactivation_list(reactivation_list(snap, lc, clients), lc, "ru")
     assert ru.set_index("client_id").loc["e", "reason"] == (
         "молчит 41 день при обычном цикле 40 дней (свой интервал)")
 
@@ -512,7 +530,8 @@ def test_reactivation_list_by_hand():
 def test_reactivation_list_with_deal_cycle():
     snap, clients = reactivation_base()
     rules = LifecycleRules(deal_cycle_days=110)
-    rl = reactivation_list(snap, classify(snap, clients, rules=rules), clients, rules=rules)
+    lc = classify(snap, clients, rules=rules)
+    rl = W.reactivation_list(reactivation_list(snap, lc, clients, rules=rules), lc)
     # only a (120 > 110) among the living, plus the dead_reanimatable d
     assert rl["client_id"].tolist() == ["d", "a"]
     assert rl.set_index("client_id").loc["a", "reason"] == (

@@ -25,6 +25,7 @@ import reportkit.report.text as T
 from reportkit.report.pipeline import SECTIONS_AUDIT, SECTIONS_MONTHLY, Audit
 from reportkit.errors import ParameterError
 from reportkit.analysis.lifecycle import classify
+from reportkit.report.words import lifecycle as lifecycle_words
 from reportkit.io.load import (BAD_AMOUNT, BAD_DATE, BAD_SCORE, DUPLICATE_ROW, EMPTY_ROW, MALFORMED,
                             MISSING_ID, REPEATED_HEADER, REPEATED_ID, TOTAL_ROW)
 from reportkit.io.sample import make_base, write_base
@@ -156,7 +157,7 @@ def _flat(labels: dict, prefix: str = "") -> dict[str, str]:
 
 
 @pytest.mark.parametrize("module", ["report.text", "report.pipeline", "analysis.quality",
-                                    "analysis.lifecycle", "analysis.dynamics",
+                                    "report.words.lifecycle", "analysis.dynamics",
                                     "analysis.segmentation"])
 def test_russian_labels_have_no_english_words(module):
     import importlib
@@ -338,10 +339,10 @@ def test_lifecycle_notes_in_russian_have_no_english_words():
         "revenue_window": [3000.0, 100.0]})
     created = pd.to_datetime(["2023-01-01", "2024-01-01", "2024-07-15"])
     clients = pd.DataFrame({"client_id": ["a", "b", "c"], "created": created})
-    lc = classify(snap, clients, lang="ru")
+    notes = lifecycle_words.notes(classify(snap, clients), "ru")
     # no status, vip or key_account column; card "c" is created after the report date
-    assert "Не учтено карточек, созданных после 30.06.2024: 1." in lc.notes
-    assert "Нет столбца с отметкой VIP: блок VIP пуст." in lc.notes
-    assert any(n.startswith("Нет столбца «ключевой клиент»") for n in lc.notes)
-    for note in lc.notes:
+    assert "Не учтено карточек, созданных после 30.06.2024: 1." in notes
+    assert "Нет столбца с отметкой VIP: блок VIP пуст." in notes
+    assert any(n.startswith("Нет столбца «ключевой клиент»") for n in notes)
+    for note in notes:
         assert not latin_words(note), note

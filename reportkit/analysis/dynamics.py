@@ -75,16 +75,17 @@ from ..io.schema import (
     REVENUE_TO,
     REVENUE_WINDOW,
 )
-from ..report.text import fmt_int, fmt_money, fmt_month, fmt_pct, fmt_period
-from .lifecycle import (
-    BLOCKS,
-    Lifecycle,
+from ..report.text import (
     block_label,
-    check_rules,
-    classify,
     count_phrase,
+    fmt_int,
+    fmt_money,
+    fmt_month,
+    fmt_pct,
+    fmt_period,
     plural_word,
 )
+from .lifecycle import BLOCKS, Lifecycle, check_rules, classify
 
 _PANEL_REQUIRED = (CLIENT_ID, MONTH, REVENUE, ORDERS, FIRST_ORDER_DAY, LAST_ORDER_DAY)
 _FREQS = {"M": "M", "month": "M", "Q": "Q", "quarter": "Q"}
@@ -1044,7 +1045,7 @@ def _block_or_none(block: str, lang: str) -> str:
     return block_label(block, lang)
 
 
-def migration_matrix(before: Lifecycle, after: Lifecycle) -> Migration:
+def migration_matrix(before: Lifecycle, after: Lifecycle, *, lang: str = "en") -> Migration:
     """Count the clients (and their revenue) moving between blocks from ``before`` to ``after``.
 
     Parameters
@@ -1080,7 +1081,7 @@ def migration_matrix(before: Lifecycle, after: Lifecycle) -> Migration:
                      REVENUE_TO: (REVENUE_TO, "sum")}).reset_index()
     frame[N_CLIENTS] = frame[N_CLIENTS].astype("int64")
     frame = frame.sort_values([BLOCK_FROM, BLOCK_TO], ignore_index=True)
-    return Migration(frame=frame, before=before.as_of, after=after.as_of, lang=after.lang)
+    return Migration(frame=frame, before=before.as_of, after=after.as_of, lang=lang)
 
 
 def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=None,
@@ -1124,9 +1125,9 @@ def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=Non
                 f"a month end before as_of ({after_day.date()})", previous)
     snap_before = snapshot(panel, as_of=before_day, window_months=window_months)
     snap_after = snapshot(panel, as_of=after_day, window_months=window_months)
-    lc_before = classify(snap_before, clients, rules=rules, lang=lang)
-    lc_after = classify(snap_after, clients, rules=rules, lang=lang)
-    return migration_matrix(lc_before, lc_after)
+    lc_before = classify(snap_before, clients, rules=rules)
+    lc_after = classify(snap_after, clients, rules=rules)
+    return migration_matrix(lc_before, lc_after, lang=lang)
 
 
 _migration = migration   # `dynamics(migration=...)` shadows the name

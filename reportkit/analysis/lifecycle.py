@@ -30,8 +30,6 @@ stays potential/active (and a flagged VIP lead is listed for review).
 
 from __future__ import annotations
 
-import functools
-import html
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,7 +68,6 @@ from ..io.schema import (
     VIP,
     ZONE,
 )
-from ..report.text import fmt_date, fmt_int, fmt_money, fmt_pct, label
 
 # --- blocks and zones ----------------------------------------------------------------------------
 POTENTIAL = "potential"
@@ -101,36 +98,36 @@ LIVING_BLOCKS: tuple[str, ...] = (WORKING, REGULAR, PROVEN, VIP_BLOCK, KEY)
 _DEFAULT_RULES = LifecycleRules()
 
 
-def block_label(block: str, lang: str = "en") -> str:
-    """Display name of a block (from :mod:`reportkit.report.text`).
+#: the reason codes of :attr:`Lifecycle.frame` (``reason``); the facts they rest on are columns
+#: of the same row, and the report words them (:mod:`reportkit.report.reasons`)
+REASONS: tuple[str, ...] = (
+    "agreed_no_orders",          # active: a status that means "agreed to work", no orders yet
+    "known_no_orders",           # potential: known, no orders (``status`` when there is one)
+    "known_no_orders_refused",   # potential, flagged as refused
+    "activity",                  # working / regular / proven: orders, tenure, recency
+    "vip_flag",                  # vip: the VIP flag, then the activity
+    "key_top_share",             # key: proven, in the top key_revenue_share of revenue, growing
+    "key_class_a",               # key: proven, ABC class A, not declining
+    "key_flag",                  # key: the key-account flag
+    "winback_orders",            # dead, worth winning back: enough orders
+    "winback_revenue",           # dead, worth winning back: lifetime revenue above the median
+    "lost_refused",              # dead and refused
+    "lost_low_value",            # dead, few orders and lifetime revenue not above the median
+)
+#: the reason codes of :attr:`Lifecycle.vip_review`
+VIP_REASONS: tuple[str, ...] = ("vip_no_orders", "vip_dead", "vip_no_revenue",
+                                "vip_negative_margin", "vip_below_median")
+#: the reason codes :func:`reactivation_list` adds (``cycle_source`` says which cycle applied)
+OVERDUE = "overdue"
+CYCLE_SOURCES: tuple[str, ...] = ("own", "deal", "base")
 
-    >>> block_label("dead_reanimatable"), block_label("regular", "ru")
-    ('Dead, can be reactivated', 'Постоянные')
-    """
-
-    return label(block, lang, "block")
-
-
-def zone_label(zone: str, lang: str = "en") -> str:
-    """Display name of a zone (from :mod:`reportkit.report.text`)."""
-
-    return label(zone, lang, "zone")
-
-
-LANGS = ("en", "ru")
-
-#: labels merged by :mod:`reportkit.report.text` under ``lifecycle.`` (``t("lifecycle.n_clients")``)
-LABELS: dict[str, dict[str, str]] = {
-    "en": {"n_clients": "Clients", "client_share": "Share of clients",
-           "revenue_share": "Share of revenue", "usual_interval_days": "Usual cycle, days",
-           "best12_revenue": "Best 12 months revenue", "reactivation_list": "Reactivation list",
-           "vip_review": "VIP clients to review", "summary": "Lifecycle matrix"},
-    "ru": {"n_clients": "Клиентов", "client_share": "Доля клиентов",
-           "revenue_share": "Доля выручки", "usual_interval_days": "Обычный цикл, дней",
-           "best12_revenue": "Выручка за лучшие 12 месяцев",
-           "reactivation_list": "Список на реактивацию",
-           "vip_review": "VIP-клиенты на проверку", "summary": "Матрица жизненного цикла"},
-}
+#: per-client facts in :attr:`Lifecycle.frame` beside the reason
+TENURE_DAYS = "tenure_days"
+TENURE_MONTHS = "tenure_months"
+SILENCE_LIMIT_DAYS = "silence_limit_days"
+LIMIT_BY_INTERVAL = "limit_by_interval"
+MEDIAN_REVENUE = "median_revenue"
+CYCLE_SOURCE = "cycle_source"
 
 _SNAPSHOT_REQUIRED = (CLIENT_ID, AS_OF, FIRST_ORDER, RECENCY_DAYS, ORDERS_TOTAL, INTERVAL_DAYS,
                       REVENUE_TOTAL, REVENUE_WINDOW)
@@ -165,51 +162,6 @@ def check_rules(rules: LifecycleRules) -> None:
     check_param(isinstance(rules.key_revenue_share, (int, float))
                 and 0 < rules.key_revenue_share <= 1, "rules.key_revenue_share",
                 "a share with 0 < share <= 1", rules.key_revenue_share)
-
-
-def _check_lang(lang: str) -> None:
-    check_param(lang in LANGS, "lang", "'en' or 'ru'", lang)
-
-
-_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "order": {"en": ("order", "orders"), "ru": ("заказ", "заказа", "заказов")},
-    "day": {"en": ("day", "days"), "ru": ("день", "дня", "дней")},
-    "month": {"en": ("month", "months"), "ru": ("месяц", "месяца", "месяцев")},
-    "client": {"en": ("client", "clients"), "ru": ("клиент", "клиента", "клиентов")},
-    "quarter": {"en": ("quarter", "quarters"), "ru": ("квартал", "квартала", "кварталов")},
-}
-
-
-@functools.lru_cache(maxsize=4096)
-def plural_word(n: int, lang: str, noun: str) -> str:
-    """The form of ``noun`` ("order", "day", "month", "client") that goes with the count ``n``.
-
-    >>> plural_word(22, "ru", "client"), plural_word(1, "en", "client")
-    ('клиента', 'client')
-    """
-    forms = _WORDS[noun][lang]
-    k = abs(int(n))
-    if lang == "en":
-        return forms[0] if k == 1 else forms[1]
-    if 11 <= k % 100 <= 14:
-        return forms[2]
-    if k % 10 == 1:
-        return forms[0]
-    if 2 <= k % 10 <= 4:
-        return forms[1]
-    return forms[2]
-
-
-@functools.lru_cache(maxsize=16384)
-def count_phrase(n: int, lang: str, noun: str) -> str:
-    """A count with its noun in the right form: English one/many, Russian one/few/many.
-
-    >>> [count_phrase(k, "ru", "order") for k in (1, 2, 5, 11, 21, 22, 112)]
-    ['1 заказ', '2 заказа', '5 заказов', '11 заказов', '21 заказ', '22 заказа', '112 заказов']
-    >>> count_phrase(1, "en", "day"), count_phrase(40, "en", "day")
-    ('1 day', '40 days')
-    """
-    return f"{n} {plural_word(n, lang, noun)}"
 
 
 def full_months(start: pd.Series, end: pd.Timestamp) -> np.ndarray:
@@ -298,26 +250,29 @@ class Lifecycle:
     ----------
     frame : DataFrame
         One row per known client: ``client_id``, ``block`` (categorical, canonical order),
-        ``zone`` (birth / life / death), ``reason`` (text in ``lang``), ``revenue_window``.
+        ``zone`` (birth / life / death), ``reason`` (a code of :data:`REASONS`),
+        ``revenue_window`` and the facts the reason rests on: ``orders_total``,
+        ``recency_days``, ``tenure_days``, ``tenure_months``, ``interval_days``,
+        ``silence_limit_days`` (the silence after which the client counts as dead),
+        ``limit_by_interval`` (that limit comes from the client's own interval), ``status``.
     summary : DataFrame
         One row per block in canonical order: ``block``, ``zone``, ``n_clients``,
         ``client_share``, ``revenue`` (revenue over the window), ``revenue_share``.
     vip_review : DataFrame
         VIP-flagged clients that do not pay back: ``client_id``, ``block``, ``revenue_window``
-        (and ``margin_window`` when known), ``reason``.
-    notes : list of str
+        (and ``margin_window`` when known), ``recency_days``, ``median_revenue`` (of the
+        living base), ``reason`` (a code of :data:`VIP_REASONS`).
+    notes : list of (code, params)
         What the classification assumed (missing columns, derived key clients, …).
     as_of : Timestamp
-    lang : str
     rules : LifecycleRules
     """
 
     frame: pd.DataFrame
     summary: pd.DataFrame
     vip_review: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
+    notes: list[tuple[str, dict]] = field(default_factory=list)
     as_of: pd.Timestamp | None = None
-    lang: str = "en"
     rules: LifecycleRules = field(default_factory=LifecycleRules)
 
     def to_frame(self) -> pd.DataFrame:
@@ -334,33 +289,17 @@ class Lifecycle:
         return f"Lifecycle(as_of={day}, clients={len(self.frame):,}: {parts})"
 
     def _repr_html_(self) -> str:
-        head = (("block", "zone", "clients", "share", "revenue", "revenue share")
-                if self.lang == "en" else
-                ("блок", "зона", "клиентов", "доля", "выручка", "доля выручки"))
-        rows = []
-        for r in self.summary.itertuples(index=False):
-            rs = fmt_pct(r.revenue_share, self.lang)
-            rows.append(
-                f"<tr><td>{html.escape(block_label(r.block, self.lang))}</td>"
-                f"<td>{html.escape(zone_label(r.zone, self.lang))}</td>"
-                f"<td style='text-align:right'>{fmt_int(r.n_clients, self.lang)}</td>"
-                f"<td style='text-align:right'>{fmt_pct(r.client_share, self.lang)}</td>"
-                f"<td style='text-align:right'>{fmt_money(r.revenue, self.lang)}</td>"
-                f"<td style='text-align:right'>{rs}</td></tr>")
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        title = "Lifecycle as of" if self.lang == "en" else "Жизненный цикл на"
         day = self.as_of.date() if self.as_of is not None else ""
-        return (f"<div class='rk-lifecycle'><strong>{title} {day}</strong>"
-                f"<table><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table>"
-                + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+        return (f"<div class='rk-lifecycle'><strong>Lifecycle as of {day}</strong>"
+                + self.summary.to_html(index=False, border=0, float_format="{:,.2f}".format)
+                + "</div>")
 
 
 # --- classification -------------------------------------------------------------------------------
 
 def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
-             rules: LifecycleRules = _DEFAULT_RULES, abc: pd.DataFrame | None = None,
-             lang: str = "en") -> Lifecycle:
+             rules: LifecycleRules = _DEFAULT_RULES, abc: pd.DataFrame | None = None
+             ) -> Lifecycle:
     """Put every known client in exactly one lifecycle block, with the reason.
 
     Parameters
@@ -381,13 +320,11 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
     abc : DataFrame, optional
         ``client_id`` and ``abc`` (from the segmentation); class ``A`` feeds the derived key rule
         instead of the top ``key_revenue_share`` of revenue over the window.
-    lang : {"en", "ru"}, default "en"
-        Language of ``reason`` and ``notes``.
-
     Returns
     -------
     Lifecycle
-        ``frame`` (``client_id``, ``block``, ``zone``, ``reason``, ``revenue_window``),
+        ``frame`` (``client_id``, ``block``, ``zone``, ``reason``, ``revenue_window`` and the
+        facts behind the reason),
         ``summary`` (``block``, ``zone``, ``n_clients``, ``client_share``, ``revenue``,
         ``revenue_share``), ``vip_review``, ``notes``.
 
@@ -411,16 +348,14 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
     >>> lc.frame["block"].tolist()
     ['regular', 'working', 'potential']
     >>> lc.frame["reason"].tolist()
-    ['3 orders in 14 months; last 40 days ago', '1 order, 40 days ago', 'known, no orders yet']
-    >>> classify(snap, lang="ru").frame.loc[0, "reason"]
-    '3 заказа за 14 месяцев; последний 40 дней назад'
+    ['activity', 'activity', 'known_no_orders']
+    >>> lc.frame.loc[0, ["orders_total", "tenure_months", "recency_days"]].tolist()
+    [3.0, 14.0, 40.0]
     """
     check_rules(rules)
-    _check_lang(lang)
     snapshot, as_of = _check_snapshot(snapshot, _SNAPSHOT_REQUIRED, "lifecycle.classify")
     cl = _prepare_clients(clients)
-    ru = lang == "ru"
-    notes: list[str] = []
+    notes: list[tuple[str, dict]] = []
 
     snap_ids = pd.Index(snapshot[CLIENT_ID].astype(str).to_numpy(), name=CLIENT_ID)
     extra = pd.Index([], dtype=object, name=CLIENT_ID)
@@ -431,11 +366,7 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
             later = (created > as_of).to_numpy()
             if later.any():
                 extra = extra[~later]
-                notes.append(
-                    f"{int(later.sum())} client card(s) created after {as_of.date()} are left out."
-                    if not ru else
-                    f"Не учтено карточек, созданных после {fmt_date(as_of, 'ru')}: "
-                    f"{int(later.sum())}.")
+                notes.append(("cards_created_later", {"n": int(later.sum()), "as_of": as_of}))
     ids = snap_ids.append(extra)
     n_snap, n = len(snap_ids), len(ids)
 
@@ -478,13 +409,9 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
     refused = _flags(cl, REFUSED, ids) | is_refused_status
 
     if not has_status:
-        notes.append("No status column: every client without orders is counted as potential "
-                      "(none as active)." if not ru else
-                      "Нет столбца статуса: все клиенты без заказов считаются потенциальными "
-                      "(ни одного активного).")
+        notes.append(("no_status_column", {}))
     if cl is None or VIP not in cl.columns:
-        notes.append("No vip column: the vip block is empty." if not ru else
-                     "Нет столбца с отметкой VIP: блок VIP пуст.")
+        notes.append(("no_vip_column", {}))
 
     # --- rules
     threshold = np.fmax(float(rules.dead_days), rules.dead_interval_multiple * interval)
@@ -519,22 +446,11 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
         profitable = (np.nan_to_num(margin_window, nan=0.0) > 0) if has_margin else True
         key_derived = proven & a_class & not_declining & profitable
         key = key_derived
-        top = (fmt_pct(rules.key_revenue_share, lang, decimals=0) if abc is None else None)
-        margin_en = " and positive margin" if has_margin else ""
-        margin_ru = " и с положительной маржой" if has_margin else ""
-        if ru:
-            where = f"из топ-{top} выручки за окно" if top else "класса A по выручке"
-            notes.append(f"Нет столбца «ключевой клиент»: ключевые — проверенные клиенты "
-                         f"{where} без спада выручки{margin_ru}.")
-        else:
-            where = f"in the top {top} of revenue over the window" if top else "of ABC class A"
-            notes.append(f"No key_account column: key = proven clients {where} whose revenue "
-                         f"did not decline{margin_en}.")
+        notes.append(("key_derived", {"top_share": rules.key_revenue_share if abc is None else None,
+                                      "margin": has_margin}))
     else:
         key = np.zeros(n, dtype=bool)
-        notes.append("No key_account column and derive_key is off: the key block is empty."
-                     if not ru else "Нет столбца «ключевой клиент», а вывод ключевых клиентов "
-                     "по правилам выключен: блок ключевых пуст.")
+        notes.append(("key_off", {}))
 
     conditions = [~has_orders & is_active_status, ~has_orders, dead & reanimatable, dead,
                   key, vip, proven, regular]
@@ -542,11 +458,9 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
     block = np.select(conditions, choices, default=WORKING)
 
     # --- reasons
-    reason = _reasons(block, lang=lang, orders=orders, recency=recency, tenure_days=tenure_days,
-                      tenure_months=tenure_months, threshold=threshold, interval=interval,
-                      interval_rule=interval_rule, rules=rules, status_raw=status_raw,
-                      refused=refused, many_orders=many_orders, rich=rich,
-                      key_derived=key_derived, has_status=has_status, by_abc=abc is not None)
+    reason = _reasons(block, refused=refused, flag_only=refused & ~is_refused_status,
+                      many_orders=many_orders,
+                      key_derived=key_derived, by_abc=abc is not None)
 
     block_cat = pd.Categorical(block, categories=BLOCKS)
     zone = np.array([ZONE_OF[b] for b in BLOCKS], dtype=object)[block_cat.codes]
@@ -556,27 +470,32 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
         ZONE: pd.Categorical(zone, categories=ZONES),
         REASON: pd.array(reason, dtype="str"),
         REVENUE_WINDOW: revenue_window,
+        ORDERS_TOTAL: orders,
+        RECENCY_DAYS: recency,
+        TENURE_DAYS: tenure_days,
+        TENURE_MONTHS: tenure_months.astype("float64"),
+        INTERVAL_DAYS: interval,
+        SILENCE_LIMIT_DAYS: np.where(has_orders, np.floor(threshold), np.nan),
+        LIMIT_BY_INTERVAL: interval_rule,
+        STATUS: pd.array(status_raw.astype("string").str.strip().fillna("").to_numpy(dtype=object),
+                         dtype="str"),
     })
+    frame[REVENUE_WINDOW] = frame[REVENUE_WINDOW].astype("float64")
 
-    summary = _summary(frame)
+    summary = _summary(frame[[CLIENT_ID, BLOCK, ZONE, REVENUE_WINDOW]])
 
     # --- VIP review
     base = has_orders & ~dead
     base_median = float(np.median(revenue_window[base])) if base.any() else np.nan
     review = _vip_review(ids, block, vip, has_orders, dead, recency, revenue_window,
-                         margin_window if has_margin else None, base_median, lang)
+                         margin_window if has_margin else None, base_median)
     if len(review):
-        notes.append(f"{len(review)} VIP client(s) do not pay back: see vip_review." if not ru
-                     else f"VIP-клиентов, которые не окупаются: {len(review)} (см. список "
-                     f"VIP-клиентов на проверку).")
+        notes.append(("vip_not_paying", {"n": len(review)}))
     n_flag_leads = int(((vip | key_flag) & ~has_orders).sum())
     if n_flag_leads:
-        notes.append(f"{n_flag_leads} flagged VIP/key client(s) have no orders and stay in the "
-                     f"birth zone." if not ru else
-                     f"Отмеченных VIP/ключевых клиентов без заказов: {n_flag_leads}; они остаются "
-                     f"в зоне рождения.")
+        notes.append(("flagged_leads", {"n": n_flag_leads}))
     return Lifecycle(frame=frame, summary=summary, vip_review=review, notes=notes, as_of=as_of,
-                     lang=lang, rules=rules)
+                     rules=rules)
 
 
 def _top_share(ids: pd.Index, revenue: np.ndarray, share: float) -> np.ndarray:
@@ -613,140 +532,46 @@ def _summary(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _reasons(block: np.ndarray, *, lang: str, orders, recency, tenure_days, tenure_months,
-             threshold, interval, interval_rule, rules: LifecycleRules, status_raw: pd.Series,
-             refused, many_orders, rich, key_derived, has_status: bool,
-             by_abc: bool = False) -> np.ndarray:
-    """The reason text of every client, in ``lang``."""
-    ru = lang == "ru"
-    out = np.empty(len(block), dtype=object)
-
-    def ints(values: np.ndarray, mask: np.ndarray) -> list[int]:
-        return np.nan_to_num(values[mask]).astype(np.int64).tolist()
-
-    def activity(mask: np.ndarray) -> list[str]:
-        """'3 orders in 14 months; last 40 days ago' for the masked clients."""
-        texts = []
-        for o, r, tm, td in zip(ints(orders, mask), ints(recency, mask),
-                                ints(tenure_months, mask), ints(tenure_days, mask)):
-            if ru:
-                ago = "сегодня" if r == 0 else count_phrase(r, "ru", "day") + " назад"
-                if o == 1:
-                    texts.append(f"1 заказ, {ago}")
-                else:
-                    span = (count_phrase(tm, "ru", "month") if tm >= 1
-                            else count_phrase(td, "ru", "day"))
-                    texts.append(f"{count_phrase(o, 'ru', 'order')} за {span}; последний {ago}")
-            else:
-                ago = "today" if r == 0 else count_phrase(r, "en", "day") + " ago"
-                if o == 1:
-                    texts.append(f"1 order, {ago}")
-                else:
-                    span = (count_phrase(tm, "en", "month") if tm >= 1
-                            else count_phrase(td, "en", "day"))
-                    texts.append(f"{count_phrase(o, 'en', 'order')} in {span}; last {ago}")
-        return texts
-
-    def put(mask: np.ndarray, texts: list[str]) -> None:
-        if len(texts):
-            out[np.flatnonzero(mask)] = np.asarray(texts, dtype=object)
-
-    # leads
-    st = status_raw.astype("string").str.strip().fillna("").to_numpy(dtype=object)
-    m = block == ACTIVE
-    put(m, [f"согласился работать (статус «{x}»), заказов пока нет" if ru else
-            f"agreed to work (status '{x}'), no orders yet" for x in st[m]])
-    m = block == POTENTIAL
-    base = "известен, заказов пока нет" if ru else "known, no orders yet"
-    texts = []
-    for x, ref in zip(st[m], refused[m]):
-        t = base if not x else (f"{base} (статус «{x}»)" if ru else f"{base} (status '{x}')")
-        if ref and x.lower() not in (s.lower() for s in rules.refused_statuses):
-            t += "; отказ" if ru else "; refused"
-        texts.append(t)
-    put(m, texts)
-
-    # living clients
-    for b in (WORKING, REGULAR, PROVEN):
-        m = block == b
-        put(m, activity(m))
-    m = block == VIP_BLOCK
-    put(m, [("отметка VIP; " if ru else "VIP flag; ") + t for t in activity(m)])
-    m = block == KEY
-    share = fmt_pct(rules.key_revenue_share, lang, decimals=0)
-    if by_abc:
-        derived_txt = ("проверенный, класс A, без спада; " if ru
-                       else "proven, ABC class A, not declining; ")
-    else:
-        derived_txt = (f"проверенный, в топ-{share} выручки, без спада; " if ru
-                       else f"proven, in the top {share} of revenue, not declining; ")
-    flag_txt = "отметка «ключевой клиент»; " if ru else "key account flag; "
-    put(m, [(derived_txt if d else flag_txt) + t for d, t in zip(key_derived[m], activity(m))])
-
-    # dead clients
-    m = (block == DEAD_REANIMATABLE) | (block == DEAD_LOST)
-    mult = f"{rules.dead_interval_multiple:g}"
-    texts = []
-    for r, lim, iv, by_iv, o, reanim, many, ref in zip(
-            ints(recency, m), ints(np.floor(threshold), m), ints(np.round(interval), m),
-            interval_rule[m], ints(orders, m), block[m] == DEAD_REANIMATABLE, many_orders[m],
-            refused[m]):
-        o_txt = count_phrase(o, lang, "order")
-        if ru:
-            limit = (f"дольше {mult} × обычного интервала ({count_phrase(iv, 'ru', 'day')})"
-                     if by_iv else f"дольше порога {count_phrase(lim, 'ru', 'day')}")
-            if reanim:
-                verdict = ("стоит вернуть: " + o_txt if many
-                           else "стоит вернуть: выручка за всё время выше медианы")
-            else:
-                verdict = ("потерян: отказ" if ref
-                           else f"потерян: {o_txt}, выручка за всё время не выше медианы")
-            texts.append(f"молчит {count_phrase(r, 'ru', 'day')}, {limit}; {verdict}")
-        else:
-            limit = (f"longer than {mult} × the usual interval ({count_phrase(iv, 'en', 'day')})"
-                     if by_iv else f"over the limit of {count_phrase(lim, 'en', 'day')}")
-            if reanim:
-                verdict = ("worth winning back: " + o_txt if many
-                           else "worth winning back: lifetime revenue above the median")
-            else:
-                verdict = ("lost: refused" if ref
-                           else f"lost: {o_txt}, lifetime revenue not above the median")
-            texts.append(f"silent {count_phrase(r, 'en', 'day')}, {limit}; {verdict}")
-    put(m, texts)
-    return out
+def _reasons(block: np.ndarray, *, refused: np.ndarray, flag_only: np.ndarray,
+             many_orders: np.ndarray, key_derived: np.ndarray, by_abc: bool) -> np.ndarray:
+    """The reason code of every client (:data:`REASONS`). ``flag_only``: refused by the flag
+    while the status does not say so (a lead's status is shown beside its reason)."""
+    key_rule = np.where(key_derived, "key_class_a" if by_abc else "key_top_share", "key_flag")
+    dead = np.where(block == DEAD_REANIMATABLE,
+                    np.where(many_orders, "winback_orders", "winback_revenue"),
+                    np.where(refused, "lost_refused", "lost_low_value"))
+    conditions = [block == ACTIVE, (block == POTENTIAL) & flag_only, block == POTENTIAL,
+                  block == VIP_BLOCK, block == KEY,
+                  (block == DEAD_REANIMATABLE) | (block == DEAD_LOST)]
+    n = len(block)
+    choices = [np.full(n, "agreed_no_orders"), np.full(n, "known_no_orders_refused"),
+               np.full(n, "known_no_orders"), np.full(n, "vip_flag"), key_rule, dead]
+    return np.asarray(np.select(conditions, choices, default="activity"), dtype=object)
 
 
 def _vip_review(ids: pd.Index, block: np.ndarray, vip: np.ndarray, has_orders: np.ndarray,
                 dead: np.ndarray, recency: np.ndarray, revenue_window: np.ndarray,
-                margin_window: np.ndarray | None, base_median: float, lang: str) -> pd.DataFrame:
-    ru = lang == "ru"
+                margin_window: np.ndarray | None, base_median: float) -> pd.DataFrame:
     cols = [CLIENT_ID, BLOCK, REVENUE_WINDOW] + ([MARGIN_WINDOW] if margin_window is not None
-                                                 else []) + [REASON]
-    idx = np.flatnonzero(vip)
+                                                 else []) + [RECENCY_DAYS, MEDIAN_REVENUE, REASON]
     rows = []
-    for i in idx:
+    for i in np.flatnonzero(vip):
         rev = revenue_window[i]
         marg = margin_window[i] if margin_window is not None else np.nan
         if not has_orders[i]:
-            why = "flagged VIP but has no orders" if not ru else "отмечен VIP, но заказов нет"
+            why = "vip_no_orders"
         elif dead[i]:
-            days = int(recency[i])
-            why = (f"flagged VIP but dead: silent {days} days" if not ru else
-                   f"отмечен VIP, но ушёл: молчит {count_phrase(days, 'ru', 'day')}")
+            why = "vip_dead"
         elif rev <= 0:
-            why = ("flagged VIP, no net revenue over the window" if not ru else
-                   "отмечен VIP, нет чистой выручки за окно")
+            why = "vip_no_revenue"
         elif margin_window is not None and marg < 0:
-            why = ("flagged VIP, negative margin over the window" if not ru else
-                   "отмечен VIP, отрицательная маржа за окно")
+            why = "vip_negative_margin"
         elif rev < base_median:
-            why = (f"flagged VIP, revenue over the window {fmt_money(rev)} is below the "
-                   f"median client's {fmt_money(base_median)}" if not ru else
-                   f"отмечен VIP, выручка за окно {fmt_money(rev, 'ru')} ниже, чем у "
-                   f"медианного клиента ({fmt_money(base_median, 'ru')})")
+            why = "vip_below_median"
         else:
             continue
-        row = {CLIENT_ID: ids[i], BLOCK: block[i], REVENUE_WINDOW: rev, REASON: why}
+        row = {CLIENT_ID: ids[i], BLOCK: block[i], REVENUE_WINDOW: rev,
+               RECENCY_DAYS: recency[i], MEDIAN_REVENUE: base_median, REASON: why}
         if margin_window is not None:
             row[MARGIN_WINDOW] = marg
         rows.append(row)
@@ -755,7 +580,8 @@ def _vip_review(ids: pd.Index, block: np.ndarray, vip: np.ndarray, has_orders: n
         review = review.sort_values([REVENUE_WINDOW, CLIENT_ID], kind="stable",
                                     ignore_index=True)
     review[BLOCK] = pd.Categorical(review[BLOCK], categories=BLOCKS)
-    review[REVENUE_WINDOW] = review[REVENUE_WINDOW].astype("float64")
+    for column in (REVENUE_WINDOW, RECENCY_DAYS, MEDIAN_REVENUE):
+        review[column] = review[column].astype("float64")
     return review
 
 
@@ -767,8 +593,7 @@ _REACT_REQUIRED = (CLIENT_ID, AS_OF, LAST_ORDER, RECENCY_DAYS, INTERVAL_DAYS, OR
 
 def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
                       clients: pd.DataFrame | None = None, *,
-                      rules: LifecycleRules = _DEFAULT_RULES, lang: str = "en"
-                      ) -> pd.DataFrame:
+                      rules: LifecycleRules = _DEFAULT_RULES) -> pd.DataFrame:
     """Clients to call back: overdue against their purchase cycle, or dead but worth winning back.
 
     A client is listed when it is in a living block (working, regular, proven, vip, key) and
@@ -789,7 +614,6 @@ def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
         The clients table, for ``name`` and ``manager``.
     rules : LifecycleRules, default LifecycleRules()
         Only ``deal_cycle_days`` (default None) is used here.
-    lang : {"en", "ru"}, default "en"
 
     Returns
     -------
@@ -797,7 +621,10 @@ def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
         Ranked by ``best12_revenue`` (then ``revenue_total``) descending: ``client_id``,
         ``name``, ``manager`` (missing when unknown), ``block``, ``last_order``,
         ``recency_days``, ``usual_interval_days`` (the cycle applied; NaN for dead clients
-        listed as reanimatable without one), ``best12_revenue``, ``revenue_total``, ``reason``.
+        listed as reanimatable without one), ``best12_revenue``, ``revenue_total``, ``reason``
+        (``"overdue"``, or the lifecycle's reason code for a dead client worth winning back),
+        ``cycle_source`` (``"own"`` interval, ``"deal"`` cycle of the rules, ``"base"`` median
+        for one-order clients).
 
     Examples
     --------
@@ -811,11 +638,10 @@ def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
     >>> rl = reactivation_list(snap, classify(snap))
     >>> rl[["client_id", "usual_interval_days"]].values.tolist()
     [['a', 51.5]]
-    >>> rl.loc[0, "reason"]
-    'silent 120 days, usual cycle 52 days (own interval)'
+    >>> rl.loc[0, ["reason", "cycle_source"]].tolist()
+    ['overdue', 'own']
     """
     check_rules(rules)
-    _check_lang(lang)
     if not isinstance(lifecycle, Lifecycle):
         raise InputError(f"`lifecycle` must be the Lifecycle returned by classify(), "
                          f"got {type(lifecycle).__name__}.")
@@ -824,7 +650,6 @@ def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
         raise InputError(f"the lifecycle is as of {lifecycle.as_of.date()} but the snapshot as of "
                          f"{as_of.date()}; classify the same snapshot you pass here.")
     cl = _prepare_clients(clients)
-    ru = lang == "ru"
 
     snap = pd.DataFrame({
         CLIENT_ID: snapshot[CLIENT_ID].astype(str).to_numpy(),
@@ -861,22 +686,9 @@ def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
 
     out = snap.loc[keep].copy()
     out[USUAL_INTERVAL_DAYS] = np.where(np.isfinite(cycle[keep]), cycle[keep], np.nan)
-    src = source[keep]
-    r = out[RECENCY_DAYS].to_numpy().astype(np.int64).tolist()
-    c = np.round(np.nan_to_num(out[USUAL_INTERVAL_DAYS].to_numpy())).astype(np.int64).tolist()
-    if ru:
-        names = {"own": "свой интервал", "deal": "цикл сделки", "base": "медиана базы: один заказ"}
-        overdue_txt = [f"молчит {count_phrase(ri, 'ru', 'day')} при обычном цикле "
-                       f"{count_phrase(ci, 'ru', 'day')} ({names[si]})"
-                       for ri, ci, si in zip(r, c, src)]
-    else:
-        names = {"own": "own interval", "deal": "deal cycle", "base": "base median; one order"}
-        overdue_txt = [f"silent {count_phrase(ri, 'en', 'day')}, usual cycle "
-                       f"{count_phrase(ci, 'en', 'day')} ({names[si]})"
-                       for ri, ci, si in zip(r, c, src)]
-    overdue_arr = np.asarray(overdue_txt, dtype=object) if len(r) else np.array([], dtype=object)
+    out[CYCLE_SOURCE] = source[keep]
     is_dead = (out[BLOCK] == DEAD_REANIMATABLE).to_numpy()
-    out[REASON] = np.where(is_dead, out[REASON].to_numpy(dtype=object), overdue_arr)
+    out[REASON] = np.where(is_dead, out[REASON].to_numpy(dtype=object), OVERDUE)
 
     for column in (NAME, MANAGER):
         if cl is not None and column in cl.columns:
@@ -886,23 +698,22 @@ def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
     out = out.sort_values([BEST12_REVENUE, REVENUE_TOTAL, CLIENT_ID],
                           ascending=[False, False, True], kind="stable", na_position="last")
     columns = [CLIENT_ID, NAME, MANAGER, BLOCK, LAST_ORDER, RECENCY_DAYS, USUAL_INTERVAL_DAYS,
-               BEST12_REVENUE, REVENUE_TOTAL, REASON]
+               BEST12_REVENUE, REVENUE_TOTAL, REASON, CYCLE_SOURCE]
     return out[columns].reset_index(drop=True)
 
 
 __all__ = [
     "BLOCKS",
-    "LABELS",
+    "CYCLE_SOURCES",
     "LIVING_BLOCKS",
+    "OVERDUE",
+    "REASONS",
+    "VIP_REASONS",
     "ZONES",
     "ZONE_OF",
     "Lifecycle",
-    "block_label",
     "check_rules",
     "classify",
-    "count_phrase",
     "full_months",
-    "plural_word",
     "reactivation_list",
-    "zone_label",
 ]

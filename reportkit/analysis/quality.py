@@ -1300,7 +1300,7 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
         return ", ".join(words)
 
     keep = level > 0
-    evidence = np.array([evidence_text(int(k)) for k in np.flatnonzero(keep)], dtype=object)  # type: ignore[type-var]
+    evidence = np.array([evidence_text(int(k)) for k in np.flatnonzero(keep)], dtype=object)
     lo, hi, level, score = lo[keep], hi[keep], level[keep], np.round(score[keep], 1)
 
     # groups: connected components, oversized ones split by dropping weak links

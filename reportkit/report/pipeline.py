@@ -32,6 +32,7 @@ from ..io import schema as S
 from ..io.config import Config, load_config
 from ..io.dataset import Dataset
 from . import text as T
+from .words import lifecycle as WL
 
 ESC = html.escape
 
@@ -408,11 +409,11 @@ class Audit:
         r["snapshot"] = snap
         r["segments"] = segment_all(snap, settings=cfg.segmentation, clients=clients, lang=lang)
         abc_frame = r["segments"].abc.clients
-        r["lifecycle"] = L.classify(snap, clients, rules=cfg.lifecycle, abc=abc_frame, lang=lang)
+        r["lifecycle"] = L.classify(snap, clients, rules=cfg.lifecycle, abc=abc_frame)
         period_end = month_end(self.as_of)
         self.period_end = period_end
         self._guard("reactivation", L.reactivation_list, snap, r["lifecycle"], clients,
-                    rules=cfg.lifecycle, lang=lang)
+                    rules=cfg.lifecycle)
         freq = "Q" if cfg.report.period == "quarter" else "M"
         self._guard("dynamics", D.dynamics, self.panel, clients, as_of=period_end, freq=freq,
                     rules=cfg.lifecycle, window_months=window, lang=lang)
@@ -511,7 +512,7 @@ class Audit:
             return out
         clients = self.dataset.clients
         react_prev = L.reactivation_list(prev, self._previous_lifecycle(), clients,
-                                         rules=self.config.lifecycle, lang=self.lang)
+                                         rules=self.config.lifecycle)
         out["reactivation_prev_ids"] = set(react_prev[S.CLIENT_ID])
         churn = self.results.get("churn")
         if churn and churn["scores"] is not None:
@@ -648,7 +649,7 @@ class Audit:
 
             prev = self.results.get("prev_snapshot")
             self._cache["prev_lifecycle"] = None if prev is None else L.classify(
-                prev, self.dataset.clients, rules=self.config.lifecycle, lang=self.lang)
+                prev, self.dataset.clients, rules=self.config.lifecycle)
         return self._cache["prev_lifecycle"]
 
     def lost_this_period(self) -> pd.DataFrame | None:
@@ -687,7 +688,7 @@ class Audit:
         if churn and churn["scores"] is not None:
             lists["at_risk"] = churn["scores"]
         if r.get("reactivation") is not None:
-            lists["reactivation"] = r["reactivation"]
+            lists["reactivation"] = self._reactivation_view(r["reactivation"])
         if r.get("duplicates") is not None:
             lists["duplicates"] = r["duplicates"].to_frame()
         if r.get("managers") is not None and len(r["managers"].forgotten):
@@ -860,12 +861,16 @@ class Audit:
         lang, life = self.lang, self.results["lifecycle"]
         parts = [_h(2, "lifecycle", lang), _fig_html(lifecycle_ladder(life, lang=lang)),
                  T.table_html(life.summary, lang, values={S.BLOCK: "block", S.ZONE: "zone"})]
-        parts += [_p(n, "rk-note") for n in life.notes]
+        parts += [_p(n, "rk-note") for n in WL.notes(life, lang)]
         if len(life.vip_review):
             parts += [_h(3, "vip_review", lang),
-                      T.table_html(self._named(life.vip_review), lang,
+                      T.table_html(self._named(WL.vip_review(life, lang)), lang,
                                    values={S.BLOCK: "block"})]
         return "".join(parts)
+
+    def _reactivation_view(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The reactivation list with its reasons worded in the report's language."""
+        return WL.reactivation_list(frame, self.results["lifecycle"], self.lang)
 
     def _named(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Put the client's name beside its id when the clients table has one."""
@@ -961,7 +966,8 @@ class Audit:
         react = self.results.get("reactivation")
         if react is None:
             return "".join(parts) + self._error_or_na("reactivation", _t("h.reactivation", lang))
-        parts.append(T.table_html(react.head(25), lang, values={S.BLOCK: "block"},
+        parts.append(T.table_html(self._reactivation_view(react.head(25)), lang,
+                                  values={S.BLOCK: "block"},
                                   decimals={S.RECENCY_DAYS: 0, S.USUAL_INTERVAL_DAYS: 0}))
         parts.append(_p(_t("shown", lang), "rk-note"))
         return "".join(parts)
@@ -1149,7 +1155,8 @@ class Audit:
             new = react[~react[S.CLIENT_ID].isin(extra["reactivation_prev_ids"])]
             parts.append(_p(_t("new.reactivation", lang, n=T.fmt_int(len(new), lang))))
             if len(new):
-                parts.append(T.table_html(new.head(25), lang, values={S.BLOCK: "block"},
+                parts.append(T.table_html(self._reactivation_view(new.head(25)), lang,
+                                          values={S.BLOCK: "block"},
                                           index=False, decimals={
                                               S.RECENCY_DAYS: 0, S.USUAL_INTERVAL_DAYS: 0}))
         parts.append(self._error_or_na("monthly", _t("h.new_entries", lang)))

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.dynamics import NONE, Migration, cohort_triangle
-from ..analysis.lifecycle import BLOCKS, ZONE_OF, Lifecycle, block_label
+from ..analysis.lifecycle import BLOCKS, ZONE_OF, Lifecycle
 from ..errors import InputError, check_param
 from ..io import schema as S
-from .text import fmt_compact, fmt_pct, fmt_period
+from .text import block_label, fmt_compact, fmt_pct, fmt_period
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

@@ -16,6 +16,7 @@ formatted per column kind and right-aligned through the CSS class ``rk-num``.
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import importlib
 import math
@@ -380,7 +381,7 @@ TEXT: dict[str, dict[str, str]] = {
 PROVIDERS: dict[str, str] = {
     "audit": "reportkit.report.pipeline",
     "segmentation": "reportkit.analysis.segmentation",
-    "lifecycle": "reportkit.analysis.lifecycle",
+    "lifecycle": "reportkit.report.words.lifecycle",
     "dynamics": "reportkit.analysis.dynamics",
     "churn": "reportkit.analysis.churn",
     "quality": "reportkit.analysis.quality",
@@ -596,6 +597,67 @@ def load_reason(reason: str, lang: str = "en") -> str:
         if key.startswith("load.") and entry["en"] == reason:
             return entry[lang]
     return str(reason)
+
+
+# ----------------------------------------------------------------------------------------------
+# Counted nouns and category names
+# ----------------------------------------------------------------------------------------------
+_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "order": {"en": ("order", "orders"), "ru": ("заказ", "заказа", "заказов")},
+    "day": {"en": ("day", "days"), "ru": ("день", "дня", "дней")},
+    "month": {"en": ("month", "months"), "ru": ("месяц", "месяца", "месяцев")},
+    "client": {"en": ("client", "clients"), "ru": ("клиент", "клиента", "клиентов")},
+    "quarter": {"en": ("quarter", "quarters"), "ru": ("квартал", "квартала", "кварталов")},
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def plural_word(n: int, lang: str, noun: str) -> str:
+    """The form of ``noun`` ("order", "day", "month", "client") that goes with the count ``n``.
+
+    >>> plural_word(22, "ru", "client"), plural_word(1, "en", "client")
+    ('клиента', 'client')
+    """
+    forms = _WORDS[noun][lang]
+    k = abs(int(n))
+    if lang == "en":
+        return forms[0] if k == 1 else forms[1]
+    if 11 <= k % 100 <= 14:
+        return forms[2]
+    if k % 10 == 1:
+        return forms[0]
+    if 2 <= k % 10 <= 4:
+        return forms[1]
+    return forms[2]
+
+
+@functools.lru_cache(maxsize=16384)
+def count_phrase(n: int, lang: str, noun: str) -> str:
+    """A count with its noun in the right form: English one/many, Russian one/few/many.
+
+    >>> [count_phrase(k, "ru", "order") for k in (1, 2, 5, 11, 21, 22, 112)]
+    ['1 заказ', '2 заказа', '5 заказов', '11 заказов', '21 заказ', '22 заказа', '112 заказов']
+    >>> count_phrase(1, "en", "day"), count_phrase(40, "en", "day")
+    ('1 day', '40 days')
+    """
+    return f"{n} {plural_word(n, lang, noun)}"
+
+
+def block_label(block: str, lang: str = "en") -> str:
+    """Display name of a lifecycle block.
+
+    >>> block_label("dead_reanimatable"), block_label("regular", "ru")
+    ('Dead, can be reactivated', 'Постоянные')
+    """
+
+    return label(block, lang, "block")
+
+
+def zone_label(zone: str, lang: str = "en") -> str:
+    """Display name of a lifecycle zone."""
+
+    return label(zone, lang, "zone")
+
 
 
 # ----------------------------------------------------------------------------------------------
