@@ -158,7 +158,7 @@ def _flat(labels: dict, prefix: str = "") -> dict[str, str]:
 
 @pytest.mark.parametrize("module", ["report.text", "report.pipeline", "analysis.quality",
                                     "report.words.lifecycle", "analysis.dynamics",
-                                    "analysis.segmentation"])
+                                    "report.words.segmentation"])
 def test_russian_labels_have_no_english_words(module):
     import importlib
 

@@ -10,12 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reportkit import schema as S
+from reportkit.io import schema as S
+from reportkit.report.words import segmentation as seg_words
+from reportkit.report.words.segmentation import LABELS
 from reportkit.io.config import SegmentationSettings, load_config
 from reportkit.errors import InputError, ParameterError
 from reportkit.io.policy import (POLICY_CELLS, contact_policy, default_policy_path,
                               load_contact_policy)
-from reportkit.analysis.segmentation import (ABC_CLASSES, ABCXYZ_CELLS, BCG_CLASSES, LABELS, RFM_SEGMENTS,
+from reportkit.analysis.segmentation import (ABC_CLASSES, ABCXYZ_CELLS, BCG_CLASSES, RFM_SEGMENTS,
                                     SIZE_TIERS, XYZ_CLASSES, SegmentResult, abc, abc_xyz_matrix,
                                     bcg, rfm, segment_all, size_tiers, xyz)
 
@@ -121,7 +123,7 @@ def test_abc_base_of_returns_only_is_all_c_with_a_note():
     res = abc(rev([-10, -5, 0], ["a", "b", "c"]))
     assert set(classes(res, S.ABC).values()) == {"C"}
     assert res.clients[S.SHARE].isna().all() and res.clients[S.CUM_SHARE].isna().all()
-    assert any("no client has a positive revenue" in n for n in res.notes)
+    assert any("no client has a positive revenue" in n for n in seg_words.notes(res))
     assert res.summary[S.VALUE_SHARE].isna().all()
     assert res.summary[S.N_CLIENTS].tolist() == [0, 0, 3]
 
@@ -133,7 +135,7 @@ def test_abc_negative_clients_are_c_and_shares_are_of_the_positive_total():
     assert res.notes == ()
     res2 = abc(rev([10, -30], ["a", "neg"]))
     assert classes(res2, S.ABC) == {"a": "A", "neg": "C"}
-    assert any("net revenue of the base is not positive" in n for n in res2.notes)
+    assert any("net revenue of the base is not positive" in n for n in seg_words.notes(res2))
 
 
 def test_abc_summary_by_hand():
@@ -246,7 +248,7 @@ def test_xyz_cv_boundaries_are_exclusive():
     cv = [0.0, 0.4999, 0.5, 0.9999, 1.0, 3.0, np.nan, -0.2]
     res = xyz(xyz_snap(cv, ["2020-01-01"] * len(cv)))
     assert res.clients[S.XYZ].astype(str).tolist() == ["X", "X", "Y", "Y", "Z", "Z", "Z", "Z"]
-    assert any("without a defined variation" in n and "2 clients" in n for n in res.notes)
+    assert any("without a defined variation" in n and "2 clients" in n for n in seg_words.notes(res))
 
 
 def test_xyz_tenure_exactly_three_months_is_not_new():
@@ -324,7 +326,7 @@ def test_matrix_cells_by_hand():
     assert cells.loc["AZ", S.VALUE_SHARE] == pytest.approx(0.3)
     assert cells.loc["C_new", S.VALUE] == 40.0
     assert cells.loc["CX", S.N_CLIENTS] == 0 and cells.loc["CX", S.VALUE_SHARE] == 0.0
-    assert any("1 leads" in n for n in m.notes)
+    assert any("1 leads" in n for n in seg_words.notes(m))
     piv = m.pivot(S.N_CLIENTS)
     assert piv.shape == (3, 4)
     assert piv.index.tolist() == ["A", "B", "C"] and piv.columns.tolist() == ["X", "Y", "Z", "new"]
@@ -333,14 +335,16 @@ def test_matrix_cells_by_hand():
 
 def test_matrix_carries_the_contact_policy_in_english_and_russian():
     snap = matrix_fixture()
-    en = abc_xyz_matrix(abc(snap), xyz(snap)).summary.set_index(S.ABCXYZ)
+    matrix = abc_xyz_matrix(abc(snap), xyz(snap))
+    assert S.OFFER not in matrix.summary.columns          # the analysis holds no words
+    en = seg_words.policy_table(matrix).set_index(S.ABCXYZ)
     assert en.loc["AX", S.OWNER] == "Personal key-account manager"
     assert en.loc["AX", S.MEETINGS] == "Monthly meeting"
     assert en.loc["AX", S.CALLS] == "Weekly call"
     assert en.loc["CZ", S.OFFER] == "Automated mailings only"
     assert "find out why" in en.loc["AZ", S.OFFER]
     assert "second order" in en.loc["B_new", S.OFFER]       # the policy of the new column
-    ru = abc_xyz_matrix(abc(snap), xyz(snap), lang="ru").summary.set_index(S.ABCXYZ)
+    ru = seg_words.policy_table(matrix, "ru").set_index(S.ABCXYZ)
     assert ru.loc["AX", S.CALLS] == "Звонок раз в неделю"
     assert ru.loc["CZ", S.OFFER] == "Только автоматические рассылки"
 
@@ -384,17 +388,19 @@ def test_policy_replaced_from_a_csv_in_the_config(tmp_path):
     custom.write_text(text, encoding="utf-8")
     cfg = load_config({"segmentation": {"contact_policy": str(custom)}})
     seg = segment_all(full_snapshot(60, seed=1), settings=cfg.segmentation)
-    cells = seg.abcxyz.summary.set_index(S.ABCXYZ)
+    cells = seg_words.policy_table(seg.abcxyz, "en", cfg.segmentation.contact_policy
+                                   ).set_index(S.ABCXYZ)
     assert cells.loc["CZ", S.OFFER] == "Quarterly newsletter"
     # a Russian-only file written by Excel: ';' delimiter, cp1251
     ru = load_contact_policy().query("lang == 'ru'")
     excel = tmp_path / "policy_ru.csv"
     ru.to_csv(excel, sep=";", index=False, encoding="cp1251")
-    m = abc_xyz_matrix(abc(matrix_fixture()), xyz(matrix_fixture()), policy=excel, lang="ru")
-    assert m.summary.set_index(S.ABCXYZ).loc["AX", S.CALLS] == "Звонок раз в неделю"
+    m = abc_xyz_matrix(abc(matrix_fixture()), xyz(matrix_fixture()))
+    ru_cells = seg_words.policy_table(m, "ru", excel).set_index(S.ABCXYZ)
+    assert ru_cells.loc["AX", S.CALLS] == "Звонок раз в неделю"
     with pytest.raises(InputError, match=r"policy_ru\.csv has no texts for language 'en' "
                                          r"\(it has: ru\); add rows with lang = en"):
-        abc_xyz_matrix(abc(matrix_fixture()), xyz(matrix_fixture()), policy=excel, lang="en")
+        seg_words.policy_table(m, "en", excel)
 
 
 @pytest.mark.parametrize("edit, pattern", [
@@ -414,9 +420,9 @@ def test_policy_csv_errors_name_the_file_and_the_fix(tmp_path, edit, pattern):
     edit(pd.read_csv(default_policy_path(), dtype=str)).to_csv(bad, index=False)
     with pytest.raises(InputError, match=pattern):
         load_contact_policy(bad)
+    matrix = segment_all(full_snapshot(20, seed=0)).abcxyz
     with pytest.raises(InputError, match=pattern):
-        segment_all(full_snapshot(20, seed=0),
-                    settings=SegmentationSettings(contact_policy=str(bad)))
+        seg_words.policy_table(matrix, "en", bad)
 
 
 def test_policy_missing_file(tmp_path):
@@ -674,7 +680,7 @@ def test_bcg_quadrants_by_hand():
     assert s[S.N_CLIENTS].tolist() == [2, 1, 2, 3, 1]
     assert s.loc["star", S.REVENUE] == 1100.0
     assert s.loc["star", S.REVENUE_SHARE] == pytest.approx(1100 / 1300)
-    assert any("2 clients with revenue now and none" in n for n in res.notes)
+    assert any("2 clients with revenue now and none" in n for n in seg_words.notes(res))
 
 
 def test_bcg_client_exactly_at_the_median_has_a_high_share_and_threshold_is_strict():
@@ -692,7 +698,7 @@ def test_bcg_invariant_to_scaling_and_errors():
     assert bcg(scaled).clients[S.BCG].astype(str).tolist() == base
     all_zero = bcg(bcg_snap([0, 0], [5, 0]))
     assert all_zero.clients[S.BCG].astype(str).tolist() == ["dog", "dog"]
-    assert any("no client has a positive revenue" in n for n in all_zero.notes)
+    assert any("no client has a positive revenue" in n for n in seg_words.notes(all_zero))
     with pytest.raises(ParameterError, match=r"`growth_threshold` must be a finite number"):
         bcg(snap, growth_threshold=float("nan"))
     with pytest.raises(InputError, match=r"bcg\(\) needs the snapshot column\(s\) "
@@ -818,14 +824,16 @@ def test_segment_all_errors_and_html():
     with pytest.raises(ParameterError, match=r"`settings.abc_cutoffs` must be two shares"):
         segment_all(snap, settings=SegmentationSettings(abc_cutoffs=(0.8, 1.5)))
     with pytest.raises(ParameterError, match=r"`lang` must be one of 'en', 'ru', got 'de'"):
-        segment_all(snap, lang="de")
+        seg_words.display(segment_all(snap).abc.summary, "de")
     with pytest.raises(InputError, match=r"segment_all\(\) needs the snapshot column\(s\) cv"):
         segment_all(snap.drop(columns=S.CV))
-    seg = segment_all(snap, lang="ru")
+    seg = segment_all(snap)
     page = seg._repr_html_()
-    assert "Матрица ABC×XYZ" in page and "Доля клиентов" in page and "Звонок раз в неделю" in page
-    assert "Чемпионы" in page and "<table" in page
-    assert "ABC analysis" in segment_all(snap)._repr_html_()
+    assert "abcxyz" in page and "client_share" in page and "champions" in page
+    assert "<table" in page
+    shown = seg_words.display(seg.rfm.summary, "ru")
+    assert "Доля клиентов" in shown.columns and "Чемпионы" in set(shown.iloc[:, 0])
+    assert seg_words.title("abcxyz", "ru") == "Матрица ABC×XYZ"
     assert repr(seg).startswith("<Segments of 50 clients")
 
 

@@ -30,7 +30,6 @@ import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,7 +39,6 @@ from pandas.api import types as ptypes
 from ..errors import InputError, check_param
 from ..io import schema as S
 from ..io.config import SegmentationSettings
-from ..io.policy import NEW_CELL, POLICY_COLUMNS, contact_policy
 
 # --- class values ---------------------------------------------------------------------------------
 ABC_CLASSES: tuple[str, ...] = ("A", "B", "C")
@@ -73,105 +71,6 @@ _RFM_GRID = np.array([
 ])
 _RFM_GRID_CODES = np.vectorize(RFM_SEGMENTS.index)(_RFM_GRID).astype(np.int8)
 
-#: display names of every class value and output column, for the report (en, ru)
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        # ABC, XYZ, ABC×XYZ
-        "A": "A", "B": "B", "C": "C", "X": "X", "Y": "Y", "Z": "Z",
-        **{c: c for c in ABCXYZ_CELLS if "_" not in c and c != NONE},
-        "A_new": "A · new", "B_new": "B · new", "C_new": "C · new",
-        "none": "No orders",
-        # RFM
-        "champions": "Champions", "loyal": "Loyal", "potential_loyalist": "Potential loyalists",
-        "new": "New", "promising": "Promising", "need_attention": "Need attention",
-        "about_to_sleep": "About to sleep", "at_risk": "At risk", "cant_lose": "Can't lose",
-        "hibernating": "Hibernating", "lost": "Lost",
-        # BCG
-        "star": "Stars", "cash_cow": "Cash cows", "question_mark": "Question marks",
-        "dog": "Dogs",
-        # size tiers
-        "large": "Large", "medium": "Medium", "small": "Small",
-        # columns
-        S.CLIENT_ID: "Client", S.ABC: "ABC", S.XYZ: "XYZ", S.ABCXYZ: "ABC×XYZ",
-        S.R_SCORE: "R", S.F_SCORE: "F", S.M_SCORE: "M", S.RFM: "RFM",
-        S.RFM_SEGMENT: "RFM segment", S.BCG: "BCG class", S.SIZE_TIER: "Size tier",
-        S.SHARE_OF_WALLET: "Share of wallet", S.UNREALISED_POTENTIAL: "Unrealised potential",
-        S.POTENTIAL: "Potential", S.N_CLIENTS: "Clients", S.CLIENT_SHARE: "Share of clients",
-        S.VALUE: "Value", S.VALUE_SHARE: "Share of value", S.SHARE: "Share",
-        S.CUM_SHARE: "Cumulative share", S.REVENUE: "Revenue", S.REVENUE_SHARE: "Share of revenue",
-        S.REVENUE_WINDOW: "Revenue", S.REVENUE_PREV_WINDOW: "Revenue, previous window",
-        S.ORDERS_WINDOW: "Orders", S.RECENCY_DAYS: "Days since last order",
-        S.CV: "Variation (CV)", S.RELATIVE_SHARE: "Relative share (log10)",
-        S.GROWTH: "Revenue growth", S.CELL: "Cell", S.OWNER: "Owner", S.MEETINGS: "Meetings",
-        S.CALLS: "Calls", S.OFFER: "Offer",
-    },
-    "ru": {
-        "A": "A", "B": "B", "C": "C", "X": "X", "Y": "Y", "Z": "Z",
-        **{c: c for c in ABCXYZ_CELLS if "_" not in c and c != NONE},
-        "A_new": "A · новые", "B_new": "B · новые", "C_new": "C · новые",
-        "none": "Нет заказов",
-        "champions": "Чемпионы", "loyal": "Лояльные",
-        "potential_loyalist": "Потенциально лояльные", "new": "Новые",
-        "promising": "Перспективные", "need_attention": "Требуют внимания",
-        "about_to_sleep": "Засыпающие", "at_risk": "В зоне риска",
-        "cant_lose": "Нельзя потерять",
-        "hibernating": "Спящие", "lost": "Потерянные",
-        "star": "Звёзды", "cash_cow": "Дойные коровы", "question_mark": "Трудные дети",
-        "dog": "Собаки",
-        "large": "Крупные", "medium": "Средние", "small": "Мелкие",
-        S.CLIENT_ID: "Клиент", S.ABC: "ABC", S.XYZ: "XYZ", S.ABCXYZ: "ABC×XYZ",
-        S.R_SCORE: "R", S.F_SCORE: "F", S.M_SCORE: "M", S.RFM: "RFM",
-        S.RFM_SEGMENT: "RFM-сегмент", S.BCG: "Класс BCG", S.SIZE_TIER: "Размер",
-        S.SHARE_OF_WALLET: "Доля кошелька",
-        S.UNREALISED_POTENTIAL: "Нереализованный потенциал",
-        S.POTENTIAL: "Потенциал", S.N_CLIENTS: "Клиенты", S.CLIENT_SHARE: "Доля клиентов",
-        S.VALUE: "Объём", S.VALUE_SHARE: "Доля объёма", S.SHARE: "Доля",
-        S.CUM_SHARE: "Накопленная доля", S.REVENUE: "Выручка", S.REVENUE_SHARE: "Доля выручки",
-        S.REVENUE_WINDOW: "Выручка", S.REVENUE_PREV_WINDOW: "Выручка, прошлый период",
-        S.ORDERS_WINDOW: "Заказы", S.RECENCY_DAYS: "Дней с последнего заказа",
-        S.CV: "Коэффициент вариации",
-        S.RELATIVE_SHARE: "Относительная доля (десятичный логарифм)",
-        S.GROWTH: "Рост выручки", S.CELL: "Ячейка", S.OWNER: "Ответственный",
-        S.MEETINGS: "Встречи", S.CALLS: "Звонки", S.OFFER: "Что предлагать",
-    },
-}
-
-_TITLES = {
-    "en": {"abc": "ABC analysis", "xyz": "XYZ analysis", "abcxyz": "ABC×XYZ matrix",
-           "rfm": "RFM segments", "bcg": "Client BCG matrix", "size": "Size tiers",
-           "notes": "Notes"},
-    "ru": {"abc": "ABC-анализ", "xyz": "XYZ-анализ", "abcxyz": "Матрица ABC×XYZ",
-           "rfm": "RFM-сегменты", "bcg": "BCG-матрица клиентов", "size": "Размер клиентов",
-           "notes": "Примечания"},
-}
-
-
-# --- result objects -------------------------------------------------------------------------------
-def _check_lang(lang: str) -> str:
-    check_param(lang in LABELS, "lang", f"one of {', '.join(map(repr, LABELS))}", lang)
-    return lang
-
-
-_SHARE_COLUMNS = {S.SHARE, S.CUM_SHARE, S.CLIENT_SHARE, S.VALUE_SHARE, S.REVENUE_SHARE,
-                  S.SHARE_OF_WALLET}
-
-
-def _display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A copy for display: class values and headers translated, shares as percentages."""
-    labels = LABELS[lang]
-    out = frame.copy()
-    for col in out.columns:
-        s = out[col]
-        if col in _SHARE_COLUMNS:
-            out[col] = s.map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f} %")
-        elif ptypes.is_float_dtype(s):
-            out[col] = s.map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
-        elif isinstance(s.dtype, pd.CategoricalDtype) or ptypes.is_object_dtype(s) \
-                or ptypes.is_string_dtype(s):
-            out[col] = s.astype(object).map(lambda v: labels.get(v, v) if isinstance(v, str) else v)
-    return out.rename(columns=lambda c: labels.get(c, c))
-
-
 @dataclass(frozen=True, repr=False, eq=False)
 class SegmentResult:
     """One segmentation of the client base.
@@ -185,10 +84,9 @@ class SegmentResult:
         that made it).
     summary : DataFrame
         One row per class, every class listed even when empty.
-    notes : tuple of str
-        Sentences about anything unusual in the data (English).
-    lang : {"en", "ru"}
-        Language of the HTML view.
+    notes : tuple of (code, params)
+        Anything unusual in the data, as codes (worded by
+        :mod:`reportkit.report.words.segmentation`).
     params : dict
         The options the segmentation ran with (e.g. ``cutoffs``), for figures and reports.
     """
@@ -196,23 +94,18 @@ class SegmentResult:
     name: str
     clients: pd.DataFrame
     summary: pd.DataFrame
-    notes: tuple[str, ...] = ()
-    lang: str = "en"
+    notes: tuple[tuple[str, dict], ...] = ()
     params: Mapping[str, object] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """The per-client table (a copy)."""
         return self.clients.copy()
 
-    def _html_body(self) -> str:
-        body = _display(self.summary, self.lang).to_html(index=False, border=0)
-        if self.notes:
-            body += "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>"
-        return body
-
     def _repr_html_(self) -> str:
-        title = _TITLES[self.lang].get(self.name, self.name)
-        return f"<h4>{html.escape(title)}</h4>{self._html_body()}"
+        notes = "".join(f"<li>{html.escape(code)} {html.escape(str(params))}</li>"
+                        for code, params in self.notes)
+        return (f"<h4>{html.escape(self.name)}</h4>" + self.summary.to_html(index=False, border=0)
+                + (f"<ul>{notes}</ul>" if notes else ""))
 
     def __repr__(self) -> str:
         n = len(self.clients)
@@ -247,7 +140,6 @@ class Segments:
     ----------
     abc, xyz, abcxyz, rfm, bcg, size : SegmentResult
         The single segmentations (``abcxyz`` is an :class:`ABCXYZMatrix`).
-    lang : {"en", "ru"}
     """
 
     abc: SegmentResult
@@ -256,18 +148,13 @@ class Segments:
     rfm: SegmentResult
     bcg: SegmentResult
     size: SegmentResult
-    lang: str = "en"
     _order: tuple[str, ...] = field(default=("abc", "xyz", "abcxyz", "rfm", "bcg", "size"),
                                     init=False)
 
     @property
-    def notes(self) -> tuple[str, ...]:
-        """The notes of every segmentation, each once."""
-        seen: dict[str, None] = {}
-        for name in self._order:
-            for note in getattr(self, name).notes:
-                seen.setdefault(note, None)
-        return tuple(seen)
+    def notes(self) -> tuple[tuple[str, dict], ...]:
+        """The notes of every segmentation, in order."""
+        return tuple(note for name in self._order for note in getattr(self, name).notes)
 
     def summaries(self) -> dict[str, pd.DataFrame]:
         """The summary table of every segmentation, by name."""
@@ -448,32 +335,28 @@ def _ids(snapshot: pd.DataFrame) -> pd.Series:
     return snapshot[S.CLIENT_ID].reset_index(drop=True)
 
 
-def _abc_core(snapshot: pd.DataFrame, by: str, cutoffs: tuple[float, float], lang: str,
+def _abc_core(snapshot: pd.DataFrame, by: str, cutoffs: tuple[float, float],
               cache: dict | None = None) -> SegmentResult:
     col = S.REVENUE_WINDOW if by == "revenue" else S.MARGIN_WINDOW
     value = np.nan_to_num(_num(snapshot, col), nan=0.0)
     leads = _leads(snapshot)
     value[leads] = 0.0
     codes, share, cum, total = _pareto(value, _ids(snapshot), cutoffs, cache, col)
-    notes = []
+    notes: list[tuple[str, dict]] = []
     if total <= 0 and len(value):
-        notes.append(f"ABC: no client has a positive {by} in the window (the base holds only "
-                     "returns or zero amounts), so every client is C and shares are undefined.")
+        notes.append(("abc_nothing_positive", {"by": by}))
     elif value.sum() <= 0:
-        notes.append(f"ABC: the net {by} of the base is not positive (returns exceed sales); "
-                     f"classes are computed on the {int((value > 0).sum())} clients with a "
-                     f"positive {by}.")
+        notes.append(("abc_net_not_positive", {"by": by, "n": int((value > 0).sum())}))
     clients = pd.DataFrame({
         S.CLIENT_ID: snapshot[S.CLIENT_ID].array, S.VALUE: value, S.SHARE: share,
         S.CUM_SHARE: cum, S.ABC: _categorical(codes, ABC_CLASSES),
     })
     summary = _summary(S.ABC, codes, ABC_CLASSES, {S.VALUE: value}, {S.VALUE_SHARE: S.VALUE})
-    return SegmentResult("abc", clients, summary, tuple(notes), lang,
+    return SegmentResult("abc", clients, summary, tuple(notes),
                          {"by": by, "cutoffs": cutoffs})
 
 
-def abc(snapshot: pd.DataFrame, *, by: str = "revenue", cutoffs: Sequence[float] = (0.80, 0.95),
-        lang: str = "en") -> SegmentResult:
+def abc(snapshot: pd.DataFrame, *, by: str = "revenue", cutoffs: Sequence[float] = (0.80, 0.95)) -> SegmentResult:
     """ABC classes by revenue (or margin) over the window.
 
     Clients are sorted by value, largest first (ties by ``client_id``); A = the clients that make
@@ -492,8 +375,6 @@ def abc(snapshot: pd.DataFrame, *, by: str = "revenue", cutoffs: Sequence[float]
         a margin).
     cutoffs : (float, float), default (0.80, 0.95)
         Cumulative shares that close class A and class B.
-    lang : {"en", "ru"}, default "en"
-        Language of the HTML view.
 
     Returns
     -------
@@ -513,7 +394,6 @@ def abc(snapshot: pd.DataFrame, *, by: str = "revenue", cutoffs: Sequence[float]
     what = "abc()"
     check_param(by in ("revenue", "margin"), "by", "'revenue' or 'margin'", by)
     cut = _check_cutoffs(cutoffs, "cutoffs")
-    _check_lang(lang)
     if by == "margin" and isinstance(snapshot, pd.DataFrame) \
             and S.MARGIN_WINDOW not in snapshot.columns:
         raise InputError("abc(by='margin') needs the snapshot column margin_window, which exists "
@@ -522,12 +402,11 @@ def abc(snapshot: pd.DataFrame, *, by: str = "revenue", cutoffs: Sequence[float]
     col = S.REVENUE_WINDOW if by == "revenue" else S.MARGIN_WINDOW
     _require(snapshot, [col], what)
     _check_ids(snapshot, what)
-    return _abc_core(snapshot, by, cut, lang)
+    return _abc_core(snapshot, by, cut)
 
 
 # --- XYZ ----------------------------------------------------------------------------------------
-def _xyz_core(snapshot: pd.DataFrame, cutoffs: tuple[float, float], min_tenure_months: int,
-              lang: str) -> SegmentResult:
+def _xyz_core(snapshot: pd.DataFrame, cutoffs: tuple[float, float], min_tenure_months: int) -> SegmentResult:
     cv = _num(snapshot, S.CV)
     revenue = _num(snapshot, S.REVENUE_WINDOW)
     first = pd.to_datetime(snapshot[S.FIRST_ORDER])
@@ -544,17 +423,16 @@ def _xyz_core(snapshot: pd.DataFrame, cutoffs: tuple[float, float], min_tenure_m
                             S.XYZ: _categorical(codes, XYZ_CLASSES)})
     summary = _summary(S.XYZ, codes, XYZ_CLASSES, {S.REVENUE: revenue},
                        {S.REVENUE_SHARE: S.REVENUE})
-    notes = []
+    notes: list[tuple[str, dict]] = []
     undefined = int(((codes == 2) & ~(cv >= hi)).sum())
     if undefined:
-        notes.append(f"XYZ: {undefined} clients without a defined variation of monthly revenue "
-                     "(no order in the window, or a net revenue that is not positive) are Z.")
-    return SegmentResult("xyz", clients, summary, tuple(notes), lang,
+        notes.append(("xyz_undefined_are_z", {"n": undefined}))
+    return SegmentResult("xyz", clients, summary, tuple(notes),
                          {"cutoffs": cutoffs, "min_tenure_months": min_tenure_months})
 
 
 def xyz(snapshot: pd.DataFrame, *, cutoffs: Sequence[float] = (0.5, 1.0),
-        min_tenure_months: int = 3, lang: str = "en") -> SegmentResult:
+        min_tenure_months: int = 3) -> SegmentResult:
     """XYZ classes by the regularity of monthly revenue over the window.
 
     X if ``cv < 0.5``, Y if ``cv < 1.0``, otherwise Z (cut-offs are exclusive: a CV of exactly
@@ -572,7 +450,6 @@ def xyz(snapshot: pd.DataFrame, *, cutoffs: Sequence[float] = (0.5, 1.0),
         CV that closes X and Y.
     min_tenure_months : int, default 3
         Younger clients are ``new``; 0 turns this off.
-    lang : {"en", "ru"}, default "en"
 
     Returns
     -------
@@ -597,11 +474,9 @@ def xyz(snapshot: pd.DataFrame, *, cutoffs: Sequence[float] = (0.5, 1.0),
     check_param(isinstance(min_tenure_months, (int, np.integer))
                 and not isinstance(min_tenure_months, bool) and min_tenure_months >= 0,
                 "min_tenure_months", "an integer >= 0", min_tenure_months)
-    _check_lang(lang)
     _require(snapshot, [S.CV, S.FIRST_ORDER, S.AS_OF, S.REVENUE_WINDOW], what)
     _check_ids(snapshot, what)
-    return _xyz_core(snapshot, (float(cutoffs[0]), float(cutoffs[1])), int(min_tenure_months),
-                     lang)
+    return _xyz_core(snapshot, (float(cutoffs[0]), float(cutoffs[1])), int(min_tenure_months))
 
 
 # --- ABC × XYZ ----------------------------------------------------------------------------------
@@ -631,10 +506,10 @@ def _codes_of(values: pd.Series, categories: Sequence[str], name: str) -> np.nda
     return codes
 
 
-def abc_xyz_matrix(abc: SegmentResult | pd.DataFrame, xyz: SegmentResult | pd.DataFrame, *,
-                   policy: str | Path | pd.DataFrame | None = None, lang: str = "en"
+def abc_xyz_matrix(abc: SegmentResult | pd.DataFrame, xyz: SegmentResult | pd.DataFrame
                    ) -> ABCXYZMatrix:
-    """Cross ABC with XYZ: clients and value per cell and the contact policy of each cell.
+    """Cross ABC with XYZ: clients and value per cell (the report adds each cell's contact
+    policy, :mod:`reportkit.io.policy`).
 
     Nine cells AX … CZ plus a ``new`` column per ABC class (clients too young for XYZ). Leads
     (XYZ ``none``) are left out of the matrix; shares of clients are of the clients in the matrix,
@@ -645,18 +520,13 @@ def abc_xyz_matrix(abc: SegmentResult | pd.DataFrame, xyz: SegmentResult | pd.Da
     abc, xyz : SegmentResult or DataFrame
         Results of :func:`abc` and :func:`xyz` (or their ``to_frame()``) for the same clients;
         matched by ``client_id``.
-    policy : str, Path, DataFrame or None, default None
-        The contact policy table (see :mod:`reportkit.io.policy`); None uses the packaged default.
-    lang : {"en", "ru"}, default "en"
-        Language of the policy texts and the HTML view (class values stay machine values).
 
     Returns
     -------
     ABCXYZMatrix
         ``clients``: ``client_id, abc, xyz, abcxyz`` (AX … CZ, A_new/B_new/C_new, none) in the
         order of ``abc``. ``summary`` (12 rows, A: X, Y, Z, new, then B, C): ``abc, xyz,
-        abcxyz, n_clients, client_share, value, value_share, owner, meetings, calls, offer``
-        (the policy of the ``new`` cell for the new column, empty if the table has none).
+        abcxyz, n_clients, client_share, value, value_share``.
         ``pivot(values)`` gives the 3 × 4 view.
 
     Examples
@@ -669,7 +539,6 @@ def abc_xyz_matrix(abc: SegmentResult | pd.DataFrame, xyz: SegmentResult | pd.Da
     >>> m.pivot("value_share").loc["A", "X"]
     np.float64(0.9)
     """
-    _check_lang(lang)
     fa = _frame_of(abc, S.ABC, "abc")
     fx = _frame_of(xyz, S.XYZ, "xyz")
     ids_a = fa[S.CLIENT_ID].reset_index(drop=True)
@@ -711,16 +580,12 @@ def abc_xyz_matrix(abc: SegmentResult | pd.DataFrame, xyz: SegmentResult | pd.Da
         S.VALUE: v,
         S.VALUE_SHARE: v / pos_total if pos_total > 0 else np.full(k, np.nan),
     })
-    table = contact_policy(lang, path=policy).set_index(S.CELL)
-    key = summary[S.ABCXYZ].where(summary[S.XYZ] != "new", NEW_CELL)
-    for col in POLICY_COLUMNS[2:]:
-        summary[col] = key.map(table[col]).fillna("").astype(object).to_numpy()
-    notes = []
+    notes: list[tuple[str, dict]] = []
     n_none = int((~in_matrix).sum())
     if n_none:
-        notes.append(f"ABC×XYZ: {n_none} leads (clients without orders) are not in the matrix.")
+        notes.append(("abcxyz_leads_left_out", {"n": n_none}))
     by = abc.params.get("by", "revenue") if isinstance(abc, SegmentResult) else "revenue"
-    return ABCXYZMatrix("abcxyz", clients, summary, tuple(notes), lang, {"by": by})
+    return ABCXYZMatrix("abcxyz", clients, summary, tuple(notes), {"by": by})
 
 
 # --- RFM ----------------------------------------------------------------------------------------
@@ -785,8 +650,7 @@ def _rescale_to_5(scores: np.ndarray, bins: int) -> np.ndarray:
     return np.ceil((2 * scores - 1) * 5 / (2 * bins)).astype(np.int64)
 
 
-def _rfm_core(snapshot: pd.DataFrame, bins: int, edges: dict[str, np.ndarray], lang: str
-              ) -> SegmentResult:
+def _rfm_core(snapshot: pd.DataFrame, bins: int, edges: dict[str, np.ndarray]) -> SegmentResult:
     recency = _num(snapshot, S.RECENCY_DAYS)
     freq = np.nan_to_num(_num(snapshot, SCORE_FREQUENCY), nan=0.0)
     money = np.nan_to_num(_num(snapshot, SCORE_MONETARY), nan=0.0)
@@ -830,13 +694,12 @@ def _rfm_core(snapshot: pd.DataFrame, bins: int, edges: dict[str, np.ndarray], l
     })
     summary = _summary(S.RFM_SEGMENT, seg.astype(np.int64), RFM_SEGMENTS, {S.REVENUE: money},
                        {S.REVENUE_SHARE: S.REVENUE})
-    return SegmentResult("rfm", clients, summary, (), lang,
+    return SegmentResult("rfm", clients, summary, (),
                          {"bins": bins, "thresholds": {k: tuple(v) for k, v in edges.items()}})
 
 
 def rfm(snapshot: pd.DataFrame, *, bins: int = 5,
-        thresholds: Mapping[str, Sequence[float] | None] | None = None, lang: str = "en"
-        ) -> SegmentResult:
+        thresholds: Mapping[str, Sequence[float] | None] | None = None) -> SegmentResult:
     """RFM scores (1 = worst, ``bins`` = best) and the named RFM segments.
 
     R from ``recency_days`` (fewer days = higher score), F from ``orders_window`` and M from
@@ -878,7 +741,6 @@ def rfm(snapshot: pd.DataFrame, *, bins: int = 5,
     thresholds : mapping or None, default None
         ``{"recency": [...], "frequency": [...], "monetary": [...]}``, each ``bins − 1``
         increasing numbers or None; dimensions not given use quantiles.
-    lang : {"en", "ru"}, default "en"
 
     Returns
     -------
@@ -904,27 +766,25 @@ def rfm(snapshot: pd.DataFrame, *, bins: int = 5,
     check_param(isinstance(bins, (int, np.integer)) and not isinstance(bins, bool)
                 and 2 <= bins <= 10, "bins", "an integer from 2 to 10", bins)
     edges = _check_thresholds(thresholds, int(bins))
-    _check_lang(lang)
     _require(snapshot, [S.RECENCY_DAYS, SCORE_FREQUENCY, SCORE_MONETARY], what)
     _check_ids(snapshot, what)
-    return _rfm_core(snapshot, int(bins), edges, lang)
+    return _rfm_core(snapshot, int(bins), edges)
 
 
 # --- BCG ----------------------------------------------------------------------------------------
-def _bcg_core(snapshot: pd.DataFrame, growth_threshold: float, lang: str) -> SegmentResult:
+def _bcg_core(snapshot: pd.DataFrame, growth_threshold: float) -> SegmentResult:
     revenue = np.nan_to_num(_num(snapshot, S.REVENUE_WINDOW), nan=0.0)
     prev = np.nan_to_num(_num(snapshot, S.REVENUE_PREV_WINDOW), nan=0.0)
     leads = _leads(snapshot)
     positive = (revenue > 0) & ~leads
     rel = np.full(len(revenue), np.nan)
     growth = np.full(len(revenue), np.nan)
-    notes = []
+    notes: list[tuple[str, dict]] = []
     if positive.any():
         median = float(np.median(revenue[positive]))
         rel[positive] = np.log10(revenue[positive] / median)
     else:
-        notes.append("BCG: no client has a positive revenue in the window; every client with "
-                     "orders is a dog.")
+        notes.append(("bcg_nothing_positive", {}))
     has_prev = prev > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         growth[has_prev] = revenue[has_prev] / prev[has_prev] - 1.0
@@ -942,14 +802,12 @@ def _bcg_core(snapshot: pd.DataFrame, growth_threshold: float, lang: str) -> Seg
                        {S.REVENUE_SHARE: S.REVENUE})
     new_growing = int((positive & ~has_prev).sum())
     if new_growing:
-        notes.append(f"BCG: {new_growing} clients with revenue now and none in the previous "
-                     "window count as growing (their growth is undefined).")
-    return SegmentResult("bcg", clients, summary, tuple(notes), lang,
+        notes.append(("bcg_new_count_as_growing", {"n": new_growing}))
+    return SegmentResult("bcg", clients, summary, tuple(notes),
                          {"growth_threshold": growth_threshold})
 
 
-def bcg(snapshot: pd.DataFrame, *, growth_threshold: float = 0.0, lang: str = "en"
-        ) -> SegmentResult:
+def bcg(snapshot: pd.DataFrame, *, growth_threshold: float = 0.0) -> SegmentResult:
     """The client BCG matrix: relative revenue share against revenue growth.
 
     x = ``log10(revenue_window / median)``, the median taken over clients with a positive revenue
@@ -967,7 +825,6 @@ def bcg(snapshot: pd.DataFrame, *, growth_threshold: float = 0.0, lang: str = "e
         Uses ``client_id, revenue_window, revenue_prev_window`` and ``is_lead`` (optional).
     growth_threshold : float, default 0.0
         Growth that separates growing from not growing (0.1 = +10 %).
-    lang : {"en", "ru"}, default "en"
 
     Returns
     -------
@@ -989,10 +846,9 @@ def bcg(snapshot: pd.DataFrame, *, growth_threshold: float = 0.0, lang: str = "e
     check_param(isinstance(growth_threshold, (int, float, np.floating))
                 and not isinstance(growth_threshold, bool) and math.isfinite(growth_threshold),
                 "growth_threshold", "a finite number such as 0.0 or 0.1", growth_threshold)
-    _check_lang(lang)
     _require(snapshot, [S.REVENUE_WINDOW, S.REVENUE_PREV_WINDOW], what)
     _check_ids(snapshot, what)
-    return _bcg_core(snapshot, float(growth_threshold), lang)
+    return _bcg_core(snapshot, float(growth_threshold))
 
 
 # --- size tiers and share of wallet -------------------------------------------------------------
@@ -1040,7 +896,7 @@ def _lookup(keys: pd.Series, ids: pd.Series, values: np.ndarray) -> np.ndarray:
 
 
 def _size_core(snapshot: pd.DataFrame, cutoffs: tuple[float, float], by: str,
-               potential: np.ndarray | None, lang: str, cache: dict | None = None
+               potential: np.ndarray | None, cache: dict | None = None
                ) -> SegmentResult:
     value = np.nan_to_num(_num(snapshot, by), nan=0.0)
     leads = _leads(snapshot)
@@ -1051,9 +907,9 @@ def _size_core(snapshot: pd.DataFrame, cutoffs: tuple[float, float], by: str,
         S.CUM_SHARE: cum, S.SIZE_TIER: _categorical(codes, SIZE_TIERS),
     })
     amounts: dict[str, np.ndarray] = {S.VALUE: value}
-    notes = []
+    notes: list[tuple[str, dict]] = []
     if total <= 0 and len(value):
-        notes.append(f"Size tiers: no client has a positive {by}; every client is small.")
+        notes.append(("size_nothing_positive", {"by": by}))
     if potential is not None:
         revenue = np.nan_to_num(_num(snapshot, S.REVENUE_WINDOW), nan=0.0)
         known = potential > 0
@@ -1068,7 +924,7 @@ def _size_core(snapshot: pd.DataFrame, cutoffs: tuple[float, float], by: str,
         amounts["_revenue_with_potential"] = np.where(known, revenue, 0.0)
         amounts[S.UNREALISED_POTENTIAL] = unreal
         if not known.any():
-            notes.append("Share of wallet: the clients table has no positive potential.")
+            notes.append(("wallet_no_potential", {}))
     summary = _summary(S.SIZE_TIER, codes, SIZE_TIERS, amounts, {S.VALUE_SHARE: S.VALUE})
     if potential is not None:
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -1078,13 +934,12 @@ def _size_core(snapshot: pd.DataFrame, cutoffs: tuple[float, float], by: str,
         summary = summary.drop(columns="_revenue_with_potential")
         cols = [c for c in summary.columns if c not in (S.SHARE_OF_WALLET, S.UNREALISED_POTENTIAL)]
         summary = summary[cols + [S.SHARE_OF_WALLET, S.UNREALISED_POTENTIAL]]
-    return SegmentResult("size", clients, summary, tuple(notes), lang,
+    return SegmentResult("size", clients, summary, tuple(notes),
                          {"by": by, "cutoffs": cutoffs})
 
 
 def size_tiers(snapshot: pd.DataFrame, *, cutoffs: Sequence[float] = (0.80, 0.95),
-               by: str = S.REVENUE_WINDOW, clients: pd.DataFrame | None = None,
-               lang: str = "en") -> SegmentResult:
+               by: str = S.REVENUE_WINDOW, clients: pd.DataFrame | None = None) -> SegmentResult:
     """Large / medium / small clients by cumulative share, and share of wallet.
 
     Tiers follow the ABC rule on ``by``: large = the clients making the first 80 % of the
@@ -1106,7 +961,6 @@ def size_tiers(snapshot: pd.DataFrame, *, cutoffs: Sequence[float] = (0.80, 0.95
         One of ``revenue_window``, ``best12_revenue``, ``revenue_total``, ``margin_window``.
     clients : DataFrame or None, default None
         The clients table; only ``client_id`` and ``potential`` are used.
-    lang : {"en", "ru"}, default "en"
 
     Returns
     -------
@@ -1129,15 +983,14 @@ def size_tiers(snapshot: pd.DataFrame, *, cutoffs: Sequence[float] = (0.80, 0.95
     what = "size_tiers()"
     cut = _check_cutoffs(cutoffs, "cutoffs")
     check_param(by in SIZE_BY, "by", f"one of {', '.join(map(repr, SIZE_BY))}", by)
-    _check_lang(lang)
     _require(snapshot, [by, S.REVENUE_WINDOW], what)
     _check_ids(snapshot, what)
-    return _size_core(snapshot, cut, by, _potential(clients, snapshot), lang)
+    return _size_core(snapshot, cut, by, _potential(clients, snapshot))
 
 
 # --- everything at once -------------------------------------------------------------------------
 def segment_all(snapshot: pd.DataFrame, *, settings: SegmentationSettings | None = None,
-                clients: pd.DataFrame | None = None, lang: str = "en") -> Segments:
+                clients: pd.DataFrame | None = None) -> Segments:
     """Run every segmentation on one snapshot.
 
     Parameters
@@ -1148,12 +1001,10 @@ def segment_all(snapshot: pd.DataFrame, *, settings: SegmentationSettings | None
     settings : SegmentationSettings or None, default None
         None uses ``SegmentationSettings()``: ABC by revenue with cut-offs (0.80, 0.95), XYZ
         (0.5, 1.0) with 3 months' minimum tenure, 5 RFM quantile scores, BCG growth threshold 0,
-        size cut-offs (0.80, 0.95) on ``size_by = "revenue_window"``, the packaged contact
-        policy (``contact_policy`` = path of a replacement CSV).
+        size cut-offs (0.80, 0.95) on ``size_by = "revenue_window"`` (``contact_policy`` is
+        used by the report, not here).
     clients : DataFrame or None, default None
         The clients table, for share of wallet (``potential``).
-    lang : {"en", "ru"}, default "en"
-        Language of the contact policy texts and the HTML view.
 
     Returns
     -------
@@ -1196,7 +1047,6 @@ def segment_all(snapshot: pd.DataFrame, *, settings: SegmentationSettings | None
                                "monetary": s.rfm_monetary}, s.rfm_bins)
     check_param(math.isfinite(s.bcg_growth), "settings.bcg_growth", "a finite number",
                 s.bcg_growth)
-    _check_lang(lang)
     abc_col = S.REVENUE_WINDOW if s.abc_by == "revenue" else S.MARGIN_WINDOW
     check_param(s.size_by in SIZE_BY, "settings.size_by", f"one of {', '.join(map(repr, SIZE_BY))}",
                 s.size_by)
@@ -1205,10 +1055,10 @@ def segment_all(snapshot: pd.DataFrame, *, settings: SegmentationSettings | None
     _check_ids(snapshot, what)
     potential = _potential(clients, snapshot)
     cache: dict = {}   # ABC and size tiers on the same column share one sort
-    a = _abc_core(snapshot, s.abc_by, abc_cut, lang, cache)
-    x = _xyz_core(snapshot, (float(lo), float(hi)), s.min_tenure_months, lang)
-    m = abc_xyz_matrix(a, x, policy=s.contact_policy, lang=lang)
-    r = _rfm_core(snapshot, s.rfm_bins, edges, lang)
-    b = _bcg_core(snapshot, float(s.bcg_growth), lang)
-    z = _size_core(snapshot, size_cut, s.size_by, potential, lang, cache)
-    return Segments(abc=a, xyz=x, abcxyz=m, rfm=r, bcg=b, size=z, lang=lang)
+    a = _abc_core(snapshot, s.abc_by, abc_cut, cache)
+    x = _xyz_core(snapshot, (float(lo), float(hi)), s.min_tenure_months)
+    m = abc_xyz_matrix(a, x)
+    r = _rfm_core(snapshot, s.rfm_bins, edges)
+    b = _bcg_core(snapshot, float(s.bcg_growth))
+    z = _size_core(snapshot, size_cut, s.size_by, potential, cache)
+    return Segments(abc=a, xyz=x, abcxyz=m, rfm=r, bcg=b, size=z)

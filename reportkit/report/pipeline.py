@@ -33,6 +33,7 @@ from ..io.config import Config, load_config
 from ..io.dataset import Dataset
 from . import text as T
 from .words import lifecycle as WL
+from .words import segmentation as SW
 
 ESC = html.escape
 
@@ -407,7 +408,8 @@ class Audit:
         window = cfg.report.window_months
         snap = snapshot(self.panel, as_of=self.as_of, window_months=window)
         r["snapshot"] = snap
-        r["segments"] = segment_all(snap, settings=cfg.segmentation, clients=clients, lang=lang)
+        self._policy_table()         # a broken contact policy file is an input error up front
+        r["segments"] = segment_all(snap, settings=cfg.segmentation, clients=clients)
         abc_frame = r["segments"].abc.clients
         r["lifecycle"] = L.classify(snap, clients, rules=cfg.lifecycle, abc=abc_frame)
         period_end = month_end(self.as_of)
@@ -424,7 +426,7 @@ class Audit:
                                window_months=window)
             if prev is not None:
                 self._guard("prev_abc", lambda: segment_all(
-                    prev, settings=cfg.segmentation, clients=clients, lang=lang).abc.clients)
+                    prev, settings=cfg.segmentation, clients=clients).abc.clients)
         if churn:
             self._guard("churn", self._fit_churn)
         if clients is not None:
@@ -809,8 +811,9 @@ class Audit:
 
         lang, seg = self.lang, self.results["segments"]
         summary = seg.abcxyz.summary
-        texts = [c for c in POLICY_COLUMNS[2:] if c in summary.columns]
-        figures = summary.drop(columns=texts)
+        cell_policy = SW.policy_table(seg.abcxyz, lang, self.config.segmentation.contact_policy)
+        texts = [c for c in POLICY_COLUMNS[2:] if c in cell_policy.columns]
+        figures = summary
         parts = [_h(2, "xyz", lang), T.table_html(seg.xyz.summary, lang,
                                                   values={S.XYZ: "segmentation"}),
                  _fig_html(abcxyz_heatmap(seg.abcxyz, lang=lang)),
@@ -826,7 +829,7 @@ class Audit:
                                                      NEW_CELL)
             days, _ = contact_days(self._policy_table())
             policy[S.ALLOWED_DAYS] = key.map(days).astype("Int64")
-            policy[texts] = summary[texts]
+            policy[texts] = cell_policy[texts]
             parts += [_h(3, "policy", lang),
                       T.table_html(policy, lang, values={S.ABCXYZ: "segmentation"},
                                    labels={S.ALLOWED_DAYS: _t("policy.allowed_days", lang)},

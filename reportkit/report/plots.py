@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..analysis.segmentation import LABELS, ABCXYZMatrix, SegmentResult
+from ..analysis.segmentation import ABCXYZMatrix, SegmentResult
 from ..errors import InputError, check_param
 from ..io import schema as S
 from .text import fmt_compact, fmt_int, fmt_pct
+from .words.segmentation import LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

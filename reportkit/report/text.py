@@ -380,7 +380,7 @@ TEXT: dict[str, dict[str, str]] = {
 #: modules whose ``LABELS`` dict is merged under their own name on first use
 PROVIDERS: dict[str, str] = {
     "audit": "reportkit.report.pipeline",
-    "segmentation": "reportkit.analysis.segmentation",
+    "segmentation": "reportkit.report.words.segmentation",
     "lifecycle": "reportkit.report.words.lifecycle",
     "dynamics": "reportkit.analysis.dynamics",
     "churn": "reportkit.analysis.churn",
