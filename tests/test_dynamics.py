@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from reportkit.report.words import dynamics as WD
+
 from reportkit.io.config import LifecycleRules
 from reportkit.analysis.dynamics import (BaseTrend, base_trend, cohort_trend, cohort_triangle,
                                 cohorts, flows, migration_matrix, revenue_bridge)
@@ -420,9 +422,9 @@ def test_base_trend_rule_by_hand():
 
 def test_base_trend_text():
     t = base_trend(trend_frame([120, 110, 100, 90]))
-    assert t.text().startswith("The base is eroding: 120 → 90 clients over 4 months")
-    assert t.text("ru").startswith("База сокращается: 120 → 90 клиентов за 4 месяца")
-    assert "20%" in t.text()
+    assert WD.trend_text(t).startswith("The base is eroding: 120 → 90 clients over 4 months")
+    assert WD.trend_text(t, "ru").startswith("База сокращается: 120 → 90 клиентов за 4 месяца")
+    assert "20%" in WD.trend_text(t)
     assert isinstance(t.to_frame(), pd.DataFrame) and t.to_frame()["label"].iloc[0] == "eroding"
 
 
@@ -464,11 +466,11 @@ def test_migration_matrix_by_hand():
     assert counts.loc["regular", "dead_reanimatable"] == 2
     assert counts.to_numpy().sum() == 6
     assert m.matrix("revenue_from").loc["regular", "dead_reanimatable"] == 350.0
-    assert m.moves()[0] == ("2 clients moved from Regular to Dead, can be reactivated (revenue "
+    assert WD.moves(m)[0] == ("2 clients moved from Regular to Dead, can be reactivated (revenue "
                             "over the previous window 350).")
-    assert m.moves(lang="ru")[0] == ("2 клиента перешли из «Постоянные» в «Ушедшие, можно "
+    assert WD.moves(m, "ru")[0] == ("2 клиента перешли из «Постоянные» в «Ушедшие, можно "
                                      "вернуть» (выручка за предыдущее окно 350).")
-    assert "<table>" in m._repr_html_()
+    assert "<table" in m._repr_html_() and "dead_reanimatable" in m._repr_html_()
     with pytest.raises(InputError, match="earlier lifecycle first"):
         migration_matrix(after, before)
     with pytest.raises(InputError, match="must be a Lifecycle"):
@@ -593,12 +595,12 @@ def test_dynamics_bundle():
     assert d.trend == base_trend(d.flows)
     assert d.migration is not None and d.migration.after == pd.Timestamp("2023-12-31")
     r = d.flows.iloc[-1]
-    assert d.text()[1].startswith(f"December 2023: {r['new']} new, {r['reactivated']} reactivated, "
+    assert WD.text(d)[1].startswith(f"December 2023: {r['new']} new, {r['reactivated']} reactivated, "
                                   f"{r['lost']} lost")
-    assert d.text("ru")[0].startswith("База ")
+    assert WD.text(d, "ru")[0].startswith("База ")
     wide = d.to_frame()
     assert len(wide) == 12 and {"base_end", "revenue_new"} <= set(wide.columns)
-    assert "<ul>" in d._repr_html_()
+    assert "<table" in d._repr_html_() and "churn_rate" in d._repr_html_()
     assert dynamics(panel.frame, as_of="2023-12-31", migration=False).migration is None
 
 

@@ -23,9 +23,7 @@ Definitions (the rules are those of :class:`~reportkit.io.config.LifecycleRules`
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -75,16 +73,6 @@ from ..io.schema import (
     REVENUE_TO,
     REVENUE_WINDOW,
 )
-from ..report.text import (
-    block_label,
-    count_phrase,
-    fmt_int,
-    fmt_money,
-    fmt_month,
-    fmt_pct,
-    fmt_period,
-    plural_word,
-)
 from .lifecycle import BLOCKS, Lifecycle, check_rules, classify
 
 _PANEL_REQUIRED = (CLIENT_ID, MONTH, REVENUE, ORDERS, FIRST_ORDER_DAY, LAST_ORDER_DAY)
@@ -94,49 +82,7 @@ _NEVER = np.iinfo(np.int64).max // 4   # a day far beyond any data ("no next ord
 NONE = "none"                          # migration: not a client at that date
 _NAT = np.iinfo(np.int64).min          # NaT as a day number
 
-#: labels merged by :mod:`reportkit.report.text` under ``dynamics.`` (``t("dynamics.base_start")``)
-LABELS: dict[str, dict[str, Any]] = {
-    "en": {
-        "period_start": "Period start", "period_end": "Period end",
-        "base_start": "Base at start", "base_end": "Base at end", "churn_rate": "Churn rate",
-        "churn_rate_annual": "Churn over the trailing year",
-        "revenue_lost_12m": "Yearly revenue of lost clients", "revenue_prev": "Previous revenue",
-        "revenue_new": "Revenue from new clients",
-        "revenue_reactivated": "Revenue from reactivated clients",
-        "revenue_retained": "Revenue from existing clients",
-        "revenue_retained_prev": "Their previous revenue", "retained_growth": "Growth",
-        "retained_decline": "Decline", "cohort": "Cohort", "age": "Age",
-        "cohort_size": "Cohort size", "active_clients": "Clients buying",
-        "retention": "Share still buying", "revenue_per_client": "Revenue per client",
-        "block_from": "From", "block_to": "To", "revenue_from": "Revenue before",
-        "revenue_to": "Revenue after",
-        "trend": {"growing": "growing", "stagnating": "stagnating", "eroding": "eroding",
-                  "unknown": "too short to judge"},
-        "verdict": {"worse": "newer cohorts hold worse", "better": "newer cohorts hold better",
-                    "similar": "newer cohorts hold about the same", "n/a": "not enough cohorts"},
-    },
-    "ru": {
-        "period_start": "Начало периода", "period_end": "Конец периода",
-        "base_start": "База на начало", "base_end": "База на конец", "churn_rate": "Доля ушедших",
-        "churn_rate_annual": "Ушедшие за скользящий год",
-        "revenue_lost_12m": "Годовая выручка ушедших", "revenue_prev": "Выручка прошлого периода",
-        "revenue_new": "Выручка новых клиентов",
-        "revenue_reactivated": "Выручка вернувшихся клиентов",
-        "revenue_retained": "Выручка существующих клиентов",
-        "revenue_retained_prev": "Их прошлая выручка", "retained_growth": "Рост",
-        "retained_decline": "Спад", "cohort": "Когорта", "age": "Возраст",
-        "cohort_size": "Размер когорты", "active_clients": "Покупающих клиентов",
-        "retention": "Доля покупающих", "revenue_per_client": "Выручка на клиента",
-        "block_from": "Из блока", "block_to": "В блок", "revenue_from": "Выручка до",
-        "revenue_to": "Выручка после",
-        "trend": {"growing": "растёт", "stagnating": "стоит на месте",
-                  "eroding": "сокращается", "unknown": "мало периодов для вывода"},
-        "verdict": {"worse": "новые когорты удерживаются хуже",
-                    "better": "новые когорты удерживаются лучше",
-                    "similar": "новые когорты удерживаются так же",
-                    "n/a": "мало когорт для вывода"},
-    },
-}
+
 
 
 #: the default lifecycle rules (frozen: one shared instance)
@@ -687,43 +633,6 @@ class BaseTrend:
         """The figures as a one-row frame."""
         return pd.DataFrame([self.__dict__])
 
-    def text(self, lang: str = "en") -> str:
-        """One sentence for the report.
-
-        >>> t = BaseTrend("eroding", 12, 1200, 1050, 1120.0, -13.6, -0.134, 0.012, 0.0004, 0.16,
-        ...               0.05)
-        >>> print(t.text())  # doctest: +NORMALIZE_WHITESPACE
-        The base is eroding: 1,200 → 1,050 clients over 12 months (fitted change −13%);
-        on average 1.2% of the base is lost per month, 16% over the last year.
-        """
-        check_param(lang in ("en", "ru"), "lang", "'en' or 'ru'", lang)
-        quarter = self.freq == "Q"
-        change = fmt_pct(self.relative_change, lang, decimals=0)
-        if self.relative_change > 0:
-            change = "+" + change
-        mean = fmt_pct(self.churn_rate_mean, lang)
-        if lang == "ru":
-            words = {"growing": "растёт", "stagnating": "стоит на месте",
-                     "eroding": "сокращается", "unknown": "— периодов мало для вывода"}
-            k = self.periods
-            unit = plural_word(k, "ru", "quarter" if quarter else "month")
-            s = (f"База {words[self.label]}: {fmt_int(self.base_first, 'ru')} → "
-                 f"{fmt_int(self.base_last, 'ru')} {plural_word(self.base_last, 'ru', 'client')} "
-                 f"за {k} {unit} (тренд {change}); "
-                 f"в среднем за {'квартал' if quarter else 'месяц'} уходит {mean} базы")
-            if np.isfinite(self.churn_rate_annual):
-                s += f", за последний год — {fmt_pct(self.churn_rate_annual, 'ru', decimals=0)}"
-            return s + "."
-        words = {"growing": "growing", "stagnating": "stagnating", "eroding": "eroding",
-                 "unknown": "too short to judge"}
-        unit = "quarter" if quarter else "month"
-        s = (f"The base is {words[self.label]}: {fmt_int(self.base_first)} → "
-             f"{fmt_int(self.base_last)} clients over {self.periods} "
-             f"{plural_word(self.periods, 'en', unit)} (fitted change "
-             f"{change}); on average {mean} of the base is lost per {unit}")
-        if np.isfinite(self.churn_rate_annual):
-            s += f", {fmt_pct(self.churn_rate_annual, decimals=0)} over the last year"
-        return s + "."
 
 
 def _slope(y: np.ndarray) -> float:
@@ -970,14 +879,11 @@ class Migration:
         earlier date), ``block_to``, ``n_clients``, ``revenue_from`` (their revenue over the
         window as of the earlier date), ``revenue_to`` (as of the later date).
     before, after : Timestamp
-    lang : str
     """
 
     frame: pd.DataFrame
     before: pd.Timestamp | None = None
     after: pd.Timestamp | None = None
-    lang: str = "en"
-    notes: list[str] = field(default_factory=list)
 
     def matrix(self, value: str = N_CLIENTS) -> pd.DataFrame:
         """Full matrix (rows: block at the earlier date, columns: at the later date).
@@ -998,54 +904,17 @@ class Migration:
     def to_frame(self) -> pd.DataFrame:
         return self.frame.copy()
 
-    def moves(self, *, top: int = 5, lang: str | None = None) -> list[str]:
-        """Sentences about the largest moves between different blocks.
-
-        >>> m = Migration(pd.DataFrame({
-        ...     "block_from": ["regular"], "block_to": ["dead_reanimatable"], "n_clients": [14],
-        ...     "revenue_from": [1200.0], "revenue_to": [0.0]}))
-        >>> print(m.moves()[0])  # doctest: +NORMALIZE_WHITESPACE
-        14 clients moved from Regular to Dead, can be reactivated
-        (revenue over the previous window 1,200).
-        """
-        lang = lang or self.lang
-        check_param(lang in ("en", "ru"), "lang", "'en' or 'ru'", lang)
+    def largest_moves(self, top: int = 5) -> pd.DataFrame:
+        """The ``top`` largest moves between different blocks (by clients, then revenue)."""
         f = self.frame
         moved = f[f[BLOCK_FROM].astype(str) != f[BLOCK_TO].astype(str)]
-        moved = moved.sort_values([N_CLIENTS, REVENUE_FROM], ascending=False).head(top)
-        out = []
-        for r in moved.itertuples(index=False):
-            a = _block_or_none(str(r.block_from), lang)
-            b = _block_or_none(str(r.block_to), lang)
-            n = int(r.n_clients)
-            if lang == "ru":
-                verb = "перешёл" if n % 10 == 1 and n % 100 != 11 else "перешли"
-                noun = count_phrase(n, "ru", "client")
-                out.append(f"{noun} {verb} из «{a}» в «{b}» (выручка за предыдущее окно "
-                           f"{fmt_money(r.revenue_from, 'ru')}).")
-            else:
-                out.append(f"{count_phrase(n, 'en', 'client')} moved from {a} to {b} (revenue "
-                           f"over the previous window {fmt_money(r.revenue_from)}).")
-        return out
+        return moved.sort_values([N_CLIENTS, REVENUE_FROM], ascending=False).head(top)
 
     def _repr_html_(self) -> str:
-        m = self.matrix()
-        head = "".join(f"<th>{html.escape(_block_or_none(c, self.lang))}</th>" for c in m.columns)
-        body = "".join(
-            f"<tr><th>{html.escape(_block_or_none(i, self.lang))}</th>"
-            + "".join(f"<td style='text-align:right'>{fmt_int(v, self.lang)}</td>" for v in row)
-            + "</tr>"
-            for i, row in zip(m.index, m.to_numpy()))
-        return f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return self.matrix().to_html()
 
 
-def _block_or_none(block: str, lang: str) -> str:
-    if block == NONE:
-        return "not yet a client" if lang == "en" else "ещё не клиент"
-    return block_label(block, lang)
-
-
-def migration_matrix(before: Lifecycle, after: Lifecycle, *, lang: str = "en") -> Migration:
+def migration_matrix(before: Lifecycle, after: Lifecycle) -> Migration:
     """Count the clients (and their revenue) moving between blocks from ``before`` to ``after``.
 
     Parameters
@@ -1057,7 +926,7 @@ def migration_matrix(before: Lifecycle, after: Lifecycle, *, lang: str = "en") -
     -------
     Migration
         ``frame`` with ``block_from``, ``block_to``, ``n_clients``, ``revenue_from``,
-        ``revenue_to``; ``matrix()`` for the full table; ``moves()`` for sentences.
+        ``revenue_to``; ``matrix()`` for the full table; ``largest_moves()``.
     """
     for name, value in (("before", before), ("after", after)):
         if not isinstance(value, Lifecycle):
@@ -1081,12 +950,12 @@ def migration_matrix(before: Lifecycle, after: Lifecycle, *, lang: str = "en") -
                      REVENUE_TO: (REVENUE_TO, "sum")}).reset_index()
     frame[N_CLIENTS] = frame[N_CLIENTS].astype("int64")
     frame = frame.sort_values([BLOCK_FROM, BLOCK_TO], ignore_index=True)
-    return Migration(frame=frame, before=before.as_of, after=after.as_of, lang=lang)
+    return Migration(frame=frame, before=before.as_of, after=after.as_of)
 
 
 def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=None,
-              freq: str = "M", rules: LifecycleRules = _DEFAULT_RULES, window_months: int = 12,
-              lang: str = "en") -> Migration:
+              freq: str = "M", rules: LifecycleRules = _DEFAULT_RULES, window_months: int = 12
+              ) -> Migration:
     """The migration matrix between the end of the previous period and ``as_of``.
 
     Takes one snapshot per date from the panel (:func:`reportkit.core.snapshot`), classifies both
@@ -1108,7 +977,6 @@ def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=Non
     rules : LifecycleRules, default LifecycleRules()
     window_months : int, default 12
         Look-back window of both snapshots.
-    lang : {"en", "ru"}, default "en"
 
     Returns
     -------
@@ -1127,7 +995,7 @@ def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=Non
     snap_after = snapshot(panel, as_of=after_day, window_months=window_months)
     lc_before = classify(snap_before, clients, rules=rules)
     lc_after = classify(snap_after, clients, rules=rules)
-    return migration_matrix(lc_before, lc_after, lang=lang)
+    return migration_matrix(lc_before, lc_after)
 
 
 _migration = migration   # `dynamics(migration=...)` shadows the name
@@ -1149,7 +1017,6 @@ class Dynamics:
     migration : Migration or None
         None when it was not requested (``migration=False``).
     as_of : Timestamp
-    lang : str
     """
 
     flows: pd.DataFrame
@@ -1159,51 +1026,21 @@ class Dynamics:
     cohort_trend: pd.DataFrame
     migration: Migration | None
     as_of: pd.Timestamp
-    lang: str = "en"
 
     def to_frame(self) -> pd.DataFrame:
         """Flows and the revenue bridge side by side, one row per period."""
         extra = [c for c in self.bridge.columns if c not in self.flows.columns]
         return self.flows.merge(self.bridge[[PERIOD, *extra]], on=PERIOD, how="left")
 
-    def text(self, lang: str | None = None) -> list[str]:
-        """Sentences for the report: the trend, the last period, the largest moves."""
-        lang = lang or self.lang
-        check_param(lang in ("en", "ru"), "lang", "'en' or 'ru'", lang)
-        out = [self.trend.text(lang)]
-        if len(self.flows):
-            r = self.flows.iloc[-1]
-            # a month in words ("Декабрь 2025"), a quarter as fmt_period writes it
-            label = (fmt_month(r[PERIOD], lang) if self.trend.freq == "M"
-                     else fmt_period(r[PERIOD], lang))
-            label = label[:1].upper() + label[1:]
-            if lang == "ru":
-                out.append(
-                    f"{label}: новых {fmt_int(r[NEW], 'ru')}, вернулось "
-                    f"{fmt_int(r[REACTIVATED], 'ru')}, ушло {fmt_int(r[LOST], 'ru')} "
-                    f"({fmt_pct(r[CHURN_RATE], 'ru')} базы на начало); в базе "
-                    f"{fmt_int(r[BASE_END], 'ru')} "
-                    f"{plural_word(int(r[BASE_END]), 'ru', 'client')}.")
-            else:
-                out.append(
-                    f"{label}: {fmt_int(r[NEW])} new, {fmt_int(r[REACTIVATED])} reactivated, "
-                    f"{fmt_int(r[LOST])} lost ({fmt_pct(r[CHURN_RATE])} of the base at the "
-                    f"start); {fmt_int(r[BASE_END])} "
-                    f"{plural_word(int(r[BASE_END]), 'en', 'client')} in the base.")
-        if self.migration is not None:
-            out.extend(self.migration.moves(top=3, lang=lang))
-        return out
-
     def _repr_html_(self) -> str:
-        items = "".join(f"<li>{html.escape(s)}</li>" for s in self.text())
         tail = self.flows.tail(12)[[PERIOD, BASE_START, NEW, REACTIVATED, LOST, BASE_END,
                                     CHURN_RATE]]
-        return f"<div class='rk-dynamics'><ul>{items}</ul>{tail.to_html(index=False)}</div>"
+        return f"<div class='rk-dynamics'>{tail.to_html(index=False)}</div>"
 
 
 def dynamics(panel, clients: pd.DataFrame | None = None, *, as_of, start=None,
              freq: str = "M", rules: LifecycleRules = _DEFAULT_RULES, trend_periods: int = 12,
-             migration: bool = True, window_months: int = 12, lang: str = "en") -> Dynamics:
+             migration: bool = True, window_months: int = 12) -> Dynamics:
     """Flows, revenue bridge, base trend, cohorts and migration in one call (one pass over the
     panel; two snapshots for the migration).
 
@@ -1221,14 +1058,12 @@ def dynamics(panel, clients: pd.DataFrame | None = None, *, as_of, start=None,
         Compute the migration matrix from the previous period end to ``as_of``.
     window_months : int, default 12
         Look-back window of the migration's snapshots.
-    lang : {"en", "ru"}, default "en"
 
     Returns
     -------
     Dynamics
     """
     check_rules(rules)
-    check_param(lang in ("en", "ru"), "lang", "'en' or 'ru'", lang)
     freq = _freq(freq)
     day = parse_as_of(as_of, month_end=True)
     h = _history(panel, as_of=day, freq=freq, rules=rules)
@@ -1237,13 +1072,12 @@ def dynamics(panel, clients: pd.DataFrame | None = None, *, as_of, start=None,
     mig = None
     if migration:
         mig = _migration(panel, clients, as_of=day, freq=freq, rules=rules,
-                         window_months=window_months, lang=lang)
+                         window_months=window_months)
     return Dynamics(flows=f, bridge=_bridge(h, start), trend=base_trend(f, periods=trend_periods),
-                    cohorts=c, cohort_trend=cohort_trend(c), migration=mig, as_of=day, lang=lang)
+                    cohorts=c, cohort_trend=cohort_trend(c), migration=mig, as_of=day)
 
 
 __all__ = [
-    "LABELS",
     "BaseTrend",
     "Dynamics",
     "Migration",

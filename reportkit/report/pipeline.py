@@ -32,6 +32,7 @@ from ..io import schema as S
 from ..io.config import Config, load_config
 from ..io.dataset import Dataset
 from . import text as T
+from .words import dynamics as WD
 from .words import lifecycle as WL
 from .words import segmentation as SW
 
@@ -418,7 +419,7 @@ class Audit:
                     rules=cfg.lifecycle)
         freq = "Q" if cfg.report.period == "quarter" else "M"
         self._guard("dynamics", D.dynamics, self.panel, clients, as_of=period_end, freq=freq,
-                    rules=cfg.lifecycle, window_months=window, lang=lang)
+                    rules=cfg.lifecycle, window_months=window)
         prev_end = month_end(period_end - pd.offsets.MonthBegin(1))
         self.prev_end = prev_end
         if self.panel.start <= prev_end:
@@ -641,7 +642,7 @@ class Audit:
                               n=T.fmt_int(len(nps["detractors_a"]), lang)))
         dyn = r.get("dynamics")
         if dyn is not None:
-            out.append(dyn.trend.text(lang))
+            out.append(WD.trend_text(dyn.trend, lang))
         return out
 
     def _previous_lifecycle(self):
@@ -898,7 +899,7 @@ class Audit:
         parts = [_h(2, "dynamics", lang)]
         if dyn is None:
             return "".join(parts) + self._error_or_na("dynamics", _t("h.dynamics", lang))
-        parts += [_p(s) for s in dyn.text(lang)]
+        parts += [_p(s) for s in WD.text(dyn, lang)]
         parts.append(_fig_html(flows_chart(dyn.flows, lang=lang)))
         frame = dyn.to_frame().tail(13)
         # two tables that fit the page: the flows of clients, then where the revenue came from

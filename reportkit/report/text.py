@@ -382,7 +382,7 @@ PROVIDERS: dict[str, str] = {
     "audit": "reportkit.report.pipeline",
     "segmentation": "reportkit.report.words.segmentation",
     "lifecycle": "reportkit.report.words.lifecycle",
-    "dynamics": "reportkit.analysis.dynamics",
+    "dynamics": "reportkit.report.words.dynamics",
     "churn": "reportkit.analysis.churn",
     "quality": "reportkit.analysis.quality",
     "managers": "reportkit.analysis.managers",
