@@ -157,7 +157,7 @@ def _flat(labels: dict, prefix: str = "") -> dict[str, str]:
 
 
 @pytest.mark.parametrize("module", ["report.text", "report.pipeline", "analysis.quality",
-                                    "report.words.lifecycle", "analysis.dynamics",
+                                    "report.words.lifecycle", "report.words.dynamics",
                                     "report.words.segmentation"])
 def test_russian_labels_have_no_english_words(module):
     import importlib
