@@ -192,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
                 model = churn.ChurnModel(random_state=args.seed).fit(panel, as_of=as_of)
             with stages.section("score"), stages.stage("score: other"):
                 snap = snapshot_module.snapshot(panel, as_of=as_of)
-                scores = model.score(snap, clients=clients)
+                scores = model.score_clients(snap, clients=clients)
             if profiler:
                 profiler.disable()
         finally:

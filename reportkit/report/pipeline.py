@@ -461,7 +461,7 @@ class Audit:
         model.fit(self.panel, as_of=self.as_of)
         scores = None
         if model.chosen_ is not None:
-            scores = model.score(self.results["snapshot"], clients=self.dataset.clients)
+            scores = model.score_clients(self.results["snapshot"], clients=self.dataset.clients)
         return {"model": model, "scores": scores}
 
     def _managers(self):
