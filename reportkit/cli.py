@@ -7,8 +7,11 @@
     reportkit audit DATA [--as-of DATE] [--config FILE] [--lang ru] [--out DIR] [--pdf] [--mask]
     reportkit monthly DATA --from YYYY-MM --to YYYY-MM [--jobs N] [--out DIR] [--force] …
 
-Exit codes: 0 done; 2 a problem with the input (file, column, config, parameter), with a message
-that says what, where and how to fix it; 1 a report that failed to build.
+Exit codes: 0 done; 2 a problem with the input (file, column, config, parameter; data no audit
+can be drawn from: every amount 0, one day of sales, fewer than 20 clients; months all outside
+the data), with a message that says what, where and how to fix it; 1 a report that failed to
+build. Notes (months outside the data that were not built, data too short for some
+conclusions) go to stderr.
 """
 
 from __future__ import annotations
@@ -16,11 +19,21 @@ from __future__ import annotations
 import argparse
 import sys
 
+from . import report
 from .errors import InputError, ReportkitError
+from .io.load import load, write_rejected
+from .io.sample import make_base, write_base
+from .progress import PROGRESS
+from .version import __version__
+
+#: --mask: what it replaces and where its key lives
+MASK_HELP = ("show stable pseudonyms instead of client names, ids, phones, e-mails, tax ids "
+             "and managers' names in the report and the action lists (every figure stays that "
+             "of the real data); key: $REPORTKIT_MASK_KEY, else ~/.config/reportkit/mask.key "
+             "($XDG_CONFIG_HOME/reportkit/mask.key), made on first use, never in --out")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .version import __version__
 
     p = argparse.ArgumentParser(
         prog="reportkit",
@@ -51,8 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--lang", choices=["en", "ru"], help="report language (default en)")
     a.add_argument("--out", default="reports", help="output folder (default ./reports)")
     a.add_argument("--pdf", action="store_true", help="also write a PDF (needs Chromium)")
-    a.add_argument("--mask", action="store_true",
-                   help="replace names, phones, e-mails and tax ids by stable pseudonyms")
+    a.add_argument("--mask", action="store_true", help=MASK_HELP)
     a.add_argument("--allow-future", action="store_true",
                    help="allow a report date more than a month after the data")
     _quiet(a)
@@ -67,8 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--jobs", type=int, default=None, help="parallel periods (default: cores)")
     m.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
     m.add_argument("--pdf", action="store_true", help="also write PDFs (needs Chromium)")
-    m.add_argument("--mask", action="store_true",
-                   help="replace names, phones, e-mails and tax ids by stable pseudonyms")
+    m.add_argument("--mask", action="store_true", help=MASK_HELP)
     _quiet(m)
     return p
 
@@ -79,11 +90,10 @@ def _quiet(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(args) -> int:
-    from .io.load import load, write_rejected
 
     ds = load(args.data, args.config)
-    for report in ds.reports.values():
-        print(report)
+    for table_report in ds.reports.values():
+        print(table_report)
         print()
     if args.rejected:
         for table, path in write_rejected(ds, args.rejected).items():
@@ -92,7 +102,6 @@ def _check(args) -> int:
 
 
 def _sample(args) -> int:
-    from .io.sample import make_base, write_base
 
     base = make_base(args.clients, args.years, random_state=args.seed, lang=args.lang)
     paths = write_base(base, args.out, lang=args.lang)
@@ -102,22 +111,24 @@ def _sample(args) -> int:
 
 
 def _audit(args) -> int:
-    from . import report
 
     result = report.audit(args.data, as_of=args.as_of, config=args.config, lang=args.lang,
                           out=args.out, pdf=args.pdf, mask=args.mask,
                           allow_future=args.allow_future)
     print(result)
+    for note in result.notes:
+        print(f"reportkit audit: {note}", file=sys.stderr)
     return 0
 
 
 def _monthly(args) -> int:
-    from . import report
 
     result = report.monthly(args.data, start=args.start, end=args.end, config=args.config,
                             lang=args.lang, out=args.out, jobs=args.jobs, force=args.force,
                             pdf=args.pdf, mask=args.mask)
     print(result)
+    for note in result.notes:
+        print(f"reportkit monthly: {note}", file=sys.stderr)
     if result.failed:
         print(f"{len(result.failed)} period(s) failed: {', '.join(result.failed)}",
               file=sys.stderr)
@@ -128,7 +139,6 @@ def _monthly(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
-    from .progress import PROGRESS
 
     if not getattr(args, "quiet", True) and sys.stderr.isatty():
         PROGRESS.enable(sys.stderr)

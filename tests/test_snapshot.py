@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reportkit.errors import ParameterError
+from reportkit.errors import InputError, ParameterError
 from reportkit.core.panel import build_panel
 from reportkit.io.schema import (ACTIVE_MONTHS, AMOUNT, AOV, AS_OF, BEST12_REVENUE, CLIENT_ID,
                               CREATED, CV, DATE, FIRST_ORDER, FIRST_ORDER_DAY, INTERVAL_DAYS,
@@ -177,9 +177,11 @@ def test_snapshots_equal_single_snapshots():
 
 def test_before_any_transaction_only_dated_leads():
     panel = build_panel(tx_fixture(), clients=clients_fixture())
-    snap = snapshot(panel, as_of="2022-01-01")
+    with pytest.raises(InputError, match=r"is before the data \(2023-02-01 – 2024-07-01\)"):
+        snapshot(panel, as_of="2022-01-01")
+    snap = snapshot(panel, as_of="2022-01-01", empty_ok=True)
     assert snap[CLIENT_ID].tolist() == ["S"]         # K is created 2023-01-01; S is undated
-    snap = snapshot(panel, as_of="2023-01-01")       # K is known, but has bought nothing yet
+    snap = snapshot(panel, as_of="2023-01-01", empty_ok=True)  # K is known, bought nothing
     assert snap[CLIENT_ID].tolist() == ["K", "S"] and snap[IS_LEAD].all()
     assert (snap[ORDERS_TOTAL] == 0).all() and (snap[REVENUE_TOTAL] == 0).all()
 
@@ -381,7 +383,7 @@ def test_panel_matches_reference(base):
 ])
 def test_snapshot_matches_reference(base, as_of, window):
     tx, clients, panel = base
-    got = snapshot(panel, as_of=as_of, window_months=window)
+    got = snapshot(panel, as_of=as_of, window_months=window, empty_ok=True)
     want = reference_snapshot(tx, clients, as_of, window)
     assert list(got.columns) == list(want.columns)
     assert got[CLIENT_ID].tolist() == want[CLIENT_ID].tolist()

@@ -991,7 +991,7 @@ def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=Non
         before_day = parse_as_of(previous, month_end=True)
     check_param(before_day < after_day, "previous",
                 f"a month end before as_of ({after_day.date()})", previous)
-    snap_before = snapshot(panel, as_of=before_day, window_months=window_months)
+    snap_before = snapshot(panel, as_of=before_day, window_months=window_months, empty_ok=True)
     snap_after = snapshot(panel, as_of=after_day, window_months=window_months)
     lc_before = classify(snap_before, clients, rules=rules)
     lc_after = classify(snap_after, clients, rules=rules)

@@ -685,7 +685,7 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
         :data:`DEFAULT_CONTACT_DAYS` (AX/AY/BX 30, AZ/BY 60, BZ/CX 90, CY/CZ 180, new 30,
         other 90).
     churn_scores : DataFrame, optional
-        ``client_id, revenue_at_risk`` (:meth:`reportkit.analysis.churn.ChurnModel.score`).
+        ``client_id, revenue_at_risk`` (:meth:`reportkit.analysis.churn.ChurnModel.score_clients`).
     as_of : str, date or Timestamp
         The report day, inclusive (required).
     period_start : str, date, Timestamp or None, default None
@@ -995,7 +995,7 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
         c_ids = _ids(cs[S.CLIENT_ID], "churn_scores")
         if pd.Index(c_ids, dtype=object).has_duplicates:
             raise InputError("`churn_scores` repeats client_id values; pass the scores of one "
-                             "ChurnModel.score() call.")
+                             "ChurnModel.score_clients() call.")
         risk_pos = _positions(index, c_ids)
         if (risk_pos < 0).any():
             notes.append(_t("note.unknown_risk", lang, n=int((risk_pos < 0).sum())))

@@ -22,6 +22,10 @@ Definitions (D = the ``as_of`` day, M = its month, W = ``window_months``)
   transactions are returns is there, with 0 orders, negative revenue and no first/last order
   -- plus the leads: clients of the clients table with no transaction up to D and a ``created``
   date on or before D (or none). ``is_lead`` marks them.
+* A date before the first transaction leaves no client that has bought anything: :func:`snapshot`
+  and :func:`snapshots` refuse it with an :class:`~reportkit.errors.InputError` naming the
+  data's range, unless ``empty_ok=True`` (for code that walks back over the months and wants an
+  empty "before" on purpose, e.g. the migration of the data's first month).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import check_param
+from ..errors import InputError, check_param
 from ..io.config import ReportSettings
 from ..io.schema import (
     ACTIVE_MONTHS,
@@ -340,8 +344,23 @@ def _as_panel(data: Any) -> Panel:
     return data if isinstance(data, Panel) else build_panel(data)
 
 
+def _check_in_data(panel: Panel, ts: pd.Timestamp) -> None:
+    """Refuse a date that leaves no client with a transaction: before the first transaction, or
+    a panel without any (the message names the data's range and the fix)."""
+    if not len(panel) or pd.isna(panel.start):
+        raise InputError(f"as_of {ts:%Y-%m-%d}: the data hold no transaction, so there is no "
+                         "client to describe. Load a file with dated sales rows.")
+    if ts < panel.start:
+        raise InputError(
+            f"as_of {ts:%Y-%m-%d} is before the data ({panel.start:%Y-%m-%d} – "
+            f"{panel.end:%Y-%m-%d}): no client had bought anything yet. Choose a date from "
+            f"{panel.start:%Y-%m-%d} on (e.g. as_of=\"{panel.end:%Y-%m-%d}\"), or pass "
+            "empty_ok=True to get the (empty) snapshot anyway.")
+
+
 def snapshot(data: Any, *, as_of: Any,
-             window_months: int = ReportSettings.window_months) -> pd.DataFrame:
+             window_months: int = ReportSettings.window_months,
+             empty_ok: bool = False) -> pd.DataFrame:
     """One row per client known at ``as_of``: recency, orders, revenue, regularity, trend.
 
     Parameters
@@ -355,6 +374,9 @@ def snapshot(data: Any, *, as_of: Any,
     window_months : int, default 12
         Calendar months of the look-back window, ending with the ``as_of`` month
         (:attr:`ReportSettings.window_months <reportkit.io.config.ReportSettings>`).
+    empty_ok : bool, default False
+        Accept an ``as_of`` before the first transaction (the snapshot then holds only the
+        leads, or no row). Without it such a date is an error.
 
     Returns
     -------
@@ -390,15 +412,24 @@ def snapshot(data: Any, *, as_of: Any,
       client_id  orders_total  revenue_total  recency_days  interval_days
     0         a             2          150.0          15.0           55.0
     1         b             1           40.0          19.0            NaN
+
+    Raises
+    ------
+    InputError
+        ``as_of`` is before the first transaction (unless ``empty_ok``): the message names the
+        data's range.
     """
     window = _check_window(window_months)
     day, ts = _as_of_day(as_of)
-    return _snapshot(_as_panel(data), day, ts, window)
+    panel = _as_panel(data)
+    if not empty_ok:
+        _check_in_data(panel, ts)
+    return _snapshot(panel, day, ts, window)
 
 
 def snapshots(data: Any, as_of_dates: Iterable[Any], *,
-              window_months: int = ReportSettings.window_months) -> dict[pd.Timestamp,
-                                                                         pd.DataFrame]:
+              window_months: int = ReportSettings.window_months,
+              empty_ok: bool = False) -> dict[pd.Timestamp, pd.DataFrame]:
     """Snapshots at several dates from one panel (built once when ``data`` is not a Panel).
 
     Parameters
@@ -406,6 +437,8 @@ def snapshots(data: Any, as_of_dates: Iterable[Any], *,
     data : Panel, or anything :func:`reportkit.build_panel` accepts
     as_of_dates : iterable of str, date or Timestamp
     window_months : int, default 12
+    empty_ok : bool, default False
+        As in :func:`snapshot`: accept dates before the first transaction.
 
     Returns
     -------
@@ -426,4 +459,7 @@ def snapshots(data: Any, as_of_dates: Iterable[Any], *,
     window = _check_window(window_months)
     days = [_as_of_day(a) for a in as_of_dates]
     panel = _as_panel(data)
+    if not empty_ok:
+        for _, ts in days:
+            _check_in_data(panel, ts)
     return {ts: _snapshot(panel, day, ts, window) for day, ts in days}

@@ -5,6 +5,7 @@ The entry points a user calls are re-exported here: ``reportkit.report.audit(...
 ``reportkit.report.monthly(...)``.
 """
 
-from .render import AuditResult, MonthlyResult, audit, monthly, read_cached
+from .render import AuditResult, MonthlyResult, audit, monthly
+from .store import read_cached
 
 __all__ = ["AuditResult", "MonthlyResult", "audit", "monthly", "read_cached"]

@@ -11,11 +11,16 @@ The pieces, each usable alone:
 - :func:`print_pdf` prints an HTML report to an A4 PDF with headless Chromium.
 - :func:`audit` (one report as of a date) and :func:`monthly` (one report per month, run in
   parallel, plus ``index.html`` with the key figures and their trend) tie them together. The data
-  is loaded and the client-month panel built **once** per call; both are saved in
-  ``<out>/.cache/`` and the notebooks get their paths (``dataset_path``, ``panel_path``,
-  ``config_path``) and read them with :func:`read_cached`.
-- :func:`record_kpis` is what a notebook calls to leave its key figures for the index page.
-- :func:`mask_frame` replaces client names, phones, e-mails and tax ids by stable pseudonyms.
+  is loaded and the client-month panel built **once** per call; both are saved in the run's
+  staging folder (``<out>/.staging-<pid>…``, removed when the run ends, so no pickled data stays
+  in the folder handed to the client) and the notebooks get their paths (``dataset_path``,
+  ``panel_path``, ``config_path``) and read them with :func:`reportkit.report.store.read_cached`.
+- :func:`reportkit.report.store.record_kpis` is what a notebook calls to leave its key figures for the index page.
+- :func:`reportkit.report.mask.mask_frame` replaces client names, ids, phones, e-mails, tax ids and managers' names by
+  stable pseudonyms. Masking happens at the edge: the analyses always run on the real data, and
+  the report's tables and the action lists show the pseudonyms (``Audit.build(mask=True)``);
+  the key comes from ``$REPORTKIT_MASK_KEY`` or a per-user file (:func:`mask_key`), never from
+  the output folder.
 
 Parameters every report notebook receives (declare the ones it uses in its ``parameters`` cell):
 ``period`` ("YYYY-MM"), ``as_of`` ("YYYY-MM-DD"), ``lang``, ``title``, ``dataset_path``,
@@ -28,19 +33,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html as _html
+import io
 import json
 import logging
 import math
 import os
-import pickle
 import re
-import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -48,7 +52,9 @@ from typing import Any
 import pandas as pd
 
 from ..core.dates import check_as_of, default_as_of
+from ..core.panel import build_panel
 from ..errors import (
+    InputError,
     OutputFolderError,
     ParameterError,
     ReportError,
@@ -58,21 +64,20 @@ from ..errors import (
 from ..io import schema as S
 from ..io.config import Config, check_paths, load_config
 from ..io.dataset import Dataset
+from ..io.load import load
 from ..io.resources import data_path
 from ..progress import PROGRESS
+from ..version import __version__
 from . import text as T
 from .export import replaced
+from .mask import _check_key_outside
+from .pipeline import check_data
+from .store import ACTION_LISTS_FILE, KPIS_FILE, read_kpis, write_cached
 
 #: the folder name of reportkit's nbconvert template inside ``data_path("templates")``
 TEMPLATE_NAME = "reportkit"
 #: cell tags whose cells never reach the HTML
 REMOVE_CELL_TAGS = ("parameters", "injected-parameters", "remove-cell", "remove_cell")
-#: the file a notebook writes its key figures to (see :func:`record_kpis`)
-KPIS_FILE = "kpis.json"
-#: the manifest of action lists written by :func:`reportkit.report.export.write_action_lists`
-ACTION_LISTS_FILE = "action_lists.json"
-#: environment variable holding the key of the pseudonyms (else ``<out>/.cache/mask.key``)
-MASK_KEY_ENV = "REPORTKIT_MASK_KEY"
 #: environment variable naming the Chromium executable to print PDFs with
 CHROMIUM_ENV = "REPORTKIT_CHROMIUM"
 CHROMIUM_PATHS = ("/usr/bin/chromium",)
@@ -88,7 +93,6 @@ _OWN_KERNEL = "reportkit-python"
 # small helpers
 # ----------------------------------------------------------------------------------------------
 def _version() -> str:
-    from ..version import __version__
 
     return __version__
 
@@ -634,261 +638,6 @@ def print_pdf(html_file: str | os.PathLike, pdf: str | os.PathLike | None = None
 
 
 # ----------------------------------------------------------------------------------------------
-# key figures
-# ----------------------------------------------------------------------------------------------
-def _kpi_value(key: str, value: Any) -> Any:
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"`kpis[{key!r}]` must be a number, a string or None, got "
-                             f"{value!r}") from None
-    if math.isnan(number):
-        return None
-    if math.isinf(number):
-        raise ParameterError(f"`kpis[{key!r}]` must be a finite number, got {value!r}")
-    as_int = int(number)
-    return as_int if number == as_int and not isinstance(value, float) else number
-
-
-def record_kpis(kpis: Mapping[str, Any], output_dir: str | os.PathLike = ".") -> None:
-    """Save a notebook's key figures for the index page of the monthly batch.
-
-    Parameters
-    ----------
-    kpis : dict of str to number, str or None
-        E.g. ``{"clients": 812, "revenue": 1.2e6, "churn_rate": 0.031}``. Known keys get
-        translated headers (``kpi.<key>`` in :mod:`reportkit.report.text`); NaN is saved as null.
-    output_dir : path, default "."
-        The notebook's ``output_dir`` parameter.
-
-    Writes ``output_dir/kpis.json`` and returns None (so that a notebook cell ending with it
-    shows nothing).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> d = tempfile.mkdtemp()
-    >>> record_kpis({"clients": 3, "churn_rate": 0.25, "revenue": float("nan")}, d)
-    >>> read_kpis(d)
-    {'clients': 3, 'churn_rate': 0.25, 'revenue': None}
-    """
-    if not isinstance(kpis, Mapping):
-        raise ParameterError(f"`kpis` must be a dict of key figures, got {type(kpis).__name__}")
-    clean = {str(k): _kpi_value(str(k), v) for k, v in kpis.items()}
-    folder = Path(output_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    with replaced(folder / KPIS_FILE) as tmp:
-        tmp.write_text(json.dumps(clean, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def read_kpis(path: str | os.PathLike) -> dict[str, Any]:
-    """The key figures saved by :func:`record_kpis` (a ``kpis.json`` or its folder); {} if none."""
-    p = Path(path)
-    if p.is_dir():
-        p = p / KPIS_FILE
-    if not p.is_file():
-        return {}
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ReportError(f"{p} is not valid JSON ({exc}); delete it and re-run the report"
-                          ) from None
-    return data if isinstance(data, dict) else {}
-
-
-# ----------------------------------------------------------------------------------------------
-# the shared cache
-# ----------------------------------------------------------------------------------------------
-def write_cached(obj: Any, path: str | os.PathLike) -> Path:
-    """Pickle an object for the notebooks of a batch (written atomically)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with replaced(path) as tmp, open(tmp, "wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError) as exc:
-        raise ReportError(f"cannot save {type(obj).__name__} to {path} for the notebooks: "
-                          f"{exc}") from None
-    except OSError as exc:      # a full disk, a read-only folder …
-        raise ReportError(f"cannot write {path}: {exc.strerror or exc}. Free space or choose "
-                          "another output folder, and run again.") from None
-    return path
-
-
-def read_cached(path: str | os.PathLike) -> Any:
-    """Load what :func:`audit` / :func:`monthly` saved for the notebooks (dataset, panel,
-    config). Only ever point it at reportkit's own ``.cache`` files: they are pickles."""
-    p = Path(path)
-    if not p.is_file():
-        raise ReportError(f"cached input {p} does not exist; run the report through "
-                          "reportkit.report.render.audit()/monthly(), which write it")
-    with open(p, "rb") as fh:
-        return pickle.load(fh)
-
-
-# ----------------------------------------------------------------------------------------------
-# masking
-# ----------------------------------------------------------------------------------------------
-def mask_key(out: str | os.PathLike) -> bytes:
-    """The key of the pseudonyms: ``$REPORTKIT_MASK_KEY`` if set, else a random key kept in
-    ``<out>/.cache/mask.key`` (made on first use), so pseudonyms stay the same across runs and
-    periods written to the same folder."""
-    env = os.environ.get(MASK_KEY_ENV)
-    if env:
-        return env.encode("utf-8")
-    path = Path(out) / ".cache" / "mask.key"
-    if path.is_file():
-        return path.read_bytes().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(16).encode()
-    path.write_bytes(key)
-    return key
-
-
-def _mac(key: bytes, text: str) -> bytes:
-    """Keyed hash (BLAKE2b in its MAC mode) of a text; keys longer than 64 bytes are hashed."""
-    if len(key) > 64:
-        key = hashlib.sha256(key).digest()
-    return hashlib.blake2b(text.encode("utf-8"), key=key, digest_size=16).digest()
-
-
-def _norm_phone(v: str) -> str:
-    digits = re.sub(r"\D", "", v)
-    return digits[-10:] if len(digits) >= 10 else digits
-
-
-def _norm_text(v: str) -> str:
-    return re.sub(r"\s+", " ", v).strip().lower()
-
-
-_MASK_RULES = {
-    # column: how its pseudonym looks (names are keyed on the client id, the rest on the value)
-    S.NAME: "client",
-    S.CONTACT_PERSON: "person",
-    S.DECISION_MAKER: "person",
-    S.PHONE: "phone",
-    S.EMAIL: "email",
-    S.TAX_ID: "tax_id",
-}
-_KINDS = ("client", "person", "phone", "email", "tax_id")
-
-
-def _pseudonymiser(kind: str, key: bytes, lang: str):
-    """A function value -> pseudonym for one kind (the text template is looked up once)."""
-    if kind == "client" or kind == "person":
-        prefix = T.t(f"mask.{kind}", lang, code="\x00").split("\x00")
-        salt, norm = (("client:", str) if kind == "client" else ("person:", _norm_text))
-        return lambda v: prefix[0] + _mac(key, salt + norm(v)).hex()[:8].upper() + prefix[1]
-    if kind == "phone":
-        return lambda v: "+000 " + str(int.from_bytes(_mac(key, "phone:" + _norm_phone(v))[:8],
-                                                       "big") % 10**8).zfill(8)
-    if kind == "email":
-        return lambda v: f"client-{_mac(key, 'email:' + _norm_text(v)).hex()[:8]}@masked.invalid"
-    if kind == "tax_id":
-        return lambda v: "00" + str(int.from_bytes(_mac(key, "tax:" + re.sub(r"\s", "", v))[:8],
-                                                    "big") % 10**8).zfill(8)
-    raise ParameterError(f"`kind` must be one of {', '.join(_KINDS)}, got {kind!r}")
-
-
-def pseudonym(value: Any, key: bytes | str, *, kind: str = "client", lang: str = "en") -> str:
-    """The stable pseudonym of one value (a client id for ``kind="client"``).
-
-    >>> pseudonym("C001", b"k", lang="en") == pseudonym("C001", b"k", lang="en")
-    True
-    >>> pseudonym("C001", b"k", lang="ru").startswith("Клиент ")
-    True
-    """
-    _check_lang(lang)
-    k = key.encode("utf-8") if isinstance(key, str) else key
-    return _pseudonymiser(kind, k, lang)(str(value))
-
-
-def mask_frame(df: pd.DataFrame, key: bytes | str, *, lang: str = "en",
-               columns: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Replace client names, contact persons, phones, e-mails and tax ids by pseudonyms.
-
-    Names become "Client 4F2A9C1D" ("Клиент 4F2A9C1D"), a keyed hash (BLAKE2b MAC) of the
-    ``client_id`` of the row (of the name itself when the frame has no ``client_id``): the same
-    client gets the same pseudonym in every period and list for the same key. Phones, e-mails,
-    tax ids and contact persons are keyed on their own normalised value, so records sharing a
-    phone still share it after masking (duplicate search keeps working). Missing values stay
-    missing; other columns are untouched; the input is not modified.
-
-    Parameters
-    ----------
-    df : DataFrame
-    key : bytes or str
-        The secret key (see :func:`mask_key`).
-    lang : {"en", "ru"}, default "en"
-    columns : dict of column to canonical column, optional
-        For frames with other headers (e.g. the rejected rows of a load report):
-        ``{"Наименование": "name"}``. Default: the canonical names.
-
-    Returns
-    -------
-    DataFrame
-        A copy with the same columns.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"client_id": ["1", "2"], "name": ["Alpha LLC", None],
-    ...                    "phone": ["+7 (495) 123-45-67", "84951234567"]})
-    >>> m = mask_frame(df, b"secret")
-    >>> m["name"].iloc[0].startswith("Client "), pd.isna(m["name"].iloc[1])
-    (True, True)
-    >>> m["phone"].iloc[0] == m["phone"].iloc[1]
-    True
-    """
-    _check_lang(lang)
-    if not isinstance(df, pd.DataFrame):
-        raise ParameterError(f"`df` must be a pandas DataFrame, got {type(df).__name__}")
-    k = key.encode("utf-8") if isinstance(key, str) else key
-    check_param(isinstance(k, bytes) and len(k) > 0, "key", "a non-empty key", key)
-    mapping = dict(columns) if columns is not None else {c: c for c in _MASK_RULES}
-    id_col = next((c for c, canon in mapping.items() if canon == S.CLIENT_ID and c in df),
-                  S.CLIENT_ID if S.CLIENT_ID in df else None)
-    out = df.copy()
-    for col, canon in mapping.items():
-        if col not in out.columns or canon not in _MASK_RULES:
-            continue
-        kind = _MASK_RULES[canon]
-        values = out[col]
-        present = values.notna() & (values.astype(str).str.strip() != "")
-        if kind == "client" and id_col is not None:
-            keys = out[id_col].astype(str)
-            present &= out[id_col].notna()
-        else:
-            keys = values.astype(str)
-        uniq = pd.unique(keys[present])
-        make = _pseudonymiser(kind, k, lang)
-        table = {u: make(u) for u in uniq}
-        new = values.astype(object).where(~present, keys.map(table))
-        out[col] = new.where(present, values.astype(object))
-    return out
-
-
-def mask_dataset(dataset: Dataset, key: bytes | str, *, lang: str = "en") -> Dataset:
-    """:func:`mask_frame` applied to every table of a Dataset and to the rejected rows of its
-    load reports (whose headers are the file's own), so nothing unmasked reaches a report."""
-    tables = {}
-    for name in ("transactions", "clients", "activities", "surveys"):
-        table = getattr(dataset, name)
-        tables[name] = None if table is None else mask_frame(table, key, lang=lang)
-    reports = {}
-    for name, rep in (dataset.reports or {}).items():
-        rejected = getattr(rep, "rejected", None)
-        cols = getattr(rep, "columns", {}) or {}
-        if isinstance(rejected, pd.DataFrame) and len(rejected):
-            mapping = {header: canon for canon, header in cols.items()
-                       if canon in _MASK_RULES or canon == S.CLIENT_ID}
-            rep = replace(rep, rejected=mask_frame(rejected, key, lang=lang, columns=mapping))
-        reports[name] = rep
-    return replace(dataset, reports=reports, **tables)
-
-
-# ----------------------------------------------------------------------------------------------
 # data, panel and freshness
 # ----------------------------------------------------------------------------------------------
 LOCK_FILE = ".reportkit.lock"
@@ -1017,16 +766,10 @@ def check_output_folder(out: Path) -> None:
 def _load_data(data: Any, cfg: Config) -> Dataset:
     if isinstance(data, Dataset):
         return data
-    from ..io.load import load
-
     return load(data, cfg)
 
 
 def _build_panel(dataset: Dataset) -> Any:
-    try:
-        from ..core.panel import build_panel
-    except ImportError as exc:
-        raise ReportError(f"the client-month panel cannot be built: {exc}") from None
     return build_panel(dataset)
 
 
@@ -1060,19 +803,23 @@ def _base_title(cfg: Config, data: Any, lang: str) -> str:
     return T.t("report.client_base", lang)
 
 
-def _prepare_inputs(data: Any, cfg: Config, out: Path, *, mask: bool, lang: str
-                    ) -> dict[str, str]:
-    """Load the data, mask it, build the panel: once; save all three for the notebooks."""
+def _prepare_inputs(data: Any, cfg: Config, cache: Path) -> dict[str, str]:
+    """Load the data (unless given as a Dataset) and build the panel: once; save both and the
+    config into ``cache`` (a folder of the run's staging area) for the notebooks. The data are
+    saved as they are: masking happens where the report and the lists are written."""
     dataset = _load_data(data, cfg)
-    if mask:
-        dataset = mask_dataset(dataset, mask_key(out), lang=lang)
     panel = _build_panel(dataset)
-    cache = out / ".cache"
     return {
         "dataset_path": str(write_cached(dataset, cache / "dataset.pkl").resolve()),
         "panel_path": str(write_cached(panel, cache / "panel.pkl").resolve()),
         "config_path": str(write_cached(cfg, cache / "config.pkl").resolve()),
     }
+
+
+def _masked_note(lang: str) -> str:
+    """The remark under the title block of a masked report."""
+
+    return T.t("audit.masked", lang)
 
 
 def _action_lists(folder: Path) -> dict[str, Path]:
@@ -1103,6 +850,9 @@ class AuditResult:
     pdf : Path or None
     kpis : dict
     as_of : str
+    notes : list of str
+        What the report cannot conclude from these data (also its first paragraph), for the
+        terminal; empty for data long and wide enough.
     """
 
     html: Path
@@ -1111,6 +861,7 @@ class AuditResult:
     pdf: Path | None = None
     kpis: dict[str, Any] = field(default_factory=dict)
     as_of: str = ""
+    notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         lines = [f"report:    {self.html}", f"notebook:  {self.notebook}"]
@@ -1150,7 +901,10 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
     pdf : bool, default False
         Also print ``audit_<as_of>.pdf`` with Chromium.
     mask : bool, default False
-        Replace names, phones, e-mails and tax ids by pseudonyms before the notebook runs.
+        Show stable pseudonyms instead of client names, ids, phones, e-mails, tax ids and
+        managers' names in the report and the action lists. The analysis runs on the real data,
+        so every figure is the same as without ``mask``. The key: ``$REPORTKIT_MASK_KEY``, else
+        a per-user key file (:func:`mask_key_path`), made on first use; never in ``out``.
     notebook : str or path, default "client_base_audit"
     kernel_name : str, optional
     allow_future : bool, default False
@@ -1161,7 +915,15 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
     -------
     AuditResult
         ``out/audit_<as_of>.html``; the executed notebook, ``kpis.json`` and the action lists in
-        ``out/audit_<as_of>/``.
+        ``out/audit_<as_of>/``. Nothing else stays in ``out``: the cached inputs live in the
+        run's staging folder, removed when the run ends.
+
+    Raises
+    ------
+    InputError
+        Among others, data no audit can be drawn from
+        (:func:`reportkit.report.pipeline.check_data`: every amount 0, one day of sales, fewer
+        than 20 clients), before any notebook runs.
     """
     cfg = load_config(config)
     check_paths(cfg, data if data is not None else data_path("sample"))
@@ -1176,19 +938,25 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
         stamp = (pd.Timestamp(default_as_of(dataset)) if as_of is None
                  else _parse_date(as_of, "as_of"))
         check_as_of(dataset, stamp, allow_future=allow_future)
+
+        notes = check_data(dataset, stamp)
+        for note in notes:
+            PROGRESS.stage(note)
+        if mask:
+            _check_key_outside(out)
         as_of_text = stamp.strftime("%Y-%m-%d")
         title = _base_title(cfg, data, lang)
-        inputs = _prepare_inputs(dataset, cfg, out, mask=mask, lang=lang)
-        del dataset     # the notebook reads its own copy: one copy of the transactions at a time
-        params = {"period": stamp.strftime("%Y-%m"), "as_of": as_of_text, "title": title,
-                  "mask": bool(mask), **inputs}
         name = f"audit_{as_of_text}"
         # the run is written into a staging folder and swapped in at the end: the report
         # folder holds the HTML, lists and key figures of one run, never a mix of two, and a
         # killed run leaves the previous report as it was (and a staging folder the next run
-        # removes)
+        # removes). The cached inputs (pickles of the data) live there too and go with it.
         stage = _staging_folder(out)
         try:
+            inputs = _prepare_inputs(dataset, cfg, stage / "inputs")
+            del dataset  # the notebook reads its own copy: one copy of the transactions at a time
+            params = {"period": stamp.strftime("%Y-%m"), "as_of": as_of_text, "title": title,
+                      "mask": bool(mask), **inputs}
             PROGRESS.stage(f"report as of {as_of_text}: running the notebook (one bar step per "
                            "cell)")
             try:
@@ -1204,7 +972,7 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
             html = render_html(executed, out=stage / f"{name}.html", title=title,
                                period=period, lang=lang,
                                subtitle=T.t("report.audit_title", lang),
-                               note=T.t("report.masked", lang) if mask else None)
+                               note=_masked_note(lang) if mask else None)
             pdf_path = print_pdf(html) if pdf else None
             work = _swap_in(stage, out, name, [html] + ([pdf_path] if pdf_path else []))
             (out / f"{name}.failed.ipynb").unlink(missing_ok=True)     # an earlier failure's
@@ -1213,7 +981,7 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
         pdf_final = out / pdf_path.name if pdf_path else None
         return AuditResult(html=out / html.name, notebook=work / executed.name,
                            action_lists=_action_lists(work), pdf=pdf_final,
-                           kpis=read_kpis(work), as_of=as_of_text)
+                           kpis=read_kpis(work), as_of=as_of_text, notes=notes)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1221,7 +989,9 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
 # ----------------------------------------------------------------------------------------------
 @dataclass
 class PeriodResult:
-    """One period of a monthly batch: ``status`` is "done", "skipped" (up to date) or "failed"."""
+    """One period of a monthly batch: ``status`` is "done", "skipped" (up to date), "failed" or
+    "outside_data" (a month after the last transaction's month or before the first transaction:
+    not built, ``error`` says why)."""
 
     period: str
     status: str
@@ -1244,10 +1014,16 @@ class MonthlyResult:
         In period order.
     done, skipped, failed : list of str
         Periods ("YYYY-MM") built now, left as they were (up to date), or that failed.
+    outside_data : list of str
+        Requested periods outside the data, not built (and not on the index page).
+    notes : list of str
+        What the batch says besides: the months it did not build and why, and what thin data
+        cannot tell (also printed on the terminal).
     """
 
     index: Path
     periods: list[PeriodResult]
+    notes: list[str] = field(default_factory=list)
 
     @property
     def done(self) -> list[str]:
@@ -1261,10 +1037,16 @@ class MonthlyResult:
     def failed(self) -> list[str]:
         return [p.period for p in self.periods if p.status == "failed"]
 
+    @property
+    def outside_data(self) -> list[str]:
+        return [p.period for p in self.periods if p.status == OUTSIDE]
+
     def __str__(self) -> str:
         lines = [f"index: {self.index}",
                  (f"periods: {len(self.done)} built, {len(self.skipped)} up to date, "
-                  f"{len(self.failed)} failed")]
+                  f"{len(self.failed)} failed"
+                  + (f", {len(self.outside_data)} outside the data" if self.outside_data
+                     else ""))]
         for p in self.periods:
             if p.status == "failed":
                 lines.append(f"  {p.period} FAILED: {p.error}")
@@ -1356,8 +1138,11 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
     """One report per month from ``start`` to ``end`` and an index page.
 
     The data is loaded and the panel built once (and only if some period needs building), saved
-    in ``out/.cache/`` and shared by all notebooks. Periods run in parallel; one that fails does
-    not stop the others.
+    in the batch's staging folder (removed at the end) and shared by all notebooks. Periods run
+    in parallel; one that fails does not stop the others. Months after the last transaction's
+    month (or ending before the first transaction) are not built: they are noted in the result
+    (``outside_data``, ``notes``) and on the terminal; when every requested month is outside
+    the data, an :class:`~reportkit.errors.InputError` names the data's range.
 
     Parameters
     ----------
@@ -1377,6 +1162,8 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
         Dataset (in memory) is always rebuilt.
     pdf : bool, default False
     mask : bool, default False
+        Pseudonyms instead of clients' and managers' names, ids and contacts in the reports
+        and lists; the figures are those of the real data (see :func:`audit`).
     notebook : str or path, default "monthly_report"
     kernel_name : str, optional
     progress : bool or None, default None
@@ -1419,39 +1206,106 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
             else:
                 todo.append(period)
         title = _base_title(cfg, data, lang)
-        if todo:
-            inputs = _prepare_inputs(data, cfg, out, mask=mask, lang=lang)
-            kernel = find_kernel(kernel_name)
-            made_on = made_on_date()
-            jobs_list = []
-            for period in todo:
-                html, work = _period_paths(out, period)
-                p = pd.Period(period, freq="M")
-                as_of = p.end_time.normalize()
-                jobs_list.append({
-                    "period": period, "work": str(work), "html": str(html),
-                    "notebook": str(nb_src), "lang": lang, "title": title,
-                    "kernel_name": kernel, "pdf": pdf, "made_on": made_on, "signature": signature,
-                    "subtitle": T.t("report.monthly_title", lang),
-                    "note": T.t("report.masked", lang) if mask else None,
-                    "period_text": f"{T.fmt_date(p.start_time, lang)} – {T.fmt_date(as_of, lang)}",
-                    "parameters": {"period": period, "as_of": as_of.strftime("%Y-%m-%d"),
-                                   "title": title, "mask": bool(mask), **inputs},
-                })
-            for raw in _execute_all(jobs_list, jobs,
-                                    PROGRESS.enabled if progress is None else progress):
-                period = raw["period"]
-                results[period] = PeriodResult(
-                    period, raw["status"],
-                    html=Path(raw["html"]) if raw["html"] else None,
-                    notebook=Path(raw["notebook"]) if raw["notebook"] else None,
-                    pdf=Path(raw["pdf"]) if raw["pdf"] else None,
-                    kpis=read_kpis(_period_paths(out, period)[1]) if raw["status"] == "done"
-                    else {},
-                    error=raw["error"])
+        notes: list[str] = []
+        # the inputs cached for the workers: in this run's staging area, removed at the end (a
+        # killed batch's are removed by the next run into the folder)
+        cache = out / f".staging-{os.getpid()}-inputs"
+        try:
+            if todo:
+                dataset = _load_data(data, cfg)
+                todo = _in_data(dataset, todo, periods, results, notes)
+            if todo:
+
+                last_end = pd.Period(todo[-1], freq="M").end_time.normalize()
+                for note in check_data(dataset, min(last_end, _data_range(dataset)[1])):
+                    notes.append(note)
+                    PROGRESS.stage(note)
+                if mask:
+                    _check_key_outside(out)
+                inputs = _prepare_inputs(dataset, cfg, cache)
+                del dataset
+                _run_periods(todo, out, results, inputs, nb_src=nb_src, lang=lang, title=title,
+                             kernel_name=kernel_name, pdf=pdf, mask=mask, signature=signature,
+                             jobs=jobs, progress=progress)
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
         ordered = [results[p] for p in periods]
-        index = write_index(ordered, out, lang=lang, title=title)
-        return MonthlyResult(index=index, periods=ordered)
+        index = write_index([r for r in ordered if r.status != OUTSIDE], out, lang=lang,
+                            title=title)
+        return MonthlyResult(index=index, periods=ordered, notes=notes)
+
+
+#: status of a requested month that lies outside the data (not built)
+OUTSIDE = "outside_data"
+
+
+def _data_range(dataset: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Days of the first and last transaction."""
+    dates = dataset.transactions[S.DATE]
+    return pd.Timestamp(dates.min()).normalize(), pd.Timestamp(dates.max()).normalize()
+
+
+def _in_data(dataset: Dataset, todo: list[str], periods: list[str],
+             results: dict[str, PeriodResult], notes: list[str]) -> list[str]:
+    """The periods of ``todo`` within the data. Months after the last transaction's month (a
+    report of nothing: revenue 0, every client at risk) or ending before the first transaction
+    are not built: noted in ``results`` and ``notes`` (and on the terminal). Every requested
+    month outside the data is an input error naming the data's range."""
+    first, last = _data_range(dataset)
+    span = f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    after = [p for p in todo if pd.Period(p, freq="M") > last.to_period("M")]
+    before = [p for p in todo if pd.Period(p, freq="M").end_time.normalize() < first]
+    outside = set(after) | set(before)
+    if outside and len(outside) == len(periods):
+        raise InputError(f"every requested month ({periods[0]} – {periods[-1]}) lies outside "
+                         f"the data, which run from {span}: there is nothing to report. "
+                         f"Choose months from {first:%Y-%m} to {last:%Y-%m} (--from, --to).")
+    for months, where in ((after, "after"), (before, "before")):
+        if not months:
+            continue
+        which = ", ".join(months)
+        note = (f"{which}: {'is' if len(months) == 1 else 'are'} {where} the data ({span}), "
+                "not built")
+        notes.append(note)
+        PROGRESS.stage(note)
+        for p in months:
+            results[p] = PeriodResult(p, OUTSIDE, error=note)
+    return [p for p in todo if p not in outside]
+
+
+def _run_periods(todo: list[str], out: Path, results: dict[str, PeriodResult],
+                 inputs: dict[str, str], *, nb_src: Path, lang: str, title: str,
+                 kernel_name: str | None, pdf: bool, mask: bool, signature: str,
+                 jobs: int | None, progress: bool | None) -> None:
+    """Build the periods of ``todo`` (in parallel) into ``results``."""
+    kernel = find_kernel(kernel_name)
+    made_on = made_on_date()
+    jobs_list = []
+    for period in todo:
+        html, work = _period_paths(out, period)
+        p = pd.Period(period, freq="M")
+        as_of = p.end_time.normalize()
+        jobs_list.append({
+            "period": period, "work": str(work), "html": str(html),
+            "notebook": str(nb_src), "lang": lang, "title": title,
+            "kernel_name": kernel, "pdf": pdf, "made_on": made_on, "signature": signature,
+            "subtitle": T.t("report.monthly_title", lang),
+            "note": _masked_note(lang) if mask else None,
+            "period_text": f"{T.fmt_date(p.start_time, lang)} – {T.fmt_date(as_of, lang)}",
+            "parameters": {"period": period, "as_of": as_of.strftime("%Y-%m-%d"),
+                           "title": title, "mask": bool(mask), **inputs},
+        })
+    for raw in _execute_all(jobs_list, jobs,
+                            PROGRESS.enabled if progress is None else progress):
+        period = raw["period"]
+        results[period] = PeriodResult(
+            period, raw["status"],
+            html=Path(raw["html"]) if raw["html"] else None,
+            notebook=Path(raw["notebook"]) if raw["notebook"] else None,
+            pdf=Path(raw["pdf"]) if raw["pdf"] else None,
+            kpis=read_kpis(_period_paths(out, period)[1]) if raw["status"] == "done"
+            else {},
+            error=raw["error"])
 
 
 #: thread-pool sizes that numerical libraries (OpenMP, OpenBLAS, MKL …) read at start-up
@@ -1555,7 +1409,6 @@ def _trend_figure(periods: list[str], table: pd.DataFrame, lang: str) -> str:
     chosen += [c for c in numeric if c not in chosen]
     chosen = chosen[:4]
     import base64
-    import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -1665,7 +1518,6 @@ def write_index(periods: list[PeriodResult], out: str | os.PathLike, *, lang: st
 
 __all__ = [
     "AuditResult", "MonthlyResult", "PeriodResult", "add_toc", "audit", "find_chromium",
-    "find_kernel", "made_on_date", "mask_dataset", "mask_frame", "mask_key", "monthly",
-    "print_pdf", "pseudonym", "read_cached", "read_kpis", "record_kpis", "render_html",
-    "resolve_notebook", "run_notebook", "write_cached", "write_index",
+    "find_kernel", "made_on_date", "monthly", "print_pdf", "render_html", "resolve_notebook",
+    "run_notebook", "write_index",
 ]

@@ -375,6 +375,8 @@ TEXT: dict[str, dict[str, str]] = {
     # pseudonyms (reportkit.report.render.mask_frame)
     "mask.client": {"en": "Client {code}", "ru": "Клиент {code}"},
     "mask.person": {"en": "Person {code}", "ru": "Контакт {code}"},
+    "mask.manager": {"en": "Manager {code}", "ru": "Менеджер {code}"},
+    "mask.id": {"en": "C-{code}", "ru": "К-{code}"},
 }
 
 #: modules whose ``LABELS`` dict is merged under their own name on first use

@@ -1,0 +1,83 @@
+"""The figures of the findings and of the summary are the sums of the tables they describe.
+
+The audit of the bundled sample is built once in Python; every money figure quoted in a finding
+is recomputed here from the action list the finding is about (the rows a manager receives) and
+must appear, formatted as the report formats money, in that finding's sentence.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import reportkit as rk
+from reportkit.report import text as T
+from reportkit.report.pipeline import Audit
+
+
+@pytest.fixture(scope="module", params=["en", "ru"])
+def audit(request):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Audit.build(str(rk.sample_path()), lang=request.param)
+
+
+def _finding(audit, *words):
+    hits = [f for f in audit.findings() if all(w in f for w in words)]
+    assert len(hits) == 1, (words, audit.findings())
+    return hits[0]
+
+
+def test_revenue_at_risk_is_the_sum_of_the_at_risk_list_and_a_minority(audit):
+    lists = audit.action_lists()
+    at_risk = lists["at_risk"]
+    assert audit.kpis["revenue_at_risk"] == pytest.approx(at_risk["revenue_at_risk"].sum(),
+                                                          rel=1e-12)
+    # the headline is no longer most of the year's revenue (it was 54 % on this sample)
+    assert audit.kpis["revenue_at_risk"] < 0.25 * audit.kpis["revenue"]
+    # every client's risk is its probability times its expected revenue
+    product = at_risk["churn_probability"] * at_risk["expected_revenue_12m"]
+    assert (product - at_risk["revenue_at_risk"]).abs().max() < 1e-6
+
+
+def test_the_churn_finding_quotes_the_clients_it_names(audit):
+    lang = audit.lang
+    at_risk = audit.action_lists()["at_risk"]
+    high = at_risk[at_risk["band"] == "high"]
+    sentence = _finding(audit, "60 %+")
+    assert T.fmt_int(len(high), lang) in sentence
+    assert T.fmt_money(high["revenue_at_risk"].sum(), lang) in sentence
+    # and not the sum over every scored client (the old, wrong figure)
+    assert T.fmt_money(at_risk["revenue_at_risk"].sum(), lang) not in sentence
+
+
+def test_the_reactivation_and_forgotten_findings_quote_their_lists(audit):
+    lang = audit.lang
+    lists = audit.action_lists()
+    react = lists["reactivation"]
+    sentence = _finding(audit, T.fmt_money(react["best12_revenue"].sum(), lang))
+    assert T.fmt_int(len(react), lang) in sentence
+    forgotten = lists["forgotten"]
+    sentence = _finding(audit, T.fmt_money(forgotten["revenue_window"].sum(), lang))
+    assert T.fmt_int(len(forgotten), lang) in sentence
+
+
+def test_the_managers_table_adds_up_to_the_revenue_at_risk(audit):
+    table = audit.results["managers"].summary
+    assert table["revenue_at_risk"].sum() == pytest.approx(audit.kpis["revenue_at_risk"],
+                                                           rel=1e-9)
+
+
+def test_one_order_clients_no_longer_carry_most_of_the_risk(audit):
+    """The issue's sample figures: 168 one-order clients carried 79.0 M of a 133.9 M "risk"
+    while they earned 3.4 M in 12 months. Their expected revenue is now of the order of what
+    they actually spend."""
+    scores = audit.results["churn"]["scores"]
+    snap = audit.results["snapshot"].set_index("client_id")
+    orders = snap.loc[scores["client_id"], "orders_total"].to_numpy()
+    one = scores[orders == 1]
+    spent = snap.loc[one["client_id"], "revenue_window"].clip(lower=0).sum()
+    assert len(one) > 100
+    assert one["expected_revenue_12m"].sum() < 2 * spent
+    assert one["revenue_at_risk"].sum() < 0.1 * scores["revenue_at_risk"].sum()
