@@ -12,6 +12,8 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+
+from reportkit.report.words import quality as WQ
 from rapidfuzz import fuzz
 
 from reportkit.io.config import QualitySettings, load_config
@@ -194,9 +196,10 @@ def test_duplicate_groups_evidence_and_revenue(base):
     d = find_duplicates(clients, transactions=tx)
     # C1~C2 same normalised name, C1~C3 same phone, C2~C3 same e-mail; C4~C5 same name.
     assert _groups_as_sets(d) == [["C1", "C2", "C3"], ["C4", "C5"]]
-    pairs = {(a, b): (e, c) for a, b, e, c in
+    pairs = {(a, b): (WQ.evidence_text(e), c) for a, b, e, c in
              d.pairs[["client_id_a", "client_id_b", "evidence", "confidence"]].itertuples(
                  index=False)}
+    assert d.pairs["evidence"].tolist() == ["name=100", "phone", "email", "name=100"]  # codes
     assert pairs == {("C1", "C2"): ("name 100", "medium"), ("C1", "C3"): ("phone", "high"),
                      ("C2", "C3"): ("email", "high"), ("C4", "C5"): ("name 100", "medium")}
     g = d.groups.set_index("client_id")
@@ -215,12 +218,16 @@ def test_duplicate_groups_evidence_and_revenue(base):
     assert g.loc["C1", "group_confidence"] == "high"
     assert g.loc["C4", "group_confidence"] == "medium"
     assert g.loc["C2", "confidence"] == "high" and g.loc["C5", "confidence"] == "medium"
-    assert "phone ~ C3" in g.loc["C1", "evidence"] and "name 100 ~ C2" in g.loc["C1", "evidence"]
+    shown = WQ.evidence_text(g.loc["C1", "evidence"])
+    assert "phone ~ C3" in shown and "name 100 ~ C2" in shown
     assert d.n_groups == 2 and d.surplus_records == 3
     # C6's INN fails its check digit
-    assert d.invalid_tax_ids.to_dict("records") == [
+    assert d.invalid_tax_ids["problem"].tolist() == ["check"]
+    assert WQ.invalid_tax_ids(d.invalid_tax_ids).to_dict("records") == [
         {"client_id": "C6", "tax_id": "7707083894", "problem": "check digits do not match"}]
-    summary = dict(zip(d.summary["item"], d.summary["value"]))
+    assert dict(zip(d.summary["item"], d.summary["value"]))["dup.groups"] == 2
+    worded = WQ.items_table(d.summary)
+    summary = dict(zip(worded["item"], worded["value"]))
     assert summary["duplicate groups"] == 2
     assert summary["surplus records (to merge into survivors)"] == 3
     assert summary["revenue of clients in duplicate groups"] == 480.0
@@ -229,7 +236,8 @@ def test_duplicate_groups_evidence_and_revenue(base):
 def test_action_list_and_html(base):
     clients, tx = base
     d = find_duplicates(clients, transactions=tx)
-    f = d.to_frame()
+    assert d.to_frame()["action"].tolist() == ["keep", "merge", "merge", "keep", "merge"]
+    f = WQ.duplicates_list(d)
     # survivor first, then the others by revenue (C2 300, C1 150)
     assert f["client_id"].tolist() == ["C3", "C2", "C1", "C4", "C5"]
     assert f["action"].tolist() == ["keep", "merge into C3", "merge into C3", "keep",
@@ -238,7 +246,7 @@ def test_action_list_and_html(base):
                                "confidence", "group_confidence", "orders", "revenue",
                                "group_revenue"]
     html = d._repr_html_()
-    assert "Duplicate clients" in html and "merge into C3" in html
+    assert "dup.groups" in html and "C3" in html
     assert "Duplicates(4 pairs, 2 groups, 3 surplus records)" == repr(d)
 
 
@@ -312,7 +320,7 @@ def test_different_valid_tax_ids_are_evidence_against():
         "phone": [None, None, "89161112233", "89161112233"],
     })
     d = find_duplicates(clients)
-    pairs = {(a, b): (e, c) for a, b, e, c in
+    pairs = {(a, b): (WQ.evidence_text(e), c) for a, b, e, c in
              d.pairs[["client_id_a", "client_id_b", "evidence", "confidence"]].itertuples(
                  index=False)}
     # X~Y by name only but two legal entities: no link. X~Z same INN: high. Y~W same INN: high.
@@ -333,7 +341,7 @@ def test_name_links_confidence_and_contact_conflict():
                   None, None],
     })
     d = find_duplicates(clients)
-    pairs = {(a, b): (e, c) for a, b, e, c in
+    pairs = {(a, b): (WQ.evidence_text(e), c) for a, b, e, c in
              d.pairs[["client_id_a", "client_id_b", "evidence", "confidence"]].itertuples(
                  index=False)}
     # "логистика магистраль сервис" vs "…сервиз": one substitution in 27 letters,
@@ -375,7 +383,7 @@ def test_typo_in_a_common_word_still_links():
                             "name": names})
     d = find_duplicates(clients)
     assert d.pairs[["client_id_a", "client_id_b", "evidence", "confidence"]].values.tolist() == [
-        ["x20", "x21", "name 96", "low"]]
+        ["x20", "x21", "name=96", "low"]]
     assert normalize_name("John Davis (sole proprietor)") == "davis john"
 
 
@@ -518,10 +526,10 @@ def test_completeness_per_client_by_hand(cards):
     # mean (1 + 0.2917) / 2 = 0.646 >= 0.6 and contacts on 1 of 2 cards (50 %) -> client base
     assert c.verdict == CLIENT_BASE
     assert c.score == pytest.approx((1 + (0.25 + 0.25 + 2 / 3) / 4) / 2)
-    assert "mean card completeness 0.65" in c.reason
+    assert "mean card completeness 0.65" in WQ.reason_text(c)
     assert p["has_orders"].tolist() == [True, False]
     assert (c.orders_without_card, c.cards_without_orders) == (1, 1)   # K9 / K2
-    f = c.fields.set_index("field")
+    f = WQ.fields_table(c).set_index("field")
     assert f.loc["industry", "filled"] == 1 and f.loc["industry", "share_filled"] == 0.5
     assert f.loc["segment", "filled"] == 2
     assert f.loc["decision_maker", "note"] == "empty on 50 % of cards"
@@ -536,12 +544,12 @@ def test_list_of_names_says_which_columns_are_missing():
     c = completeness(names)
     assert c.verdict == LIST_OF_NAMES
     assert (c.per_client["completeness"] == 0).all()
-    notes = dict(zip(c.fields["field"], c.fields["note"]))
+    notes = dict(zip(c.fields["field"], WQ.fields_table(c)["note"]))
     assert notes["email"] == "the file has no e-mail column"
     assert notes["segment"] == "the file has no vip or key_account column"
     assert notes["activities"] == "no activity log given"
     assert not c.fields["in_file"].any()
-    assert "below 0.30" in c.reason and "the file has no" in c.reason
+    assert "below 0.30" in WQ.reason_text(c) and "the file has no" in WQ.reason_text(c)
     assert c.per_client["has_orders"].isna().all()
 
 
@@ -553,7 +561,7 @@ def test_partial_base_and_configurable_thresholds():
                        "manager": ["M", "N"]})
     c = completeness(df)
     assert c.score == pytest.approx(1 / 3)
-    assert c.verdict == PARTIAL_BASE and "between 0.30 (list_of_names) and 0.60" in c.reason
+    assert c.verdict == PARTIAL_BASE and "between 0.30 (list_of_names) and 0.60" in WQ.reason_text(c)
     c = completeness(df, settings=QualitySettings(client_base_score=0.3,
                                                   list_of_names_score=0.1))
     assert c.verdict == CLIENT_BASE
@@ -572,21 +580,21 @@ def test_no_contacts_is_not_a_client_base():
     c = completeness(df, settings=QualitySettings(client_base_score=0.5))
     assert c.score == pytest.approx((1 + 0 + 2 / 3 + 0.5) / 4)
     assert c.verdict == PARTIAL_BASE
-    assert "contacts are filled on only 0 % of cards" in c.reason
+    assert "contacts are filled on only 0 % of cards" in WQ.reason_text(c)
 
 
 def test_unused_flag_column_counts_as_missing():
     df = pd.DataFrame({"client_id": ["1", "2"], "vip": [False, False],
                        "key_account": [False, False]})
     c = completeness(df)
-    f = c.fields.set_index("field")
+    f = WQ.fields_table(c).set_index("field")
     assert f.loc["segment", "filled"] == 0 and f.loc["segment", "in_file"]
     assert "flag no client" in f.loc["segment", "note"]
 
 
 def test_completeness_empty_and_errors():
     c = completeness(pd.DataFrame({"client_id": pd.Series([], dtype=object)}))
-    assert c.verdict == LIST_OF_NAMES and c.reason == "the clients table has no cards"
+    assert c.verdict == LIST_OF_NAMES and WQ.reason_text(c) == "the clients table has no cards"
     with pytest.raises(MissingColumnError, match="has no `client_id` column"):
         completeness(pd.DataFrame({"name": ["a"]}))
     with pytest.raises(MissingColumnError, match=r"activities table \(`activities`\) has no "
@@ -621,6 +629,9 @@ def test_reconcile_by_hand():
         "revenue": [10.0, -2.5, 7.25]}))
     t = reconcile({"transactions": rep, "clients": _report(rows_read=2, rows_kept=2)}, tx,
                   panel, clients=clients)
+    assert t["item"].iloc[0] == "rec.read"
+    assert t["params"].iloc[0] == {"table": "transactions", "file": "sales.csv"}
+    t = WQ.items_table(t)
     r = t.set_index("item")
     assert r.loc["transactions (sales.csv): rows read", "input"] == 5
     assert r.loc["transactions: rejected — total row", "input"] == 1
@@ -663,7 +674,7 @@ def test_reconcile_random_messy_inputs_to_the_cent(seed):
                   rejected_by_reason={"unparseable amount": 4, "missing client id": 3},
                   returns_count=int(neg.sum()), returns_amount=math.fsum(tx["amount"][neg]),
                   total_amount=math.fsum(tx["amount"]))
-    t = reconcile({"transactions": rep}, tx, SimpleNamespace(frame=frame))
+    t = WQ.items_table(reconcile({"transactions": rep}, tx, SimpleNamespace(frame=frame)))
     assert (t.loc[t["check"] != "", "check"] == "ok").all()
     by_year = {}
     for d, a in zip(tx["date"], tx["amount"]):
@@ -674,7 +685,7 @@ def test_reconcile_random_messy_inputs_to_the_cent(seed):
     # one cent more in one panel cell: that year (and the total) no longer reconcile
     bad = frame.copy()
     bad.loc[0, "revenue"] += 0.01
-    t = reconcile({"transactions": rep}, tx, SimpleNamespace(frame=bad))
+    t = WQ.items_table(reconcile({"transactions": rep}, tx, SimpleNamespace(frame=bad)))
     year = bad.loc[0, "month"].year
     r = t.set_index("item")
     assert r.loc[f"revenue {year}", "check"] == "mismatch"
@@ -697,7 +708,7 @@ def test_reconcile_flags_lost_rows_and_clients():
              .groupby(["client_id", "month"], as_index=False)["amount"].sum()
              .rename(columns={"amount": "revenue"}))
     frame = frame[frame["client_id"] != frame["client_id"].iloc[0]]      # one client lost
-    t = reconcile({"transactions": rep}, tx, frame).set_index("item")
+    t = WQ.items_table(reconcile({"transactions": rep}, tx, frame)).set_index("item")
     assert t.loc["transactions: rows read = kept + rejected", "check"] == "mismatch"
     assert t.loc["transactions: rows kept = rows in the table used", "check"] == "mismatch"
     assert t.loc["transactions: rows kept = rows in the table used", "difference"] == -1

@@ -26,6 +26,7 @@ from reportkit.report.pipeline import SECTIONS_AUDIT, SECTIONS_MONTHLY, Audit
 from reportkit.errors import ParameterError
 from reportkit.analysis.lifecycle import classify
 from reportkit.report.words import lifecycle as lifecycle_words
+from reportkit.report.words import quality as WQ
 from reportkit.io.load import (BAD_AMOUNT, BAD_DATE, BAD_SCORE, DUPLICATE_ROW, EMPTY_ROW, MALFORMED,
                             MISSING_ID, REPEATED_HEADER, REPEATED_ID, TOTAL_ROW)
 from reportkit.io.sample import make_base, write_base
@@ -156,7 +157,7 @@ def _flat(labels: dict, prefix: str = "") -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize("module", ["report.text", "report.pipeline", "analysis.quality",
+@pytest.mark.parametrize("module", ["report.text", "report.pipeline", "report.words.quality",
                                     "report.words.lifecycle", "report.words.dynamics",
                                     "report.words.segmentation"])
 def test_russian_labels_have_no_english_words(module):
@@ -248,8 +249,8 @@ def tiny_load():
 
 def test_reconcile_in_russian(tiny_load):
     tx, rep, panel = tiny_load
-    ru = Q.reconcile({"transactions": rep}, tx, panel, lang="ru")
-    en = Q.reconcile({"transactions": rep}, tx, panel)
+    table = Q.reconcile({"transactions": rep}, tx, panel)
+    ru, en = WQ.items_table(table, "ru"), WQ.items_table(table, "en")
     assert ru["item"].tolist() == [
         "продажи (продажи.csv): прочитано строк",
         "продажи: отклонено — нечитаемая дата",
@@ -278,42 +279,46 @@ def test_duplicates_in_russian():
         "name": ["ООО «Ромашка»", "Ромашка ООО", "Лютик", "Василёк"],
         "phone": ["8 916 123-45-67", None, "+7 (916) 123 45 67", "8 495 000-11-22"],
         "tax_id": [None, None, "123", None]})
-    d = Q.find_duplicates(clients, lang="ru")
+    d = Q.find_duplicates(clients)
+    pairs = d.pairs.assign(evidence=[WQ.evidence_text(e, "ru") for e in d.pairs["evidence"]])
     # C1 and C2: the same normalised name ("ромашка"); C1 and C3: the same phone
-    assert d.pairs[["client_id_a", "client_id_b", "evidence", "confidence"]].values.tolist() == [
+    assert pairs[["client_id_a", "client_id_b", "evidence", "confidence"]].values.tolist() == [
         ["C1", "C2", "название 100", "medium"], ["C1", "C3", "телефон", "high"]]
-    assert d.invalid_tax_ids["problem"].tolist() == ["не 10 и не 12 цифр"]
-    items = dict(zip(d.summary["item"], d.summary["value"]))
+    assert WQ.invalid_tax_ids(d.invalid_tax_ids, "ru")["problem"].tolist() == [
+        "не 10 и не 12 цифр"]
+    summary = WQ.items_table(d.summary, "ru")
+    items = dict(zip(summary["item"], summary["value"]))
     assert items["проверено записей о клиентах"] == 4
     assert items["групп дублей"] == 1 and items["лишних записей (объединить с основными)"] == 2
-    actions = dict(zip(d.to_frame()["client_id"], d.to_frame()["action"]))
+    shown = WQ.duplicates_list(d, "ru")
+    actions = dict(zip(shown["client_id"], shown["action"]))
     survivor = d.groups["survivor"].iloc[0]
     assert actions[survivor] == "оставить"
     assert {a for c, a in actions.items() if c != survivor} == {f"объединить с {survivor}"}
-    en = Q.find_duplicates(clients)
-    assert en.pairs["evidence"].tolist() == ["name 100", "phone"]
-    assert en.pairs["confidence"].equals(d.pairs["confidence"])     # codes stay codes
+    assert [WQ.evidence_text(e) for e in d.pairs["evidence"]] == ["name 100", "phone"]
 
 
 def test_completeness_in_russian():
     # two cards: a phone on one, a region on one; no other field in the file
     clients = pd.DataFrame({"client_id": ["1", "2"], "name": ["Альфа", "Бета"],
                             "phone": ["89161234567", None], "region": ["Москва", None]})
-    c = Q.completeness(clients, lang="ru")
+    c = Q.completeness(clients)
+    reason = WQ.reason_text(c, "ru")
     # card 1: business 1/4, contact 1/4, analytic 0/3, history 0/2 -> 0.125; card 2: 0
     assert c.verdict == "list_of_names"
-    assert c.reason.startswith("средняя заполненность карточек 0,06 ниже 0,30: в карточках "
+    assert reason.startswith("средняя заполненность карточек 0,06 ниже 0,30: в карточках "
                                "почти ничего, кроме названий; чаще всего не заполнены: ")
-    notes = dict(zip(c.fields["field"], c.fields["note"]))
+    notes = dict(zip(c.fields["field"], WQ.fields_table(c, "ru")["note"]))
     assert notes["email"] == "в файле нет колонки «эл. почта»"
     assert notes["segment"] == "в файле нет колонок «VIP» и «ключевой клиент»"
     assert notes["activities"] == "журнал активностей не передан"
     assert notes["phone"] == "пусто на 50 % карточек"
-    assert c.groups["field"].tolist()[0] == "отрасль, регион, размер компании, потенциал"
+    assert WQ.groups_table(c, "ru")["field"].tolist()[0] == (
+        "отрасль, регион, размер компании, потенциал")
     assert c.groups["card_group"].tolist() == ["business", "contact", "analytic", "history"]
-    assert not latin_words(c.reason) and not any(latin_words(n) for n in notes.values())
+    assert not latin_words(reason) and not any(latin_words(n) for n in notes.values())
     flags = clients.assign(vip=[False, False], key_account=[False, False])
-    unused = dict(zip(*Q.completeness(flags, lang="ru").fields[["field", "note"]].T.values))
+    unused = dict(zip(*WQ.fields_table(Q.completeness(flags), "ru")[["field", "note"]].T.values))
     assert unused["segment"].startswith("в колонках «VIP» и «ключевой клиент» не отмечен ни "
                                         "один клиент")
 
@@ -321,9 +326,9 @@ def test_completeness_in_russian():
 def test_lang_is_checked():
     one = pd.DataFrame({"client_id": ["1"]})
     with pytest.raises(ParameterError, match="`lang` must be 'en' or 'ru', got 'de'"):
-        Q.completeness(one, lang="de")
+        WQ.reason_text(Q.completeness(one), "de")
     with pytest.raises(ParameterError, match="`lang` must be 'en' or 'ru', got 'de'"):
-        Q.find_duplicates(one, lang="de")
+        WQ.duplicates_list(Q.find_duplicates(one), "de")
 
 
 # ----------------------------------------------------------------------------------------------

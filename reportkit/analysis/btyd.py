@@ -39,7 +39,7 @@ import html
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -198,6 +198,7 @@ def _bg_data(x: np.ndarray, tx: np.ndarray, age: np.ndarray, w: np.ndarray) -> _
     xi = x.astype(np.int64)
     max_x = int(xi.max())
     W = float(w.sum())
+    wx: np.ndarray  # float weights (np.bincount's stub types every result as intp)
     if max_x <= _MAX_CUMSUM:
         cnt = np.bincount(xi, weights=w, minlength=max_x + 1)
         tail = W - np.cumsum(cnt)[:-1]
@@ -290,6 +291,12 @@ def _start_bg(d: _BGData) -> np.ndarray:
     return np.log(np.array([1.0, 1.0 / rate, 1.0, 3.0]))
 
 
+class _MinimizeOptions(TypedDict):
+    ftol: float
+    gtol: float
+    maxiter: int
+
+
 def _minimize(fun, theta0: np.ndarray, args: tuple, bounds: list[tuple[float, float]],
               ftol: float, gtol: float, maxiter: int) -> optimize.OptimizeResult:
     # L-BFGS-B calls BLAS on 4-vectors; a multi-threaded BLAS makes each call milliseconds
@@ -341,11 +348,29 @@ class _Summary:
 
     _title = ""
     _names: tuple[str, ...] = ()
+    # set by the subclasses' __init__ and fit
+    penalizer: float
+    params_: dict[str, float] | None
+    standard_errors_: dict[str, float]
+    n_: float
+    log_likelihood_: float
+    converged_: bool
+    n_iter_: int
+    fallback_: str | None
+    warnings_: list[str]
 
     def _check_fitted(self, what: str) -> None:
         if getattr(self, "params_", None) is None:
             raise InputError(f"{type(self).__name__}.{what}: the model is not fitted yet; call "
                              f"`.fit(...)` first.")
+
+    def _params(self) -> dict[str, float]:
+        """``params_`` of a fitted model, for methods that have called `_check_fitted`."""
+        params = self.params_
+        if params is None:  # pragma: no cover - the public methods check first
+            raise InputError(f"{type(self).__name__}: the model is not fitted yet; call "
+                             f"`.fit(...)` first.")
+        return params
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -353,7 +378,8 @@ class _Summary:
         for a parameter at a bound) with ``n``, ``log_likelihood``, ``converged``, ``n_iter``
         and ``fallback`` in ``summary.attrs``."""
         self._check_fitted("summary")
-        df = pd.DataFrame({"coef": [self.params_[k] for k in self._names],
+        params = self._params()
+        df = pd.DataFrame({"coef": [params[k] for k in self._names],
                            "se(coef)": [self.standard_errors_[k] for k in self._names]},
                           index=pd.Index(self._names, name="parameter"))
         df.attrs.update(self._facts())
@@ -376,18 +402,20 @@ class _Summary:
 
     def __repr__(self) -> str:
         args = f"penalizer={self.penalizer!r}"
-        if getattr(self, "params_", None) is None:
+        params: dict[str, float] | None = getattr(self, "params_", None)
+        if params is None:
             return f"{type(self).__name__}({args})"
-        p = ", ".join(f"{k}={_fmt(self.params_[k])}" for k in self._names)
+        p = ", ".join(f"{k}={_fmt(params[k])}" for k in self._names)
         return (f"<{type(self).__name__}({args}) fitted on {self.n_:,.0f} clients: {p}; "
                 f"log-likelihood {self.log_likelihood_:.4f}; converged {self.converged_}"
                 + (f"; fallback: {self.fallback_}" if self.fallback_ else "") + ">")
 
     def _repr_html_(self) -> str:
         name = html.escape(type(self).__name__)
-        if getattr(self, "params_", None) is None:
+        params: dict[str, float] | None = getattr(self, "params_", None)
+        if params is None:
             return f"<p><b>{name}</b> (not fitted)</p>"
-        rows = "".join(f"<tr><th>{k}</th><td>{_fmt(self.params_[k])}</td>"
+        rows = "".join(f"<tr><th>{k}</th><td>{_fmt(params[k])}</td>"
                        f"<td>{_fmt(self.standard_errors_[k])}</td></tr>" for k in self._names)
         facts = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                         for k, v in self._fact_lines())
@@ -519,7 +547,7 @@ class BetaGeoModel(_Summary):
         self.warnings_: list[str] = []
         self.fallback_: str | None = None
         bounds = [(_LOG_LO, _LOG_HI)] * 4
-        opts = {"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000}
+        opts: _MinimizeOptions = {"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000}
 
         if d.xr.size == 0 or uT.max() == 0:
             why = (f"all {self.n_:,.0f} clients have frequency 0" if d.xr.size == 0 else
@@ -633,7 +661,7 @@ class BetaGeoModel(_Summary):
 
     def _log_odds_dead(self, x: np.ndarray, tx: np.ndarray, age: np.ndarray) -> np.ndarray:
         """z with P(alive) = expit(-z); -inf for clients without a repeat purchase."""
-        p = self.params_
+        p = self._params()
         r, alpha, a, b = p["r"], p["alpha"], p["a"], p["b"]
         rep = x > 0
         z = np.full(x.shape, -np.inf)
@@ -687,7 +715,7 @@ class BetaGeoModel(_Summary):
         """
         x, tx, age = self._inputs("p_no_purchase", frequency, recency, T)
         tt = self._t(t, x.size, "p_no_purchase")
-        p = self.params_
+        p = self._params()
         alive = special.expit(-self._log_odds_dead(x, tx, age))
         buy_if_alive = -np.expm1(-(p["r"] + x) * np.log1p(tt / (p["alpha"] + age)))
         return _wrap(1.0 - alive * buy_if_alive, t, frequency, recency, T)
@@ -713,7 +741,7 @@ class BetaGeoModel(_Summary):
         """
         x, tx, age = self._inputs("expected_purchases", frequency, recency, T)
         tt = self._t(t, x.size, "expected_purchases")
-        p = self.params_
+        p = self._params()
         alive = special.expit(-self._log_odds_dead(x, tx, age))
         if_alive = _expected_if_alive(tt, x, age, p["r"], p["alpha"], p["a"], p["b"])
         return _wrap(alive * if_alive, t, frequency, recency, T)
@@ -1013,7 +1041,8 @@ class GammaGammaModel(_Summary):
         if self.fallback_ == "q <= 1":
             out[known] = m[known]
         else:
-            p, q = self.params_["p"], self.params_["q"]
+            params = self._params()
+            p, q = params["p"], params["q"]
             px = p * x[known]
             weight = px / (px + q - 1.0)
             out[known] = (1.0 - weight) * self.population_mean_ + weight * m[known]

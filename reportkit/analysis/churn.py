@@ -672,7 +672,7 @@ def reason_codes(contributions: pd.DataFrame, direction: pd.DataFrame, facts: pd
             np.add.at(total, (rows, target[rows]), c[rows])
     order = np.argsort(-total, axis=1, kind="stable")[:, :2]
     best = np.take_along_axis(total, order, axis=1)
-    picked = np.where(best > 0, codes[order], None)
+    picked = np.where(best > 0, codes[order], np.array(None, dtype=object))
     return pd.DataFrame({REASON_1: picked[:, 0] if n else [], REASON_2: picked[:, 1] if n else []},
                         index=contributions.index, dtype=object)
 
@@ -756,7 +756,8 @@ class ModelCard:
 
 
 def _int_param(value, minimum: int) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum
+    return (isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+            and bool(value >= minimum))
 
 
 class ChurnModel(BaseEstimator):
@@ -891,10 +892,10 @@ class ChurnModel(BaseEstimator):
                      "features_"):
             self.__dict__.pop(name, None)
         self.as_of_ = as_of
-        self.chosen_ = None
+        self.chosen_: str | None = None
         self.model_ = None
-        self.calibrator_ = None
-        self.features_ = []
+        self.calibrator_: _Isotonic | None = None
+        self.features_: list[str] = []
         self.backtest_ = pd.DataFrame()
         self.examples_ = pd.DataFrame(columns=[CUTOFF, CLIENT_ID, LABEL])
         self.dropped_features_: dict[str, str] = {}
@@ -1145,18 +1146,24 @@ class ChurnModel(BaseEstimator):
 
     # --- scoring ----------------------------------------------------------------------------------
 
-    def _scored(self, snapshot: pd.DataFrame):
-        """(alive mask, feature frame of the alive rows, calibrated probability)."""
-        self._check_fitted()
+    def _chosen(self) -> str:
+        """The chosen scorer; ParameterError when the fit found insufficient data."""
         if self.chosen_ is None:
             raise ParameterError("the churn model has no scorer (insufficient data: "
                                  f"{self.card_.reason}); use the reactivation list instead")
+        return self.chosen_
+
+    def _scored(self, snapshot: pd.DataFrame):
+        """(alive mask, feature frame of the alive rows, calibrated probability)."""
+        self._check_fitted()
+        chosen = self._chosen()
         pop = alive_population(snapshot, dead_days=self.dead_days,
                                dead_interval_multiple=self.dead_interval_multiple)
         X = make_features(snapshot.loc[pop], horizon_days=self.horizon_days)
         p = np.zeros(0)
         if len(X):
-            p = self.calibrator_.transform(_raw_score(self.chosen_, self.model_, X,
+            assert self.calibrator_ is not None  # fitted together with chosen_
+            p = self.calibrator_.transform(_raw_score(chosen, self.model_, X,
                                                       self.features_))
         return pop, X, p
 
@@ -1176,7 +1183,7 @@ class ChurnModel(BaseEstimator):
         the snapshot's population (see :func:`explain`); index = the alive rows of
         ``snapshot``."""
         _, X, _ = self._scored(snapshot)
-        return explain(self.chosen_, self.model_, X, self.features_)[0]
+        return explain(self._chosen(), self.model_, X, self.features_)[0]
 
     def score_clients(self, snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None
                       ) -> pd.DataFrame:
@@ -1207,7 +1214,7 @@ class ChurnModel(BaseEstimator):
         out[REVENUE_AT_RISK] = out[CHURN_PROBABILITY] * out[EXPECTED_REVENUE_12M]
         facts = _facts(s, X)
         if len(s):
-            contrib, direction, _ = explain(self.chosen_, self.model_, X, self.features_)
+            contrib, direction, _ = explain(self._chosen(), self.model_, X, self.features_)
             reasons = reason_codes(contrib, direction, facts)
         else:
             reasons = pd.DataFrame({REASON_1: [], REASON_2: []}, dtype=object)

@@ -10,12 +10,10 @@ Three questions an audit answers before any other number can be trusted:
 * **Reconciliation** — :func:`reconcile`: every input row and every cent accounted for, from the
   files to the panel the report is built on.
 
-:func:`find_duplicates`, :func:`completeness` and :func:`reconcile` take ``lang`` ("en", the
-default, or "ru"): the sentences they write (evidence, reasons, notes, summary and
-reconciliation items) come from :data:`LABELS`, which :mod:`reportkit.report.text` merges into the
-report's translation table under ``quality.``; codes (``confidence``, ``section``, ``check``,
-``card_group``, ``verdict``) are the same in both languages and are translated for display
-(``t("quality.check.ok", "ru") == "сходится"``).
+:func:`find_duplicates`, :func:`completeness` and :func:`reconcile` write no sentences: evidence,
+problems, notes, reasons, summary and reconciliation items are codes with their figures
+(``evidence`` "tax_id,name=93" ~ the linked id; a summary ``item`` "dup.shared" with ``params``
+{"limit": 50}), worded in English and Russian by :mod:`reportkit.report.words.quality`.
 
 The normalisation helpers are public: :func:`normalize_phone`, :func:`normalize_email`,
 :func:`normalize_tax_id`, :func:`inn_is_valid`, :func:`normalize_name`, and their Series
@@ -103,8 +101,6 @@ from ..io.schema import (
     VALUE,
     VIP,
 )
-from ..report.text import label as _label
-from ..report.text import load_reason
 
 __all__ = [
     "CLIENT_BASE",
@@ -131,210 +127,23 @@ __all__ = [
 ]
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
+#: the actions of :meth:`Duplicates.to_frame`
+KEEP, MERGE = "keep", "merge"
+#: the codes of a link's ``evidence`` ("name=93": the names' similarity)
+EVIDENCE_CODES = ("tax_id", "email", "phone", "name", "swapped", "tax_ids_differ",
+                  "phones_differ", "emails_differ")
+#: the ``problem`` codes of an invalid tax id: not 10 or 12 digits, check digits do not match
+PROBLEMS = ("length", "check")
+PARAMS = "params"
 _LEVEL_NAMES = {3: HIGH, 2: MEDIUM, 1: LOW}
 
 CLIENT_BASE, PARTIAL_BASE, LIST_OF_NAMES = "client_base", "partial_base", "list_of_names"
 
 
-# --- words of the results, in English and Russian -------------------------------------------------
-
-#: every sentence, item and category name this module produces, merged by :mod:`reportkit.report.text`
-#: under ``quality.`` (``t("quality.check.ok", "ru")``); ``{placeholders}`` are filled here
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        # duplicates: evidence of a link
-        "ev.tax_id": "tax_id", "ev.email": "email", "ev.phone": "phone",
-        "ev.name": "name {score}", "ev.swapped": " (two letters swapped)",
-        "ev.tax_ids_differ": "tax ids differ", "ev.phones_differ": "phones differ",
-        "ev.emails_differ": "e-mails differ",
-        "problem.length": "not 10 or 12 digits", "problem.check": "check digits do not match",
-        "action.keep": "keep", "action.merge": "merge into {survivor}",
-        # duplicates: summary items
-        "dup.checked": "client records checked",
-        "dup.phone": "records with a usable phone",
-        "dup.email": "records with a usable e-mail",
-        "dup.tax_id": "records with a tax id",
-        "dup.invalid": "invalid tax ids (length or check digits)",
-        "dup.name": "records with a name",
-        "dup.shared": "shared values ignored (used by more than {limit} records)",
-        "dup.pairs": "duplicate links (pairs)",
-        "dup.groups": "duplicate groups",
-        "dup.records": "records in duplicate groups",
-        "dup.surplus": "surplus records (to merge into survivors)",
-        "dup.conf.high": "groups of high confidence",
-        "dup.conf.medium": "groups of medium confidence",
-        "dup.conf.low": "groups of low confidence",
-        "dup.oversized": "groups still larger than {size} records",
-        "dup.revenue": "revenue of clients in duplicate groups",
-        "dup.title": "Duplicate clients", "dup.largest": "Largest groups by revenue",
-        "dup.generic": "Shared values ignored (generic)",
-        "confidence.high": "high", "confidence.medium": "medium", "confidence.low": "low",
-        # completeness: groups, fields, notes, reason, summary
-        "card_group.business": "business", "card_group.contact": "contact",
-        "card_group.analytic": "analytic", "card_group.history": "history",
-        "field.industry": "industry", "field.region": "region", "field.size": "size",
-        "field.potential": "potential", "field.phone": "phone", "field.email": "e-mail",
-        "field.contact_person": "contact person", "field.decision_maker": "decision maker",
-        "field.manager": "manager", "field.status": "status", "field.segment": "segment",
-        "field.created": "creation date", "field.activities": "activities",
-        "column.vip": "vip", "column.key_account": "key_account",
-        "note.no_log": "no activity log given",
-        "note.no_flags": "the file has no vip or key_account column",
-        "note.flags_unused": "the {columns} column{s} flag no client (an unused flag column "
-                             "reads as all 'no')",
-        "note.and": " and ",
-        "note.no_column": "the file has no {field} column",
-        "note.empty_column": "the {field} column is empty",
-        "note.empty_share": "empty on {share} of cards",
-        "reason.no_cards": "the clients table has no cards",
-        "reason.client_base": "mean card completeness {score} (client_base from {need}) and "
-                              "contacts filled on {contacts} of cards (at least {need_contacts} "
-                              "needed)",
-        "reason.list": "mean card completeness {score} is below {low}: the cards hold little "
-                       "beyond names",
-        "reason.no_contacts": "mean card completeness {score} would make a client base, but "
-                              "contacts are filled on only {contacts} of cards (client_base "
-                              "needs {need_contacts})",
-        "reason.partial": "mean card completeness {score}, between {low} (list_of_names) and "
-                          "{need} (client_base)",
-        "reason.missing": "; most often missing: {fields}",
-        "comp.cards": "client cards", "comp.score": "mean card completeness",
-        "comp.contacts": "cards with the contact group filled",
-        "comp.all_groups": "cards with all four groups filled",
-        "comp.orders_no_card": "clients with orders but no card",
-        "comp.cards_no_orders": "cards without orders", "comp.verdict": "verdict",
-        "comp.title": "Completeness of client cards",
-        # reconciliation
-        "section.rows": "rows", "section.returns": "returns", "section.revenue": "revenue",
-        "section.clients": "clients",
-        "check.ok": "ok", "check.mismatch": "mismatch",
-        "rec.read": "{where}: rows read", "rec.where": "{table} ({file})",
-        "rec.rejected_reason": "{table}: rejected — {reason}",
-        "rec.rejected_sum": "{table}: rows rejected = sum of reasons",
-        "rec.read_sum": "{table}: rows read = kept + rejected",
-        "rec.kept_used": "{table}: rows kept = rows in the table used",
-        "rec.returns_rows": "returns (negative amounts, kept and netted): rows",
-        "rec.returns_amount": "returns amount",
-        "rec.total": "total amount, net of returns",
-        "rec.revenue_year": "revenue {year}", "rec.revenue_all": "revenue, all years",
-        "rec.tx_clients": "clients in transactions",
-        "rec.panel_clients": "clients in the panel = clients in transactions",
-        "rec.missing_panel": "clients in transactions missing from the panel",
-        "rec.extra_panel": "clients in the panel not in transactions",
-        "rec.card_clients": "clients in the clients table",
-        "rec.both": "clients in both",
-        "rec.orders_no_card": "clients with orders but no card",
-        "rec.cards_no_orders": "cards without orders",
-    },
-    "ru": {
-        "ev.tax_id": "ИНН", "ev.email": "эл. почта", "ev.phone": "телефон",
-        "ev.name": "название {score}", "ev.swapped": " (переставлены две буквы)",
-        "ev.tax_ids_differ": "разные ИНН", "ev.phones_differ": "разные телефоны",
-        "ev.emails_differ": "разные адреса эл. почты",
-        "problem.length": "не 10 и не 12 цифр",
-        "problem.check": "не сходятся контрольные цифры",
-        "action.keep": "оставить", "action.merge": "объединить с {survivor}",
-        "dup.checked": "проверено записей о клиентах",
-        "dup.phone": "записей с пригодным телефоном",
-        "dup.email": "записей с пригодной эл. почтой",
-        "dup.tax_id": "записей с ИНН",
-        "dup.invalid": "неверных ИНН (длина или контрольные цифры)",
-        "dup.name": "записей с названием",
-        "dup.shared": "общих значений пропущено (встречаются более чем в {limit} записях)",
-        "dup.pairs": "связей между дублями (пар)",
-        "dup.groups": "групп дублей",
-        "dup.records": "записей в группах дублей",
-        "dup.surplus": "лишних записей (объединить с основными)",
-        "dup.conf.high": "групп с высокой уверенностью",
-        "dup.conf.medium": "групп со средней уверенностью",
-        "dup.conf.low": "групп с низкой уверенностью",
-        "dup.oversized": "групп, всё ещё больших {size} записей",
-        "dup.revenue": "выручка клиентов в группах дублей",
-        "dup.title": "Дубли клиентов", "dup.largest": "Крупнейшие группы по выручке",
-        "dup.generic": "Пропущенные общие значения",
-        "confidence.high": "высокая", "confidence.medium": "средняя",
-        "confidence.low": "низкая",
-        "card_group.business": "деловые", "card_group.contact": "контакты",
-        "card_group.analytic": "аналитика", "card_group.history": "история",
-        "field.industry": "отрасль", "field.region": "регион",
-        "field.size": "размер компании", "field.potential": "потенциал",
-        "field.phone": "телефон", "field.email": "эл. почта",
-        "field.contact_person": "контактное лицо",
-        "field.decision_maker": "лицо, принимающее решения",
-        "field.manager": "менеджер", "field.status": "статус",
-        "field.segment": "сегмент (VIP, ключевой)", "field.created": "дата создания",
-        "field.activities": "активности",
-        "column.vip": "«VIP»", "column.key_account": "«ключевой клиент»",
-        "note.no_log": "журнал активностей не передан",
-        "note.no_flags": "в файле нет колонок «VIP» и «ключевой клиент»",
-        "note.flags_unused": "в колонк{s} {columns} не отмечен ни один клиент (неиспользуемая "
-                             "колонка отметок читается как «нет»)",
-        "note.and": " и ",
-        "note.no_column": "в файле нет колонки «{field}»",
-        "note.empty_column": "колонка «{field}» пуста",
-        "note.empty_share": "пусто на {share} карточек",
-        "reason.no_cards": "в таблице клиентов нет карточек",
-        "reason.client_base": "средняя заполненность карточек {score} (клиентская база — от "
-                              "{need}), контакты заполнены на {contacts} карточек (нужно не "
-                              "меньше {need_contacts})",
-        "reason.list": "средняя заполненность карточек {score} ниже {low}: в карточках почти "
-                       "ничего, кроме названий",
-        "reason.no_contacts": "средняя заполненность карточек {score} достаточна для "
-                              "клиентской базы, но контакты заполнены только на {contacts} "
-                              "карточек (нужно {need_contacts})",
-        "reason.partial": "средняя заполненность карточек {score} — между {low} (список "
-                          "названий) и {need} (клиентская база)",
-        "reason.missing": "; чаще всего не заполнены: {fields}",
-        "comp.cards": "карточек клиентов", "comp.score": "средняя заполненность карточек",
-        "comp.contacts": "карточек с заполненными контактами",
-        "comp.all_groups": "карточек, где заполнены все четыре группы",
-        "comp.orders_no_card": "клиентов с заказами, но без карточки",
-        "comp.cards_no_orders": "карточек без заказов", "comp.verdict": "вывод",
-        "comp.title": "Заполненность карточек клиентов",
-        "section.rows": "строки", "section.returns": "возвраты", "section.revenue": "выручка",
-        "section.clients": "клиенты",
-        "check.ok": "сходится", "check.mismatch": "расхождение",
-        "rec.read": "{where}: прочитано строк", "rec.where": "{table} ({file})",
-        "rec.rejected_reason": "{table}: отклонено — {reason}",
-        "rec.rejected_sum": "{table}: отклонено строк = сумма по причинам",
-        "rec.read_sum": "{table}: прочитано = принято + отклонено",
-        "rec.kept_used": "{table}: принято строк = строк в используемой таблице",
-        "rec.returns_rows": "возвраты (отрицательные суммы, учтены и взаимозачтены): строк",
-        "rec.returns_amount": "сумма возвратов",
-        "rec.total": "итоговая сумма за вычетом возвратов",
-        "rec.revenue_year": "выручка за {year} год", "rec.revenue_all": "выручка за все годы",
-        "rec.tx_clients": "клиентов в продажах",
-        "rec.panel_clients": "клиентов в помесячной таблице = клиентов в продажах",
-        "rec.missing_panel": "клиентов из продаж нет в помесячной таблице",
-        "rec.extra_panel": "клиентов помесячной таблицы нет в продажах",
-        "rec.card_clients": "клиентов в таблице клиентов",
-        "rec.both": "клиентов и там, и там",
-        "rec.orders_no_card": "клиентов с заказами, но без карточки",
-        "rec.cards_no_orders": "карточек без заказов",
-    },
-}
 
 
-def _check_lang(lang: Any) -> str:
-    check_param(lang in LABELS, "lang", "'en' or 'ru'", lang)
-    return lang
 
 
-def _say(key: str, lang: str, **fmt: Any) -> str:
-    """The text of ``key`` in ``lang`` (this module's :data:`LABELS`), placeholders filled."""
-    text = LABELS[lang][key]
-    return text.format(**fmt) if fmt else text
-
-
-def _decimal(value: float, lang: str, decimals: int = 2) -> str:
-    """``0.77`` in English, ``0,77`` in Russian."""
-    text = f"{value:.{decimals}f}"
-    return text.replace(".", ",") if lang == "ru" else text
-
-
-def _field_label(name: str, lang: str) -> str:
-    key = f"field.{name}"
-    return LABELS[lang].get(key, name)
 
 
 # --- scalar helpers ------------------------------------------------------------------------------
@@ -963,9 +772,6 @@ class Duplicates:
     shared_keys : DataFrame
         ``key``, ``value``, ``records``: generic values that linked nothing.
     settings : QualitySettings
-    lang : {"en", "ru"}
-        Language of ``evidence``, ``problem``, the summary items and the actions of
-        :meth:`to_frame`.
     """
 
     pairs: pd.DataFrame
@@ -974,7 +780,6 @@ class Duplicates:
     invalid_tax_ids: pd.DataFrame
     shared_keys: pd.DataFrame
     settings: QualitySettings = field(default_factory=QualitySettings)
-    lang: str = "en"
 
     @property
     def n_groups(self) -> int:
@@ -989,22 +794,19 @@ class Duplicates:
     def to_frame(self) -> pd.DataFrame:
         """The "duplicates" action list: one row per record, survivor first in each group.
 
-        Columns: ``group_id``, ``client_id``, ``name`` (when known), ``action`` ("keep" or
-        "merge into <client_id>"; in Russian "оставить" / "объединить с <client_id>"),
-        ``evidence``, ``confidence``, ``group_confidence``, ``orders``, ``revenue``,
-        ``group_revenue``.
+        Columns: ``group_id``, ``client_id``, ``name`` (when known), ``action`` (``"keep"`` or
+        ``"merge"``), ``survivor`` (the record to merge into), ``evidence`` (codes),
+        ``confidence``, ``group_confidence``, ``orders``, ``revenue``, ``group_revenue``.
         """
-        lang = _check_lang(self.lang)
         g = self.groups.copy()
         is_survivor = g[CLIENT_ID] == g[SURVIVOR]
-        g[ACTION] = np.where(is_survivor, _say("action.keep", lang),
-                             [_say("action.merge", lang, survivor=v)
-                              for v in g[SURVIVOR].astype(str)])
+        g[ACTION] = np.where(is_survivor, KEEP, MERGE)
         g["_first"] = ~is_survivor
         g = g.sort_values([GROUP_ID, "_first", REVENUE, CLIENT_ID],
                           ascending=[True, True, False, True], kind="stable")
         cols = [GROUP_ID, CLIENT_ID] + ([NAME] if NAME in g.columns else []) + [
-            ACTION, EVIDENCE, CONFIDENCE, GROUP_CONFIDENCE, ORDERS, REVENUE, GROUP_REVENUE]
+            ACTION, SURVIVOR, EVIDENCE, CONFIDENCE, GROUP_CONFIDENCE, ORDERS, REVENUE,
+            GROUP_REVENUE]
         return g[cols].reset_index(drop=True)
 
     def __repr__(self) -> str:
@@ -1012,13 +814,9 @@ class Duplicates:
                 f"{self.surplus_records:,} surplus records)")
 
     def _repr_html_(self) -> str:
-        lang = _check_lang(self.lang)
-        parts = ["<div class=\"rk-duplicates\">", f"<h4>{_say('dup.title', lang)}</h4>",
-                 _html_table(self.summary, 30)]
+        parts = ["<div class=\"rk-duplicates\">", _html_table(self.summary, 30)]
         if len(self.groups):
-            parts += [f"<h5>{_say('dup.largest', lang)}</h5>", _html_table(self.to_frame(), 30)]
-        if len(self.shared_keys):
-            parts += [f"<h5>{_say('dup.generic', lang)}</h5>", _html_table(self.shared_keys)]
+            parts.append(_html_table(self.to_frame(), 30))
         parts.append("</div>")
         return "\n".join(parts)
 
@@ -1098,7 +896,7 @@ def _card_fields_present(cl: pd.DataFrame, activity_ids: set[str] | None) -> pd.
 
 
 def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = None,
-                    settings: QualitySettings | None = None, lang: str = "en") -> Duplicates:
+                    settings: QualitySettings | None = None) -> Duplicates:
     """Find client records that are one client.
 
     Parameters
@@ -1112,10 +910,6 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
     settings : QualitySettings, optional
         Default ``QualitySettings()``: name_similarity 92, name_medium_similarity 97,
         shared_key_limit 5, max_group_size 20, name_block_size 500, name_window 20.
-    lang : {"en", "ru"}, default "en"
-        Language of the evidence ("tax_id, phone, name 96" / "ИНН, телефон, название 96"),
-        the problems of invalid tax ids and the summary items. The links found do not
-        depend on it.
 
     Returns
     -------
@@ -1176,11 +970,10 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
     2         1        C3       C2     10.0          185.0
     >>> d.pairs[["client_id_a", "client_id_b", "evidence", "confidence"]]
       client_id_a client_id_b  evidence confidence
-    0          C1          C2  name 100     medium
+    0          C1          C2  name=100     medium
     1          C1          C3     phone       high
     """
     settings = _check_settings(settings)
-    lang = _check_lang(lang)
     cl = _clients_table(clients)
     n = len(cl)
     ids = cl[CLIENT_ID].to_numpy(object)
@@ -1206,8 +999,7 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
         invalid = pd.DataFrame({
             CLIENT_ID: cl.loc[bad, CLIENT_ID].to_numpy(object),
             TAX_ID: raw_tax[bad].to_numpy(object),
-            PROBLEM: np.where(wrong_len[bad], _say("problem.length", lang),
-                              _say("problem.check", lang)),
+            PROBLEM: np.where(wrong_len[bad], "length", "check"),
         })
     else:
         invalid = pd.DataFrame({CLIENT_ID: [], TAX_ID: [], PROBLEM: []}, dtype=object)
@@ -1283,21 +1075,20 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
     level = np.where(conflict & name_only, 0, np.where(conflict & (level == 3), 2, level))
     level = np.where(contact_conflict, np.maximum(level - 1, 0), level)
 
-    word = {key: _say(f"ev.{key}", lang) for key in (
-        TAX_ID, EMAIL, PHONE, "swapped", "tax_ids_differ", "phones_differ", "emails_differ")}
-
     def evidence_text(k: int) -> str:
-        words = [word[w] for w, f in ((TAX_ID, tax_match[k]), (EMAIL, email_match[k]),
-                                      (PHONE, phone_match[k])) if f]
+        """The link's evidence as codes (:data:`EVIDENCE_CODES`), "," between them."""
+        codes = [w for w, f in ((TAX_ID, tax_match[k]), (EMAIL, email_match[k]),
+                                (PHONE, phone_match[k])) if f]
         if name_match[k]:
-            words.append(_say("ev.name", lang, score=f"{math.floor(score[k]):d}")
-                         + (word["swapped"] if swapped[k] else ""))
+            codes.append(f"name={math.floor(score[k]):d}")
+            if swapped[k]:
+                codes.append("swapped")
         if conflict[k]:
-            words.append(word["tax_ids_differ"])
+            codes.append("tax_ids_differ")
         if contact_conflict[k]:
-            words += [word[w] for w, f in (("phones_differ", phones_differ[k]),
-                                           ("emails_differ", emails_differ[k])) if f]
-        return ", ".join(words)
+            codes += [w for w, f in (("phones_differ", phones_differ[k]),
+                                     ("emails_differ", emails_differ[k])) if f]
+        return ",".join(codes)
 
     keep = level > 0
     evidence = np.array([evidence_text(int(k)) for k in np.flatnonzero(keep)], dtype=object)
@@ -1406,30 +1197,35 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
 
     n_groups = int(groups[GROUP_ID].nunique()) if len(groups) else 0
     first_rows = groups.drop_duplicates(GROUP_ID)
-    items: list[tuple[str, Any]] = [
-        (_say("dup.checked", lang), n),
-        (_say("dup.phone", lang), int(phone.notna().sum())),
-        (_say("dup.email", lang), int(email.notna().sum())),
-        (_say("dup.tax_id", lang), int(tax.notna().sum())),
-        (_say("dup.invalid", lang), len(invalid)),
-        (_say("dup.name", lang), int(names.notna().sum())),
-        (_say("dup.shared", lang, limit=limit), len(shared_keys)),
-        (_say("dup.pairs", lang), len(pairs)),
-        (_say("dup.groups", lang), n_groups),
-        (_say("dup.records", lang), len(groups)),
-        (_say("dup.surplus", lang), len(groups) - n_groups),
+    items: list[tuple[str, Any, dict]] = [
+        ("dup.checked", n, {}),
+        ("dup.phone", int(phone.notna().sum()), {}),
+        ("dup.email", int(email.notna().sum()), {}),
+        ("dup.tax_id", int(tax.notna().sum()), {}),
+        ("dup.invalid", len(invalid), {}),
+        ("dup.name", int(names.notna().sum()), {}),
+        ("dup.shared", len(shared_keys), {"limit": limit}),
+        ("dup.pairs", len(pairs), {}),
+        ("dup.groups", n_groups, {}),
+        ("dup.records", len(groups), {}),
+        ("dup.surplus", len(groups) - n_groups, {}),
     ]
     for conf in (HIGH, MEDIUM, LOW):
-        items.append((_say(f"dup.conf.{conf}", lang),
-                      int((first_rows[GROUP_CONFIDENCE] == conf).sum())))
+        items.append((f"dup.conf.{conf}", int((first_rows[GROUP_CONFIDENCE] == conf).sum()), {}))
     if n_oversized:
-        items.append((_say("dup.oversized", lang, size=settings.max_group_size), n_oversized))
+        items.append(("dup.oversized", n_oversized, {"size": settings.max_group_size}))
     if transactions is not None:
-        items.append((_say("dup.revenue", lang), float(first_rows[GROUP_REVENUE].sum())))
-    summary = pd.DataFrame({ITEM: [i for i, _ in items],
-                            VALUE: pd.Series([v for _, v in items], dtype=object)})
+        items.append(("dup.revenue", float(first_rows[GROUP_REVENUE].sum()), {}))
+    summary = _items(items)
     return Duplicates(pairs=pairs, groups=groups, summary=summary, invalid_tax_ids=invalid,
-                      shared_keys=shared_keys, settings=settings, lang=lang)
+                      shared_keys=shared_keys, settings=settings)
+
+
+def _items(items: list[tuple[str, Any, dict]]) -> pd.DataFrame:
+    """A summary table: ``item`` (a code), ``value``, ``params`` (the figures its words need)."""
+    return pd.DataFrame({ITEM: [i for i, _, _ in items],
+                         VALUE: pd.Series([v for _, v, _ in items], dtype=object),
+                         PARAMS: [p for _, _, p in items]})
 
 
 # --- card completeness ----------------------------------------------------------------------------
@@ -1460,23 +1256,21 @@ def _text_present(col: pd.Series) -> pd.Series:
     return _map_unique(col, _is_filled_text).fillna(False).astype(bool)
 
 
-def _field_present(cl: pd.DataFrame, name: str, activity_ids: set[str] | None,
-                   lang: str = "en") -> tuple[pd.Series, str]:
-    """Bool Series of cards with the field present, and a note (in ``lang``) when it is
+def _field_present(cl: pd.DataFrame, name: str, activity_ids: set[str] | None
+                   ) -> tuple[pd.Series, tuple[str, dict] | None]:
+    """Bool Series of cards with the field present, and a note ``(code, params)`` when it is
     missing for all."""
     n = len(cl)
     none = pd.Series(False, index=cl.index)
-    label = _field_label(name, lang)
     if name == ACTIVITIES_FIELD:
         if activity_ids is None:
-            return none, _say("note.no_log", lang)
-        return cl[CLIENT_ID].isin(activity_ids), ""
+            return none, ("note.no_log", {})
+        return cl[CLIENT_ID].isin(activity_ids), None
     if name == SEGMENT_FIELD:
-
         present = none.copy()
         given = [c for c in (VIP, KEY_ACCOUNT) if c in cl.columns]
         if not given:
-            return none, _say("note.no_flags", lang)
+            return none, ("note.no_flags", {})
         used = []
         for c in given:
             flags = parse_flags(cl[c])[0]
@@ -1484,12 +1278,10 @@ def _field_present(cl: pd.DataFrame, name: str, activity_ids: set[str] | None,
                 used.append(c)
                 present |= cl[c].notna()
         if not used:
-            plural = {"en": ("", "s"), "ru": ("е", "ах")}[lang][len(given) > 1]
-            columns = _say("note.and", lang).join(_say(f"column.{c}", lang) for c in given)
-            return none, _say("note.flags_unused", lang, columns=columns, s=plural)
-        return present, ""
+            return none, ("note.flags_unused", {"columns": given})
+        return present, None
     if name not in cl.columns:
-        return none, _say("note.no_column", lang, field=label)
+        return none, ("note.no_column", {"field": name})
     col = cl[name]
     if name == PHONE:
         present = normalize_phones(col).notna()
@@ -1502,7 +1294,7 @@ def _field_present(cl: pd.DataFrame, name: str, activity_ids: set[str] | None,
     else:
         present = _text_present(col)
     present = pd.Series(present.to_numpy(bool), index=cl.index)
-    note = "" if present.any() or n == 0 else _say("note.empty_column", lang, field=label)
+    note = None if present.any() or n == 0 else ("note.empty_column", {"field": name})
     return present, note
 
 
@@ -1521,35 +1313,35 @@ class Completeness:
         transactions were given).
     fields : DataFrame
         One row per field: ``card_group``, ``field``, ``in_file`` (bool), ``filled`` (cards),
-        ``share_filled`` (0–1), ``note`` ("the file has no e-mail column", …).
+        ``share_filled`` (0–1), ``note`` (a code: "note.no_column", "note.empty_share", …,
+        empty when nothing is to be said) and ``params`` (its figures).
     groups : DataFrame
         One row per group: ``card_group``, ``field`` (its fields), ``filled`` (cards with the
         group filled), ``share_filled``.
     verdict : str
         "client_base", "partial_base" or "list_of_names".
-    reason : str
-        Why, in one sentence with the figures.
+    reason : (code, params)
+        Why: ``reason.client_base`` / ``reason.list`` / ``reason.no_contacts`` /
+        ``reason.partial`` / ``reason.no_cards`` with the figures (``score``, ``need``,
+        ``low``, ``contacts``, ``need_contacts``) and ``missing``: the three fields most
+        often missing as (field, note code, note params).
     summary : DataFrame
-        ``item``, ``value``: cards, mean completeness, clients with orders but no card, cards
-        without orders, the verdict.
+        ``item`` (a code), ``value``, ``params``: cards, mean completeness, clients with orders
+        but no card, cards without orders, the verdict.
     orders_without_card, cards_without_orders : int or None
         None when no transactions were given.
     settings : QualitySettings
-    lang : {"en", "ru"}
-        Language of ``reason``, the notes, the summary items and (in Russian) the field
-        names listed in ``groups``.
     """
 
     per_client: pd.DataFrame
     fields: pd.DataFrame
     groups: pd.DataFrame
     verdict: str
-    reason: str
+    reason: tuple[str, dict]
     summary: pd.DataFrame
     orders_without_card: int | None = None
     cards_without_orders: int | None = None
     settings: QualitySettings = field(default_factory=QualitySettings)
-    lang: str = "en"
 
     @property
     def score(self) -> float:
@@ -1573,18 +1365,13 @@ class Completeness:
     def _repr_html_(self) -> str:
         return "\n".join([
             "<div class=\"rk-completeness\">",
-            f"<h4>{_say('comp.title', _check_lang(self.lang))}</h4>",
-            f"<p><b>{html.escape(self.verdict)}</b>: {html.escape(self.reason)}</p>",
+            f"<p><b>{html.escape(self.verdict)}</b>: {html.escape(str(self.reason))}</p>",
             _html_table(self.groups), _html_table(self.fields, 30), "</div>"])
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f} %"
 
 
 def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = None,
                  activities: pd.DataFrame | None = None,
-                 settings: QualitySettings | None = None, lang: str = "en") -> Completeness:
+                 settings: QualitySettings | None = None) -> Completeness:
     """How complete the client cards are, and whether the base is a client base at all.
 
     The card has four groups of fields:
@@ -1623,10 +1410,6 @@ def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = N
         ``client_id`` …; the history group's ``activities`` field. Default None (missing).
     settings : QualitySettings, optional
         Default ``QualitySettings()``.
-    lang : {"en", "ru"}, default "en"
-        Language of ``reason``, the ``note`` of every field and the summary items; in Russian
-        the ``field`` column of ``groups`` lists the fields by their Russian names. Codes
-        (``card_group``, ``field`` of ``fields``, ``verdict``) stay the same in both.
 
     Returns
     -------
@@ -1645,11 +1428,10 @@ def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = N
     1         2           False         0.000
     >>> c.verdict
     'list_of_names'
-    >>> completeness(clients, lang="ru").reason.split(":")[0]
-    'средняя заполненность карточек 0,06 ниже 0,30'
+    >>> c.reason[0], round(c.reason[1]["score"], 4)
+    ('reason.list', 0.0625)
     """
     settings = _check_settings(settings)
-    lang = _check_lang(lang)
     cl = _clients_table(clients)
     n = len(cl)
     activity_ids = None
@@ -1664,7 +1446,7 @@ def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = N
     for group, names in _CARD_GROUPS.items():
         count = pd.Series(0, index=cl.index)
         for name in names:
-            present, note = _field_present(cl, name, activity_ids, lang)
+            present, note = _field_present(cl, name, activity_ids)
             present_all[name] = present
             count += present.astype(int)
             in_file = (name in cl.columns if name not in (SEGMENT_FIELD, ACTIVITIES_FIELD) else
@@ -1672,9 +1454,9 @@ def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = N
                         if name == SEGMENT_FIELD else activity_ids is not None))
             filled = int(present.sum())
             if not note and n and filled < n:
-                note = _say("note.empty_share", lang, share=_pct(1 - filled / n))
+                note = ("note.empty_share", {"share": 1 - filled / n})
             field_rows.append((group, name, bool(in_file), filled, filled / n if n else 0.0,
-                               note))
+                               note[0] if note else "", note[1] if note else {}))
         share = count / len(names)
         group_share[group] = share
         per[_GROUP_COLUMNS[group]] = (share >= settings.group_filled_share - 1e-12).to_numpy()
@@ -1687,9 +1469,9 @@ def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = N
                     for row in present_frame.to_numpy(bool)]
 
     fields = pd.DataFrame(field_rows, columns=[CARD_GROUP, FIELD, IN_FILE, FILLED, SHARE_FILLED,
-                                               NOTE])
+                                               NOTE, PARAMS])
     groups = pd.DataFrame([
-        (g, ", ".join(names if lang == "en" else [_field_label(f, lang) for f in names]),
+        (g, ", ".join(names),
          int(per[_GROUP_COLUMNS[g]].sum()),
          float(per[_GROUP_COLUMNS[g]].mean()) if n else 0.0)
         for g, names in _CARD_GROUPS.items()], columns=[CARD_GROUP, FIELD, FILLED, SHARE_FILLED])
@@ -1708,43 +1490,36 @@ def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = N
     score = float(per[COMPLETENESS].mean()) if n else 0.0
     contact_share = float(per[CONTACT_FILLED].mean()) if n else 0.0
     s = settings
-    figures = {"score": _decimal(score, lang), "need": _decimal(s.client_base_score, lang),
-                   "low": _decimal(s.list_of_names_score, lang), "contacts": _pct(contact_share),
-                   "need_contacts": _pct(s.client_base_contact_share)}
+    figures: dict[str, Any] = {"score": score, "need": s.client_base_score,
+                               "low": s.list_of_names_score, "contacts": contact_share,
+                               "need_contacts": s.client_base_contact_share}
     if n == 0:
-        verdict, reason = LIST_OF_NAMES, _say("reason.no_cards", lang)
+        verdict, code = LIST_OF_NAMES, "reason.no_cards"
     elif score >= s.client_base_score and contact_share >= s.client_base_contact_share:
-        verdict, reason = CLIENT_BASE, _say("reason.client_base", lang, **figures)
+        verdict, code = CLIENT_BASE, "reason.client_base"
     elif score < s.list_of_names_score:
-        verdict, reason = LIST_OF_NAMES, _say("reason.list", lang, **figures)
+        verdict, code = LIST_OF_NAMES, "reason.list"
     else:
         verdict = PARTIAL_BASE
-        reason = _say("reason.no_contacts" if score >= s.client_base_score else
-                      "reason.partial", lang, **figures)
-    result_fields = fields
-    worst = result_fields[result_fields[SHARE_FILLED] < 1].sort_values(
-        [SHARE_FILLED, FIELD], kind="stable").head(3)
-    if n and len(worst):
-        named = [r[FIELD] if lang == "en" else _field_label(r[FIELD], lang)
-                 for _, r in worst.iterrows()]
-        reason += _say("reason.missing", lang, fields=", ".join(
-            f"{name} ({r[NOTE]})" if r[NOTE] else name
-            for name, (_, r) in zip(named, worst.iterrows())))
-    items: list[tuple[str, Any]] = [
-        (_say("comp.cards", lang), n), (_say("comp.score", lang), round(score, 4)),
-        (_say("comp.contacts", lang), int(per[CONTACT_FILLED].sum())),
-        (_say("comp.all_groups", lang), int((per[GROUPS_FILLED] == 4).sum())),
+        code = "reason.no_contacts" if score >= s.client_base_score else "reason.partial"
+    worst = fields[fields[SHARE_FILLED] < 1].sort_values([SHARE_FILLED, FIELD],
+                                                         kind="stable").head(3)
+    figures["missing"] = ([(r[FIELD], r[NOTE], r[PARAMS]) for _, r in worst.iterrows()]
+                          if n else [])
+    reason = (code, figures)
+    items: list[tuple[str, Any, dict]] = [
+        ("comp.cards", n, {}), ("comp.score", round(score, 4), {}),
+        ("comp.contacts", int(per[CONTACT_FILLED].sum()), {}),
+        ("comp.all_groups", int((per[GROUPS_FILLED] == 4).sum()), {}),
     ]
     if transactions is not None:
-        items += [(_say("comp.orders_no_card", lang), orders_without_card),
-                  (_say("comp.cards_no_orders", lang), cards_without_orders)]
-    items.append((_say("comp.verdict", lang), verdict))
-    summary = pd.DataFrame({ITEM: [i for i, _ in items],
-                            VALUE: pd.Series([v for _, v in items], dtype=object)})
+        items += [("comp.orders_no_card", orders_without_card, {}),
+                  ("comp.cards_no_orders", cards_without_orders, {})]
+    items.append(("comp.verdict", verdict, {}))
+    summary = _items(items)
     return Completeness(per_client=per, fields=fields, groups=groups, verdict=verdict,
                         reason=reason, summary=summary, orders_without_card=orders_without_card,
-                        cards_without_orders=cards_without_orders, settings=settings,
-                        lang=lang)
+                        cards_without_orders=cards_without_orders, settings=settings)
 
 
 # --- reconciliation -------------------------------------------------------------------------------
@@ -1767,7 +1542,7 @@ def _report_items(reports: Any) -> list[tuple[str, Any]]:
 
 
 def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
-              clients: pd.DataFrame | None = None, lang: str = "en") -> pd.DataFrame:
+              clients: pd.DataFrame | None = None) -> pd.DataFrame:
     """One table that ties the report to its input: rows, returns, revenue per year, clients.
 
     Parameters
@@ -1784,15 +1559,12 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
     clients : DataFrame, optional
         The clients table; default None. Gives the clients rows (in transactions, in the
         clients table, in both, orders without a card, cards without orders).
-    lang : {"en", "ru"}, default "en"
-        Language of ``item`` (table names and the loader's reasons included). ``section`` and
-        ``check`` are codes in both languages (translated for display by the
-        ``quality.section.*`` and ``quality.check.*`` labels).
 
     Returns
     -------
     DataFrame
-        ``section`` ("rows", "returns", "revenue", "clients"), ``item``, ``input`` (the figure
+        ``section`` ("rows", "returns", "revenue", "clients"), ``item`` (a code such as
+        "rec.read"), ``params`` (the table, file, reason or year it names), ``input`` (the figure
         on the input side: load report, or kept transactions for revenue per year),
         ``report`` (the same figure recomputed from the tables the report uses: kept
         transactions, panel), ``difference`` (report − input), ``check`` ("ok", "mismatch", or
@@ -1812,18 +1584,15 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
     ...                       "month": pd.to_datetime(["2023-05-01", "2024-01-01", "2024-02-01"]),
     ...                       "revenue": [10.0, -2.5, 7.25]})
     >>> t = reconcile({"transactions": rep}, tx, panel)
-    >>> print(t[t["section"] == "revenue"][["item", "input", "report", "check"]].to_string(
-    ...     index=False))
-                  item  input report check
-          revenue 2023   10.0   10.0    ok
-          revenue 2024   4.75   4.75    ok
-    revenue, all years  14.75  14.75    ok
+    >>> t[t["section"] == "revenue"][["item", "input", "report", "check"]].to_numpy().tolist()
+    [['rec.revenue_year', 10.0, 10.0, 'ok'], ['rec.revenue_year', 4.75, 4.75, 'ok'], ['rec.revenue_all', 14.75, 14.75, 'ok']]
+    >>> t[t["section"] == "revenue"]["params"].tolist()
+    [{'year': 2023}, {'year': 2024}, {}]
     >>> sorted(set(t["check"]))
     ['', 'ok']
-    >>> reconcile({"transactions": rep}, tx, panel, lang="ru")["item"].iloc[0]
-    'продажи (sales.csv): прочитано строк'
+    >>> t["params"].iloc[0]
+    {'table': 'transactions', 'file': 'sales.csv'}
     """
-    lang = _check_lang(lang)
     _require_frame(transactions, "transactions", "transactions", [CLIENT_ID, DATE, AMOUNT])
     tx = _transactions_table(transactions)
     dates = pd.to_datetime(transactions[DATE].reset_index(drop=True), errors="coerce")
@@ -1831,9 +1600,10 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
         raise InputError(
             f"the transactions table has {int(dates.isna().sum()):,} rows without a readable "
             "date; reconcile the kept transactions (reportkit.load rejects such rows).")
-    rows: list[tuple[str, str, Any, Any, str]] = []
+    rows: list[tuple[str, tuple[str, dict], Any, Any, str]] = []
 
-    def add(section: str, item: str, inp: Any, rep: Any = None, kind: str = "info") -> None:
+    def add(section: str, item: tuple[str, dict], inp: Any, rep: Any = None,
+            kind: str = "info") -> None:
         check = ""
         if kind != "info" and rep is not None and inp is not None:
             if kind == "count":
@@ -1845,30 +1615,28 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
 
     amount = tx[AMOUNT]
     for table_code, r in _report_items(reports):
-        table = _label(table_code, lang, "table") if lang != "en" else table_code
         file = getattr(r, "file", None)
-        where = (_say("rec.where", lang, table=table, file=PurePath(str(file)).name) if file
-                 else table)
+        on = {"table": table_code}
         read, kept, rejected = int(r.rows_read), int(r.rows_kept), int(r.rows_rejected)
-        add("rows", _say("rec.read", lang, where=where), read)
+        add("rows", ("rec.read", {**on, "file": PurePath(str(file)).name if file else None}),
+            read)
         by_reason = dict(getattr(r, "rejected_by_reason", {}) or {})
         for reason, count in by_reason.items():
-            add("rows", _say("rec.rejected_reason", lang, table=table,
-                             reason=load_reason(reason, lang)), int(count))
-        add("rows", _say("rec.rejected_sum", lang, table=table), rejected,
+            add("rows", ("rec.rejected_reason", {**on, "reason": reason}), int(count))
+        add("rows", ("rec.rejected_sum", on), rejected,
             sum(int(c) for c in by_reason.values()), "count")
-        add("rows", _say("rec.read_sum", lang, table=table), read, kept + rejected, "count")
+        add("rows", ("rec.read_sum", on), read, kept + rejected, "count")
         if table_code == "transactions":
-            add("rows", _say("rec.kept_used", lang, table=table), kept, len(tx), "count")
+            add("rows", ("rec.kept_used", on), kept, len(tx), "count")
             neg = amount < 0
-            add("returns", _say("rec.returns_rows", lang),
+            add("returns", ("rec.returns_rows", {}),
                 int(getattr(r, "returns_count", 0)), int(neg.sum()), "count")
-            add("returns", _say("rec.returns_amount", lang),
+            add("returns", ("rec.returns_amount", {}),
                 float(getattr(r, "returns_amount", 0.0)), float(amount[neg].sum()), "money")
-            add("returns", _say("rec.total", lang), float(getattr(r, "total_amount", 0.0)),
+            add("returns", ("rec.total", {}), float(getattr(r, "total_amount", 0.0)),
                 float(amount.sum()), "money")
         elif table_code == "clients" and clients is not None:
-            add("rows", _say("rec.kept_used", lang, table=table), kept, len(clients), "count")
+            add("rows", ("rec.kept_used", on), kept, len(clients), "count")
 
     by_year_in = amount.groupby(dates.dt.year.to_numpy()).sum()
     frame = None
@@ -1883,28 +1651,29 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
         by_year_panel = pd.Series(dtype=float)
     years = sorted(set(by_year_in.index) | set(by_year_panel.index))
     for y in years:
-        add("revenue", _say("rec.revenue_year", lang, year=int(y)), float(by_year_in.get(y, 0.0)),
+        add("revenue", ("rec.revenue_year", {"year": int(y)}), float(by_year_in.get(y, 0.0)),
             float(by_year_panel.get(y, 0.0)) if frame is not None else None, "money")
-    add("revenue", _say("rec.revenue_all", lang), float(amount.sum()),
+    add("revenue", ("rec.revenue_all", {}), float(amount.sum()),
         float(by_year_panel.sum()) if frame is not None else None, "money")
 
     tx_ids = set(tx[CLIENT_ID])
-    add("clients", _say("rec.tx_clients", lang), len(tx_ids))
+    add("clients", ("rec.tx_clients", {}), len(tx_ids))
     if frame is not None:
         panel_ids = set(_client_ids(frame[CLIENT_ID], "panel"))
-        add("clients", _say("rec.panel_clients", lang), len(tx_ids), len(panel_ids), "count")
-        add("clients", _say("rec.missing_panel", lang), 0, len(tx_ids - panel_ids), "count")
-        add("clients", _say("rec.extra_panel", lang), 0, len(panel_ids - tx_ids), "count")
+        add("clients", ("rec.panel_clients", {}), len(tx_ids), len(panel_ids), "count")
+        add("clients", ("rec.missing_panel", {}), 0, len(tx_ids - panel_ids), "count")
+        add("clients", ("rec.extra_panel", {}), 0, len(panel_ids - tx_ids), "count")
     if clients is not None:
         _require_frame(clients, "clients", "clients", [CLIENT_ID])
         card_ids = set(_client_ids(clients[CLIENT_ID], "clients"))
-        add("clients", _say("rec.card_clients", lang), len(card_ids))
-        add("clients", _say("rec.both", lang), len(tx_ids & card_ids))
-        add("clients", _say("rec.orders_no_card", lang), len(tx_ids - card_ids))
-        add("clients", _say("rec.cards_no_orders", lang), len(card_ids - tx_ids))
+        add("clients", ("rec.card_clients", {}), len(card_ids))
+        add("clients", ("rec.both", {}), len(tx_ids & card_ids))
+        add("clients", ("rec.orders_no_card", {}), len(tx_ids - card_ids))
+        add("clients", ("rec.cards_no_orders", {}), len(card_ids - tx_ids))
 
     out = pd.DataFrame({
-        SECTION: [r[0] for r in rows], ITEM: [r[1] for r in rows],
+        SECTION: [r[0] for r in rows], ITEM: [r[1][0] for r in rows],
+        PARAMS: [r[1][1] for r in rows],
         INPUT: pd.Series([r[2] for r in rows], dtype=object),
         REPORT: pd.Series([r[3] for r in rows], dtype=object),
     })

@@ -225,9 +225,10 @@ def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, fr: _Frame) -> None:
     starts = np.flatnonzero(new_client)
     local = np.cumsum(new_client) - 1          # the client's position in the block
     n = len(starts)
-    out: np.ndarray | slice = code[starts]     # the clients' codes (where the results go)
-    if int(out[-1]) - int(out[0]) + 1 == n:    # no lead between them: a slice writes faster
-        out = slice(int(out[0]), int(out[-1]) + 1)
+    codes = code[starts]                       # the clients' codes (where the results go)
+    out: np.ndarray | slice = codes
+    if int(codes[-1]) - int(codes[0]) + 1 == n:  # no lead between them: a slice writes faster
+        out = slice(int(codes[0]), int(codes[-1]) + 1)
     nan = np.nan
 
     st.has_txn[out] = True
@@ -281,7 +282,8 @@ def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, fr: _Frame) -> None:
     in_range = (has_order[local] & (month >= start[local])).astype(np.float64)
     mean = np.bincount(local, weights=rev * in_range, minlength=n) / n_months
     dev = (rev - mean[local]) * in_range
-    squares = np.bincount(local, weights=dev * dev, minlength=n)
+    # float64 with weights (np.bincount's stub types every result as intp)
+    squares: np.ndarray = np.bincount(local, weights=dev * dev, minlength=n)
     squares += (n_months - np.bincount(local, weights=in_range, minlength=n)) * mean * mean
     with np.errstate(invalid="ignore", divide="ignore"):
         cv = np.sqrt(squares / n_months) / mean

@@ -9,7 +9,7 @@ import hashlib
 import os
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,6 @@ from typing import Any
 import pandas as pd
 
 from ..analysis.managers import NO_MANAGER
-from ..analysis.quality import LABELS as QL
 from ..errors import (
     OutputFolderError,
     ParameterError,
@@ -27,6 +26,7 @@ from ..errors import (
 from ..io import schema as S
 from ..io.dataset import Dataset
 from . import text as T
+from .words.quality import LABELS as QL
 
 
 def _check_lang(lang: str) -> None:
@@ -146,9 +146,10 @@ def _pseudonymiser(kind: str, key: bytes, lang: str):
     if kind in ("client", "person", "manager", "id"):
         template = f"mask.{kind}"
         prefix = T.t(template, lang, code="\x00").split("\x00")
-        salt, norm = {"client": ("client:", str), "id": ("client:", str),
-                      "person": ("person:", _norm_text),
-                      "manager": ("manager:", _norm_text)}[kind]
+        rules: dict[str, tuple[str, Callable[[str], str]]] = {
+            "client": ("client:", str), "id": ("client:", str),
+            "person": ("person:", _norm_text), "manager": ("manager:", _norm_text)}
+        salt, norm = rules[kind]
         return lambda v: prefix[0] + _mac(key, salt + norm(v)).hex()[:8].upper() + prefix[1]
     if kind == "phone":
         return lambda v: "+000 " + str(int.from_bytes(_mac(key, "phone:" + _norm_phone(v))[:8],

@@ -70,6 +70,7 @@ from .store import ACTION_LISTS_FILE, read_cached, record_kpis
 from .words import churn as WC
 from .words import dynamics as WD
 from .words import lifecycle as WL
+from .words import quality as WQ
 from .words import segmentation as SW
 
 ESC = html.escape
@@ -720,8 +721,7 @@ class Audit:
         return value
 
     def _compute(self, *, churn: bool, monthly: bool) -> None:
-
-        cfg, lang, r = self.config, self.lang, self.results
+        cfg, r = self.config, self.results
         clients = self.dataset.clients
         window = cfg.report.window_months
         snap = snapshot(self.panel, as_of=self.as_of, window_months=window)
@@ -759,12 +759,11 @@ class Audit:
             self._guard("value_backtest", backtest_expected_revenue, self.panel,
                         as_of=self.as_of, n_cutoffs=1)
         if clients is not None:
-
             self._guard("duplicates", Q.find_duplicates, clients,
-                        transactions=self.dataset.transactions, settings=cfg.quality, lang=lang)
+                        transactions=self.dataset.transactions, settings=cfg.quality)
             self._guard("completeness", Q.completeness, clients,
                         transactions=self.dataset.transactions,
-                        activities=self.dataset.activities, settings=cfg.quality, lang=lang)
+                        activities=self.dataset.activities, settings=cfg.quality)
 
         ds = self.dataset
         if has_managers(clients=clients, activities=ds.activities, transactions=ds.transactions):
@@ -773,13 +772,12 @@ class Audit:
             self._guard("nps", self._nps)
 
         self._guard("reconciliation", reconcile, self.dataset.reports,
-                    self.dataset.transactions, self.panel, clients=clients, lang=lang)
+                    self.dataset.transactions, self.panel, clients=clients)
         if monthly:
             self._guard("monthly", self._monthly_extras)
         self.kpis = self._kpis()
 
     def _fit_churn(self):
-
         model = ChurnModel.from_settings(self.config.churn, self.config.lifecycle,
                                          window_months=self.config.report.window_months)
         model.fit(self.panel, as_of=self.as_of)
@@ -1035,7 +1033,7 @@ class Audit:
         if r.get("reactivation") is not None:
             lists["reactivation"] = self._reactivation_view(r["reactivation"])
         if r.get("duplicates") is not None:
-            lists["duplicates"] = r["duplicates"].to_frame()
+            lists["duplicates"] = WQ.duplicates_list(r["duplicates"], self.lang)
         if r.get("managers") is not None and len(r["managers"].forgotten):
             lists["forgotten"] = r["managers"].forgotten
         if r.get("managers") is not None and len(r["managers"].overdue):
@@ -1210,20 +1208,19 @@ class Audit:
         rec = self.results.get("reconciliation")
         parts.append(_h(3, "reconciliation", lang))
         if rec is not None:
-            parts.append(T.table_html(rec, lang, values={S.SECTION: "quality.section",
-                                                         S.CHECK: "quality.check"}))
+            parts.append(T.table_html(WQ.items_table(rec, lang),
+                                      lang, values={S.SECTION: "quality.section",
+                                                    S.CHECK: "quality.check"}))
         parts.append(self._error_or_na("reconciliation", _t("h.reconciliation", lang)))
         return "".join(parts)
 
     def _section_abc(self) -> str:
-
         lang, seg = self.lang, self.results["segments"]
         return "".join([_h(2, "abc", lang), _fig_html(pareto_curve(seg.abc, lang=lang)),
                         T.table_html(seg.abc.summary, lang, values={S.ABC: "segmentation"},
                                      kinds={S.VALUE: "money"})])
 
     def _section_xyz(self) -> str:
-
         lang, seg = self.lang, self.results["segments"]
         summary = seg.abcxyz.summary
         cell_policy = SW.policy_table(seg.abcxyz, lang, self.config.segmentation.contact_policy)
@@ -1252,14 +1249,12 @@ class Audit:
         return "".join(parts)
 
     def _section_rfm(self) -> str:
-
         lang, seg = self.lang, self.results["segments"]
         return "".join([_h(2, "rfm", lang), _fig_html(rfm_grid(seg.rfm, lang=lang)),
                         T.table_html(seg.rfm.summary, lang,
                                      values={S.RFM_SEGMENT: "segmentation"})])
 
     def _section_bcg(self) -> str:
-
         lang, seg = self.lang, self.results["segments"]
         return "".join([_h(2, "bcg", lang), _fig_html(bcg_scatter(seg.bcg, lang=lang)),
                         T.table_html(seg.bcg.summary, lang, values={S.BCG: "segmentation"})])
@@ -1272,7 +1267,6 @@ class Audit:
                                      kinds={S.VALUE: "money"})])
 
     def _section_lifecycle(self) -> str:
-
         lang, life = self.lang, self.results["lifecycle"]
         parts = [_h(2, "lifecycle", lang), _fig_html(lifecycle_ladder(life, lang=lang)),
                  T.table_html(life.summary, lang, values={S.BLOCK: "block", S.ZONE: "zone"})]
@@ -1298,7 +1292,6 @@ class Audit:
         return out
 
     def _section_dynamics(self) -> str:
-
         lang, dyn = self.lang, self.results.get("dynamics")
         parts = [_h(2, "dynamics", lang)]
         if dyn is None:
@@ -1431,18 +1424,19 @@ class Audit:
         parts.append(_h(3, "completeness", lang))
         if comp is not None:
             parts.append(_p(_t("f.verdict", lang, verdict=_verdict_text(comp.verdict, lang))))
-            parts.append(_p(comp.reason))
-            parts.append(T.table_html(comp.groups, lang,
+            parts.append(_p(WQ.reason_text(comp, lang)))
+            parts.append(T.table_html(WQ.groups_table(comp, lang), lang,
                                       values={S.CARD_GROUP: "quality.card_group"},
                                       labels={S.FIELD: T.t("col.fields", lang)}))
         parts.append(self._error_or_na("completeness", _t("h.completeness", lang)))
         dups = self.results.get("duplicates")
         parts.append(_h(3, "duplicates", lang))
         if dups is not None:
-            parts.append(T.table_html(dups.summary, lang,
+            parts.append(T.table_html(WQ.items_table(dups.summary, lang), lang,
                                       labels={S.VALUE: T.t("col.figure", lang)}))
             if len(dups.groups):
-                parts.append(T.table_html(self._shown(dups.groups.head(30)), lang, values={
+                parts.append(T.table_html(self._shown(WQ.groups_view(dups.groups.head(30), lang)),
+                                          lang, values={
                     S.CONFIDENCE: "quality.confidence",
                     S.GROUP_CONFIDENCE: "quality.confidence"}))
         parts.append(self._error_or_na("duplicates", _t("h.duplicates", lang)))

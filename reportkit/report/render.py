@@ -114,8 +114,8 @@ def _check_lang(lang: str) -> None:
     check_param(lang in T.LANGS, "lang", 'one of "en", "ru"', lang)
 
 
-def _tail(text: str, n: int = 400) -> str:
-    text = re.sub(r"\x1b\[[0-9;]*m", "", str(text)).strip()
+def _tail(value: object, n: int = 400) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(value)).strip()
     return text if len(text) <= n else "…" + text[-n:]
 
 

@@ -386,7 +386,7 @@ PROVIDERS: dict[str, str] = {
     "lifecycle": "reportkit.report.words.lifecycle",
     "dynamics": "reportkit.report.words.dynamics",
     "churn": "reportkit.analysis.churn",
-    "quality": "reportkit.analysis.quality",
+    "quality": "reportkit.report.words.quality",
     "managers": "reportkit.analysis.managers",
 }
 
