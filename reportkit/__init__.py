@@ -37,15 +37,30 @@ from .version import __version__
 #: ``rk.<name>`` for the modules an analyst reaches for most, imported on first use (the
 #: report layer pulls in matplotlib, papermill and nbconvert, which a plain load does not need).
 _MODULES = {
-    "schema": "io.schema", "config": "io.config", "sample": "io.sample", "columns": "io.columns",
-    "dataset": "io.dataset", "policy": "io.policy", "resources": "io.resources",
+    "schema": "io.schema",
+    "config": "io.config",
+    "sample": "io.sample",
+    "columns": "io.columns",
+    "dataset": "io.dataset",
+    "policy": "io.policy",
+    "resources": "io.resources",
     "panel": "core.panel",
-    "segmentation": "analysis.segmentation", "lifecycle": "analysis.lifecycle",
-    "dynamics": "analysis.dynamics", "churn": "analysis.churn", "btyd": "analysis.btyd",
-    "quality": "analysis.quality", "managers": "analysis.managers",
-    "text": "report.text", "plots": "report.plots", "pipeline": "report.pipeline",
-    "export": "report.export", "render": "report.render", "report": "report",
-    "cli": "cli", "errors": "errors", "progress": "progress",
+    "segmentation": "analysis.segmentation",
+    "lifecycle": "analysis.lifecycle",
+    "dynamics": "analysis.dynamics",
+    "churn": "analysis.churn",
+    "btyd": "analysis.btyd",
+    "quality": "analysis.quality",
+    "managers": "analysis.managers",
+    "text": "report.text",
+    "plots": "report.plots",
+    "pipeline": "report.pipeline",
+    "export": "report.export",
+    "render": "report.render",
+    "report": "report",
+    "cli": "cli",
+    "errors": "errors",
+    "progress": "progress",
 }
 
 

@@ -27,25 +27,30 @@ from .progress import PROGRESS
 from .version import __version__
 
 #: --mask: what it replaces and where its key lives
-MASK_HELP = ("show stable pseudonyms instead of client names, ids, phones, e-mails, tax ids "
-             "and managers' names in the report and the action lists (every figure stays that "
-             "of the real data); key: $REPORTKIT_MASK_KEY, else ~/.config/reportkit/mask.key "
-             "($XDG_CONFIG_HOME/reportkit/mask.key), made on first use, never in --out")
+MASK_HELP = (
+    "show stable pseudonyms instead of client names, ids, phones, e-mails, tax ids "
+    "and managers' names in the report and the action lists (every figure stays that "
+    "of the real data); key: $REPORTKIT_MASK_KEY, else ~/.config/reportkit/mask.key "
+    "($XDG_CONFIG_HOME/reportkit/mask.key), made on first use, never in --out"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(
-        prog="reportkit",
-        description="Client-base audit reports from raw sales records.")
+        prog="reportkit", description="Client-base audit reports from raw sales records."
+    )
     p.add_argument("--version", action="version", version=f"reportkit {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     c = sub.add_parser("check", help="load the data and print how every row was used")
     c.add_argument("data", help="a transactions file or a folder of table files")
     c.add_argument("--config", help="TOML config file (column mapping, options)")
-    c.add_argument("--rejected", metavar="DIR",
-                   help="write the rejected rows of each table to DIR/rejected_<table>.csv")
+    c.add_argument(
+        "--rejected",
+        metavar="DIR",
+        help="write the rejected rows of each table to DIR/rejected_<table>.csv",
+    )
     _quiet(c)
 
     s = sub.add_parser("sample", help="write a synthetic client base as CRM-style files")
@@ -53,20 +58,30 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--clients", type=int, default=2000, help="number of clients (default 2000)")
     s.add_argument("--years", type=int, default=3, help="years of history (default 3)")
     s.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    s.add_argument("--lang", choices=["en", "ru"], default="en",
-                   help="en: UTF-8, ',' and ISO dates; ru: cp1251, ';', decimal commas")
+    s.add_argument(
+        "--lang",
+        choices=["en", "ru"],
+        default="en",
+        help="en: UTF-8, ',' and ISO dates; ru: cp1251, ';', decimal commas",
+    )
 
     a = sub.add_parser("audit", help="the client-base audit report as of a date")
     a.add_argument("data", help="a transactions file or a folder of table files")
-    a.add_argument("--as-of", dest="as_of",
-                   help="report date YYYY-MM-DD (default: end of the last full month in the data)")
+    a.add_argument(
+        "--as-of",
+        dest="as_of",
+        help="report date YYYY-MM-DD (default: end of the last full month in the data)",
+    )
     a.add_argument("--config", help="TOML config file")
     a.add_argument("--lang", choices=["en", "ru"], help="report language (default en)")
     a.add_argument("--out", default="reports", help="output folder (default ./reports)")
     a.add_argument("--pdf", action="store_true", help="also write a PDF (needs Chromium)")
     a.add_argument("--mask", action="store_true", help=MASK_HELP)
-    a.add_argument("--allow-future", action="store_true",
-                   help="allow a report date more than a month after the data")
+    a.add_argument(
+        "--allow-future",
+        action="store_true",
+        help="allow a report date more than a month after the data",
+    )
     _quiet(a)
 
     m = sub.add_parser("monthly", help="one report per month and an index page")
@@ -85,8 +100,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _quiet(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quiet", "-q", action="store_true",
-                        help="no progress on the terminal (it is shown only on a terminal)")
+    parser.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress on the terminal (it is shown only on a terminal)",
+    )
 
 
 def _check(args) -> int:
@@ -112,9 +131,16 @@ def _sample(args) -> int:
 
 def _audit(args) -> int:
 
-    result = report.audit(args.data, as_of=args.as_of, config=args.config, lang=args.lang,
-                          out=args.out, pdf=args.pdf, mask=args.mask,
-                          allow_future=args.allow_future)
+    result = report.audit(
+        args.data,
+        as_of=args.as_of,
+        config=args.config,
+        lang=args.lang,
+        out=args.out,
+        pdf=args.pdf,
+        mask=args.mask,
+        allow_future=args.allow_future,
+    )
     print(result)
     for note in result.notes:
         print(f"reportkit audit: {note}", file=sys.stderr)
@@ -123,15 +149,23 @@ def _audit(args) -> int:
 
 def _monthly(args) -> int:
 
-    result = report.monthly(args.data, start=args.start, end=args.end, config=args.config,
-                            lang=args.lang, out=args.out, jobs=args.jobs, force=args.force,
-                            pdf=args.pdf, mask=args.mask)
+    result = report.monthly(
+        args.data,
+        start=args.start,
+        end=args.end,
+        config=args.config,
+        lang=args.lang,
+        out=args.out,
+        jobs=args.jobs,
+        force=args.force,
+        pdf=args.pdf,
+        mask=args.mask,
+    )
     print(result)
     for note in result.notes:
         print(f"reportkit monthly: {note}", file=sys.stderr)
     if result.failed:
-        print(f"{len(result.failed)} period(s) failed: {', '.join(result.failed)}",
-              file=sys.stderr)
+        print(f"{len(result.failed)} period(s) failed: {', '.join(result.failed)}", file=sys.stderr)
         return 1
     return 0
 

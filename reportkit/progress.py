@@ -33,8 +33,7 @@ class Progress:
 
     def stage(self, text: str) -> None:
         if self.enabled:
-            print(f"[{time.perf_counter() - self._t0:7.1f} s] {text}", file=self.stream,
-                  flush=True)
+            print(f"[{time.perf_counter() - self._t0:7.1f} s] {text}", file=self.stream, flush=True)
 
     @contextmanager
     def reading(self, label: str, total_bytes: int) -> Iterator:
@@ -45,8 +44,16 @@ class Progress:
         from tqdm import tqdm
 
         self.stage(f"reading {label}")
-        bar = tqdm(total=total_bytes, unit="B", unit_scale=True, unit_divisor=1024,
-                   file=self.stream, leave=False, dynamic_ncols=True, mininterval=0.5)
+        bar = tqdm(
+            total=total_bytes,
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1024,
+            file=self.stream,
+            leave=False,
+            dynamic_ncols=True,
+            mininterval=0.5,
+        )
         last = [0]
 
         def update(done: int, rows: int) -> None:

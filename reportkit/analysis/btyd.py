@@ -55,7 +55,7 @@ __all__ = ["BetaGeoModel", "GammaGammaModel", "expected_revenue", "rfm_summary"]
 # whose maximum-likelihood fit is a limiting case of the model (see `_boundary_notes`).
 _LOG_LO = math.log(1e-8)
 _LOG_HI = math.log(1e8)
-_NEAR = math.log(1e3)          # "near a bound": within a factor 1000 of it
+_NEAR = math.log(1e3)  # "near a bound": within a factor 1000 of it
 # cumulative sums of log(r + k) are exact for whole frequencies; above this many purchase
 # periods the fit switches to gammaln / digamma differences on the distinct frequencies
 _MAX_CUMSUM = 1_000_000
@@ -67,12 +67,15 @@ _GG_NAMES = ("p", "q", "v")
 # input checks
 # ---------------------------------------------------------------------------------------------
 
+
 def _as_float_array(value: Any, name: str, where: str) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise InputError(f"{where}: `{name}` must be numbers, got values such as "
-                         f"{np.asarray(value).ravel()[:3].tolist()!r}.") from None
+        raise InputError(
+            f"{where}: `{name}` must be numbers, got values such as "
+            f"{np.asarray(value).ravel()[:3].tolist()!r}."
+        ) from None
     if arr.ndim > 1:
         raise InputError(f"{where}: `{name}` must be one-dimensional, got shape {arr.shape}.")
     return arr
@@ -91,8 +94,9 @@ def _check_bad(bad: np.ndarray, where: str, what: str, fix: str) -> None:
         raise InputError(f"{where}: {n} {noun} {what} (positions {_positions(bad)}); {fix}")
 
 
-def _check_summary(frequency: Any, recency: Any, T: Any, where: str,
-                   allow_empty: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _check_summary(
+    frequency: Any, recency: Any, T: Any, where: str, allow_empty: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Validate (frequency, recency, T); return them as float arrays of one length."""
     x = _as_float_array(frequency, "frequency", where)
     tx = _as_float_array(recency, "recency", where)
@@ -100,25 +104,49 @@ def _check_summary(frequency: Any, recency: Any, T: Any, where: str,
     try:
         x, tx, age = np.broadcast_arrays(x, tx, age)
     except ValueError:
-        raise InputError(f"{where}: frequency, recency and T must have the same length, got "
-                         f"{x.size}, {tx.size} and {age.size}.") from None
+        raise InputError(
+            f"{where}: frequency, recency and T must have the same length, got "
+            f"{x.size}, {tx.size} and {age.size}."
+        ) from None
     x, tx, age = (np.atleast_1d(v).astype(float) for v in (x, tx, age))
     if x.size == 0 and not allow_empty:
-        raise InputError(f"{where}: no clients (empty frequency, recency and T); a fit needs "
-                         "at least one client with a first purchase.")
+        raise InputError(
+            f"{where}: no clients (empty frequency, recency and T); a fit needs "
+            "at least one client with a first purchase."
+        )
     for name, v in (("frequency", x), ("recency", tx), ("T", age)):
-        _check_bad(~np.isfinite(v), where, f"a missing or infinite {name}",
-                   "fill or drop them before fitting.")
-        _check_bad(v < 0, where, f"a negative {name}",
-                   "frequency, recency and T count purchases and time since the first purchase "
-                   "and cannot be negative.")
-    _check_bad(x != np.floor(x), where, "a frequency that is not a whole number",
-               "frequency is the number of repeat purchases (purchase periods after the first).")
-    _check_bad(tx > age * (1 + 1e-12) + 1e-12, where, "recency > T",
-               "recency (first to last purchase) cannot exceed T (first purchase to as-of); "
-               "check that both use the same time unit and as-of date.")
-    _check_bad((x == 0) & (tx > 0), where, "frequency 0 with recency > 0",
-               "a client without repeat purchases has recency 0 (lifetimes' convention).")
+        _check_bad(
+            ~np.isfinite(v),
+            where,
+            f"a missing or infinite {name}",
+            "fill or drop them before fitting.",
+        )
+        _check_bad(
+            v < 0,
+            where,
+            f"a negative {name}",
+            "frequency, recency and T count purchases and time since the first purchase "
+            "and cannot be negative.",
+        )
+    _check_bad(
+        x != np.floor(x),
+        where,
+        "a frequency that is not a whole number",
+        "frequency is the number of repeat purchases (purchase periods after the first).",
+    )
+    _check_bad(
+        tx > age * (1 + 1e-12) + 1e-12,
+        where,
+        "recency > T",
+        "recency (first to last purchase) cannot exceed T (first purchase to as-of); "
+        "check that both use the same time unit and as-of date.",
+    )
+    _check_bad(
+        (x == 0) & (tx > 0),
+        where,
+        "frequency 0 with recency > 0",
+        "a client without repeat purchases has recency 0 (lifetimes' convention).",
+    )
     return x, np.minimum(tx, age), age
 
 
@@ -127,10 +155,13 @@ def _check_weights(weights: Any, n: int, where: str) -> np.ndarray:
         return np.ones(n)
     w = _as_float_array(weights, "weights", where)
     if w.shape != (n,):
-        raise InputError(f"{where}: `weights` must have one value per client ({n}), "
-                         f"got {w.size}.")
-    _check_bad(~np.isfinite(w) | (w < 0), where, "a missing, infinite or negative weight",
-               "weights count clients with the same (frequency, recency, T) and must be >= 0.")
+        raise InputError(f"{where}: `weights` must have one value per client ({n}), got {w.size}.")
+    _check_bad(
+        ~np.isfinite(w) | (w < 0),
+        where,
+        "a missing, infinite or negative weight",
+        "weights count clients with the same (frequency, recency, T) and must be >= 0.",
+    )
     if not w.sum() > 0:
         raise InputError(f"{where}: all weights are 0; at least one client must count.")
     return w
@@ -150,13 +181,15 @@ def _wrap(result: np.ndarray, *inputs: Any) -> Any:
 # BG/NBD likelihood on unique (frequency, recency, T) triples
 # ---------------------------------------------------------------------------------------------
 
+
 def _dot(u: np.ndarray, v: np.ndarray) -> float:
     """Inner product without BLAS (threaded BLAS is slow for one dot on a busy machine)."""
     return float(np.einsum("i,i->", u, v))
 
 
-def _unique_triples(x: np.ndarray, tx: np.ndarray, age: np.ndarray,
-                    w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _unique_triples(
+    x: np.ndarray, tx: np.ndarray, age: np.ndarray, w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Distinct (x, t_x, T) rows and the total weight of each."""
     cx, _ux = pd.factorize(x)
     cr, ur = pd.factorize(tx)
@@ -176,16 +209,16 @@ def _unique_triples(x: np.ndarray, tx: np.ndarray, age: np.ndarray,
 class _BGData:
     """Sufficient pieces of the BG/NBD log-likelihood (time already scaled)."""
 
-    W: float                 # total weight (clients)
+    W: float  # total weight (clients)
     max_x: int
-    tail: np.ndarray         # tail[k] = weight of clients with x > k, k = 0 … max_x-1
-    ks: np.ndarray           # 0 … max_x-1 as float
-    ux: np.ndarray           # distinct frequencies > 0 and their weights (gammaln path)
+    tail: np.ndarray  # tail[k] = weight of clients with x > k, k = 0 … max_x-1
+    ks: np.ndarray  # 0 … max_x-1 as float
+    ux: np.ndarray  # distinct frequencies > 0 and their weights (gammaln path)
     wx: np.ndarray
-    ut: np.ndarray           # distinct T, weight and weight×x at each
+    ut: np.ndarray  # distinct T, weight and weight×x at each
     wt: np.ndarray
     xt: np.ndarray
-    xr: np.ndarray           # repeaters (x > 0): x, x-1 (int), t_x, T, T - t_x, weight
+    xr: np.ndarray  # repeaters (x > 0): x, x-1 (int), t_x, T, T - t_x, weight
     xr_1: np.ndarray
     txr: np.ndarray
     tr: np.ndarray
@@ -213,9 +246,24 @@ def _bg_data(x: np.ndarray, tx: np.ndarray, age: np.ndarray, w: np.ndarray) -> _
     wt = np.bincount(codes, weights=w, minlength=len(ut))
     xt = np.bincount(codes, weights=w * x, minlength=len(ut))
     rep = xi > 0
-    return _BGData(W=W, max_x=max_x, tail=tail, ks=ks, ux=ux, wx=wx, ut=np.asarray(ut, float),
-                   wt=wt, xt=xt, xr=x[rep], xr_1=xi[rep] - 1, txr=tx[rep], tr=age[rep],
-                   dr=age[rep] - tx[rep], wr=w[rep], n_patterns=len(x))
+    return _BGData(
+        W=W,
+        max_x=max_x,
+        tail=tail,
+        ks=ks,
+        ux=ux,
+        wx=wx,
+        ut=np.asarray(ut, float),
+        wt=wt,
+        xt=xt,
+        xr=x[rep],
+        xr_1=xi[rep] - 1,
+        txr=tx[rep],
+        tr=age[rep],
+        dr=age[rep] - tx[rep],
+        wr=w[rep],
+        n_patterns=len(x),
+    )
 
 
 def _bg_loglik_grad(params: np.ndarray, d: _BGData) -> tuple[float, np.ndarray]:
@@ -240,12 +288,22 @@ def _bg_loglik_grad(params: np.ndarray, d: _BGData) -> tuple[float, np.ndarray]:
         inv_bx1 = 1.0 / bk[d.xr_1]
     else:
         ux, wx = d.ux, d.wx
-        ll = _dot(wx, special.gammaln(r + ux) - special.gammaln(r)
-                  + special.betaln(a, b + ux) - special.betaln(a, b))
+        ll = _dot(
+            wx,
+            special.gammaln(r + ux)
+            - special.gammaln(r)
+            + special.betaln(a, b + ux)
+            - special.betaln(a, b),
+        )
         grad[0] = _dot(wx, special.digamma(r + ux) - special.digamma(r))
         grad[2] = _dot(wx, special.digamma(a + b) - special.digamma(a + b + ux))
-        grad[3] = _dot(wx, special.digamma(b + ux) - special.digamma(b)
-                       + special.digamma(a + b) - special.digamma(a + b + ux))
+        grad[3] = _dot(
+            wx,
+            special.digamma(b + ux)
+            - special.digamma(b)
+            + special.digamma(a + b)
+            - special.digamma(a + b + ux),
+        )
         bx1 = b + d.xr - 1.0
         log_bx1 = np.log(bx1)
         inv_bx1 = 1.0 / bx1
@@ -297,14 +355,27 @@ class _MinimizeOptions(TypedDict):
     maxiter: int
 
 
-def _minimize(fun, theta0: np.ndarray, args: tuple, bounds: list[tuple[float, float]],
-              ftol: float, gtol: float, maxiter: int) -> optimize.OptimizeResult:
+def _minimize(
+    fun,
+    theta0: np.ndarray,
+    args: tuple,
+    bounds: list[tuple[float, float]],
+    ftol: float,
+    gtol: float,
+    maxiter: int,
+) -> optimize.OptimizeResult:
     # L-BFGS-B calls BLAS on 4-vectors; a multi-threaded BLAS makes each call milliseconds
     # slower on a busy machine, so BLAS is held to one thread during the optimisation.
     with _one_blas_thread():
-        return optimize.minimize(fun, theta0, args=args, jac=True, method="L-BFGS-B",
-                                 bounds=bounds, options={"ftol": ftol, "gtol": gtol,
-                                                         "maxiter": maxiter, "maxls": 50})
+        return optimize.minimize(
+            fun,
+            theta0,
+            args=args,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"ftol": ftol, "gtol": gtol, "maxiter": maxiter, "maxls": 50},
+        )
 
 
 def _one_blas_thread() -> contextlib.AbstractContextManager:
@@ -361,15 +432,18 @@ class _Summary:
 
     def _check_fitted(self, what: str) -> None:
         if getattr(self, "params_", None) is None:
-            raise InputError(f"{type(self).__name__}.{what}: the model is not fitted yet; call "
-                             f"`.fit(...)` first.")
+            raise InputError(
+                f"{type(self).__name__}.{what}: the model is not fitted yet; call "
+                f"`.fit(...)` first."
+            )
 
     def _params(self) -> dict[str, float]:
         """``params_`` of a fitted model, for methods that have called `_check_fitted`."""
         params = self.params_
         if params is None:  # pragma: no cover - the public methods check first
-            raise InputError(f"{type(self).__name__}: the model is not fitted yet; call "
-                             f"`.fit(...)` first.")
+            raise InputError(
+                f"{type(self).__name__}: the model is not fitted yet; call `.fit(...)` first."
+            )
         return params
 
     @property
@@ -379,20 +453,31 @@ class _Summary:
         and ``fallback`` in ``summary.attrs``."""
         self._check_fitted("summary")
         params = self._params()
-        df = pd.DataFrame({"coef": [params[k] for k in self._names],
-                           "se(coef)": [self.standard_errors_[k] for k in self._names]},
-                          index=pd.Index(self._names, name="parameter"))
+        df = pd.DataFrame(
+            {
+                "coef": [params[k] for k in self._names],
+                "se(coef)": [self.standard_errors_[k] for k in self._names],
+            },
+            index=pd.Index(self._names, name="parameter"),
+        )
         df.attrs.update(self._facts())
         return df
 
     def _facts(self) -> dict[str, Any]:
-        return {"n": self.n_, "log_likelihood": self.log_likelihood_,
-                "converged": self.converged_, "n_iter": self.n_iter_, "fallback": self.fallback_}
+        return {
+            "n": self.n_,
+            "log_likelihood": self.log_likelihood_,
+            "converged": self.converged_,
+            "n_iter": self.n_iter_,
+            "fallback": self.fallback_,
+        }
 
     def _fact_lines(self) -> list[tuple[str, str]]:
-        rows = [("clients", f"{self.n_:,.0f}"),
-                ("log-likelihood", f"{self.log_likelihood_:,.4f}"),
-                ("converged", f"{self.converged_} ({self.n_iter_} iterations)")]
+        rows = [
+            ("clients", f"{self.n_:,.0f}"),
+            ("log-likelihood", f"{self.log_likelihood_:,.4f}"),
+            ("converged", f"{self.converged_} ({self.n_iter_} iterations)"),
+        ]
         rows += [(k, v) for k, v in self._extra_facts()]
         rows.append(("fallback", self.fallback_ or "none"))
         return rows
@@ -406,28 +491,39 @@ class _Summary:
         if params is None:
             return f"{type(self).__name__}({args})"
         p = ", ".join(f"{k}={_fmt(params[k])}" for k in self._names)
-        return (f"<{type(self).__name__}({args}) fitted on {self.n_:,.0f} clients: {p}; "
-                f"log-likelihood {self.log_likelihood_:.4f}; converged {self.converged_}"
-                + (f"; fallback: {self.fallback_}" if self.fallback_ else "") + ">")
+        return (
+            f"<{type(self).__name__}({args}) fitted on {self.n_:,.0f} clients: {p}; "
+            f"log-likelihood {self.log_likelihood_:.4f}; converged {self.converged_}"
+            + (f"; fallback: {self.fallback_}" if self.fallback_ else "")
+            + ">"
+        )
 
     def _repr_html_(self) -> str:
         name = html.escape(type(self).__name__)
         params: dict[str, float] | None = getattr(self, "params_", None)
         if params is None:
             return f"<p><b>{name}</b> (not fitted)</p>"
-        rows = "".join(f"<tr><th>{k}</th><td>{_fmt(params[k])}</td>"
-                       f"<td>{_fmt(self.standard_errors_[k])}</td></tr>" for k in self._names)
-        facts = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-                        for k, v in self._fact_lines())
-        return (f'<div class="reportkit-model"><p><b>{name}</b> — {html.escape(self._title)}'
-                f"</p><table><thead><tr><th>parameter</th><th>coef</th><th>se(coef)</th></tr>"
-                f"</thead><tbody>{rows}</tbody></table><table><tbody>{facts}</tbody></table>"
-                f"</div>")
+        rows = "".join(
+            f"<tr><th>{k}</th><td>{_fmt(params[k])}</td>"
+            f"<td>{_fmt(self.standard_errors_[k])}</td></tr>"
+            for k in self._names
+        )
+        facts = "".join(
+            f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+            for k, v in self._fact_lines()
+        )
+        return (
+            f'<div class="reportkit-model"><p><b>{name}</b> — {html.escape(self._title)}'
+            f"</p><table><thead><tr><th>parameter</th><th>coef</th><th>se(coef)</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table><table><tbody>{facts}</tbody></table>"
+            f"</div>"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # BG/NBD
 # ---------------------------------------------------------------------------------------------
+
 
 class BetaGeoModel(_Summary):
     """BG/NBD model of repeat purchases and silent dropout (Fader, Hardie & Lee 2005).
@@ -534,8 +630,15 @@ class BetaGeoModel(_Summary):
         """
         where = "BetaGeoModel.fit"
         pen = self.penalizer
-        check_param(isinstance(pen, (int, float)) and not isinstance(pen, bool)
-                    and math.isfinite(pen) and pen >= 0, "penalizer", "a number >= 0", pen)
+        check_param(
+            isinstance(pen, (int, float))
+            and not isinstance(pen, bool)
+            and math.isfinite(pen)
+            and pen >= 0,
+            "penalizer",
+            "a number >= 0",
+            pen,
+        )
         x, tx, age = _check_summary(frequency, recency, T, where)
         w = _check_weights(weights, x.size, where)
         ux, utx, uT, uw = _unique_triples(x, tx, age, w)
@@ -550,40 +653,52 @@ class BetaGeoModel(_Summary):
         opts: _MinimizeOptions = {"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000}
 
         if d.xr.size == 0 or uT.max() == 0:
-            why = (f"all {self.n_:,.0f} clients have frequency 0" if d.xr.size == 0 else
-                   f"all {self.n_:,.0f} clients made their first purchase at the as-of date "
-                   "(T = 0)")
-            self._set_result(np.array([_LOG_LO, 0.0, 0.0, 0.0]), d, scale, pen, nit=0,
-                             converged=True)
-            self._note("no repeat purchases",
-                       f"{why}, so neither the purchase rate nor the dropout can be estimated; "
-                       "using the no-repeat limit (r = 1e-8, a = b = 1: P(alive) = 1 without "
-                       "repeat purchases, expected purchases ≈ 0, P(no purchase) ≈ 1)")
+            why = (
+                f"all {self.n_:,.0f} clients have frequency 0"
+                if d.xr.size == 0
+                else f"all {self.n_:,.0f} clients made their first purchase at the as-of date "
+                "(T = 0)"
+            )
+            self._set_result(
+                np.array([_LOG_LO, 0.0, 0.0, 0.0]), d, scale, pen, nit=0, converged=True
+            )
+            self._note(
+                "no repeat purchases",
+                f"{why}, so neither the purchase rate nor the dropout can be estimated; "
+                "using the no-repeat limit (r = 1e-8, a = b = 1: P(alive) = 1 without "
+                "repeat purchases, expected purchases ≈ 0, P(no purchase) ≈ 1)",
+            )
             return self
 
         res = _minimize(_bg_objective, _start_bg(d), (d, pen), bounds, **opts)
         nit = res.nit
         if not _finite_result(res):
-            diag = (f"L-BFGS-B stopped with {res.message!r} at log-parameters "
-                    f"{np.round(res.x, 3).tolist()}, objective {res.fun!r}")
+            diag = (
+                f"L-BFGS-B stopped with {res.message!r} at log-parameters "
+                f"{np.round(res.x, 3).tolist()}, objective {res.fun!r}"
+            )
             pen = max(pen, 0.1)
             res = _minimize(_bg_objective, _start_bg(d), (d, pen), bounds, **opts)
             nit += res.nit
             if _finite_result(res):
                 self._set_result(res.x, d, scale, pen, nit, _converged(res))
-                self._note(f"penalized (penalizer={pen})",
-                           f"the likelihood could not be optimised ({diag}); refitted with "
-                           f"penalizer={pen}")
+                self._note(
+                    f"penalized (penalizer={pen})",
+                    f"the likelihood could not be optimised ({diag}); refitted with "
+                    f"penalizer={pen}",
+                )
                 return self
             # last resort, always finite: a no-dropout NBD with an exponential rate prior
             # (r = 1) whose mean is the observed repeat-purchase rate
             theta = _start_bg(d)
             theta[2:] = (_LOG_LO, 0.0)
             self._set_result(theta, d, scale, pen, nit, converged=False)
-            self._note("moment NBD",
-                       f"the likelihood could not be optimised ({diag}), not even with "
-                       f"penalizer={pen}; using a no-dropout NBD matched to the mean "
-                       "repeat-purchase rate (r = 1, a = 1e-8, b = 1)")
+            self._note(
+                "moment NBD",
+                f"the likelihood could not be optimised ({diag}), not even with "
+                f"penalizer={pen}; using a no-dropout NBD matched to the mean "
+                "repeat-purchase rate (r = 1, a = 1e-8, b = 1)",
+            )
             return self
 
         theta = res.x
@@ -599,26 +714,35 @@ class BetaGeoModel(_Summary):
                 res = res_nbd
                 self._set_result(res.x, d, scale, pen, nit, _converged(res))
                 self.fallback_ = "no dropout (NBD)"
-                self._warn(f"no dropout (NBD): the BG/NBD fit drove the mean dropout probability "
-                           f"a/(a+b) to {mean_p:.2g} — the clients keep buying; refitted as the "
-                           "Poisson-Gamma NBD without dropout (a = 1e-8, b = 1; P(alive) ≈ 1)")
+                self._warn(
+                    f"no dropout (NBD): the BG/NBD fit drove the mean dropout probability "
+                    f"a/(a+b) to {mean_p:.2g} — the clients keep buying; refitted as the "
+                    "Poisson-Gamma NBD without dropout (a = 1e-8, b = 1; P(alive) ≈ 1)"
+                )
                 self._boundary_notes(res.x[:2])
                 return self
         self._set_result(theta, d, scale, pen, nit, _converged(res))
         if not self.converged_:
-            self._warn(f"L-BFGS-B did not converge ({res.message}) after {nit} iterations; the "
-                       "parameters are the best found")
+            self._warn(
+                f"L-BFGS-B did not converge ({res.message}) after {nit} iterations; the "
+                "parameters are the best found"
+            )
         self._boundary_notes(theta)
         return self
 
-    def _set_result(self, theta: np.ndarray, d: _BGData, scale: float, pen: float, nit: int,
-                    converged: bool) -> None:
+    def _set_result(
+        self, theta: np.ndarray, d: _BGData, scale: float, pen: float, nit: int, converged: bool
+    ) -> None:
         params = np.exp(theta)
         ll, _ = _bg_loglik_grad(params, d)
         ses = _std_errors(_bg_objective, theta, (d, pen), d.W) * params
         self.theta_ = theta
-        self.params_ = {"r": float(params[0]), "alpha": float(params[1] * scale),
-                        "a": float(params[2]), "b": float(params[3])}
+        self.params_ = {
+            "r": float(params[0]),
+            "alpha": float(params[1] * scale),
+            "a": float(params[2]),
+            "b": float(params[3]),
+        }
         ses[1] *= scale
         self.standard_errors_ = dict(zip(_BG_NAMES, map(float, ses)))
         self.log_likelihood_ = ll + self._loglik_unit_shift(d, scale)
@@ -642,15 +766,20 @@ class BetaGeoModel(_Summary):
     def _boundary_notes(self, theta: np.ndarray) -> None:
         notes = []
         if _LOG_HI - theta[0] < _NEAR:
-            notes.append(f"r = {math.exp(theta[0]):.3g} is huge: purchase rates are practically "
-                         "the same for every client (no heterogeneity; the Poisson limit)")
+            notes.append(
+                f"r = {math.exp(theta[0]):.3g} is huge: purchase rates are practically "
+                "the same for every client (no heterogeneity; the Poisson limit)"
+            )
         if theta[0] - _LOG_LO < _NEAR:
-            notes.append(f"r = {math.exp(theta[0]):.3g} is tiny: almost no client is expected "
-                         "to buy again")
+            notes.append(
+                f"r = {math.exp(theta[0]):.3g} is tiny: almost no client is expected to buy again"
+            )
         if self.n_patterns_ < 4:
-            notes.append(f"only {self.n_patterns_} distinct (frequency, recency, T) "
-                         f"pattern(s) for 4 parameters: the parameters are not identified and "
-                         "the forecasts are rough")
+            notes.append(
+                f"only {self.n_patterns_} distinct (frequency, recency, T) "
+                f"pattern(s) for 4 parameters: the parameters are not identified and "
+                "the forecasts are rough"
+            )
         for note in notes:
             self._warn(note)
 
@@ -666,8 +795,11 @@ class BetaGeoModel(_Summary):
         rep = x > 0
         z = np.full(x.shape, -np.inf)
         xr = x[rep]
-        z[rep] = (math.log(a) - np.log(b + xr - 1.0)
-                  + (r + xr) * np.log1p((age[rep] - tx[rep]) / (alpha + tx[rep])))
+        z[rep] = (
+            math.log(a)
+            - np.log(b + xr - 1.0)
+            + (r + xr) * np.log1p((age[rep] - tx[rep]) / (alpha + tx[rep]))
+        )
         return z
 
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> Any:
@@ -688,13 +820,17 @@ class BetaGeoModel(_Summary):
         tt = _as_float_array(t, "t", f"BetaGeoModel.{what}")
         bad = ~np.isfinite(tt) | (tt < 0)
         if bad.any():
-            raise InputError(f"BetaGeoModel.{what}: the horizon `t` must be finite and >= 0, "
-                             f"got {tt[bad].ravel()[:3].tolist()}.")
+            raise InputError(
+                f"BetaGeoModel.{what}: the horizon `t` must be finite and >= 0, "
+                f"got {tt[bad].ravel()[:3].tolist()}."
+            )
         try:
             return np.broadcast_to(tt, (n,)).astype(float)
         except ValueError:
-            raise InputError(f"BetaGeoModel.{what}: `t` must be one number or one per client "
-                             f"({n}), got {tt.size}.") from None
+            raise InputError(
+                f"BetaGeoModel.{what}: `t` must be one number or one per client "
+                f"({n}), got {tt.size}."
+            ) from None
 
     def p_no_purchase(self, t: Any, frequency: Any, recency: Any, T: Any) -> Any:
         """Probability of no purchase in (T, T + t] — the churn risk over a horizon ``t``.
@@ -747,8 +883,10 @@ class BetaGeoModel(_Summary):
         return _wrap(alive * if_alive, t, frequency, recency, T)
 
     def _extra_facts(self) -> list[tuple[str, str]]:
-        return [("distinct (frequency, recency, T)", f"{self.n_patterns_:,}"),
-                ("time unit of alpha", "the unit of recency and T")]
+        return [
+            ("distinct (frequency, recency, T)", f"{self.n_patterns_:,}"),
+            ("time unit of alpha", "the unit of recency and T"),
+        ]
 
 
 def _finite_result(res: optimize.OptimizeResult) -> bool:
@@ -763,9 +901,17 @@ def _converged(res: optimize.OptimizeResult) -> bool:
     return _finite_result(res) and ("ABNORMAL" in msg or "PRECISION" in msg)
 
 
-def _expected_if_alive(t: np.ndarray, x: np.ndarray, age: np.ndarray, r: float, alpha: float,
-                       a: float, b: float, rtol: float = 1e-13,
-                       max_terms: int = 100_000) -> np.ndarray:
+def _expected_if_alive(
+    t: np.ndarray,
+    x: np.ndarray,
+    age: np.ndarray,
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+    rtol: float = 1e-13,
+    max_terms: int = 100_000,
+) -> np.ndarray:
     """E[purchases in (T, T+t] | alive at T] for the BG/NBD, as a sum of positive terms.
 
     Given alive, lambda ~ Gamma(r+x, alpha+T) and p ~ Beta(a, b+x) independently. Without
@@ -782,11 +928,11 @@ def _expected_if_alive(t: np.ndarray, x: np.ndarray, age: np.ndarray, r: float, 
     k, bx, ss = r + x[act], b + x[act], s[act]
     log_z = np.log(ss) - np.log1p(ss)
     z = np.exp(log_z)
-    log_pmf = -k * np.log1p(ss)                 # log P(N = 0)
+    log_pmf = -k * np.log1p(ss)  # log P(N = 0)
     S = np.zeros(act.size)
-    log_d = np.zeros(act.size)                  # log E[(1-p)^(n-1)]
+    log_d = np.zeros(act.size)  # log E[(1-p)^(n-1)]
     E = np.zeros(act.size)
-    cdf = np.exp(log_pmf)                       # P(N <= n)
+    cdf = np.exp(log_pmf)  # P(N <= n)
     n = 0
     while act.size:
         n += 1
@@ -798,17 +944,20 @@ def _expected_if_alive(t: np.ndarray, x: np.ndarray, age: np.ndarray, r: float, 
         cdf += pmf
         if n % 8 and n < max_terms:
             continue
-        rho = (k + n) / (n + 1) * z             # P(N = n+1) / P(N = n), falling once < 1
+        rho = (k + n) / (n + 1) * z  # P(N = n+1) / P(N = n), falling once < 1
         with np.errstate(divide="ignore", invalid="ignore"):
             rest = pmf * (S * rho / (1 - rho) + rho / (1 - rho) ** 2)
         done = (rho < 1) & (rest <= rtol * E)
         if n >= max_terms:
             # the rest of the distribution of N lies beyond max_terms: count it with S_n
             # (S grows with n, so this is a lower bound; t/(alpha+T) is absurdly large here)
-            warnings.warn(f"BetaGeoModel.expected_purchases: {int((~done).sum())} client(s) "
-                          f"need more than {max_terms} terms (t/(alpha+T) up to "
-                          f"{ss[~done].max():.3g}); their expectations are lower bounds",
-                          ModelWarning, stacklevel=4)
+            warnings.warn(
+                f"BetaGeoModel.expected_purchases: {int((~done).sum())} client(s) "
+                f"need more than {max_terms} terms (t/(alpha+T) up to "
+                f"{ss[~done].max():.3g}); their expectations are lower bounds",
+                ModelWarning,
+                stacklevel=4,
+            )
             E += np.maximum(1.0 - cdf, 0.0) * S
             done[:] = True
         if done.any():
@@ -823,8 +972,10 @@ def _expected_if_alive(t: np.ndarray, x: np.ndarray, age: np.ndarray, r: float, 
 # Gamma-Gamma
 # ---------------------------------------------------------------------------------------------
 
-def _gg_loglik_grad(params: np.ndarray, x: np.ndarray, m: np.ndarray,
-                    w: np.ndarray) -> tuple[float, np.ndarray]:
+
+def _gg_loglik_grad(
+    params: np.ndarray, x: np.ndarray, m: np.ndarray, w: np.ndarray
+) -> tuple[float, np.ndarray]:
     """Total Gamma-Gamma log-likelihood of mean spends m over x purchases, and its gradient.
 
     log L = lnG(px+q) - lnG(px) - lnG(q) + q ln v + (px-1) ln m + px ln x - (px+q) ln(xm+v)
@@ -844,8 +995,9 @@ def _gg_loglik_grad(params: np.ndarray, x: np.ndarray, m: np.ndarray,
     return float(ll), np.array([gp, gq, gv])
 
 
-def _gg_objective(theta: np.ndarray, x: np.ndarray, m: np.ndarray, w: np.ndarray,
-                  penalizer: float) -> tuple[float, np.ndarray]:
+def _gg_objective(
+    theta: np.ndarray, x: np.ndarray, m: np.ndarray, w: np.ndarray, penalizer: float
+) -> tuple[float, np.ndarray]:
     params = np.exp(theta)
     ll, g = _gg_loglik_grad(params, x, m, w)
     W = w.sum()
@@ -931,8 +1083,15 @@ class GammaGammaModel(_Summary):
         """
         where = "GammaGammaModel.fit"
         pen = self.penalizer
-        check_param(isinstance(pen, (int, float)) and not isinstance(pen, bool)
-                    and math.isfinite(pen) and pen >= 0, "penalizer", "a number >= 0", pen)
+        check_param(
+            isinstance(pen, (int, float))
+            and not isinstance(pen, bool)
+            and math.isfinite(pen)
+            and pen >= 0,
+            "penalizer",
+            "a number >= 0",
+            pen,
+        )
         x, m = self._check(frequency, monetary_value, where)
         if x.size == 0:
             raise InputError(f"{where}: no clients (empty frequency and monetary_value).")
@@ -947,7 +1106,8 @@ class GammaGammaModel(_Summary):
                 f"({self.excluded_['frequency 0']} with frequency 0, "
                 f"{self.excluded_['monetary_value <= 0']} with monetary_value <= 0); the "
                 "Gamma-Gamma model learns spend from repeat purchases — with none, use the mean "
-                "order value instead.")
+                "order value instead."
+            )
         xu, mu, wu = x[use], m[use], w[use]
         scale = _dot(wu, mu) / float(wu.sum())
         self.money_scale_ = scale
@@ -957,19 +1117,20 @@ class GammaGammaModel(_Summary):
         ms = mu / scale
         bounds = [(_LOG_LO, _LOG_HI)] * 3
         theta0 = np.log(np.array([1.0, 2.0, 1.0]))
-        res = _minimize(_gg_objective, theta0, (xu, ms, wu, pen), bounds,
-                        ftol=1e-15, gtol=1e-10, maxiter=2000)
+        res = _minimize(
+            _gg_objective, theta0, (xu, ms, wu, pen), bounds, ftol=1e-15, gtol=1e-10, maxiter=2000
+        )
         nit = res.nit
         if not _finite_result(res):  # pragma: no cover - the bounded objective is finite
-            raise FloatingPointError(f"{where}: the Gamma-Gamma likelihood is not finite "
-                                     f"({res.message})")
+            raise FloatingPointError(
+                f"{where}: the Gamma-Gamma likelihood is not finite ({res.message})"
+            )
         theta = res.x
         params = np.exp(theta)
         ll, _ = _gg_loglik_grad(params, xu, ms, wu)
         ses = _std_errors(_gg_objective, theta, (xu, ms, wu, pen), self.n_) * params
         self.theta_ = theta
-        self.params_ = {"p": float(params[0]), "q": float(params[1]),
-                        "v": float(params[2] * scale)}
+        self.params_ = {"p": float(params[0]), "q": float(params[1]), "v": float(params[2] * scale)}
         ses[2] *= scale
         self.standard_errors_ = dict(zip(_GG_NAMES, map(float, ses)))
         # density of the mean spend in currency units instead of units of `scale`
@@ -983,40 +1144,60 @@ class GammaGammaModel(_Summary):
         if q <= 1.0:
             self.fallback_ = "q <= 1"
             self.population_mean_ = scale
-            self._warn(f"q <= 1: q = {q:.3g}, so the model's population mean spend is infinite; "
-                       f"expected_order_value uses the clients' own mean spend and, for clients "
-                       f"without purchases, the observed mean {scale:.4g}")
+            self._warn(
+                f"q <= 1: q = {q:.3g}, so the model's population mean spend is infinite; "
+                f"expected_order_value uses the clients' own mean spend and, for clients "
+                f"without purchases, the observed mean {scale:.4g}"
+            )
         else:
             self.population_mean_ = float(p * v / (q - 1.0))
         if _LOG_HI - theta[0] < _NEAR:
-            self._warn(f"p = {p:.3g} is huge: the values of a client's orders barely vary (a "
-                       "limiting case of the model)")
+            self._warn(
+                f"p = {p:.3g} is huge: the values of a client's orders barely vary (a "
+                "limiting case of the model)"
+            )
         if _LOG_HI - theta[1] < _NEAR:
-            self._warn(f"q = {params[1]:.3g} is huge: mean order values barely differ between "
-                       "clients (a limiting case of the model)")
+            self._warn(
+                f"q = {params[1]:.3g} is huge: mean order values barely differ between "
+                "clients (a limiting case of the model)"
+            )
         if self.n_ < 3:
-            self._warn(f"only {self.n_:.0f} client(s) with repeat purchases: the parameters are "
-                       "not identified and the forecasts are rough")
+            self._warn(
+                f"only {self.n_:.0f} client(s) with repeat purchases: the parameters are "
+                "not identified and the forecasts are rough"
+            )
         return self
 
     @staticmethod
-    def _check(frequency: Any, monetary_value: Any, where: str,
-               allow_empty: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def _check(
+        frequency: Any, monetary_value: Any, where: str, allow_empty: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
         x = _as_float_array(frequency, "frequency", where)
         m = _as_float_array(monetary_value, "monetary_value", where)
         try:
             x, m = (np.atleast_1d(v).astype(float) for v in np.broadcast_arrays(x, m))
         except ValueError:
-            raise InputError(f"{where}: frequency and monetary_value must have the same length, "
-                             f"got {x.size} and {m.size}.") from None
-        _check_bad(~np.isfinite(x), where, "a missing or infinite frequency",
-                   "fill or drop them first.")
+            raise InputError(
+                f"{where}: frequency and monetary_value must have the same length, "
+                f"got {x.size} and {m.size}."
+            ) from None
+        _check_bad(
+            ~np.isfinite(x), where, "a missing or infinite frequency", "fill or drop them first."
+        )
         _check_bad(x < 0, where, "a negative frequency", "frequency counts repeat purchases.")
-        _check_bad(x != np.floor(x), where, "a frequency that is not a whole number",
-                   "frequency is the number of repeat purchases.")
-        _check_bad((x > 0) & ~np.isfinite(m), where, "purchases but a missing or infinite "
-                   "monetary_value", "fill or drop them first (clients with frequency 0 may "
-                   "have any value; lifetimes uses 0).")
+        _check_bad(
+            x != np.floor(x),
+            where,
+            "a frequency that is not a whole number",
+            "frequency is the number of repeat purchases.",
+        )
+        _check_bad(
+            (x > 0) & ~np.isfinite(m),
+            where,
+            "purchases but a missing or infinite monetary_value",
+            "fill or drop them first (clients with frequency 0 may "
+            "have any value; lifetimes uses 0).",
+        )
         return x, m
 
     def _warn(self, msg: str) -> None:
@@ -1049,12 +1230,21 @@ class GammaGammaModel(_Summary):
         return _wrap(out, frequency, monetary_value)
 
     def _extra_facts(self) -> list[tuple[str, str]]:
-        return [("excluded", ", ".join(f"{k}: {v:,}" for k, v in self.excluded_.items())),
-                ("population mean order value", _fmt(self.population_mean_))]
+        return [
+            ("excluded", ", ".join(f"{k}: {v:,}" for k, v in self.excluded_.items())),
+            ("population mean order value", _fmt(self.population_mean_)),
+        ]
 
 
-def expected_revenue(bgnbd: BetaGeoModel, gg: GammaGammaModel, t: Any, frequency: Any,
-                     recency: Any, T: Any, monetary_value: Any) -> Any:
+def expected_revenue(
+    bgnbd: BetaGeoModel,
+    gg: GammaGammaModel,
+    t: Any,
+    frequency: Any,
+    recency: Any,
+    T: Any,
+    monetary_value: Any,
+) -> Any:
     """Expected revenue of each client over the next ``t``: expected purchases × expected order
     value (no discounting — sum of undiscounted order values over the horizon).
 
@@ -1095,9 +1285,15 @@ _FREQS = {"D": 1, "W": 7}
 _NS_PER_DAY = 86_400 * 10**9
 
 
-def rfm_summary(transactions: pd.DataFrame, *, client_col: str = CLIENT_ID,
-                date_col: str = DATE, as_of: Any, freq: str = "D",
-                amount_col: str | None = None) -> pd.DataFrame:
+def rfm_summary(
+    transactions: pd.DataFrame,
+    *,
+    client_col: str = CLIENT_ID,
+    date_col: str = DATE,
+    as_of: Any,
+    freq: str = "D",
+    amount_col: str | None = None,
+) -> pd.DataFrame:
     """Per-client (frequency, recency, T) as lifetimes' ``summary_data_from_transaction_data``.
 
     Dates are cut to periods of ``freq`` (days, or weeks Monday–Sunday as pandas' ``"W"``
@@ -1141,14 +1337,17 @@ def rfm_summary(transactions: pd.DataFrame, *, client_col: str = CLIENT_ID,
     where = "rfm_summary"
     check_param(freq in _FREQS, "freq", '"D" or "W"', freq)
     if not isinstance(transactions, pd.DataFrame):
-        raise InputError(f"{where}: `transactions` must be a DataFrame, got "
-                         f"{type(transactions).__name__}.")
+        raise InputError(
+            f"{where}: `transactions` must be a DataFrame, got {type(transactions).__name__}."
+        )
     cols = [client_col, date_col] + ([amount_col] if amount_col else [])
     missing = [c for c in cols if c not in transactions.columns]
     if missing:
-        raise InputError(f"{where}: column(s) {', '.join(map(repr, missing))} not found; the "
-                         f"frame has {', '.join(map(repr, transactions.columns[:10]))}. Pass "
-                         "`client_col=`, `date_col=`, `amount_col=` to name them.")
+        raise InputError(
+            f"{where}: column(s) {', '.join(map(repr, missing))} not found; the "
+            f"frame has {', '.join(map(repr, transactions.columns[:10]))}. Pass "
+            "`client_col=`, `date_col=`, `amount_col=` to name them."
+        )
     try:
         as_of_ts = pd.Timestamp(as_of)
     except (TypeError, ValueError):
@@ -1157,8 +1356,12 @@ def rfm_summary(transactions: pd.DataFrame, *, client_col: str = CLIENT_ID,
         raise InputError(f"{where}: `as_of` must be a date, got {as_of!r}.")
     dates = pd.to_datetime(transactions[date_col], errors="coerce")
     bad = dates.isna().to_numpy() | transactions[client_col].isna().to_numpy()
-    _check_bad(bad, where, f"a transaction with a missing `{client_col}` or an unreadable "
-               f"`{date_col}`", "drop or fix those rows first.")
+    _check_bad(
+        bad,
+        where,
+        f"a transaction with a missing `{client_col}` or an unreadable `{date_col}`",
+        "drop or fix those rows first.",
+    )
     if as_of_ts.tzinfo is not None or getattr(dates.dt, "tz", None) is not None:
         raise InputError(f"{where}: dates and `as_of` must be time-zone naive.")
     days = dates.to_numpy(dtype="datetime64[ns]").astype(np.int64) // _NS_PER_DAY
@@ -1176,12 +1379,14 @@ def rfm_summary(transactions: pd.DataFrame, *, client_col: str = CLIENT_ID,
         per = frame.drop_duplicates(["c", "p"]).sort_values(["c", "p"], kind="stable")
     g = per.groupby("c", sort=True)["p"]
     first, last, count = g.min(), g.max(), g.size()
-    out = pd.DataFrame({
-        client_col: first.index.to_numpy(),
-        FREQUENCY: (count.to_numpy() - 1).astype(float),
-        RECENCY: (last.to_numpy() - first.to_numpy()) / step,
-        T_AGE: (end - first.to_numpy()) / step,
-    })
+    out = pd.DataFrame(
+        {
+            client_col: first.index.to_numpy(),
+            FREQUENCY: (count.to_numpy() - 1).astype(float),
+            RECENCY: (last.to_numpy() - first.to_numpy()) / step,
+            T_AGE: (end - first.to_numpy()) / step,
+        }
+    )
     out[RECENCY] = out[RECENCY].astype(float)
     out[T_AGE] = out[T_AGE].astype(float)
     if amount_col:

@@ -130,14 +130,27 @@ P_NO_PURCHASE = "p_no_purchase"
 EXPECTED_PURCHASES = "expected_purchases"
 REASON_1 = "reason_1"
 REASON_2 = "reason_2"
-SPEND_CHANGE = "spend_change"            # revenue_window / revenue_prev_window - 1
-SPEND_CHANGE_3M = "spend_change_3m"      # revenue_last3 / revenue_prev3 - 1 (the snapshot's trend)
+SPEND_CHANGE = "spend_change"  # revenue_window / revenue_prev_window - 1
+SPEND_CHANGE_3M = "spend_change_3m"  # revenue_last3 / revenue_prev3 - 1 (the snapshot's trend)
 
 #: snapshot fields used as features (those present are used)
 SNAPSHOT_FEATURES = (
-    "recency_days", "tenure_days", "orders_window", "orders_total", "revenue_window",
-    "revenue_total", "revenue_prev_window", "interval_days", "active_months", "cv", "aov",
-    "revenue_last3", "revenue_prev3", "trend", "best12_revenue", "margin_window",
+    "recency_days",
+    "tenure_days",
+    "orders_window",
+    "orders_total",
+    "revenue_window",
+    "revenue_total",
+    "revenue_prev_window",
+    "interval_days",
+    "active_months",
+    "cv",
+    "aov",
+    "revenue_last3",
+    "revenue_prev3",
+    "trend",
+    "best12_revenue",
+    "margin_window",
 )
 
 BASELINE_RECENCY = "baseline: recency vs usual interval"
@@ -167,8 +180,18 @@ LONG_SINCE_FIRST_ORDER = "long_since_first_order"
 LOW_P_ALIVE = "low_p_alive"
 
 #: every code ``reason_1`` / ``reason_2`` can hold (ties between codes break in this order)
-REASON_CODES = (SILENT, SINGLE_ORDER, FEW_ORDERS, RARE_ORDERS, IRREGULAR_ORDERS, SPEND_DOWN,
-                LOW_SPEND, NEW_CLIENT, LONG_SINCE_FIRST_ORDER, LOW_P_ALIVE)
+REASON_CODES = (
+    SILENT,
+    SINGLE_ORDER,
+    FEW_ORDERS,
+    RARE_ORDERS,
+    IRREGULAR_ORDERS,
+    SPEND_DOWN,
+    LOW_SPEND,
+    NEW_CLIENT,
+    LONG_SINCE_FIRST_ORDER,
+    LOW_P_ALIVE,
+)
 
 #: the deviation of a feature from a typical client that a code stands for: +1 = above typical,
 #: -1 = below, "missing" = the client has no value; deviations without a code are no reason
@@ -195,7 +218,7 @@ FEATURE_REASONS: dict[str, dict] = {
     EXPECTED_PURCHASES: {-1: LOW_P_ALIVE},
 }
 
-_MISSING = 2       # direction code of a missing value (+1 above typical, -1 below, 0 equal)
+_MISSING = 2  # direction code of a missing value (+1 above typical, -1 below, 0 equal)
 
 
 # --- examples -------------------------------------------------------------------------------------
@@ -206,8 +229,9 @@ def _month_ends(panel, last: pd.Timestamp) -> list[pd.Timestamp]:
     return list(pd.date_range(first, last, freq="ME"))
 
 
-def fully_observed_cutoffs(panel, *, as_of, horizon_days: int = HORIZON_DAYS,
-                           n: int | None = None) -> list[pd.Timestamp]:
+def fully_observed_cutoffs(
+    panel, *, as_of, horizon_days: int = HORIZON_DAYS, n: int | None = None
+) -> list[pd.Timestamp]:
     """Month-end cut-offs ``c`` with ``c + horizon_days <= as_of``, oldest first (the last ``n``).
 
     >>> from types import SimpleNamespace
@@ -229,7 +253,7 @@ def _next_order_day(panel, cutoff: pd.Timestamp, client_ids: pd.Series) -> np.nd
     purchase months after the cut-off month, a client's first row is its earliest.
     """
     r = panel._rows
-    after = (cutoff.year - 1970) * 12 + cutoff.month          # month number after the cut-off
+    after = (cutoff.year - 1970) * 12 + cutoff.month  # month number after the cut-off
     sel = np.flatnonzero((r.orders > 0) & (r.month >= after))
     code = r.code[sel]
     first = np.r_[True, code[1:] != code[:-1]] if len(code) else np.zeros(0, dtype=bool)
@@ -239,8 +263,9 @@ def _next_order_day(panel, cutoff: pd.Timestamp, client_ids: pd.Series) -> np.nd
     return np.where(wanted >= 0, day[wanted], np.nan)
 
 
-def label_churn(panel, snapshot: pd.DataFrame, *, cutoff,
-                horizon_days: int = HORIZON_DAYS) -> pd.Series:
+def label_churn(
+    panel, snapshot: pd.DataFrame, *, cutoff, horizon_days: int = HORIZON_DAYS
+) -> pd.Series:
     """1 when the client places no order in ``(cutoff, cutoff + horizon_days]``, else 0.
 
     ``cutoff`` must be a month end (the panel is monthly); aligned with ``snapshot`` rows.
@@ -250,12 +275,13 @@ def label_churn(panel, snapshot: pd.DataFrame, *, cutoff,
         raise ParameterError(f"`cutoff` must be a month end, got {cutoff:%Y-%m-%d}")
     nxt = _next_order_day(panel, cutoff, snapshot[CLIENT_ID])
     last_day = (cutoff.normalize() - pd.Timestamp("1970-01-01")).days + horizon_days
-    bought = nxt <= last_day                   # False for NaN (no order after the cut-off)
+    bought = nxt <= last_day  # False for NaN (no order after the cut-off)
     return pd.Series((~bought).astype("int8"), index=snapshot.index, name=LABEL)
 
 
-def alive_population(snapshot: pd.DataFrame, *, dead_days: int = 365,
-                     dead_interval_multiple: float = 3.0) -> pd.Series:
+def alive_population(
+    snapshot: pd.DataFrame, *, dead_days: int = 365, dead_interval_multiple: float = 3.0
+) -> pd.Series:
     """Clients with an order who are not dead (silent > max(dead_days, k × usual interval))."""
     orders = snapshot[ORDERS_TOTAL].fillna(0)
     limit = np.maximum(dead_days, dead_interval_multiple * snapshot[INTERVAL_DAYS].fillna(0))
@@ -267,8 +293,9 @@ def _bgnbd_columns(snap: pd.DataFrame, horizon_days: int = HORIZON_DAYS) -> pd.D
     snapshot's clients with an order (time in weeks). All NaN when the model cannot be fitted
     (the baselines and the learned models cope with missing values)."""
 
-    out = pd.DataFrame(index=snap.index, columns=[P_ALIVE, P_NO_PURCHASE, EXPECTED_PURCHASES],
-                       dtype="float64")
+    out = pd.DataFrame(
+        index=snap.index, columns=[P_ALIVE, P_NO_PURCHASE, EXPECTED_PURCHASES], dtype="float64"
+    )
     has = snap[ORDERS_TOTAL].fillna(0) > 0
     if has.sum() < 2:
         return out
@@ -283,8 +310,11 @@ def _bgnbd_columns(snap: pd.DataFrame, horizon_days: int = HORIZON_DAYS) -> pd.D
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ModelWarning)
             model = BetaGeoModel().fit(freq, rec, T)
-            values = (model.p_alive(freq, rec, T), model.p_no_purchase(t, freq, rec, T),
-                      model.expected_purchases(t, freq, rec, T))
+            values = (
+                model.p_alive(freq, rec, T),
+                model.p_no_purchase(t, freq, rec, T),
+                model.expected_purchases(t, freq, rec, T),
+            )
     except Exception:  # noqa: BLE001 - odd data: the BG/NBD columns stay missing, nothing breaks
         return out
     for col, v in zip((P_ALIVE, P_NO_PURCHASE, EXPECTED_PURCHASES), values):
@@ -303,9 +333,17 @@ def make_features(snap: pd.DataFrame, *, horizon_days: int = HORIZON_DAYS) -> pd
     return X.replace([np.inf, -np.inf], np.nan)
 
 
-def build_examples(panel, *, cutoffs, horizon_days: int = HORIZON_DAYS, window_months: int = 12,
-                   dead_days: int = 365, dead_interval_multiple: float = 3.0,
-                   max_per_cutoff: int | None = None, random_state: int = 0) -> pd.DataFrame:
+def build_examples(
+    panel,
+    *,
+    cutoffs,
+    horizon_days: int = HORIZON_DAYS,
+    window_months: int = 12,
+    dead_days: int = 365,
+    dead_interval_multiple: float = 3.0,
+    max_per_cutoff: int | None = None,
+    random_state: int = 0,
+) -> pd.DataFrame:
     """Training examples: one row per (cut-off, client alive at it), features and the label.
 
     Each cut-off's features come from the snapshot at that cut-off (only data up to it); the label
@@ -318,8 +356,9 @@ def build_examples(panel, *, cutoffs, horizon_days: int = HORIZON_DAYS, window_m
     frames = []
     for c in cutoffs:
         snap = make_snapshot(panel, as_of=c, window_months=window_months)
-        pop = alive_population(snap, dead_days=dead_days,
-                               dead_interval_multiple=dead_interval_multiple)
+        pop = alive_population(
+            snap, dead_days=dead_days, dead_interval_multiple=dead_interval_multiple
+        )
         snap = snap.loc[pop].reset_index(drop=True)
         if snap.empty:
             continue
@@ -428,10 +467,17 @@ def default_candidates(random_state: int = 0) -> dict:
         LOGISTIC: make_pipeline(
             FunctionTransformer(_signed_log, feature_names_out="one-to-one"),
             SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
-            StandardScaler(), LogisticRegression(max_iter=2000, C=1.0, solver="newton-cholesky")),
+            StandardScaler(),
+            LogisticRegression(max_iter=2000, C=1.0, solver="newton-cholesky"),
+        ),
         BOOSTING: HistGradientBoostingClassifier(
-            max_iter=100, learning_rate=0.12, max_leaf_nodes=31, min_samples_leaf=40,
-            l2_regularization=1.0, random_state=random_state),
+            max_iter=100,
+            learning_rate=0.12,
+            max_leaf_nodes=31,
+            min_samples_leaf=40,
+            l2_regularization=1.0,
+            random_state=random_state,
+        ),
     }
 
 
@@ -446,8 +492,11 @@ def _seeded(estimator, random_state: int):
         params = estimator.get_params(deep=True)
     except Exception:  # noqa: BLE001 - not a scikit-learn estimator: used as given
         return estimator
-    fix = {k: random_state for k, v in params.items()
-           if (k == "random_state" or k.endswith("__random_state")) and v is None}
+    fix = {
+        k: random_state
+        for k, v in params.items()
+        if (k == "random_state" or k.endswith("__random_state")) and v is None
+    }
     if fix:
         estimator.set_params(**fix)
     return estimator
@@ -531,8 +580,9 @@ def _linear_parts(model, features: list[str]):
     return head, np.asarray(coef[0], dtype=float), np.array(owner), np.array(indicator)
 
 
-def explain(name: str, model, X: pd.DataFrame, features: list[str]
-            ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+def explain(
+    name: str, model, X: pd.DataFrame, features: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """Per-client contributions of each feature to the scorer's churn risk, against a typical
     client of the rows of ``X`` (the population).
 
@@ -561,12 +611,12 @@ def explain(name: str, model, X: pd.DataFrame, features: list[str]
         scores = _baseline_scores(X)
         cols = [RECENCY_RATIO, P_NO_PURCHASE]
         values = {RECENCY_RATIO: scores[BASELINE_RECENCY], P_NO_PURCHASE: scores[BASELINE_BGNBD]}
-        contrib = pd.DataFrame({c: pd.Series(values[c], index=index).rank(pct=True) - 0.5
-                                for c in cols}, index=index)
+        contrib = pd.DataFrame(
+            {c: pd.Series(values[c], index=index).rank(pct=True) - 0.5 for c in cols}, index=index
+        )
         raw = X[cols].to_numpy(dtype=float)
         direction = np.where(np.isnan(raw), _MISSING, np.sign(contrib.to_numpy())).astype(np.int8)
-        return contrib, pd.DataFrame(direction, index=index, columns=cols), \
-            "baseline percentiles"
+        return contrib, pd.DataFrame(direction, index=index, columns=cols), "baseline percentiles"
     Xf = X[features]
     parts = _linear_parts(model, features)
     if parts is not None:
@@ -580,12 +630,14 @@ def explain(name: str, model, X: pd.DataFrame, features: list[str]
         value_cols = np.flatnonzero(~indicator)
         direction[:, owner[value_cols]] = np.sign(dev[:, value_cols]).astype(np.int8)
         direction[np.isnan(Xf.to_numpy(dtype=float))] = _MISSING
-        return (pd.DataFrame(contrib, index=index, columns=features),
-                pd.DataFrame(direction, index=index, columns=features),
-                "exact linear contributions")
+        return (
+            pd.DataFrame(contrib, index=index, columns=features),
+            pd.DataFrame(direction, index=index, columns=features),
+            "exact linear contributions",
+        )
     values = Xf.to_numpy(dtype=float)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)      # median of an all-missing column
+        warnings.simplefilter("ignore", RuntimeWarning)  # median of an all-missing column
         typical = np.nanmedian(values, axis=0) if len(values) else np.full(len(features), np.nan)
     base = np.asarray(model.predict_proba(Xf)[:, 1], dtype=float)
     contrib = np.zeros((len(X), len(features)))
@@ -594,13 +646,16 @@ def explain(name: str, model, X: pd.DataFrame, features: list[str]
         work[f] = typical[j]
         contrib[:, j] = base - np.asarray(model.predict_proba(work)[:, 1], dtype=float)
         work[f] = Xf[f]
-    return (pd.DataFrame(contrib, index=index, columns=features),
-            pd.DataFrame(_direction(values, typical), index=index, columns=features),
-            "median replacement")
+    return (
+        pd.DataFrame(contrib, index=index, columns=features),
+        pd.DataFrame(_direction(values, typical), index=index, columns=features),
+        "median replacement",
+    )
 
 
-def reason_codes(contributions: pd.DataFrame, direction: pd.DataFrame, facts: pd.DataFrame
-                 ) -> pd.DataFrame:
+def reason_codes(
+    contributions: pd.DataFrame, direction: pd.DataFrame, facts: pd.DataFrame
+) -> pd.DataFrame:
     """The two main reasons (codes of :data:`REASON_CODES`) per row.
 
     Parameters
@@ -639,8 +694,9 @@ def reason_codes(contributions: pd.DataFrame, direction: pd.DataFrame, facts: pd
     interval = facts[INTERVAL_DAYS].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         silent_ok = recency > interval
-        falling = ((facts[SPEND_CHANGE].to_numpy(dtype=float) < 0)
-                   | (facts[SPEND_CHANGE_3M].to_numpy(dtype=float) < 0))
+        falling = (facts[SPEND_CHANGE].to_numpy(dtype=float) < 0) | (
+            facts[SPEND_CHANGE_3M].to_numpy(dtype=float) < 0
+        )
         # "low spend" and "few orders" only for a client below the population's median of its
         # last 12 months (when the facts carry them): a large client whose recent quarter
         # dipped is not "low spend"
@@ -673,8 +729,11 @@ def reason_codes(contributions: pd.DataFrame, direction: pd.DataFrame, facts: pd
     order = np.argsort(-total, axis=1, kind="stable")[:, :2]
     best = np.take_along_axis(total, order, axis=1)
     picked = np.where(best > 0, codes[order], np.array(None, dtype=object))
-    return pd.DataFrame({REASON_1: picked[:, 0] if n else [], REASON_2: picked[:, 1] if n else []},
-                        index=contributions.index, dtype=object)
+    return pd.DataFrame(
+        {REASON_1: picked[:, 0] if n else [], REASON_2: picked[:, 1] if n else []},
+        index=contributions.index,
+        dtype=object,
+    )
 
 
 # --- the model ------------------------------------------------------------------------------------
@@ -694,7 +753,7 @@ class ModelCard:
     first line; ``reasons_method`` says how the per-client reasons are computed.
     """
 
-    status: str                                # see STATUS_* and the class docstring
+    status: str  # see STATUS_* and the class docstring
     chosen: str | None
     reason: str
     horizon_days: int
@@ -715,23 +774,35 @@ class ModelCard:
         return self.metrics.copy()
 
     def summary_lines(self) -> list[str]:
-        lines = [f"status: {self.status}; scoring with: {self.chosen or 'rules'}", self.reason,
-                 f"horizon: {self.horizon_days} days; as of {self.as_of:%Y-%m-%d}"]
+        lines = [
+            f"status: {self.status}; scoring with: {self.chosen or 'rules'}",
+            self.reason,
+            f"horizon: {self.horizon_days} days; as of {self.as_of:%Y-%m-%d}",
+        ]
         if self.test_cutoff is not None:
-            lines.append("train cut-offs: " + ", ".join(f"{c:%Y-%m}" for c in self.train_cutoffs)
-                         + f"; calibration: {self.calibration_cutoff:%Y-%m}; test: "
-                         f"{self.test_cutoff:%Y-%m}")
+            lines.append(
+                "train cut-offs: "
+                + ", ".join(f"{c:%Y-%m}" for c in self.train_cutoffs)
+                + f"; calibration: {self.calibration_cutoff:%Y-%m}; test: "
+                f"{self.test_cutoff:%Y-%m}"
+            )
         elif self.calibration_cutoff is not None:
-            lines.append(f"calibration: {self.calibration_cutoff:%Y-%m} (no held-out test "
-                         "cut-off; the figures below are measured on the calibration cut-off)")
+            lines.append(
+                f"calibration: {self.calibration_cutoff:%Y-%m} (no held-out test "
+                "cut-off; the figures below are measured on the calibration cut-off)"
+            )
         for k, v in self.population.items():
             lines.append(f"{k}: {v:,}" if isinstance(v, (int, np.integer)) else f"{k}: {v}")
         if self.dropped_features:
-            lines.append("dropped features (constant or all missing in the training examples): "
-                         + ", ".join(f"{f} ({why})" for f, why in self.dropped_features.items()))
+            lines.append(
+                "dropped features (constant or all missing in the training examples): "
+                + ", ".join(f"{f} ({why})" for f, why in self.dropped_features.items())
+            )
         if self.failed:
-            lines.append("failed and skipped: " + "; ".join(
-                f"{name}: {msg}" for name, msg in self.failed.items()))
+            lines.append(
+                "failed and skipped: "
+                + "; ".join(f"{name}: {msg}" for name, msg in self.failed.items())
+            )
         if self.reasons_method:
             lines.append(f"reasons per client: {self.reasons_method}")
         return lines
@@ -756,8 +827,11 @@ class ModelCard:
 
 
 def _int_param(value, minimum: int) -> bool:
-    return (isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-            and bool(value >= minimum))
+    return (
+        isinstance(value, (int, np.integer))
+        and not isinstance(value, bool)
+        and bool(value >= minimum)
+    )
 
 
 class ChurnModel(BaseEstimator):
@@ -812,12 +886,21 @@ class ChurnModel(BaseEstimator):
         The card's metrics table (empty without a backtest).
     """
 
-    def __init__(self, *, horizon_days: int = HORIZON_DAYS, n_cutoffs: int = 6,
-                 window_months: int = 12, candidates: dict | None = None,
-                 features: list[str] | None = None, min_clients: int = 200,
-                 min_churners: int = 30, dead_days: int = 365,
-                 dead_interval_multiple: float = 3.0,
-                 max_examples_per_cutoff: int | None = 30_000, random_state: int = 0):
+    def __init__(
+        self,
+        *,
+        horizon_days: int = HORIZON_DAYS,
+        n_cutoffs: int = 6,
+        window_months: int = 12,
+        candidates: dict | None = None,
+        features: list[str] | None = None,
+        min_clients: int = 200,
+        min_churners: int = 30,
+        dead_days: int = 365,
+        dead_interval_multiple: float = 3.0,
+        max_examples_per_cutoff: int | None = 30_000,
+        random_state: int = 0,
+    ):
         self.horizon_days = horizon_days
         self.n_cutoffs = n_cutoffs
         self.window_months = window_months
@@ -835,61 +918,121 @@ class ChurnModel(BaseEstimator):
         """Build from :class:`reportkit.io.config.ChurnSettings` (and LifecycleRules)."""
         extra = {}
         if lifecycle is not None:
-            extra = {"dead_days": lifecycle.dead_days,
-                     "dead_interval_multiple": lifecycle.dead_interval_multiple}
-        return cls(horizon_days=settings.horizon_days, n_cutoffs=settings.n_cutoffs,
-                   min_clients=settings.min_clients, min_churners=settings.min_churners,
-                   max_examples_per_cutoff=settings.max_examples_per_cutoff,
-                   random_state=settings.random_state, window_months=window_months,
-                   **extra, **kwargs)
+            extra = {
+                "dead_days": lifecycle.dead_days,
+                "dead_interval_multiple": lifecycle.dead_interval_multiple,
+            }
+        return cls(
+            horizon_days=settings.horizon_days,
+            n_cutoffs=settings.n_cutoffs,
+            min_clients=settings.min_clients,
+            min_churners=settings.min_churners,
+            max_examples_per_cutoff=settings.max_examples_per_cutoff,
+            random_state=settings.random_state,
+            window_months=window_months,
+            **extra,
+            **kwargs,
+        )
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "card_")
 
     def _check(self) -> None:
-        check_param(_int_param(self.horizon_days, 7), "horizon_days", "an integer of at least 7",
-                    self.horizon_days)
-        check_param(_int_param(self.n_cutoffs, 1), "n_cutoffs", "a positive integer",
-                    self.n_cutoffs)
-        check_param(_int_param(self.window_months, 1), "window_months", "a positive integer",
-                    self.window_months)
-        check_param(_int_param(self.min_clients, 1), "min_clients", "a positive integer",
-                    self.min_clients)
-        check_param(_int_param(self.min_churners, 1), "min_churners", "a positive integer",
-                    self.min_churners)
-        check_param(_int_param(self.dead_days, 1), "dead_days", "a positive integer",
-                    self.dead_days)
-        check_param(isinstance(self.dead_interval_multiple, (int, float, np.number))
-                    and not isinstance(self.dead_interval_multiple, bool)
-                    and np.isfinite(self.dead_interval_multiple)
-                    and self.dead_interval_multiple > 0, "dead_interval_multiple",
-                    "a positive number", self.dead_interval_multiple)
-        check_param(self.max_examples_per_cutoff is None
-                    or _int_param(self.max_examples_per_cutoff, 1), "max_examples_per_cutoff",
-                    "a positive integer or None", self.max_examples_per_cutoff)
-        check_param(_int_param(self.random_state, 0), "random_state",
-                    "a non-negative integer", self.random_state)
-        check_param(self.features is None or (
-            not isinstance(self.features, str)
-            and all(isinstance(f, str) for f in self.features)), "features",
-            "a list of column names or None", self.features)
+        check_param(
+            _int_param(self.horizon_days, 7),
+            "horizon_days",
+            "an integer of at least 7",
+            self.horizon_days,
+        )
+        check_param(
+            _int_param(self.n_cutoffs, 1), "n_cutoffs", "a positive integer", self.n_cutoffs
+        )
+        check_param(
+            _int_param(self.window_months, 1),
+            "window_months",
+            "a positive integer",
+            self.window_months,
+        )
+        check_param(
+            _int_param(self.min_clients, 1), "min_clients", "a positive integer", self.min_clients
+        )
+        check_param(
+            _int_param(self.min_churners, 1),
+            "min_churners",
+            "a positive integer",
+            self.min_churners,
+        )
+        check_param(
+            _int_param(self.dead_days, 1), "dead_days", "a positive integer", self.dead_days
+        )
+        check_param(
+            isinstance(self.dead_interval_multiple, (int, float, np.number))
+            and not isinstance(self.dead_interval_multiple, bool)
+            and np.isfinite(self.dead_interval_multiple)
+            and self.dead_interval_multiple > 0,
+            "dead_interval_multiple",
+            "a positive number",
+            self.dead_interval_multiple,
+        )
+        check_param(
+            self.max_examples_per_cutoff is None or _int_param(self.max_examples_per_cutoff, 1),
+            "max_examples_per_cutoff",
+            "a positive integer or None",
+            self.max_examples_per_cutoff,
+        )
+        check_param(
+            _int_param(self.random_state, 0),
+            "random_state",
+            "a non-negative integer",
+            self.random_state,
+        )
+        check_param(
+            self.features is None
+            or (
+                not isinstance(self.features, str)
+                and all(isinstance(f, str) for f in self.features)
+            ),
+            "features",
+            "a list of column names or None",
+            self.features,
+        )
         cands = self.candidates
-        check_param(cands is None or (
-            isinstance(cands, dict) and all(
-                isinstance(k, str) and k not in BASELINES and hasattr(v, "fit")
-                and hasattr(v, "predict_proba") for k, v in cands.items())), "candidates",
+        check_param(
+            cands is None
+            or (
+                isinstance(cands, dict)
+                and all(
+                    isinstance(k, str)
+                    and k not in BASELINES
+                    and hasattr(v, "fit")
+                    and hasattr(v, "predict_proba")
+                    for k, v in cands.items()
+                )
+            ),
+            "candidates",
             "a dict of name -> classifier with fit and predict_proba (names other than the "
-            "baselines')", cands)
+            "baselines')",
+            cands,
+        )
 
     def _check_fitted(self) -> None:
         if not self.__sklearn_is_fitted__():
-            raise NotFittedError("This ChurnModel instance is not fitted yet. Call 'fit' with "
-                                 "a panel and as_of before using this method.")
+            raise NotFittedError(
+                "This ChurnModel instance is not fitted yet. Call 'fit' with "
+                "a panel and as_of before using this method."
+            )
 
     def _start(self, as_of: pd.Timestamp) -> None:
         """Forget a previous fit."""
-        for name in ("card_", "examples_", "backtest_", "model_", "calibrator_", "chosen_",
-                     "features_"):
+        for name in (
+            "card_",
+            "examples_",
+            "backtest_",
+            "model_",
+            "calibrator_",
+            "chosen_",
+            "features_",
+        ):
             self.__dict__.pop(name, None)
         self.as_of_ = as_of
         self.chosen_: str | None = None
@@ -905,10 +1048,16 @@ class ChurnModel(BaseEstimator):
         self.chosen_ = None
         self.model_ = None
         self.calibrator_ = None
-        self.card_ = ModelCard(status=STATUS_INSUFFICIENT, chosen=None, reason=why,
-                               horizon_days=self.horizon_days, as_of=pd.Timestamp(as_of),
-                               population=population, dropped_features=self.dropped_features_,
-                               failed=self.failed_)
+        self.card_ = ModelCard(
+            status=STATUS_INSUFFICIENT,
+            chosen=None,
+            reason=why,
+            horizon_days=self.horizon_days,
+            as_of=pd.Timestamp(as_of),
+            population=population,
+            dropped_features=self.dropped_features_,
+            failed=self.failed_,
+        )
         return self
 
     def fit(self, panel, *, as_of) -> ChurnModel:
@@ -927,20 +1076,26 @@ class ChurnModel(BaseEstimator):
         """
 
         self._check()
-        check_param(isinstance(panel, Panel), "panel", "a Panel (reportkit.build_panel)",
-                    type(panel).__name__)
+        check_param(
+            isinstance(panel, Panel),
+            "panel",
+            "a Panel (reportkit.build_panel)",
+            type(panel).__name__,
+        )
         try:
             as_of = pd.Timestamp(as_of)
         except (TypeError, ValueError):
             as_of = pd.NaT
-        check_param(isinstance(as_of, pd.Timestamp) and not pd.isna(as_of), "as_of",
-                    "a date", as_of)
+        check_param(
+            isinstance(as_of, pd.Timestamp) and not pd.isna(as_of), "as_of", "a date", as_of
+        )
         self._start(as_of)
         try:
             return self._fit(panel, as_of)
         except Exception as exc:  # noqa: BLE001 - a data problem must never break a report
-            return self._insufficient(f"the churn model could not be built ({_one_line(exc)})",
-                                      as_of)
+            return self._insufficient(
+                f"the churn model could not be built ({_one_line(exc)})", as_of
+            )
 
     def _fit(self, panel, as_of: pd.Timestamp) -> ChurnModel:
         h = pd.Timedelta(days=self.horizon_days)
@@ -948,60 +1103,82 @@ class ChurnModel(BaseEstimator):
         if not all_cuts:
             return self._insufficient(
                 f"too little history: no month end before {as_of - h:%Y-%m-%d} "
-                f"(as of minus the {self.horizon_days}-day horizon)", as_of)
+                f"(as of minus the {self.horizon_days}-day horizon)",
+                as_of,
+            )
         test_cut = all_cuts[-1]
         cal_cands = [c for c in all_cuts if c + h <= test_cut]
         cal_cut = cal_cands[-1] if cal_cands else None
-        train_cuts = ([c for c in all_cuts if c + h <= cal_cut][-self.n_cutoffs:]
-                      if cal_cut is not None else [])
+        train_cuts = (
+            [c for c in all_cuts if c + h <= cal_cut][-self.n_cutoffs :]
+            if cal_cut is not None
+            else []
+        )
         cuts = [*train_cuts, cal_cut, test_cut] if train_cuts else [test_cut]
-        ex = build_examples(panel, cutoffs=cuts, horizon_days=self.horizon_days,
-                            window_months=self.window_months, dead_days=self.dead_days,
-                            dead_interval_multiple=self.dead_interval_multiple,
-                            max_per_cutoff=self.max_examples_per_cutoff,
-                            random_state=self.random_state)
+        ex = build_examples(
+            panel,
+            cutoffs=cuts,
+            horizon_days=self.horizon_days,
+            window_months=self.window_months,
+            dead_days=self.dead_days,
+            dead_interval_multiple=self.dead_interval_multiple,
+            max_per_cutoff=self.max_examples_per_cutoff,
+            random_state=self.random_state,
+        )
         self.examples_ = ex
         test = ex[ex[CUTOFF] == test_cut]
         short = None
         if cal_cut is None:
-            short = ("too little history for a time-split backtest (needs a calibration cut-off "
-                     "a full horizon before the test one)")
+            short = (
+                "too little history for a time-split backtest (needs a calibration cut-off "
+                "a full horizon before the test one)"
+            )
         elif not train_cuts:
-            short = ("too little history for a time-split backtest: training needs cut-offs at "
-                     f"least two horizons ({2 * self.horizon_days} days) before "
-                     f"{test_cut:%Y-%m-%d}")
+            short = (
+                "too little history for a time-split backtest: training needs cut-offs at "
+                f"least two horizons ({2 * self.horizon_days} days) before "
+                f"{test_cut:%Y-%m-%d}"
+            )
         if len(test) < self.min_clients:
             return self._insufficient(
                 f"too few clients: {len(test):,} alive at the latest fully observed cut-off "
                 f"({test_cut:%Y-%m-%d}), the model needs {self.min_clients:,}"
-                + (f"; and {short}" if short else ""), as_of,
-                **{"clients at the test cut-off": len(test)})
+                + (f"; and {short}" if short else ""),
+                as_of,
+                **{"clients at the test cut-off": len(test)},
+            )
         if short:
             return self._not_backtested(test, as_of, short)
         train = ex[ex[CUTOFF].isin(train_cuts)]
         cal = ex[ex[CUTOFF] == cal_cut]
-        population = {"clients at the test cut-off": len(test),
-                      "churners at the test cut-off": int(test[LABEL].sum()),
-                      "training examples": len(train),
-                      "churners in training": int(train[LABEL].sum())}
+        population = {
+            "clients at the test cut-off": len(test),
+            "churners at the test cut-off": int(test[LABEL].sum()),
+            "training examples": len(train),
+            "churners in training": int(train[LABEL].sum()),
+        }
         for name, part in (("training", train), ("calibration", cal), ("test", test)):
             n_churn = int(part[LABEL].sum())
             n_stay = int(len(part) - n_churn)
             if min(n_churn, n_stay) < self.min_churners:
                 return self._not_backtested(
-                    test, as_of, f"too few churners or stayers in the {name} examples for a "
+                    test,
+                    as_of,
+                    f"too few churners or stayers in the {name} examples for a "
                     f"learned model ({n_churn:,} churned, {n_stay:,} stayed; it needs "
-                    f"{self.min_churners} of each)")
+                    f"{self.min_churners} of each)",
+                )
         return self._backtest(ex, train_cuts, cal_cut, test_cut, as_of, population)
 
-    def _not_backtested(self, latest: pd.DataFrame, as_of: pd.Timestamp, why: str
-                        ) -> ChurnModel:
+    def _not_backtested(self, latest: pd.DataFrame, as_of: pd.Timestamp, why: str) -> ChurnModel:
         """Score with BG/NBD P(no purchase), isotonic-calibrated on the latest fully observed
         cut-off (``latest``: its examples)."""
         cut = pd.Timestamp(latest[CUTOFF].iloc[0])
         y = latest[LABEL].to_numpy()
-        population = {"clients at the calibration cut-off": len(latest),
-                      "churners at the calibration cut-off": int(y.sum())}
+        population = {
+            "clients at the calibration cut-off": len(latest),
+            "churners at the calibration cut-off": int(y.sum()),
+        }
         rows = {}
         calibrators = {}
         for name in BASELINES:
@@ -1013,8 +1190,11 @@ class ChurnModel(BaseEstimator):
                 self.failed_[name] = _one_line(exc)
         chosen = BASELINE_BGNBD
         if chosen not in calibrators:
-            return self._insufficient(f"{why}; and the BG/NBD fallback failed "
-                                      f"({self.failed_.get(chosen)})", as_of, **population)
+            return self._insufficient(
+                f"{why}; and the BG/NBD fallback failed ({self.failed_.get(chosen)})",
+                as_of,
+                **population,
+            )
         table = pd.DataFrame(rows).T
         table.index.name = "scorer"
         table["chosen"] = table.index == chosen
@@ -1023,25 +1203,39 @@ class ChurnModel(BaseEstimator):
         self.calibrator_ = calibrators[chosen]
         self.features_ = []
         self.backtest_ = table
-        reason = (f"not backtested: {why}. Every alive client is scored with the BG/NBD "
-                  f"probability of no purchase within {self.horizon_days} days, calibrated "
-                  f"(isotonic) on the latest fully observed cut-off ({cut:%Y-%m-%d})")
+        reason = (
+            f"not backtested: {why}. Every alive client is scored with the BG/NBD "
+            f"probability of no purchase within {self.horizon_days} days, calibrated "
+            f"(isotonic) on the latest fully observed cut-off ({cut:%Y-%m-%d})"
+        )
         self.card_ = ModelCard(
-            status=STATUS_NOT_BACKTESTED, chosen=chosen, reason=reason,
-            horizon_days=self.horizon_days, as_of=as_of, calibration_cutoff=cut,
-            population=population, metrics=table, dropped_features=self.dropped_features_,
-            failed=self.failed_, reasons_method=_REASONS_METHOD["baseline percentiles"])
+            status=STATUS_NOT_BACKTESTED,
+            chosen=chosen,
+            reason=reason,
+            horizon_days=self.horizon_days,
+            as_of=as_of,
+            calibration_cutoff=cut,
+            population=population,
+            metrics=table,
+            dropped_features=self.dropped_features_,
+            failed=self.failed_,
+            reasons_method=_REASONS_METHOD["baseline percentiles"],
+        )
         return self
 
     def _candidates(self) -> dict:
         from sklearn.base import clone
 
-        given = self.candidates if self.candidates is not None else default_candidates(
-            self.random_state)
+        given = (
+            self.candidates
+            if self.candidates is not None
+            else default_candidates(self.random_state)
+        )
         return {name: _seeded(clone(est), self.random_state) for name, est in given.items()}
 
-    def _backtest(self, ex: pd.DataFrame, train_cuts, cal_cut, test_cut, as_of, population
-                  ) -> ChurnModel:
+    def _backtest(
+        self, ex: pd.DataFrame, train_cuts, cal_cut, test_cut, as_of, population
+    ) -> ChurnModel:
         from sklearn.base import clone
 
         train = ex[ex[CUTOFF].isin(train_cuts)]
@@ -1094,16 +1288,22 @@ class ChurnModel(BaseEstimator):
         if not is_baseline:
             from sklearn.inspection import permutation_importance
 
-            sample = test if len(test) <= 20000 else test.sample(20000,
-                                                                 random_state=self.random_state)
+            sample = (
+                test if len(test) <= 20000 else test.sample(20000, random_state=self.random_state)
+            )
             try:
-                imp = permutation_importance(fitted[chosen], sample[feats], sample[LABEL],
-                                             scoring="roc_auc", n_repeats=3,
-                                             random_state=self.random_state, n_jobs=1)
-                importance = pd.DataFrame({"feature": feats,
-                                           "importance": imp.importances_mean}
-                                          ).sort_values("importance", ascending=False,
-                                                        ignore_index=True)
+                imp = permutation_importance(
+                    fitted[chosen],
+                    sample[feats],
+                    sample[LABEL],
+                    scoring="roc_auc",
+                    n_repeats=3,
+                    random_state=self.random_state,
+                    n_jobs=1,
+                )
+                importance = pd.DataFrame(
+                    {"feature": feats, "importance": imp.importances_mean}
+                ).sort_values("importance", ascending=False, ignore_index=True)
             except Exception as exc:  # noqa: BLE001 - the card says so; scoring goes on
                 self.failed_["permutation importance"] = _one_line(exc)
 
@@ -1112,36 +1312,55 @@ class ChurnModel(BaseEstimator):
         if not is_baseline:
             final_train = ex[ex[CUTOFF].isin([*train_cuts, cal_cut])]
             try:
-                self.model_ = clone(candidates[chosen]).fit(final_train[feats],
-                                                            final_train[LABEL])
+                self.model_ = clone(candidates[chosen]).fit(final_train[feats], final_train[LABEL])
                 raw = _raw_score(chosen, self.model_, test, feats)
                 if not np.isfinite(raw).all():
                     raise ValueError("non-finite scores")
             except Exception as exc:  # noqa: BLE001 - keep the model fitted for the backtest
                 self.failed_[f"{chosen} (final refit)"] = _one_line(exc)
                 self.model_ = fitted[chosen]
-        self.calibrator_ = _Isotonic().fit(_raw_score(chosen, self.model_, test, feats),
-                                           test[LABEL])
-        reliability = _reliability(test[LABEL].to_numpy(),
-                                   calibrators[chosen].transform(raw_tests[chosen]))
+        self.calibrator_ = _Isotonic().fit(
+            _raw_score(chosen, self.model_, test, feats), test[LABEL]
+        )
+        reliability = _reliability(
+            test[LABEL].to_numpy(), calibrators[chosen].transform(raw_tests[chosen])
+        )
         if is_baseline:
-            reason = (f"a simple baseline ({chosen}) ranked churners best on the test cut-off "
-                      f"(ROC AUC {table.loc[chosen, 'roc_auc']:.3f}); the report uses it")
+            reason = (
+                f"a simple baseline ({chosen}) ranked churners best on the test cut-off "
+                f"(ROC AUC {table.loc[chosen, 'roc_auc']:.3f}); the report uses it"
+            )
         else:
-            reason = (f"{chosen} ranked churners best on the test cut-off (ROC AUC "
-                      f"{table.loc[chosen, 'roc_auc']:.3f} vs {best_baseline:.3f} for the best "
-                      "baseline)")
-        method = ("baseline percentiles" if is_baseline else
-                  "exact linear contributions" if _linear_parts(self.model_, feats) is not None
-                  else "median replacement")
+            reason = (
+                f"{chosen} ranked churners best on the test cut-off (ROC AUC "
+                f"{table.loc[chosen, 'roc_auc']:.3f} vs {best_baseline:.3f} for the best "
+                "baseline)"
+            )
+        method = (
+            "baseline percentiles"
+            if is_baseline
+            else "exact linear contributions"
+            if _linear_parts(self.model_, feats) is not None
+            else "median replacement"
+        )
         self.card_ = ModelCard(
-            status=STATUS_BASELINE if is_baseline else STATUS_MODEL, chosen=chosen,
-            reason=reason, horizon_days=self.horizon_days, as_of=as_of,
-            train_cutoffs=train_cuts, calibration_cutoff=cal_cut, test_cutoff=test_cut,
-            population=population, metrics=table, brier_uncalibrated=uncal_brier.get(chosen),
-            importance=importance, reliability=reliability,
-            dropped_features=self.dropped_features_, failed=self.failed_,
-            reasons_method=_REASONS_METHOD[method])
+            status=STATUS_BASELINE if is_baseline else STATUS_MODEL,
+            chosen=chosen,
+            reason=reason,
+            horizon_days=self.horizon_days,
+            as_of=as_of,
+            train_cutoffs=train_cuts,
+            calibration_cutoff=cal_cut,
+            test_cutoff=test_cut,
+            population=population,
+            metrics=table,
+            brier_uncalibrated=uncal_brier.get(chosen),
+            importance=importance,
+            reliability=reliability,
+            dropped_features=self.dropped_features_,
+            failed=self.failed_,
+            reasons_method=_REASONS_METHOD[method],
+        )
         return self
 
     # --- scoring ----------------------------------------------------------------------------------
@@ -1149,22 +1368,24 @@ class ChurnModel(BaseEstimator):
     def _chosen(self) -> str:
         """The chosen scorer; ParameterError when the fit found insufficient data."""
         if self.chosen_ is None:
-            raise ParameterError("the churn model has no scorer (insufficient data: "
-                                 f"{self.card_.reason}); use the reactivation list instead")
+            raise ParameterError(
+                "the churn model has no scorer (insufficient data: "
+                f"{self.card_.reason}); use the reactivation list instead"
+            )
         return self.chosen_
 
     def _scored(self, snapshot: pd.DataFrame):
         """(alive mask, feature frame of the alive rows, calibrated probability)."""
         self._check_fitted()
         chosen = self._chosen()
-        pop = alive_population(snapshot, dead_days=self.dead_days,
-                               dead_interval_multiple=self.dead_interval_multiple)
+        pop = alive_population(
+            snapshot, dead_days=self.dead_days, dead_interval_multiple=self.dead_interval_multiple
+        )
         X = make_features(snapshot.loc[pop], horizon_days=self.horizon_days)
         p = np.zeros(0)
         if len(X):
             assert self.calibrator_ is not None  # fitted together with chosen_
-            p = self.calibrator_.transform(_raw_score(chosen, self.model_, X,
-                                                      self.features_))
+            p = self.calibrator_.transform(_raw_score(chosen, self.model_, X, self.features_))
         return pop, X, p
 
     def predict_proba(self, snapshot: pd.DataFrame) -> pd.Series:
@@ -1185,8 +1406,9 @@ class ChurnModel(BaseEstimator):
         _, X, _ = self._scored(snapshot)
         return explain(self._chosen(), self.model_, X, self.features_)[0]
 
-    def score_clients(self, snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None
-                      ) -> pd.DataFrame:
+    def score_clients(
+        self, snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None
+    ) -> pd.DataFrame:
         """Score the base: probability, band, expected revenue, revenue at risk and reasons.
 
         Returns
@@ -1207,8 +1429,12 @@ class ChurnModel(BaseEstimator):
         pop, X, p = self._scored(snapshot)
         s = snapshot.loc[pop]
         out = pd.DataFrame({CLIENT_ID: s[CLIENT_ID].to_numpy(), CHURN_PROBABILITY: p})
-        out[BAND] = pd.cut(out[CHURN_PROBABILITY], [-0.01, 0.3, 0.6, 1.01],
-                           labels=[b for b, _ in BANDS], right=False).astype(str)
+        out[BAND] = pd.cut(
+            out[CHURN_PROBABILITY],
+            [-0.01, 0.3, 0.6, 1.01],
+            labels=[b for b, _ in BANDS],
+            right=False,
+        ).astype(str)
         value = expected_revenue(snapshot).clients.set_index(CLIENT_ID)[EXPECTED_REVENUE_12M]
         out[EXPECTED_REVENUE_12M] = value.reindex(s[CLIENT_ID].to_numpy()).fillna(0.0).to_numpy()
         out[REVENUE_AT_RISK] = out[CHURN_PROBABILITY] * out[EXPECTED_REVENUE_12M]
@@ -1223,8 +1449,9 @@ class ChurnModel(BaseEstimator):
         out[LAST_ORDER] = s[LAST_ORDER].to_numpy()
         out[RECENCY_DAYS] = s[RECENCY_DAYS].to_numpy()
         out[INTERVAL_DAYS] = s[INTERVAL_DAYS].to_numpy()
-        out[EXPECTED_NEXT_ORDER] = (s[LAST_ORDER] + pd.to_timedelta(s[INTERVAL_DAYS], unit="D")
-                                    ).to_numpy()
+        out[EXPECTED_NEXT_ORDER] = (
+            s[LAST_ORDER] + pd.to_timedelta(s[INTERVAL_DAYS], unit="D")
+        ).to_numpy()
         out[ORDERS_WINDOW] = s[ORDERS_WINDOW].to_numpy()
         out[TENURE_DAYS] = s[TENURE_DAYS].to_numpy()
         out[REVENUE_WINDOW] = s[REVENUE_WINDOW].to_numpy()
@@ -1234,26 +1461,29 @@ class ChurnModel(BaseEstimator):
         if clients is not None:
             extra = [c for c in ("name", "manager") if c in clients.columns]
             if extra:
-                out = out.merge(clients[[CLIENT_ID, *extra]].drop_duplicates(CLIENT_ID),
-                                on=CLIENT_ID, how="left")
-        return out.sort_values([REVENUE_AT_RISK, CLIENT_ID], ascending=[False, True],
-                               ignore_index=True)
+                out = out.merge(
+                    clients[[CLIENT_ID, *extra]].drop_duplicates(CLIENT_ID),
+                    on=CLIENT_ID,
+                    how="left",
+                )
+        return out.sort_values(
+            [REVENUE_AT_RISK, CLIENT_ID], ascending=[False, True], ignore_index=True
+        )
 
 
 _REASONS_METHOD = {
     "exact linear contributions": "exact contributions coef × (z − population mean of z) of "
-                                  "the standardised features",
+    "the standardised features",
     "median replacement": "change in the model's probability when one feature at a time is "
-                          "replaced by the population median",
+    "replaced by the population median",
     "baseline percentiles": "percentile in the population of the recency ratio and of the "
-                            "BG/NBD P(no purchase)",
+    "BG/NBD P(no purchase)",
 }
 
 
 def _ratio_change(now: pd.Series, before: pd.Series) -> pd.Series:
     before = before.astype("float64")
-    return (now.astype("float64") / before.where(before > 0) - 1).replace([np.inf, -np.inf],
-                                                                            np.nan)
+    return (now.astype("float64") / before.where(before > 0) - 1).replace([np.inf, -np.inf], np.nan)
 
 
 def _below_median(facts: pd.DataFrame, column: str, n: int) -> np.ndarray:
@@ -1269,18 +1499,22 @@ def _below_median(facts: pd.DataFrame, column: str, n: int) -> np.ndarray:
 
 def _facts(s: pd.DataFrame, X: pd.DataFrame) -> pd.DataFrame:
     """The client's own figures that the reason codes are checked against (index of ``s``)."""
+
     def col(name):
         return s[name] if name in s.columns else pd.Series(np.nan, index=s.index)
 
-    return pd.DataFrame({
-        ORDERS_TOTAL: col(ORDERS_TOTAL).astype("float64"),
-        RECENCY_DAYS: col(RECENCY_DAYS).astype("float64"),
-        INTERVAL_DAYS: col(INTERVAL_DAYS).astype("float64"),
-        SPEND_CHANGE: _ratio_change(col(REVENUE_WINDOW), col(REVENUE_PREV_WINDOW)),
-        SPEND_CHANGE_3M: _ratio_change(col(REVENUE_LAST3), col(REVENUE_PREV3)),
-        REVENUE_WINDOW: col(REVENUE_WINDOW).astype("float64"),
-        ORDERS_WINDOW: col(ORDERS_WINDOW).astype("float64"),
-    }, index=s.index)
+    return pd.DataFrame(
+        {
+            ORDERS_TOTAL: col(ORDERS_TOTAL).astype("float64"),
+            RECENCY_DAYS: col(RECENCY_DAYS).astype("float64"),
+            INTERVAL_DAYS: col(INTERVAL_DAYS).astype("float64"),
+            SPEND_CHANGE: _ratio_change(col(REVENUE_WINDOW), col(REVENUE_PREV_WINDOW)),
+            SPEND_CHANGE_3M: _ratio_change(col(REVENUE_LAST3), col(REVENUE_PREV3)),
+            REVENUE_WINDOW: col(REVENUE_WINDOW).astype("float64"),
+            ORDERS_WINDOW: col(ORDERS_WINDOW).astype("float64"),
+        },
+        index=s.index,
+    )
 
 
 def _reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> pd.DataFrame:
@@ -1288,8 +1522,11 @@ def _reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> pd.DataFrame:
     edges = np.linspace(0, 1, bins + 1)
     idx = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
     df = pd.DataFrame({"bin": idx, "p": p, "y": y})
-    g = df.groupby("bin").agg(predicted=("p", "mean"), observed=("y", "mean"),
-                              clients=("y", "size")).reset_index(drop=True)
+    g = (
+        df.groupby("bin")
+        .agg(predicted=("p", "mean"), observed=("y", "mean"), clients=("y", "size"))
+        .reset_index(drop=True)
+    )
     return g
 
 

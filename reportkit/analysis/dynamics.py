@@ -78,11 +78,9 @@ from .lifecycle import BLOCKS, Lifecycle, check_rules, classify
 _PANEL_REQUIRED = (CLIENT_ID, MONTH, REVENUE, ORDERS, FIRST_ORDER_DAY, LAST_ORDER_DAY)
 _FREQS = {"M": "M", "month": "M", "Q": "Q", "quarter": "Q"}
 _EPOCH_YEAR = 1970
-_NEVER = np.iinfo(np.int64).max // 4   # a day far beyond any data ("no next order")
-NONE = "none"                          # migration: not a client at that date
-_NAT = np.iinfo(np.int64).min          # NaT as a day number
-
-
+_NEVER = np.iinfo(np.int64).max // 4  # a day far beyond any data ("no next order")
+NONE = "none"  # migration: not a client at that date
+_NAT = np.iinfo(np.int64).min  # NaT as a day number
 
 
 #: the default lifecycle rules (frozen: one shared instance)
@@ -90,6 +88,7 @@ _DEFAULT_RULES = LifecycleRules()
 
 
 # --- periods --------------------------------------------------------------------------------------
+
 
 def _freq(freq: str) -> str:
     check_param(freq in _FREQS, "freq", "'M' (months) or 'Q' (quarters)", freq)
@@ -127,8 +126,12 @@ def _period_number(value, freq: str, name: str) -> int:
         p = pd.Period(value, freq="M" if freq == "M" else "Q")
     except (TypeError, ValueError):
         p = None
-    check_param(p is not None and not pd.isna(p), name,
-                "a period such as '2024-06' / '2024Q2' or a date", value)
+    check_param(
+        p is not None and not pd.isna(p),
+        name,
+        "a period such as '2024-06' / '2024Q2' or a date",
+        value,
+    )
     if freq == "M":
         return int((p.year - _EPOCH_YEAR) * 12 + p.month - 1)
     return int((p.year - _EPOCH_YEAR) * 4 + p.quarter - 1)
@@ -136,15 +139,20 @@ def _period_number(value, freq: str, name: str) -> int:
 
 # --- the panel history (computed once) ------------------------------------------------------------
 
+
 def _panel_frame(panel) -> pd.DataFrame:
     frame = getattr(panel, "frame", panel)
     if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"`panel` must be a Panel from reportkit.build_panel (or its .frame), "
-                         f"got {type(panel).__name__}.")
+        raise InputError(
+            f"`panel` must be a Panel from reportkit.build_panel (or its .frame), "
+            f"got {type(panel).__name__}."
+        )
     missing = [c for c in _PANEL_REQUIRED if c not in frame.columns]
     if missing:
-        raise InputError(f"the panel has no column(s) {', '.join(missing)}; build it with "
-                         f"reportkit.build_panel(dataset).")
+        raise InputError(
+            f"the panel has no column(s) {', '.join(missing)}; build it with "
+            f"reportkit.build_panel(dataset)."
+        )
     return frame
 
 
@@ -168,25 +176,25 @@ class _History:
     """Per client-month rows (sorted) and the life events derived from them."""
 
     freq: str
-    ids: np.ndarray              # client id per client code
-    p0: int                      # first period number of the grid
-    n_periods: int               # periods p0 … p0 + n_periods − 1 (the last complete by as_of)
+    ids: np.ndarray  # client id per client code
+    p0: int  # first period number of the grid
+    n_periods: int  # periods p0 … p0 + n_periods − 1 (the last complete by as_of)
     # all rows
     code: np.ndarray
-    rel: np.ndarray              # period − p0
+    rel: np.ndarray  # period − p0
     revenue: np.ndarray
     orders: np.ndarray
     # order rows (orders > 0): one per client and month with orders
     e_code: np.ndarray
-    e_first: np.ndarray          # first order day in the month (day number)
-    e_last: np.ndarray           # last order day in the month
-    e_stop: np.ndarray           # the day the client stops being "alive" under this row
-    e_dies: np.ndarray           # silence after this row exceeds the limit
-    e_death: np.ndarray          # death day (last + floor(limit) + 1)
-    e_birth: np.ndarray          # first order row of the client
-    e_revival: np.ndarray        # comes after a death
-    e_rev12: np.ndarray          # revenue in the 12 months up to this row's month
-    bounds: np.ndarray           # first day of the periods p0 … p0 + n_periods (n + 1 values)
+    e_first: np.ndarray  # first order day in the month (day number)
+    e_last: np.ndarray  # last order day in the month
+    e_stop: np.ndarray  # the day the client stops being "alive" under this row
+    e_dies: np.ndarray  # silence after this row exceeds the limit
+    e_death: np.ndarray  # death day (last + floor(limit) + 1)
+    e_birth: np.ndarray  # first order row of the client
+    e_revival: np.ndarray  # comes after a death
+    e_rev12: np.ndarray  # revenue in the 12 months up to this row's month
+    bounds: np.ndarray  # first day of the periods p0 … p0 + n_periods (n + 1 values)
 
     def rel_of(self, days: np.ndarray) -> np.ndarray:
         """Period offset of each day: −1 before the grid, n_periods after it."""
@@ -203,14 +211,17 @@ def _history(panel, *, as_of: pd.Timestamp, freq: str, rules: LifecycleRules) ->
     try:
         month_days = _days(frame[MONTH])
         if (month_days == _NAT).any():
-            raise InputError(f"the panel has rows without a `{MONTH}`; build it with "
-                             f"reportkit.build_panel.")
+            raise InputError(
+                f"the panel has rows without a `{MONTH}`; build it with reportkit.build_panel."
+            )
         months = _months_fast(month_days)
         first_all = _days(frame[FIRST_ORDER_DAY])
         last_all = _days(frame[LAST_ORDER_DAY])
     except (TypeError, ValueError):
-        raise InputError(f"the panel columns {MONTH}, {FIRST_ORDER_DAY} and {LAST_ORDER_DAY} "
-                         f"must hold dates; build the panel with reportkit.build_panel.") from None
+        raise InputError(
+            f"the panel columns {MONTH}, {FIRST_ORDER_DAY} and {LAST_ORDER_DAY} "
+            f"must hold dates; build the panel with reportkit.build_panel."
+        ) from None
     as_of_day = int(_days(np.array([as_of.to_datetime64()]))[0])
     last_month = int(_months70(np.array([as_of_day]))[0])
     keep = months <= last_month
@@ -220,33 +231,46 @@ def _history(panel, *, as_of: pd.Timestamp, freq: str, rules: LifecycleRules) ->
     orders = pd.to_numeric(frame[ORDERS], errors="coerce").to_numpy("float64")[keep]
     first_all, last_all = first_all[keep], last_all[keep]
     if np.isnan(revenue).any() or np.isnan(orders).any():
-        raise InputError("the panel has missing revenue or orders values; rebuild it with "
-                         "reportkit.build_panel(dataset).")
+        raise InputError(
+            "the panel has missing revenue or orders values; rebuild it with "
+            "reportkit.build_panel(dataset)."
+        )
     if len(ids_all) == 0:
-        raise InputError(f"the panel has no rows up to {as_of.date()}; check `as_of` and the "
-                         f"data (reportkit.build_panel).")
+        raise InputError(
+            f"the panel has no rows up to {as_of.date()}; check `as_of` and the "
+            f"data (reportkit.build_panel)."
+        )
     codes, ids = pd.factorize(ids_all)
     sort_key = codes.astype(np.int64) * (int(months.max() - months.min()) + 1) + (
-        months - months.min())
+        months - months.min()
+    )
     if len(sort_key) > 1 and not (sort_key[1:] >= sort_key[:-1]).all():
         order = np.argsort(sort_key, kind="stable")
-        codes, months, revenue, orders = (codes[order], months[order], revenue[order],
-                                          orders[order])
+        codes, months, revenue, orders = (
+            codes[order],
+            months[order],
+            revenue[order],
+            orders[order],
+        )
         first_all, last_all = first_all[order], last_all[order]
     same = (codes[1:] == codes[:-1]) & (months[1:] == months[:-1])
     if same.any():
         i = np.flatnonzero(same)[:3]
-        raise InputError(f"the panel has {int(same.sum())} repeated client-month rows (e.g. "
-                         f"client {ids[codes[i[0]]]!r}); it must hold one row per client and "
-                         f"month — build it with reportkit.build_panel.")
+        raise InputError(
+            f"the panel has {int(same.sum())} repeated client-month rows (e.g. "
+            f"client {ids[codes[i[0]]]!r}); it must hold one row per client and "
+            f"month — build it with reportkit.build_panel."
+        )
 
     is_event = orders > 0
     ev_idx = np.flatnonzero(is_event)
     e_first = first_all[ev_idx]
     e_last = last_all[ev_idx]
     if (e_first == _NAT).any() or (e_last == _NAT).any():
-        raise InputError("the panel has months with orders but no first/last order day; rebuild "
-                         "it with reportkit.build_panel(dataset).")
+        raise InputError(
+            "the panel has months with orders but no first/last order day; rebuild "
+            "it with reportkit.build_panel(dataset)."
+        )
     e_months = months[ev_idx]
     m_lo = int(months.min())
     month_start = _month_starts(m_lo, int(months.max()) + 1)
@@ -255,9 +279,11 @@ def _history(panel, *, as_of: pd.Timestamp, freq: str, rules: LifecycleRules) ->
     bad = (e_first > e_last) | (e_first < e_start) | (e_last >= e_next)
     if bad.any():
         j = ev_idx[np.flatnonzero(bad)[0]]
-        raise InputError(f"the panel has {int(bad.sum())} row(s) whose first/last order day is "
-                         f"not inside the row's month (e.g. client {ids[codes[j]]!r}); rebuild "
-                         f"it with reportkit.build_panel.")
+        raise InputError(
+            f"the panel has {int(bad.sum())} row(s) whose first/last order day is "
+            f"not inside the row's month (e.g. client {ids[codes[j]]!r}); rebuild "
+            f"it with reportkit.build_panel."
+        )
     e_code = codes[ev_idx]
     e_orders = orders[ev_idx]
     n_ev = len(ev_idx)
@@ -302,15 +328,29 @@ def _history(panel, *, as_of: pd.Timestamp, freq: str, rules: LifecycleRules) ->
     p_last = int(_period_of_days(np.array([as_of_day]), freq)[0])
     _, last_end = _period_start_end(np.array([p_last]), freq)
     if last_end[0].astype(np.int64) > as_of_day:
-        p_last -= 1          # the as_of quarter is not complete
+        p_last -= 1  # the as_of quarter is not complete
     p0 = min(int(period_rows.min()), p_last)
     bounds, _ = _period_start_end(np.arange(p0, p_last + 2), freq)
-    return _History(freq=freq, ids=np.asarray(ids, dtype=object), p0=p0,
-                    n_periods=p_last - p0 + 1, code=codes, rel=period_rows - p0,
-                    revenue=revenue, orders=orders, e_code=e_code, e_first=e_first,
-                    e_last=e_last, e_stop=e_stop, e_dies=e_dies, e_death=e_death,
-                    e_birth=e_birth, e_revival=e_revival, e_rev12=e_rev12,
-                    bounds=bounds.astype(np.int64))
+    return _History(
+        freq=freq,
+        ids=np.asarray(ids, dtype=object),
+        p0=p0,
+        n_periods=p_last - p0 + 1,
+        code=codes,
+        rel=period_rows - p0,
+        revenue=revenue,
+        orders=orders,
+        e_code=e_code,
+        e_first=e_first,
+        e_last=e_last,
+        e_stop=e_stop,
+        e_dies=e_dies,
+        e_death=e_death,
+        e_birth=e_birth,
+        e_revival=e_revival,
+        e_rev12=e_rev12,
+        bounds=bounds.astype(np.int64),
+    )
 
 
 def _count(rel: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
@@ -335,8 +375,12 @@ def _deaths_of_starting_base(h: _History, death_rel: np.ndarray) -> np.ndarray:
     lo = min(int(h.e_last.min()), int(prev_end.min())) - 1
     width = max(int(h.e_last.max()), int(prev_end.max())) - lo + 2
     key = h.e_code.astype(np.int64) * width + (h.e_last - lo)
-    pos = np.searchsorted(key, h.e_code[dies].astype(np.int64) * width + (prev_end - lo),
-                          side="right") - 1
+    pos = (
+        np.searchsorted(
+            key, h.e_code[dies].astype(np.int64) * width + (prev_end - lo), side="right"
+        )
+        - 1
+    )
     ok = pos >= 0
     pos = np.maximum(pos, 0)
     ok &= (h.e_code[pos] == h.e_code[dies]) & (h.e_stop[pos] > prev_end)
@@ -371,33 +415,51 @@ def _grid_flows(h: _History) -> pd.DataFrame:
         raise ReportkitError(
             f"base dynamics do not balance in period {k}: start + new + reactivated − lost = "
             f"{base_end[k]} but {alive[k]} clients are in the base at its end. This is a bug in "
-            f"reportkit.analysis.dynamics; please report it with the panel.")
+            f"reportkit.analysis.dynamics; please report it with the panel."
+        )
     base_start = np.concatenate([[0], base_end[:-1]])
-    return pd.DataFrame({BASE_START: base_start, NEW: births, REACTIVATED: revived, LOST: lost,
-                         RETAINED: base_start - lost_from_start, BASE_END: base_end,
-                         REVENUE_LOST_12M: lost_rev12})
+    return pd.DataFrame(
+        {
+            BASE_START: base_start,
+            NEW: births,
+            REACTIVATED: revived,
+            LOST: lost,
+            RETAINED: base_start - lost_from_start,
+            BASE_END: base_end,
+            REVENUE_LOST_12M: lost_rev12,
+        }
+    )
 
 
 def _period_index(h: _History, start) -> tuple[int, np.ndarray]:
     """Offset of the first period to show and the period numbers shown."""
     first = 0 if start is None else _period_number(start, h.freq, "start") - h.p0
     first = max(first, 0)
-    check_param(first < h.n_periods, "start", f"a period up to the last complete one "
-                f"({_period_labels(np.array([h.p0 + h.n_periods - 1]), h.freq)[0]})", start)
+    check_param(
+        first < h.n_periods,
+        "start",
+        f"a period up to the last complete one "
+        f"({_period_labels(np.array([h.p0 + h.n_periods - 1]), h.freq)[0]})",
+        start,
+    )
     return first, np.arange(h.p0 + first, h.p0 + h.n_periods)
 
 
 def _period_columns(periods: np.ndarray, freq: str) -> dict:
     start, end = _period_start_end(periods, freq)
-    return {PERIOD: _period_labels(periods, freq),
-            PERIOD_START: pd.to_datetime(start).as_unit("ns"),
-            PERIOD_END: pd.to_datetime(end).as_unit("ns")}
+    return {
+        PERIOD: _period_labels(periods, freq),
+        PERIOD_START: pd.to_datetime(start).as_unit("ns"),
+        PERIOD_END: pd.to_datetime(end).as_unit("ns"),
+    }
 
 
 # --- flows ----------------------------------------------------------------------------------------
 
-def flows(panel, *, as_of, start=None, freq: str = "M",
-          rules: LifecycleRules = _DEFAULT_RULES) -> pd.DataFrame:
+
+def flows(
+    panel, *, as_of, start=None, freq: str = "M", rules: LifecycleRules = _DEFAULT_RULES
+) -> pd.DataFrame:
     """Clients gained and lost per period: new, retained, reactivated, lost, and the base.
 
     Parameters
@@ -466,8 +528,10 @@ def _flows(h: _History, start) -> pd.DataFrame:
 
 # --- revenue bridge -------------------------------------------------------------------------------
 
-def revenue_bridge(panel, *, as_of, start=None, freq: str = "M",
-                   rules: LifecycleRules = _DEFAULT_RULES) -> pd.DataFrame:
+
+def revenue_bridge(
+    panel, *, as_of, start=None, freq: str = "M", rules: LifecycleRules = _DEFAULT_RULES
+) -> pd.DataFrame:
     """Where each period's revenue came from: new, reactivated and retained clients.
 
     Every client with revenue in a period is in one group: **new** (first order ever in the
@@ -538,7 +602,7 @@ def _birth_rel(h: _History) -> np.ndarray:
 def _bridge(h: _History, start) -> pd.DataFrame:
     n = h.n_periods
     code, rel, rev, _ = _client_periods(h)
-    key = code * (n + 1) + rel                 # sorted, unique
+    key = code * (n + 1) + rel  # sorted, unique
     # pair each (client, period) with the same client's previous period: rows with revenue in
     # the period (and their previous revenue when any), plus rows for the period after a
     # client's revenue when the client has none in it
@@ -558,8 +622,7 @@ def _bridge(h: _History, start) -> pd.DataFrame:
     p_code, p_rel = uniq // (n + 1), uniq % (n + 1)
 
     is_new = _birth_rel(h)[p_code] == p_rel
-    rev_keys = (h.e_code[h.e_revival].astype(np.int64) * (n + 1)
-                + h.rel_of(h.e_first[h.e_revival]))
+    rev_keys = h.e_code[h.e_revival].astype(np.int64) * (n + 1) + h.rel_of(h.e_first[h.e_revival])
     is_react = np.isin(uniq, rev_keys) & ~is_new
     is_ret = ~is_new & ~is_react
     delta = cur - prev
@@ -588,6 +651,7 @@ def _bridge(h: _History, start) -> pd.DataFrame:
 
 
 # --- base trend -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class BaseTrend:
@@ -634,7 +698,6 @@ class BaseTrend:
         return pd.DataFrame([self.__dict__])
 
 
-
 def _slope(y: np.ndarray) -> float:
     ok = np.isfinite(y)
     if ok.sum() < 2:
@@ -670,12 +733,22 @@ def base_trend(flows: pd.DataFrame, *, periods: int = 12, tolerance: float = 0.0
     >>> t.label, round(t.relative_change, 3)
     ('growing', 0.113)
     """
-    check_param(isinstance(periods, (int, np.integer)) and periods >= 2, "periods",
-                "an integer >= 2", periods)
-    check_param(isinstance(tolerance, (int, float)) and tolerance >= 0, "tolerance",
-                "a number >= 0", tolerance)
+    check_param(
+        isinstance(periods, (int, np.integer)) and periods >= 2,
+        "periods",
+        "an integer >= 2",
+        periods,
+    )
+    check_param(
+        isinstance(tolerance, (int, float)) and tolerance >= 0,
+        "tolerance",
+        "a number >= 0",
+        tolerance,
+    )
     if not isinstance(flows, pd.DataFrame) or not {BASE_END, CHURN_RATE} <= set(flows.columns):
-        raise InputError("`flows` must be the DataFrame returned by reportkit.analysis.dynamics.flows().")
+        raise InputError(
+            "`flows` must be the DataFrame returned by reportkit.analysis.dynamics.flows()."
+        )
     tail = flows.tail(periods)
     base = tail[BASE_END].to_numpy("float64")
     churn = tail[CHURN_RATE].to_numpy("float64")
@@ -691,21 +764,32 @@ def base_trend(flows: pd.DataFrame, *, periods: int = 12, tolerance: float = 0.0
         label = "eroding"
     else:
         label = "stagnating"
-    annual = (float(tail[CHURN_RATE_ANNUAL].iloc[-1]) if CHURN_RATE_ANNUAL in tail.columns and n
-              else float("nan"))
+    annual = (
+        float(tail[CHURN_RATE_ANNUAL].iloc[-1])
+        if CHURN_RATE_ANNUAL in tail.columns and n
+        else float("nan")
+    )
     freq = "M"
     if PERIOD in tail.columns and n and "Q" in str(tail[PERIOD].iloc[-1]):
         freq = "Q"
-    return BaseTrend(label=label, periods=n, base_first=int(base[0]) if n else 0,
-                     base_last=int(base[-1]) if n else 0, mean_base=mean, slope=slope,
-                     relative_change=rel,
-                     churn_rate_mean=float(np.nanmean(churn)) if np.isfinite(churn).any()
-                     else float("nan"),
-                     churn_rate_slope=_slope(churn), churn_rate_annual=annual,
-                     tolerance=float(tolerance), freq=freq)
+    return BaseTrend(
+        label=label,
+        periods=n,
+        base_first=int(base[0]) if n else 0,
+        base_last=int(base[-1]) if n else 0,
+        mean_base=mean,
+        slope=slope,
+        relative_change=rel,
+        churn_rate_mean=float(np.nanmean(churn)) if np.isfinite(churn).any() else float("nan"),
+        churn_rate_slope=_slope(churn),
+        churn_rate_annual=annual,
+        tolerance=float(tolerance),
+        freq=freq,
+    )
 
 
 # --- cohorts --------------------------------------------------------------------------------------
+
 
 def cohorts(panel, *, as_of, freq: str = "M", start=None) -> pd.DataFrame:
     """The retention triangle: clients grouped by the period of their first order.
@@ -774,12 +858,14 @@ def _cohorts(h: _History, start) -> pd.DataFrame:
     cells = ci * n + ai
     sizes = size[ci]
     labels = np.asarray(_period_labels(np.arange(h.p0, h.p0 + n), h.freq), dtype=object)
-    out = pd.DataFrame({
-        COHORT: labels[ci] if len(ci) else np.array([], dtype=object),
-        AGE: ai.astype(np.int64),
-        COHORT_SIZE: sizes.astype(np.int64),
-        ACTIVE_CLIENTS: active[cells].astype(np.int64),
-    })
+    out = pd.DataFrame(
+        {
+            COHORT: labels[ci] if len(ci) else np.array([], dtype=object),
+            AGE: ai.astype(np.int64),
+            COHORT_SIZE: sizes.astype(np.int64),
+            ACTIVE_CLIENTS: active[cells].astype(np.int64),
+        }
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         out[RETENTION] = np.where(sizes > 0, out[ACTIVE_CLIENTS] / np.maximum(sizes, 1), np.nan)
         out[REVENUE] = revenue[cells].astype("float64")
@@ -804,16 +890,26 @@ def cohort_triangle(cohorts: pd.DataFrame, value: str = RETENTION) -> pd.DataFra
         clients that period) are dropped.
     """
     if not isinstance(cohorts, pd.DataFrame) or not {COHORT, AGE} <= set(cohorts.columns):
-        raise InputError("`cohorts` must be the DataFrame returned by "
-                         "reportkit.analysis.dynamics.cohorts().")
-    check_param(value in cohorts.columns and value not in (COHORT, AGE), "value",
-                f"one of {', '.join(c for c in cohorts.columns if c not in (COHORT, AGE))}", value)
+        raise InputError(
+            "`cohorts` must be the DataFrame returned by reportkit.analysis.dynamics.cohorts()."
+        )
+    check_param(
+        value in cohorts.columns and value not in (COHORT, AGE),
+        "value",
+        f"one of {', '.join(c for c in cohorts.columns if c not in (COHORT, AGE))}",
+        value,
+    )
     kept = cohorts[cohorts[COHORT_SIZE] > 0]
     return kept.pivot(index=COHORT, columns=AGE, values=value)
 
 
-def cohort_trend(cohorts: pd.DataFrame, *, ages: tuple[int, ...] = (1, 3, 6, 12),
-                 recent: int = 6, tolerance: float = 0.02) -> pd.DataFrame:
+def cohort_trend(
+    cohorts: pd.DataFrame,
+    *,
+    ages: tuple[int, ...] = (1, 3, 6, 12),
+    recent: int = 6,
+    tolerance: float = 0.02,
+) -> pd.DataFrame:
     """Do newer cohorts hold worse than older ones?
 
     For each age, pooled retention (active clients / cohort size) of the ``recent`` newest
@@ -835,16 +931,22 @@ def cohort_trend(cohorts: pd.DataFrame, *, ages: tuple[int, ...] = (1, 3, 6, 12)
         ``age``, ``recent_cohorts`` ("2024-01…2024-06"), ``recent_retention``,
         ``older_retention``, ``difference`` (recent − older), ``verdict``.
     """
-    if not isinstance(cohorts, pd.DataFrame) or not {COHORT, AGE, ACTIVE_CLIENTS,
-                                                     COHORT_SIZE} <= set(cohorts.columns):
-        raise InputError("`cohorts` must be the DataFrame returned by "
-                         "reportkit.analysis.dynamics.cohorts().")
-    check_param(isinstance(recent, (int, np.integer)) and recent >= 1, "recent",
-                "an integer >= 1", recent)
+    if not isinstance(cohorts, pd.DataFrame) or not {
+        COHORT,
+        AGE,
+        ACTIVE_CLIENTS,
+        COHORT_SIZE,
+    } <= set(cohorts.columns):
+        raise InputError(
+            "`cohorts` must be the DataFrame returned by reportkit.analysis.dynamics.cohorts()."
+        )
+    check_param(
+        isinstance(recent, (int, np.integer)) and recent >= 1, "recent", "an integer >= 1", recent
+    )
     rows = []
     for age in ages:
         at = cohorts[(cohorts[AGE] == age) & (cohorts[COHORT_SIZE] > 0)].sort_values(COHORT)
-        new, old = at.tail(recent), at.iloc[:max(len(at) - recent, 0)]
+        new, old = at.tail(recent), at.iloc[: max(len(at) - recent, 0)]
 
         def pooled(part: pd.DataFrame) -> float:
             size = part[COHORT_SIZE].sum()
@@ -861,12 +963,21 @@ def cohort_trend(cohorts: pd.DataFrame, *, ages: tuple[int, ...] = (1, 3, 6, 12)
         else:
             verdict = "similar"
         span = f"{new[COHORT].iloc[0]}…{new[COHORT].iloc[-1]}" if len(new) else ""
-        rows.append({AGE: age, "recent_cohorts": span, "recent_retention": r_new,
-                     "older_retention": r_old, "difference": diff, "verdict": verdict})
+        rows.append(
+            {
+                AGE: age,
+                "recent_cohorts": span,
+                "recent_retention": r_new,
+                "older_retention": r_old,
+                "difference": diff,
+                "verdict": verdict,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # --- migration ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Migration:
@@ -891,12 +1002,17 @@ class Migration:
         ``value`` is ``n_clients``, ``revenue_from`` or ``revenue_to``. The ``none`` row (new
         clients and leads) is always there; a ``none`` column only when a client disappeared.
         """
-        check_param(value in (N_CLIENTS, REVENUE_FROM, REVENUE_TO), "value",
-                    "'n_clients', 'revenue_from' or 'revenue_to'", value)
+        check_param(
+            value in (N_CLIENTS, REVENUE_FROM, REVENUE_TO),
+            "value",
+            "'n_clients', 'revenue_from' or 'revenue_to'",
+            value,
+        )
         rows = [NONE, *BLOCKS]
         cols = list(BLOCKS) + ([NONE] if (self.frame[BLOCK_TO] == NONE).any() else [])
-        m = self.frame.pivot_table(index=BLOCK_FROM, columns=BLOCK_TO, values=value,
-                                   aggfunc="sum", observed=False)
+        m = self.frame.pivot_table(
+            index=BLOCK_FROM, columns=BLOCK_TO, values=value, aggfunc="sum", observed=False
+        )
         m = m.reindex(index=rows, columns=cols).fillna(0)
         m.index.name, m.columns.name = BLOCK_FROM, BLOCK_TO
         return m.astype("int64") if value == N_CLIENTS else m
@@ -930,32 +1046,51 @@ def migration_matrix(before: Lifecycle, after: Lifecycle) -> Migration:
     """
     for name, value in (("before", before), ("after", after)):
         if not isinstance(value, Lifecycle):
-            raise InputError(f"`{name}` must be a Lifecycle from reportkit.analysis.lifecycle.classify(), "
-                             f"got {type(value).__name__}.")
+            raise InputError(
+                f"`{name}` must be a Lifecycle from reportkit.analysis.lifecycle.classify(), "
+                f"got {type(value).__name__}."
+            )
     if before.as_of is not None and after.as_of is not None and before.as_of > after.as_of:
-        raise InputError(f"`before` ({before.as_of.date()}) is later than `after` "
-                         f"({after.as_of.date()}); pass the earlier lifecycle first.")
+        raise InputError(
+            f"`before` ({before.as_of.date()}) is later than `after` "
+            f"({after.as_of.date()}); pass the earlier lifecycle first."
+        )
     a = before.frame[[CLIENT_ID, BLOCK, REVENUE_WINDOW]].rename(
-        columns={BLOCK: BLOCK_FROM, REVENUE_WINDOW: REVENUE_FROM})
+        columns={BLOCK: BLOCK_FROM, REVENUE_WINDOW: REVENUE_FROM}
+    )
     b = after.frame[[CLIENT_ID, BLOCK, REVENUE_WINDOW]].rename(
-        columns={BLOCK: BLOCK_TO, REVENUE_WINDOW: REVENUE_TO})
+        columns={BLOCK: BLOCK_TO, REVENUE_WINDOW: REVENUE_TO}
+    )
     m = a.merge(b, on=CLIENT_ID, how="outer")
     cats = [NONE, *BLOCKS]
     for column in (BLOCK_FROM, BLOCK_TO):
-        m[column] = pd.Categorical(m[column].astype("object").where(m[column].notna(), NONE),
-                                   categories=cats)
+        m[column] = pd.Categorical(
+            m[column].astype("object").where(m[column].notna(), NONE), categories=cats
+        )
     m[[REVENUE_FROM, REVENUE_TO]] = m[[REVENUE_FROM, REVENUE_TO]].fillna(0.0)
     g = m.groupby([BLOCK_FROM, BLOCK_TO], observed=True)
-    frame = g.agg(**{N_CLIENTS: (CLIENT_ID, "size"), REVENUE_FROM: (REVENUE_FROM, "sum"),
-                     REVENUE_TO: (REVENUE_TO, "sum")}).reset_index()
+    frame = g.agg(
+        **{
+            N_CLIENTS: (CLIENT_ID, "size"),
+            REVENUE_FROM: (REVENUE_FROM, "sum"),
+            REVENUE_TO: (REVENUE_TO, "sum"),
+        }
+    ).reset_index()
     frame[N_CLIENTS] = frame[N_CLIENTS].astype("int64")
     frame = frame.sort_values([BLOCK_FROM, BLOCK_TO], ignore_index=True)
     return Migration(frame=frame, before=before.as_of, after=after.as_of)
 
 
-def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=None,
-              freq: str = "M", rules: LifecycleRules = _DEFAULT_RULES, window_months: int = 12
-              ) -> Migration:
+def migration(
+    panel,
+    clients: pd.DataFrame | None = None,
+    *,
+    as_of,
+    previous=None,
+    freq: str = "M",
+    rules: LifecycleRules = _DEFAULT_RULES,
+    window_months: int = 12,
+) -> Migration:
     """The migration matrix between the end of the previous period and ``as_of``.
 
     Takes one snapshot per date from the panel (:func:`reportkit.core.snapshot`), classifies both
@@ -989,8 +1124,12 @@ def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=Non
         before_day = (after_day - pd.offsets.MonthEnd(1 if freq == "M" else 3)).normalize()
     else:
         before_day = parse_as_of(previous, month_end=True)
-    check_param(before_day < after_day, "previous",
-                f"a month end before as_of ({after_day.date()})", previous)
+    check_param(
+        before_day < after_day,
+        "previous",
+        f"a month end before as_of ({after_day.date()})",
+        previous,
+    )
     snap_before = snapshot(panel, as_of=before_day, window_months=window_months, empty_ok=True)
     snap_after = snapshot(panel, as_of=after_day, window_months=window_months)
     lc_before = classify(snap_before, clients, rules=rules)
@@ -998,10 +1137,11 @@ def migration(panel, clients: pd.DataFrame | None = None, *, as_of, previous=Non
     return migration_matrix(lc_before, lc_after)
 
 
-_migration = migration   # `dynamics(migration=...)` shadows the name
+_migration = migration  # `dynamics(migration=...)` shadows the name
 
 
 # --- everything at once ---------------------------------------------------------------------------
+
 
 @dataclass
 class Dynamics:
@@ -1033,14 +1173,24 @@ class Dynamics:
         return self.flows.merge(self.bridge[[PERIOD, *extra]], on=PERIOD, how="left")
 
     def _repr_html_(self) -> str:
-        tail = self.flows.tail(12)[[PERIOD, BASE_START, NEW, REACTIVATED, LOST, BASE_END,
-                                    CHURN_RATE]]
+        tail = self.flows.tail(12)[
+            [PERIOD, BASE_START, NEW, REACTIVATED, LOST, BASE_END, CHURN_RATE]
+        ]
         return f"<div class='rk-dynamics'>{tail.to_html(index=False)}</div>"
 
 
-def dynamics(panel, clients: pd.DataFrame | None = None, *, as_of, start=None,
-             freq: str = "M", rules: LifecycleRules = _DEFAULT_RULES, trend_periods: int = 12,
-             migration: bool = True, window_months: int = 12) -> Dynamics:
+def dynamics(
+    panel,
+    clients: pd.DataFrame | None = None,
+    *,
+    as_of,
+    start=None,
+    freq: str = "M",
+    rules: LifecycleRules = _DEFAULT_RULES,
+    trend_periods: int = 12,
+    migration: bool = True,
+    window_months: int = 12,
+) -> Dynamics:
     """Flows, revenue bridge, base trend, cohorts and migration in one call (one pass over the
     panel; two snapshots for the migration).
 
@@ -1071,10 +1221,18 @@ def dynamics(panel, clients: pd.DataFrame | None = None, *, as_of, start=None,
     c = _cohorts(h, start)
     mig = None
     if migration:
-        mig = _migration(panel, clients, as_of=day, freq=freq, rules=rules,
-                         window_months=window_months)
-    return Dynamics(flows=f, bridge=_bridge(h, start), trend=base_trend(f, periods=trend_periods),
-                    cohorts=c, cohort_trend=cohort_trend(c), migration=mig, as_of=day)
+        mig = _migration(
+            panel, clients, as_of=day, freq=freq, rules=rules, window_months=window_months
+        )
+    return Dynamics(
+        flows=f,
+        bridge=_bridge(h, start),
+        trend=base_trend(f, periods=trend_periods),
+        cohorts=c,
+        cohort_trend=cohort_trend(c),
+        migration=mig,
+        as_of=day,
+    )
 
 
 __all__ = [

@@ -81,14 +81,29 @@ DEAD_REANIMATABLE = "dead_reanimatable"
 DEAD_LOST = "dead_lost"
 
 #: the blocks in canonical (ladder) order
-BLOCKS: tuple[str, ...] = (POTENTIAL, ACTIVE, WORKING, REGULAR, PROVEN, VIP_BLOCK, KEY,
-                           DEAD_REANIMATABLE, DEAD_LOST)
+BLOCKS: tuple[str, ...] = (
+    POTENTIAL,
+    ACTIVE,
+    WORKING,
+    REGULAR,
+    PROVEN,
+    VIP_BLOCK,
+    KEY,
+    DEAD_REANIMATABLE,
+    DEAD_LOST,
+)
 BIRTH, LIFE, DEATH = "birth", "life", "death"
 ZONES: tuple[str, ...] = (BIRTH, LIFE, DEATH)
 ZONE_OF: dict[str, str] = {
-    POTENTIAL: BIRTH, ACTIVE: BIRTH, WORKING: BIRTH,
-    REGULAR: LIFE, PROVEN: LIFE, VIP_BLOCK: LIFE, KEY: LIFE,
-    DEAD_REANIMATABLE: DEATH, DEAD_LOST: DEATH,
+    POTENTIAL: BIRTH,
+    ACTIVE: BIRTH,
+    WORKING: BIRTH,
+    REGULAR: LIFE,
+    PROVEN: LIFE,
+    VIP_BLOCK: LIFE,
+    KEY: LIFE,
+    DEAD_REANIMATABLE: DEATH,
+    DEAD_LOST: DEATH,
 }
 #: blocks of clients with at least one order that are not dead
 LIVING_BLOCKS: tuple[str, ...] = (WORKING, REGULAR, PROVEN, VIP_BLOCK, KEY)
@@ -101,22 +116,27 @@ _DEFAULT_RULES = LifecycleRules()
 #: the reason codes of :attr:`Lifecycle.frame` (``reason``); the facts they rest on are columns
 #: of the same row, and the report words them (:mod:`reportkit.report.reasons`)
 REASONS: tuple[str, ...] = (
-    "agreed_no_orders",          # active: a status that means "agreed to work", no orders yet
-    "known_no_orders",           # potential: known, no orders (``status`` when there is one)
-    "known_no_orders_refused",   # potential, flagged as refused
-    "activity",                  # working / regular / proven: orders, tenure, recency
-    "vip_flag",                  # vip: the VIP flag, then the activity
-    "key_top_share",             # key: proven, in the top key_revenue_share of revenue, growing
-    "key_class_a",               # key: proven, ABC class A, not declining
-    "key_flag",                  # key: the key-account flag
-    "winback_orders",            # dead, worth winning back: enough orders
-    "winback_revenue",           # dead, worth winning back: lifetime revenue above the median
-    "lost_refused",              # dead and refused
-    "lost_low_value",            # dead, few orders and lifetime revenue not above the median
+    "agreed_no_orders",  # active: a status that means "agreed to work", no orders yet
+    "known_no_orders",  # potential: known, no orders (``status`` when there is one)
+    "known_no_orders_refused",  # potential, flagged as refused
+    "activity",  # working / regular / proven: orders, tenure, recency
+    "vip_flag",  # vip: the VIP flag, then the activity
+    "key_top_share",  # key: proven, in the top key_revenue_share of revenue, growing
+    "key_class_a",  # key: proven, ABC class A, not declining
+    "key_flag",  # key: the key-account flag
+    "winback_orders",  # dead, worth winning back: enough orders
+    "winback_revenue",  # dead, worth winning back: lifetime revenue above the median
+    "lost_refused",  # dead and refused
+    "lost_low_value",  # dead, few orders and lifetime revenue not above the median
 )
 #: the reason codes of :attr:`Lifecycle.vip_review`
-VIP_REASONS: tuple[str, ...] = ("vip_no_orders", "vip_dead", "vip_no_revenue",
-                                "vip_negative_margin", "vip_below_median")
+VIP_REASONS: tuple[str, ...] = (
+    "vip_no_orders",
+    "vip_dead",
+    "vip_no_revenue",
+    "vip_negative_margin",
+    "vip_below_median",
+)
 #: the reason codes :func:`reactivation_list` adds (``cycle_source`` says which cycle applied)
 OVERDUE = "overdue"
 CYCLE_SOURCES: tuple[str, ...] = ("own", "deal", "base")
@@ -129,11 +149,20 @@ LIMIT_BY_INTERVAL = "limit_by_interval"
 MEDIAN_REVENUE = "median_revenue"
 CYCLE_SOURCE = "cycle_source"
 
-_SNAPSHOT_REQUIRED = (CLIENT_ID, AS_OF, FIRST_ORDER, RECENCY_DAYS, ORDERS_TOTAL, INTERVAL_DAYS,
-                      REVENUE_TOTAL, REVENUE_WINDOW)
+_SNAPSHOT_REQUIRED = (
+    CLIENT_ID,
+    AS_OF,
+    FIRST_ORDER,
+    RECENCY_DAYS,
+    ORDERS_TOTAL,
+    INTERVAL_DAYS,
+    REVENUE_TOTAL,
+    REVENUE_WINDOW,
+)
 
 
 # --- small helpers --------------------------------------------------------------------------------
+
 
 def check_rules(rules: LifecycleRules) -> None:
     """Raise :class:`~reportkit.errors.ParameterError` when a lifecycle threshold is unusable."""
@@ -142,26 +171,53 @@ def check_rules(rules: LifecycleRules) -> None:
     def is_int(v: object, lo: int) -> bool:
         return isinstance(v, (int, np.integer)) and not isinstance(v, bool) and bool(v >= lo)
 
-    check_param(is_int(rules.regular_orders, 1), "rules.regular_orders",
-                "an integer >= 1", rules.regular_orders)
-    check_param(is_int(rules.proven_orders, 1), "rules.proven_orders", "an integer >= 1",
-                rules.proven_orders)
-    check_param(is_int(rules.proven_tenure_months, 0), "rules.proven_tenure_months",
-                "an integer >= 0", rules.proven_tenure_months)
-    check_param(is_int(rules.dead_days, 1), "rules.dead_days", "an integer >= 1 (days)",
-                rules.dead_days)
-    check_param(isinstance(rules.dead_interval_multiple, (int, float))
-                and rules.dead_interval_multiple >= 0, "rules.dead_interval_multiple",
-                "a number >= 0", rules.dead_interval_multiple)
-    check_param(is_int(rules.reanimatable_min_orders, 1), "rules.reanimatable_min_orders",
-                "an integer >= 1", rules.reanimatable_min_orders)
-    check_param(rules.deal_cycle_days is None or (isinstance(rules.deal_cycle_days, (int, float))
-                                                   and rules.deal_cycle_days > 0),
-                "rules.deal_cycle_days", "None or a positive number of days",
-                rules.deal_cycle_days)
-    check_param(isinstance(rules.key_revenue_share, (int, float))
-                and 0 < rules.key_revenue_share <= 1, "rules.key_revenue_share",
-                "a share with 0 < share <= 1", rules.key_revenue_share)
+    check_param(
+        is_int(rules.regular_orders, 1),
+        "rules.regular_orders",
+        "an integer >= 1",
+        rules.regular_orders,
+    )
+    check_param(
+        is_int(rules.proven_orders, 1),
+        "rules.proven_orders",
+        "an integer >= 1",
+        rules.proven_orders,
+    )
+    check_param(
+        is_int(rules.proven_tenure_months, 0),
+        "rules.proven_tenure_months",
+        "an integer >= 0",
+        rules.proven_tenure_months,
+    )
+    check_param(
+        is_int(rules.dead_days, 1), "rules.dead_days", "an integer >= 1 (days)", rules.dead_days
+    )
+    check_param(
+        isinstance(rules.dead_interval_multiple, (int, float))
+        and rules.dead_interval_multiple >= 0,
+        "rules.dead_interval_multiple",
+        "a number >= 0",
+        rules.dead_interval_multiple,
+    )
+    check_param(
+        is_int(rules.reanimatable_min_orders, 1),
+        "rules.reanimatable_min_orders",
+        "an integer >= 1",
+        rules.reanimatable_min_orders,
+    )
+    check_param(
+        rules.deal_cycle_days is None
+        or (isinstance(rules.deal_cycle_days, (int, float)) and rules.deal_cycle_days > 0),
+        "rules.deal_cycle_days",
+        "None or a positive number of days",
+        rules.deal_cycle_days,
+    )
+    check_param(
+        isinstance(rules.key_revenue_share, (int, float)) and 0 < rules.key_revenue_share <= 1,
+        "rules.key_revenue_share",
+        "a share with 0 < share <= 1",
+        rules.key_revenue_share,
+    )
 
 
 def full_months(start: pd.Series, end: pd.Timestamp) -> np.ndarray:
@@ -191,7 +247,6 @@ def _flags(clients: pd.DataFrame | None, column: str, ids: pd.Index) -> np.ndarr
     elif pd.api.types.is_numeric_dtype(col):
         values = col.fillna(0).astype("float64") != 0
     else:
-
         values = parse_flags(col)[0]
     values = pd.Series(values.to_numpy(), index=clients.index)
     return values.reindex(ids, fill_value=False).to_numpy(dtype=bool)
@@ -201,46 +256,62 @@ def _prepare_clients(clients: pd.DataFrame | None) -> pd.DataFrame | None:
     if clients is None:
         return None
     if not isinstance(clients, pd.DataFrame):
-        raise InputError(f"`clients` must be a DataFrame (the clients table) or None, "
-                         f"got {type(clients).__name__}.")
+        raise InputError(
+            f"`clients` must be a DataFrame (the clients table) or None, "
+            f"got {type(clients).__name__}."
+        )
     if CLIENT_ID not in clients.columns:
-        raise InputError(f"the clients table has no `{CLIENT_ID}` column (columns: "
-                         f"{', '.join(map(str, clients.columns))}); load it with reportkit.load "
-                         f"or rename the id column to `{CLIENT_ID}`.")
+        raise InputError(
+            f"the clients table has no `{CLIENT_ID}` column (columns: "
+            f"{', '.join(map(str, clients.columns))}); load it with reportkit.load "
+            f"or rename the id column to `{CLIENT_ID}`."
+        )
     ids = clients[CLIENT_ID].astype(str)
     dup = ids[ids.duplicated()]
     if len(dup):
-        raise InputError(f"the clients table repeats {dup.nunique()} client_id value(s) "
-                         f"(e.g. {', '.join(map(repr, dup.unique()[:3]))}); keep one row per "
-                         f"client (reportkit.load keeps the first record).")
+        raise InputError(
+            f"the clients table repeats {dup.nunique()} client_id value(s) "
+            f"(e.g. {', '.join(map(repr, dup.unique()[:3]))}); keep one row per "
+            f"client (reportkit.load keeps the first record)."
+        )
     out = clients.copy()
     out.index = pd.Index(ids, name=CLIENT_ID)
     return out
 
 
-def _check_snapshot(snapshot: pd.DataFrame, required: tuple[str, ...], what: str
-                    ) -> tuple[pd.DataFrame, pd.Timestamp]:
+def _check_snapshot(
+    snapshot: pd.DataFrame, required: tuple[str, ...], what: str
+) -> tuple[pd.DataFrame, pd.Timestamp]:
     if not isinstance(snapshot, pd.DataFrame):
-        raise InputError(f"`snapshot` must be a DataFrame from reportkit.snapshot(), "
-                         f"got {type(snapshot).__name__}.")
+        raise InputError(
+            f"`snapshot` must be a DataFrame from reportkit.snapshot(), "
+            f"got {type(snapshot).__name__}."
+        )
     missing = [c for c in required if c not in snapshot.columns]
     if missing:
-        raise InputError(f"{what} needs the snapshot column(s) {', '.join(missing)}, which are "
-                         f"missing; build the snapshot with reportkit.snapshot(panel, as_of=...).")
+        raise InputError(
+            f"{what} needs the snapshot column(s) {', '.join(missing)}, which are "
+            f"missing; build the snapshot with reportkit.snapshot(panel, as_of=...)."
+        )
     ids = snapshot[CLIENT_ID].astype(str)
     dup = ids[ids.duplicated()]
     if len(dup):
-        raise InputError(f"the snapshot repeats {dup.nunique()} client_id value(s) "
-                         f"(e.g. {', '.join(map(repr, dup.unique()[:3]))}); a snapshot has one "
-                         f"row per client.")
+        raise InputError(
+            f"the snapshot repeats {dup.nunique()} client_id value(s) "
+            f"(e.g. {', '.join(map(repr, dup.unique()[:3]))}); a snapshot has one "
+            f"row per client."
+        )
     as_of_values = pd.to_datetime(snapshot[AS_OF]).dropna().unique()
     if len(as_of_values) != 1:
-        raise InputError(f"the snapshot column `{AS_OF}` must hold one date, got "
-                         f"{len(as_of_values)} distinct values; classify one snapshot at a time.")
+        raise InputError(
+            f"the snapshot column `{AS_OF}` must hold one date, got "
+            f"{len(as_of_values)} distinct values; classify one snapshot at a time."
+        )
     return snapshot, pd.Timestamp(as_of_values[0])
 
 
 # --- the result object ----------------------------------------------------------------------------
+
 
 @dataclass
 class Lifecycle:
@@ -290,16 +361,23 @@ class Lifecycle:
 
     def _repr_html_(self) -> str:
         day = self.as_of.date() if self.as_of is not None else ""
-        return (f"<div class='rk-lifecycle'><strong>Lifecycle as of {day}</strong>"
-                + self.summary.to_html(index=False, border=0, float_format="{:,.2f}".format)
-                + "</div>")
+        return (
+            f"<div class='rk-lifecycle'><strong>Lifecycle as of {day}</strong>"
+            + self.summary.to_html(index=False, border=0, float_format="{:,.2f}".format)
+            + "</div>"
+        )
 
 
 # --- classification -------------------------------------------------------------------------------
 
-def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
-             rules: LifecycleRules = _DEFAULT_RULES, abc: pd.DataFrame | None = None
-             ) -> Lifecycle:
+
+def classify(
+    snapshot: pd.DataFrame,
+    clients: pd.DataFrame | None = None,
+    *,
+    rules: LifecycleRules = _DEFAULT_RULES,
+    abc: pd.DataFrame | None = None,
+) -> Lifecycle:
     """Put every known client in exactly one lifecycle block, with the reason.
 
     Parameters
@@ -373,8 +451,9 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
     def col(name: str, fill: float = np.nan) -> np.ndarray:
         out = np.full(n, fill, dtype="float64")
         if name in snapshot.columns:
-            out[:n_snap] = pd.to_numeric(snapshot[name], errors="coerce").to_numpy("float64",
-                                                                                    na_value=np.nan)
+            out[:n_snap] = pd.to_numeric(snapshot[name], errors="coerce").to_numpy(
+                "float64", na_value=np.nan
+            )
         return out
 
     orders = np.nan_to_num(col(ORDERS_TOTAL, 0.0), nan=0.0)
@@ -392,9 +471,11 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
     has_orders = orders > 0
     if (has_orders & np.isnan(recency)).any():
         bad = ids[has_orders & np.isnan(recency)]
-        raise InputError(f"the snapshot has clients with orders but no `{RECENCY_DAYS}` "
-                         f"(e.g. {', '.join(map(repr, bad[:3]))}); rebuild it with "
-                         f"reportkit.core.snapshot.")
+        raise InputError(
+            f"the snapshot has clients with orders but no `{RECENCY_DAYS}` "
+            f"(e.g. {', '.join(map(repr, bad[:3]))}); rebuild it with "
+            f"reportkit.core.snapshot."
+        )
 
     # --- clients-table facts
     status_raw = pd.Series(pd.NA, index=ids, dtype="object")
@@ -421,8 +502,9 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
     many_orders = orders >= rules.reanimatable_min_orders
     rich = revenue_total > lifetime_median
     reanimatable = dead & ~refused & (many_orders | rich)
-    proven = (has_orders & (orders >= rules.proven_orders)
-              & (tenure_months >= rules.proven_tenure_months))
+    proven = (
+        has_orders & (orders >= rules.proven_orders) & (tenure_months >= rules.proven_tenure_months)
+    )
     regular = has_orders & (orders >= rules.regular_orders)
 
     key_derived = np.zeros(n, dtype=bool)
@@ -431,12 +513,19 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
     elif rules.derive_key:
         if abc is not None:
             if not isinstance(abc, pd.DataFrame) or not {CLIENT_ID, ABC} <= set(abc.columns):
-                raise InputError(f"`abc` must be a DataFrame with `{CLIENT_ID}` and `{ABC}` "
-                                 f"columns (from reportkit.analysis.segmentation), got "
-                                 f"{type(abc).__name__}.")
-            a_class = (pd.Series(abc[ABC].astype(str).to_numpy(),
-                                 index=abc[CLIENT_ID].astype(str)).groupby(level=0).first()
-                       .reindex(ids).eq("A").to_numpy(bool))
+                raise InputError(
+                    f"`abc` must be a DataFrame with `{CLIENT_ID}` and `{ABC}` "
+                    f"columns (from reportkit.analysis.segmentation), got "
+                    f"{type(abc).__name__}."
+                )
+            a_class = (
+                pd.Series(abc[ABC].astype(str).to_numpy(), index=abc[CLIENT_ID].astype(str))
+                .groupby(level=0)
+                .first()
+                .reindex(ids)
+                .eq("A")
+                .to_numpy(bool)
+            )
         else:
             a_class = _top_share(ids, revenue_window, rules.key_revenue_share)
         not_declining = np.ones(n, dtype=bool)
@@ -446,40 +535,64 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
         profitable = (np.nan_to_num(margin_window, nan=0.0) > 0) if has_margin else True
         key_derived = proven & a_class & not_declining & profitable
         key = key_derived
-        notes.append(("key_derived", {"top_share": rules.key_revenue_share if abc is None else None,
-                                      "margin": has_margin}))
+        notes.append(
+            (
+                "key_derived",
+                {
+                    "top_share": rules.key_revenue_share if abc is None else None,
+                    "margin": has_margin,
+                },
+            )
+        )
     else:
         key = np.zeros(n, dtype=bool)
         notes.append(("key_off", {}))
 
-    conditions = [~has_orders & is_active_status, ~has_orders, dead & reanimatable, dead,
-                  key, vip, proven, regular]
+    conditions = [
+        ~has_orders & is_active_status,
+        ~has_orders,
+        dead & reanimatable,
+        dead,
+        key,
+        vip,
+        proven,
+        regular,
+    ]
     choices = [ACTIVE, POTENTIAL, DEAD_REANIMATABLE, DEAD_LOST, KEY, VIP_BLOCK, PROVEN, REGULAR]
     block = np.select(conditions, choices, default=WORKING)
 
     # --- reasons
-    reason = _reasons(block, refused=refused, flag_only=refused & ~is_refused_status,
-                      many_orders=many_orders,
-                      key_derived=key_derived, by_abc=abc is not None)
+    reason = _reasons(
+        block,
+        refused=refused,
+        flag_only=refused & ~is_refused_status,
+        many_orders=many_orders,
+        key_derived=key_derived,
+        by_abc=abc is not None,
+    )
 
     block_cat = pd.Categorical(block, categories=BLOCKS)
     zone = np.array([ZONE_OF[b] for b in BLOCKS], dtype=object)[block_cat.codes]
-    frame = pd.DataFrame({
-        CLIENT_ID: ids.to_numpy(),
-        BLOCK: block_cat,
-        ZONE: pd.Categorical(zone, categories=ZONES),
-        REASON: pd.array(reason, dtype="str"),
-        REVENUE_WINDOW: revenue_window,
-        ORDERS_TOTAL: orders,
-        RECENCY_DAYS: recency,
-        TENURE_DAYS: tenure_days,
-        TENURE_MONTHS: tenure_months.astype("float64"),
-        INTERVAL_DAYS: interval,
-        SILENCE_LIMIT_DAYS: np.where(has_orders, np.floor(threshold), np.nan),
-        LIMIT_BY_INTERVAL: interval_rule,
-        STATUS: pd.array(status_raw.astype("string").str.strip().fillna("").to_numpy(dtype=object),
-                         dtype="str"),
-    })
+    frame = pd.DataFrame(
+        {
+            CLIENT_ID: ids.to_numpy(),
+            BLOCK: block_cat,
+            ZONE: pd.Categorical(zone, categories=ZONES),
+            REASON: pd.array(reason, dtype="str"),
+            REVENUE_WINDOW: revenue_window,
+            ORDERS_TOTAL: orders,
+            RECENCY_DAYS: recency,
+            TENURE_DAYS: tenure_days,
+            TENURE_MONTHS: tenure_months.astype("float64"),
+            INTERVAL_DAYS: interval,
+            SILENCE_LIMIT_DAYS: np.where(has_orders, np.floor(threshold), np.nan),
+            LIMIT_BY_INTERVAL: interval_rule,
+            STATUS: pd.array(
+                status_raw.astype("string").str.strip().fillna("").to_numpy(dtype=object),
+                dtype="str",
+            ),
+        }
+    )
     frame[REVENUE_WINDOW] = frame[REVENUE_WINDOW].astype("float64")
 
     summary = _summary(frame[[CLIENT_ID, BLOCK, ZONE, REVENUE_WINDOW]])
@@ -487,15 +600,25 @@ def classify(snapshot: pd.DataFrame, clients: pd.DataFrame | None = None, *,
     # --- VIP review
     base = has_orders & ~dead
     base_median = float(np.median(revenue_window[base])) if base.any() else np.nan
-    review = _vip_review(ids, block, vip, has_orders, dead, recency, revenue_window,
-                         margin_window if has_margin else None, base_median)
+    review = _vip_review(
+        ids,
+        block,
+        vip,
+        has_orders,
+        dead,
+        recency,
+        revenue_window,
+        margin_window if has_margin else None,
+        base_median,
+    )
     if len(review):
         notes.append(("vip_not_paying", {"n": len(review)}))
     n_flag_leads = int(((vip | key_flag) & ~has_orders).sum())
     if n_flag_leads:
         notes.append(("flagged_leads", {"n": n_flag_leads}))
-    return Lifecycle(frame=frame, summary=summary, vip_review=review, notes=notes, as_of=as_of,
-                     rules=rules)
+    return Lifecycle(
+        frame=frame, summary=summary, vip_review=review, notes=notes, as_of=as_of, rules=rules
+    )
 
 
 def _top_share(ids: pd.Index, revenue: np.ndarray, share: float) -> np.ndarray:
@@ -522,38 +645,71 @@ def _summary(frame: pd.DataFrame) -> pd.DataFrame:
     revenue = grouped.sum().reindex(BLOCKS, fill_value=0.0)
     total_n = int(counts.sum())
     total_rev = float(revenue.sum())
-    return pd.DataFrame({
-        BLOCK: list(BLOCKS),
-        ZONE: [ZONE_OF[b] for b in BLOCKS],
-        N_CLIENTS: counts.to_numpy(dtype="int64"),
-        CLIENT_SHARE: counts.to_numpy(dtype="float64") / total_n if total_n else np.nan,
-        REVENUE: revenue.to_numpy(dtype="float64"),
-        REVENUE_SHARE: (revenue.to_numpy(dtype="float64") / total_rev) if total_rev else np.nan,
-    })
+    return pd.DataFrame(
+        {
+            BLOCK: list(BLOCKS),
+            ZONE: [ZONE_OF[b] for b in BLOCKS],
+            N_CLIENTS: counts.to_numpy(dtype="int64"),
+            CLIENT_SHARE: counts.to_numpy(dtype="float64") / total_n if total_n else np.nan,
+            REVENUE: revenue.to_numpy(dtype="float64"),
+            REVENUE_SHARE: (revenue.to_numpy(dtype="float64") / total_rev) if total_rev else np.nan,
+        }
+    )
 
 
-def _reasons(block: np.ndarray, *, refused: np.ndarray, flag_only: np.ndarray,
-             many_orders: np.ndarray, key_derived: np.ndarray, by_abc: bool) -> np.ndarray:
+def _reasons(
+    block: np.ndarray,
+    *,
+    refused: np.ndarray,
+    flag_only: np.ndarray,
+    many_orders: np.ndarray,
+    key_derived: np.ndarray,
+    by_abc: bool,
+) -> np.ndarray:
     """The reason code of every client (:data:`REASONS`). ``flag_only``: refused by the flag
     while the status does not say so (a lead's status is shown beside its reason)."""
     key_rule = np.where(key_derived, "key_class_a" if by_abc else "key_top_share", "key_flag")
-    dead = np.where(block == DEAD_REANIMATABLE,
-                    np.where(many_orders, "winback_orders", "winback_revenue"),
-                    np.where(refused, "lost_refused", "lost_low_value"))
-    conditions = [block == ACTIVE, (block == POTENTIAL) & flag_only, block == POTENTIAL,
-                  block == VIP_BLOCK, block == KEY,
-                  (block == DEAD_REANIMATABLE) | (block == DEAD_LOST)]
+    dead = np.where(
+        block == DEAD_REANIMATABLE,
+        np.where(many_orders, "winback_orders", "winback_revenue"),
+        np.where(refused, "lost_refused", "lost_low_value"),
+    )
+    conditions = [
+        block == ACTIVE,
+        (block == POTENTIAL) & flag_only,
+        block == POTENTIAL,
+        block == VIP_BLOCK,
+        block == KEY,
+        (block == DEAD_REANIMATABLE) | (block == DEAD_LOST),
+    ]
     n = len(block)
-    choices = [np.full(n, "agreed_no_orders"), np.full(n, "known_no_orders_refused"),
-               np.full(n, "known_no_orders"), np.full(n, "vip_flag"), key_rule, dead]
+    choices = [
+        np.full(n, "agreed_no_orders"),
+        np.full(n, "known_no_orders_refused"),
+        np.full(n, "known_no_orders"),
+        np.full(n, "vip_flag"),
+        key_rule,
+        dead,
+    ]
     return np.asarray(np.select(conditions, choices, default="activity"), dtype=object)
 
 
-def _vip_review(ids: pd.Index, block: np.ndarray, vip: np.ndarray, has_orders: np.ndarray,
-                dead: np.ndarray, recency: np.ndarray, revenue_window: np.ndarray,
-                margin_window: np.ndarray | None, base_median: float) -> pd.DataFrame:
-    cols = [CLIENT_ID, BLOCK, REVENUE_WINDOW] + ([MARGIN_WINDOW] if margin_window is not None
-                                                 else []) + [RECENCY_DAYS, MEDIAN_REVENUE, REASON]
+def _vip_review(
+    ids: pd.Index,
+    block: np.ndarray,
+    vip: np.ndarray,
+    has_orders: np.ndarray,
+    dead: np.ndarray,
+    recency: np.ndarray,
+    revenue_window: np.ndarray,
+    margin_window: np.ndarray | None,
+    base_median: float,
+) -> pd.DataFrame:
+    cols = (
+        [CLIENT_ID, BLOCK, REVENUE_WINDOW]
+        + ([MARGIN_WINDOW] if margin_window is not None else [])
+        + [RECENCY_DAYS, MEDIAN_REVENUE, REASON]
+    )
     rows = []
     for i in np.flatnonzero(vip):
         rev = revenue_window[i]
@@ -570,15 +726,20 @@ def _vip_review(ids: pd.Index, block: np.ndarray, vip: np.ndarray, has_orders: n
             why = "vip_below_median"
         else:
             continue
-        row = {CLIENT_ID: ids[i], BLOCK: block[i], REVENUE_WINDOW: rev,
-               RECENCY_DAYS: recency[i], MEDIAN_REVENUE: base_median, REASON: why}
+        row = {
+            CLIENT_ID: ids[i],
+            BLOCK: block[i],
+            REVENUE_WINDOW: rev,
+            RECENCY_DAYS: recency[i],
+            MEDIAN_REVENUE: base_median,
+            REASON: why,
+        }
         if margin_window is not None:
             row[MARGIN_WINDOW] = marg
         rows.append(row)
     review = pd.DataFrame(rows, columns=cols)
     if len(review):
-        review = review.sort_values([REVENUE_WINDOW, CLIENT_ID], kind="stable",
-                                    ignore_index=True)
+        review = review.sort_values([REVENUE_WINDOW, CLIENT_ID], kind="stable", ignore_index=True)
     review[BLOCK] = pd.Categorical(review[BLOCK], categories=BLOCKS)
     for column in (REVENUE_WINDOW, RECENCY_DAYS, MEDIAN_REVENUE):
         review[column] = review[column].astype("float64")
@@ -587,13 +748,25 @@ def _vip_review(ids: pd.Index, block: np.ndarray, vip: np.ndarray, has_orders: n
 
 # --- reactivation list ----------------------------------------------------------------------------
 
-_REACT_REQUIRED = (CLIENT_ID, AS_OF, LAST_ORDER, RECENCY_DAYS, INTERVAL_DAYS, ORDERS_TOTAL,
-                   BEST12_REVENUE, REVENUE_TOTAL)
+_REACT_REQUIRED = (
+    CLIENT_ID,
+    AS_OF,
+    LAST_ORDER,
+    RECENCY_DAYS,
+    INTERVAL_DAYS,
+    ORDERS_TOTAL,
+    BEST12_REVENUE,
+    REVENUE_TOTAL,
+)
 
 
-def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
-                      clients: pd.DataFrame | None = None, *,
-                      rules: LifecycleRules = _DEFAULT_RULES) -> pd.DataFrame:
+def reactivation_list(
+    snapshot: pd.DataFrame,
+    lifecycle: Lifecycle,
+    clients: pd.DataFrame | None = None,
+    *,
+    rules: LifecycleRules = _DEFAULT_RULES,
+) -> pd.DataFrame:
     """Clients to call back: overdue against their purchase cycle, or dead but worth winning back.
 
     A client is listed when it is in a living block (working, regular, proven, vip, key) and
@@ -643,31 +816,47 @@ def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
     """
     check_rules(rules)
     if not isinstance(lifecycle, Lifecycle):
-        raise InputError(f"`lifecycle` must be the Lifecycle returned by classify(), "
-                         f"got {type(lifecycle).__name__}.")
+        raise InputError(
+            f"`lifecycle` must be the Lifecycle returned by classify(), "
+            f"got {type(lifecycle).__name__}."
+        )
     snapshot, as_of = _check_snapshot(snapshot, _REACT_REQUIRED, "reactivation_list")
     if lifecycle.as_of is not None and lifecycle.as_of != as_of:
-        raise InputError(f"the lifecycle is as of {lifecycle.as_of.date()} but the snapshot as of "
-                         f"{as_of.date()}; classify the same snapshot you pass here.")
+        raise InputError(
+            f"the lifecycle is as of {lifecycle.as_of.date()} but the snapshot as of "
+            f"{as_of.date()}; classify the same snapshot you pass here."
+        )
     cl = _prepare_clients(clients)
 
-    snap = pd.DataFrame({
-        CLIENT_ID: snapshot[CLIENT_ID].astype(str).to_numpy(),
-        LAST_ORDER: pd.to_datetime(snapshot[LAST_ORDER]).to_numpy("datetime64[ns]"),
-        RECENCY_DAYS: pd.to_numeric(snapshot[RECENCY_DAYS], errors="coerce").to_numpy("float64"),
-        INTERVAL_DAYS: pd.to_numeric(snapshot[INTERVAL_DAYS], errors="coerce").to_numpy("float64"),
-        ORDERS_TOTAL: pd.to_numeric(snapshot[ORDERS_TOTAL], errors="coerce").fillna(0)
-        .to_numpy("float64"),
-        BEST12_REVENUE: pd.to_numeric(snapshot[BEST12_REVENUE], errors="coerce")
-        .to_numpy("float64"),
-        REVENUE_TOTAL: pd.to_numeric(snapshot[REVENUE_TOTAL], errors="coerce").to_numpy("float64"),
-    })
+    snap = pd.DataFrame(
+        {
+            CLIENT_ID: snapshot[CLIENT_ID].astype(str).to_numpy(),
+            LAST_ORDER: pd.to_datetime(snapshot[LAST_ORDER]).to_numpy("datetime64[ns]"),
+            RECENCY_DAYS: pd.to_numeric(snapshot[RECENCY_DAYS], errors="coerce").to_numpy(
+                "float64"
+            ),
+            INTERVAL_DAYS: pd.to_numeric(snapshot[INTERVAL_DAYS], errors="coerce").to_numpy(
+                "float64"
+            ),
+            ORDERS_TOTAL: pd.to_numeric(snapshot[ORDERS_TOTAL], errors="coerce")
+            .fillna(0)
+            .to_numpy("float64"),
+            BEST12_REVENUE: pd.to_numeric(snapshot[BEST12_REVENUE], errors="coerce").to_numpy(
+                "float64"
+            ),
+            REVENUE_TOTAL: pd.to_numeric(snapshot[REVENUE_TOTAL], errors="coerce").to_numpy(
+                "float64"
+            ),
+        }
+    )
     lc = lifecycle.frame[[CLIENT_ID, BLOCK, REASON]].astype({CLIENT_ID: str})
     snap = snap.merge(lc, on=CLIENT_ID, how="left", validate="one_to_one")
     if snap[BLOCK].isna().any():
         missing = snap.loc[snap[BLOCK].isna(), CLIENT_ID]
-        raise InputError(f"{len(missing)} snapshot client(s) are not in the lifecycle (e.g. "
-                         f"{', '.join(map(repr, missing[:3]))}); classify the same snapshot.")
+        raise InputError(
+            f"{len(missing)} snapshot client(s) are not in the lifecycle (e.g. "
+            f"{', '.join(map(repr, missing[:3]))}); classify the same snapshot."
+        )
 
     repeat = (snap[ORDERS_TOTAL] >= 2) & (snap[INTERVAL_DAYS] > 0)
     base_cycle = float(snap.loc[repeat, INTERVAL_DAYS].median()) if repeat.any() else np.nan
@@ -695,10 +884,25 @@ def reactivation_list(snapshot: pd.DataFrame, lifecycle: Lifecycle,
             out[column] = cl[column].reindex(out[CLIENT_ID].to_numpy()).to_numpy(dtype=object)
         else:
             out[column] = pd.Series(pd.NA, index=out.index, dtype="object")
-    out = out.sort_values([BEST12_REVENUE, REVENUE_TOTAL, CLIENT_ID],
-                          ascending=[False, False, True], kind="stable", na_position="last")
-    columns = [CLIENT_ID, NAME, MANAGER, BLOCK, LAST_ORDER, RECENCY_DAYS, USUAL_INTERVAL_DAYS,
-               BEST12_REVENUE, REVENUE_TOTAL, REASON, CYCLE_SOURCE]
+    out = out.sort_values(
+        [BEST12_REVENUE, REVENUE_TOTAL, CLIENT_ID],
+        ascending=[False, False, True],
+        kind="stable",
+        na_position="last",
+    )
+    columns = [
+        CLIENT_ID,
+        NAME,
+        MANAGER,
+        BLOCK,
+        LAST_ORDER,
+        RECENCY_DAYS,
+        USUAL_INTERVAL_DAYS,
+        BEST12_REVENUE,
+        REVENUE_TOTAL,
+        REASON,
+        CYCLE_SOURCE,
+    ]
     return out[columns].reset_index(drop=True)
 
 

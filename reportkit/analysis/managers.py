@@ -111,7 +111,11 @@ PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"
 NPS_CATEGORIES: tuple[str, ...] = (PROMOTER, PASSIVE, DETRACTOR)
 #: values of ``manager_source``
 SOURCE_CLIENTS, SOURCE_TRANSACTIONS, SOURCE_ACTIVITIES, SOURCE_NONE = (
-    "clients", "transactions", "activities", "none")
+    "clients",
+    "transactions",
+    "activities",
+    "none",
+)
 #: blocks whose clients are worth a manager's regular attention (besides classes A and B)
 ATTENDED_BLOCKS: tuple[str, ...] = (REGULAR, PROVEN, VIP_BLOCK, KEY)
 DEAD_BLOCKS: tuple[str, ...] = (DEAD_REANIMATABLE, DEAD_LOST)
@@ -130,130 +134,221 @@ ALLOWED_DAYS_CELLS: tuple[str, ...] = (*POLICY_CELLS, NEW_CELL, OTHER_CELL)
 #: unknown) 90. Override per cell with ``policy={"AX": 14}`` or an ``allowed_days`` column in the
 #: policy table.
 DEFAULT_CONTACT_DAYS: dict[str, int] = {
-    "AX": 30, "AY": 30, "BX": 30,
-    "AZ": 60, "BY": 60,
-    "BZ": 90, "CX": 90,
-    "CY": 180, "CZ": 180,
-    NEW_CELL: 30, OTHER_CELL: 90,
+    "AX": 30,
+    "AY": 30,
+    "BX": 30,
+    "AZ": 60,
+    "BY": 60,
+    "BZ": 90,
+    "CX": 90,
+    "CY": 180,
+    "CZ": 180,
+    NEW_CELL: 30,
+    OTHER_CELL: 90,
 }
 
-_BLOCK_EN = {"potential": "Potential", "active": "Active", "working": "Working",
-             "regular": "Regular", "proven": "Proven", "vip": "VIP", "key": "Key",
-             "dead_reanimatable": "Dead, can be reactivated", "dead_lost": "Dead, lost"}
-_BLOCK_RU = {"potential": "Потенциальные", "active": "Активные", "working": "Работающие",
-             "regular": "Постоянные", "proven": "Проверенные", "vip": "VIP", "key": "Ключевые",
-             "dead_reanimatable": "Ушедшие, можно вернуть", "dead_lost": "Ушедшие безвозвратно"}
+_BLOCK_EN = {
+    "potential": "Potential",
+    "active": "Active",
+    "working": "Working",
+    "regular": "Regular",
+    "proven": "Proven",
+    "vip": "VIP",
+    "key": "Key",
+    "dead_reanimatable": "Dead, can be reactivated",
+    "dead_lost": "Dead, lost",
+}
+_BLOCK_RU = {
+    "potential": "Потенциальные",
+    "active": "Активные",
+    "working": "Работающие",
+    "regular": "Постоянные",
+    "proven": "Проверенные",
+    "vip": "VIP",
+    "key": "Ключевые",
+    "dead_reanimatable": "Ушедшие, можно вернуть",
+    "dead_lost": "Ушедшие безвозвратно",
+}
 
 #: display names of every value and output column, and the texts of notes and headings (en, ru);
 #: merged by :mod:`reportkit.report.text` under ``managers.`` (``t("managers.(no manager)", "ru")``)
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         # values
-        NO_MANAGER: "(no manager)", NO_GROUP: "(no group)", OVERALL: "All answers",
-        PROMOTER: "Promoter", PASSIVE: "Passive", DETRACTOR: "Detractor",
-        SOURCE_CLIENTS: "client card", SOURCE_TRANSACTIONS: "latest sale",
-        SOURCE_ACTIVITIES: "latest activity", SOURCE_NONE: "none",
-        OTHER_CELL: "unknown class", NEW_CELL: "new",
-        "A": "Class A", "B": "Class B", "C": "Class C",
+        NO_MANAGER: "(no manager)",
+        NO_GROUP: "(no group)",
+        OVERALL: "All answers",
+        PROMOTER: "Promoter",
+        PASSIVE: "Passive",
+        DETRACTOR: "Detractor",
+        SOURCE_CLIENTS: "client card",
+        SOURCE_TRANSACTIONS: "latest sale",
+        SOURCE_ACTIVITIES: "latest activity",
+        SOURCE_NONE: "none",
+        OTHER_CELL: "unknown class",
+        NEW_CELL: "new",
+        "A": "Class A",
+        "B": "Class B",
+        "C": "Class C",
         **_BLOCK_EN,
         # columns
-        S.CLIENT_ID: "Client ID", S.NAME: "Client", S.MANAGER: "Manager",
-        S.MANAGER_SOURCE: "Manager taken from", S.N_CLIENTS: "Clients",
-        S.REVENUE_WINDOW: "Revenue, 12 months", S.REVENUE_SHARE: "Share of revenue",
-        S.N_ACTIVITIES: "Activities in the period", S.OVERDUE_TASKS: "Overdue tasks",
-        S.N_FORGOTTEN: "Forgotten clients", S.N_LOST: "Lost in the period",
-        REVENUE_AT_RISK: "Revenue at risk", S.RISK_SHARE: "Revenue at risk, share",
-        S.ABC: "ABC", S.BLOCK: "Lifecycle block", S.CELL: "ABC×XYZ cell",
-        S.LAST_ACTIVITY: "Last activity", S.DAYS_WITHOUT_CONTACT: "Days without contact",
-        S.ALLOWED_DAYS: "Allowed gap, days", S.TYPE: "Type", S.CREATED: "Created",
-        S.DUE: "Due", S.DAYS_OVERDUE: "Days overdue", S.DATE: "Date", S.SCORE: "Score",
-        S.VALUE: "Revenue, 12 months", S.NPS_CATEGORY: "Answer", S.N_ANSWERS: "Answers",
-        S.PROMOTERS: "Promoters (9–10)", S.PASSIVES: "Passives (7–8)",
-        S.DETRACTORS: "Detractors (0–6)", S.PROMOTER_SHARE: "Promoters, share",
-        S.DETRACTOR_SHARE: "Detractors, share", S.NPS: "NPS", S.NPS_SE: "Standard error",
-        S.CI_LOW: "Lower bound", S.CI_HIGH: "Upper bound", S.TOO_FEW: "Too few answers",
-        S.DIMENSION: "Grouped by", S.GROUP: "Group",
+        S.CLIENT_ID: "Client ID",
+        S.NAME: "Client",
+        S.MANAGER: "Manager",
+        S.MANAGER_SOURCE: "Manager taken from",
+        S.N_CLIENTS: "Clients",
+        S.REVENUE_WINDOW: "Revenue, 12 months",
+        S.REVENUE_SHARE: "Share of revenue",
+        S.N_ACTIVITIES: "Activities in the period",
+        S.OVERDUE_TASKS: "Overdue tasks",
+        S.N_FORGOTTEN: "Forgotten clients",
+        S.N_LOST: "Lost in the period",
+        REVENUE_AT_RISK: "Revenue at risk",
+        S.RISK_SHARE: "Revenue at risk, share",
+        S.ABC: "ABC",
+        S.BLOCK: "Lifecycle block",
+        S.CELL: "ABC×XYZ cell",
+        S.LAST_ACTIVITY: "Last activity",
+        S.DAYS_WITHOUT_CONTACT: "Days without contact",
+        S.ALLOWED_DAYS: "Allowed gap, days",
+        S.TYPE: "Type",
+        S.CREATED: "Created",
+        S.DUE: "Due",
+        S.DAYS_OVERDUE: "Days overdue",
+        S.DATE: "Date",
+        S.SCORE: "Score",
+        S.VALUE: "Revenue, 12 months",
+        S.NPS_CATEGORY: "Answer",
+        S.N_ANSWERS: "Answers",
+        S.PROMOTERS: "Promoters (9–10)",
+        S.PASSIVES: "Passives (7–8)",
+        S.DETRACTORS: "Detractors (0–6)",
+        S.PROMOTER_SHARE: "Promoters, share",
+        S.DETRACTOR_SHARE: "Detractors, share",
+        S.NPS: "NPS",
+        S.NPS_SE: "Standard error",
+        S.CI_LOW: "Lower bound",
+        S.CI_HIGH: "Upper bound",
+        S.TOO_FEW: "Too few answers",
+        S.DIMENSION: "Grouped by",
+        S.GROUP: "Group",
         # headings and texts
-        "title.managers": "Managers", "title.forgotten": "Forgotten clients",
-        "title.overdue": "Overdue tasks", "title.nps": "NPS",
+        "title.managers": "Managers",
+        "title.forgotten": "Forgotten clients",
+        "title.overdue": "Overdue tasks",
+        "title.nps": "NPS",
         "title.detractors_a": "Detractors among class A clients",
         "too_few_answers": "too few answers",
         "note.no_manager_data": "No manager column and no activity log were given: every "
-                                "client is in the row “(no manager)”.",
+        "client is in the row “(no manager)”.",
         "note.no_manager": "Clients without a manager: {n} ({share}).",
         "note.fallback": "Clients without a manager on their card that take the manager of "
-                         "their latest sale: {n_tx}; of their latest activity: {n_act}.",
+        "their latest sale: {n_tx}; of their latest activity: {n_act}.",
         "note.no_activities": "No activity log: activities, overdue tasks and forgotten clients "
-                              "are not computed.",
+        "are not computed.",
         "note.no_due": "The activity log has no due date: overdue tasks are not computed.",
         "note.no_classes": "Neither ABC classes nor lifecycle blocks were given: forgotten "
-                           "clients are not computed.",
+        "clients are not computed.",
         "note.no_xyz": "ABC classes without XYZ: each client is allowed the gap of the Y cell "
-                       "of its class.",
+        "of its class.",
         "note.policy_no_days": "The contact policy table has no allowed_days column: the "
-                               "default gaps were used.",
+        "default gaps were used.",
         "note.never_contacted": "Forgotten clients with no activity at all: {n}; their gap is "
-                                "counted from their first order or from the start of the "
-                                "log ({log_start}), whichever is later.",
-        "note.unknown_lost": "Ids of lost clients that are not in the snapshot (not "
-                             "counted): {n}.",
+        "counted from their first order or from the start of the "
+        "log ({log_start}), whichever is later.",
+        "note.unknown_lost": "Ids of lost clients that are not in the snapshot (not counted): {n}.",
         "note.unknown_risk": "Clients of the churn scores that are not in the snapshot (not "
-                             "counted): {n}.",
+        "counted): {n}.",
         "note.later_answers": "Answers dated after {as_of} (not used): {n}.",
         "note.repeat_answers": "Clients who answered more than once: {n}; only the latest "
-                               "answer of each counts.",
+        "answer of each counts.",
         "note.too_few": "Groups with fewer than {min} answers: {n}; their NPS is not shown.",
     },
     "ru": {
-        NO_MANAGER: "(без менеджера)", NO_GROUP: "(без группы)", OVERALL: "Все ответы",
-        PROMOTER: "Промоутер", PASSIVE: "Нейтрал", DETRACTOR: "Критик",
-        SOURCE_CLIENTS: "карточка клиента", SOURCE_TRANSACTIONS: "последняя продажа",
-        SOURCE_ACTIVITIES: "последняя активность", SOURCE_NONE: "нет",
-        OTHER_CELL: "класс неизвестен", NEW_CELL: "новые",
-        "A": "Класс A", "B": "Класс B", "C": "Класс C",
+        NO_MANAGER: "(без менеджера)",
+        NO_GROUP: "(без группы)",
+        OVERALL: "Все ответы",
+        PROMOTER: "Промоутер",
+        PASSIVE: "Нейтрал",
+        DETRACTOR: "Критик",
+        SOURCE_CLIENTS: "карточка клиента",
+        SOURCE_TRANSACTIONS: "последняя продажа",
+        SOURCE_ACTIVITIES: "последняя активность",
+        SOURCE_NONE: "нет",
+        OTHER_CELL: "класс неизвестен",
+        NEW_CELL: "новые",
+        "A": "Класс A",
+        "B": "Класс B",
+        "C": "Класс C",
         **_BLOCK_RU,
-        S.CLIENT_ID: "Код клиента", S.NAME: "Клиент", S.MANAGER: "Менеджер",
-        S.MANAGER_SOURCE: "Менеджер взят из", S.N_CLIENTS: "Клиентов",
-        S.REVENUE_WINDOW: "Выручка за 12 месяцев", S.REVENUE_SHARE: "Доля выручки",
-        S.N_ACTIVITIES: "Активностей за период", S.OVERDUE_TASKS: "Просроченных задач",
-        S.N_FORGOTTEN: "Забытых клиентов", S.N_LOST: "Ушло за период",
-        REVENUE_AT_RISK: "Выручка под угрозой", S.RISK_SHARE: "Доля выручки под угрозой",
-        S.ABC: "ABC", S.BLOCK: "Блок жизненного цикла", S.CELL: "Ячейка ABC×XYZ",
-        S.LAST_ACTIVITY: "Последняя активность", S.DAYS_WITHOUT_CONTACT: "Дней без контакта",
-        S.ALLOWED_DAYS: "Допустимый перерыв, дней", S.TYPE: "Тип", S.CREATED: "Создана",
-        S.DUE: "Срок", S.DAYS_OVERDUE: "Дней просрочки", S.DATE: "Дата", S.SCORE: "Оценка",
-        S.VALUE: "Выручка за 12 месяцев", S.NPS_CATEGORY: "Ответ", S.N_ANSWERS: "Ответов",
-        S.PROMOTERS: "Промоутеры (9–10)", S.PASSIVES: "Нейтралы (7–8)",
-        S.DETRACTORS: "Критики (0–6)", S.PROMOTER_SHARE: "Доля промоутеров",
-        S.DETRACTOR_SHARE: "Доля критиков", S.NPS: "NPS", S.NPS_SE: "Стандартная ошибка",
-        S.CI_LOW: "Нижняя граница", S.CI_HIGH: "Верхняя граница",
-        S.TOO_FEW: "Мало ответов", S.DIMENSION: "Разрез", S.GROUP: "Группа",
-        "title.managers": "Менеджеры", "title.forgotten": "Забытые клиенты",
-        "title.overdue": "Просроченные задачи", "title.nps": "NPS",
+        S.CLIENT_ID: "Код клиента",
+        S.NAME: "Клиент",
+        S.MANAGER: "Менеджер",
+        S.MANAGER_SOURCE: "Менеджер взят из",
+        S.N_CLIENTS: "Клиентов",
+        S.REVENUE_WINDOW: "Выручка за 12 месяцев",
+        S.REVENUE_SHARE: "Доля выручки",
+        S.N_ACTIVITIES: "Активностей за период",
+        S.OVERDUE_TASKS: "Просроченных задач",
+        S.N_FORGOTTEN: "Забытых клиентов",
+        S.N_LOST: "Ушло за период",
+        REVENUE_AT_RISK: "Выручка под угрозой",
+        S.RISK_SHARE: "Доля выручки под угрозой",
+        S.ABC: "ABC",
+        S.BLOCK: "Блок жизненного цикла",
+        S.CELL: "Ячейка ABC×XYZ",
+        S.LAST_ACTIVITY: "Последняя активность",
+        S.DAYS_WITHOUT_CONTACT: "Дней без контакта",
+        S.ALLOWED_DAYS: "Допустимый перерыв, дней",
+        S.TYPE: "Тип",
+        S.CREATED: "Создана",
+        S.DUE: "Срок",
+        S.DAYS_OVERDUE: "Дней просрочки",
+        S.DATE: "Дата",
+        S.SCORE: "Оценка",
+        S.VALUE: "Выручка за 12 месяцев",
+        S.NPS_CATEGORY: "Ответ",
+        S.N_ANSWERS: "Ответов",
+        S.PROMOTERS: "Промоутеры (9–10)",
+        S.PASSIVES: "Нейтралы (7–8)",
+        S.DETRACTORS: "Критики (0–6)",
+        S.PROMOTER_SHARE: "Доля промоутеров",
+        S.DETRACTOR_SHARE: "Доля критиков",
+        S.NPS: "NPS",
+        S.NPS_SE: "Стандартная ошибка",
+        S.CI_LOW: "Нижняя граница",
+        S.CI_HIGH: "Верхняя граница",
+        S.TOO_FEW: "Мало ответов",
+        S.DIMENSION: "Разрез",
+        S.GROUP: "Группа",
+        "title.managers": "Менеджеры",
+        "title.forgotten": "Забытые клиенты",
+        "title.overdue": "Просроченные задачи",
+        "title.nps": "NPS",
         "title.detractors_a": "Критики среди клиентов класса A",
         "too_few_answers": "мало ответов",
         "note.no_manager_data": "Нет ни колонки менеджера, ни журнала активностей: все клиенты "
-                                "в строке «(без менеджера)».",
+        "в строке «(без менеджера)».",
         "note.no_manager": "Клиентов без менеджера: {n} ({share}).",
         "note.fallback": "Клиентам без менеджера в карточке назначен менеджер последней "
-                         "продажи: {n_tx}, последней активности: {n_act}.",
+        "продажи: {n_tx}, последней активности: {n_act}.",
         "note.no_activities": "Журнала активностей нет: активности, просроченные задачи и "
-                              "забытые клиенты не считаются.",
+        "забытые клиенты не считаются.",
         "note.no_due": "В журнале активностей нет срока: просроченные задачи не считаются.",
         "note.no_classes": "Не переданы ни классы ABC, ни блоки жизненного цикла: забытые "
-                           "клиенты не считаются.",
+        "клиенты не считаются.",
         "note.no_xyz": "Классы ABC без XYZ: каждому клиенту допускается перерыв ячейки Y его "
-                       "класса.",
+        "класса.",
         "note.policy_no_days": "В таблице политики контактов нет колонки allowed_days: "
-                               "использованы перерывы по умолчанию.",
+        "использованы перерывы по умолчанию.",
         "note.never_contacted": "Забытых клиентов без единой активности: {n}; перерыв "
-                                "считается от первого заказа или от начала журнала "
-                                "({log_start}), что позже.",
+        "считается от первого заказа или от начала журнала "
+        "({log_start}), что позже.",
         "note.unknown_lost": "Кодов ушедших клиентов нет в срезе, они не учтены: {n}.",
         "note.unknown_risk": "Клиентов из оценок оттока нет в срезе, они не учтены: {n}.",
         "note.later_answers": "Ответов позже {as_of} не учтено: {n}.",
         "note.repeat_answers": "Клиентов, ответивших несколько раз: {n}; учтён последний "
-                               "ответ каждого.",
+        "ответ каждого.",
         "note.too_few": "Групп, где меньше {min} ответов: {n}; их NPS не показан.",
     },
 }
@@ -286,34 +381,37 @@ def _day(value: Any, name: str) -> pd.Timestamp:
 def _table(frame: Any, argument: str, what: str, required: Iterable[str]) -> pd.DataFrame:
     """Check that ``frame`` is a DataFrame with the ``required`` columns; return it."""
     if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"`{argument}` must be the {what} as a pandas DataFrame, got "
-                         f"{type(frame).__name__}.")
+        raise InputError(
+            f"`{argument}` must be the {what} as a pandas DataFrame, got {type(frame).__name__}."
+        )
     missing = [c for c in required if c not in frame.columns]
     if missing:
         found = ", ".join(map(str, frame.columns)) or "(none)"
         raise MissingColumnError(
             f"`{argument}` ({what}) has no column {', '.join(f'`{c}`' for c in missing)} "
             f"(columns found: {found}). Rename the column, or load the table with "
-            "reportkit.load, which maps common English and Russian headers.")
+            "reportkit.load, which maps common English and Russian headers."
+        )
     return frame
 
 
 def _ids(col: pd.Series, argument: str) -> np.ndarray:
     """Client ids as an object array of str; missing ids raise."""
     if pd.api.types.is_string_dtype(col) and (
-            col.dtype != object or pd.api.types.infer_dtype(col, skipna=True) in ("string",
-                                                                                  "empty")):
+        col.dtype != object or pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")
+    ):
         missing = col.isna().to_numpy()
         values = col.to_numpy(dtype=object, na_value=None)
     else:
-
         values = parse_ids(col.reset_index(drop=True)).to_numpy(dtype=object)
         missing = values == ""
     if missing.any():
         pos = np.flatnonzero(missing)
-        raise InputError(f"`{argument}` has {len(pos):,} rows without a client_id (positions "
-                         f"{', '.join(map(str, pos[:5]))}); every row needs one. Fill them in or "
-                         "drop those rows.")
+        raise InputError(
+            f"`{argument}` has {len(pos):,} rows without a client_id (positions "
+            f"{', '.join(map(str, pos[:5]))}); every row needs one. Fill them in or "
+            "drop those rows."
+        )
     return values
 
 
@@ -328,15 +426,19 @@ def _dates(col: pd.Series, argument: str, column: str, *, allow_missing: bool) -
         bad = out.isna() & col.notna()
         if bad.any():
             pos = np.flatnonzero(bad.to_numpy())
-            raise InputError(f"`{argument}`: column `{column}` has {len(pos):,} values that are "
-                             f"not dates (e.g. {col.iloc[pos[0]]!r} at position {pos[0]}); load "
-                             "the table with reportkit.load or convert the column to dates.")
+            raise InputError(
+                f"`{argument}`: column `{column}` has {len(pos):,} values that are "
+                f"not dates (e.g. {col.iloc[pos[0]]!r} at position {pos[0]}); load "
+                "the table with reportkit.load or convert the column to dates."
+            )
     out = out.astype("datetime64[ns]")
     if not allow_missing and out.isna().any():
         pos = np.flatnonzero(out.isna().to_numpy())
-        raise InputError(f"`{argument}`: column `{column}` is empty in {len(pos):,} rows "
-                         f"(positions {', '.join(map(str, pos[:5]))}); every row needs a date. "
-                         "Fill them in or drop those rows.")
+        raise InputError(
+            f"`{argument}`: column `{column}` is empty in {len(pos):,} rows "
+            f"(positions {', '.join(map(str, pos[:5]))}); every row needs a date. "
+            "Fill them in or drop those rows."
+        )
     return out
 
 
@@ -344,7 +446,7 @@ def _names(col: pd.Series) -> np.ndarray:
     """Manager names trimmed, inner spaces collapsed, as an object array; blank → None."""
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     clean = np.array([" ".join(str(v).split()) or None for v in uniques] + [None], dtype=object)
-    return clean[codes]          # code -1 (missing) picks the trailing None
+    return clean[codes]  # code -1 (missing) picks the trailing None
 
 
 def _flags(col: pd.Series, argument: str, column: str) -> np.ndarray:
@@ -356,14 +458,17 @@ def _flags(col: pd.Series, argument: str, column: str) -> np.ndarray:
     except (TypeError, ValueError):
         bad = col.dropna().astype(object)
         bad = bad[~bad.map(lambda v: isinstance(v, (bool, np.bool_)) or v in (0, 1))]
-        raise InputError(f"`{argument}`: column `{column}` must hold true/false values, got "
-                         f"{bad.head(3).tolist()}; load the table with reportkit.load (it reads "
-                         "Да/Нет, yes/no, 1/0) or convert the column to bool.") from None
+        raise InputError(
+            f"`{argument}`: column `{column}` must hold true/false values, got "
+            f"{bad.head(3).tolist()}; load the table with reportkit.load (it reads "
+            "Да/Нет, yes/no, 1/0) or convert the column to bool."
+        ) from None
 
 
 # --- the contact policy as days ------------------------------------------------------------------
-def contact_days(policy: Mapping[str, Any] | pd.DataFrame | None = None
-                 ) -> tuple[dict[str, int], bool]:
+def contact_days(
+    policy: Mapping[str, Any] | pd.DataFrame | None = None,
+) -> tuple[dict[str, int], bool]:
     """The allowed gap without contact per cell, and whether ``policy`` supplied any days.
 
     Parameters
@@ -403,18 +508,30 @@ def contact_days(policy: Mapping[str, Any] | pd.DataFrame | None = None
         clash = per_cell.groupby(S.CELL)["d"].nunique(dropna=False)
         if (clash > 1).any():
             cell = clash.index[clash.to_numpy() > 1][0]
-            raise InputError(f"`policy`: cell {cell} has different allowed_days in different "
-                             "rows (languages); give one number of days per cell.")
+            raise InputError(
+                f"`policy`: cell {cell} has different allowed_days in different "
+                "rows (languages); give one number of days per cell."
+            )
         policy = dict(zip(per_cell[S.CELL], per_cell["d"]))
     if not isinstance(policy, Mapping):
-        raise InputError("`policy` must be a dict {cell: days}, a contact policy table with an "
-                         f"allowed_days column, or None, got {type(policy).__name__}.")
+        raise InputError(
+            "`policy` must be a dict {cell: days}, a contact policy table with an "
+            f"allowed_days column, or None, got {type(policy).__name__}."
+        )
     for cell, value in policy.items():
-        check_param(cell in ALLOWED_DAYS_CELLS, "policy cell",
-                    f"one of {', '.join(ALLOWED_DAYS_CELLS)}", cell)
-        ok = (isinstance(value, (int, float, np.integer, np.floating))
-              and not isinstance(value, bool) and math.isfinite(value) and value >= 0
-              and float(value).is_integer())
+        check_param(
+            cell in ALLOWED_DAYS_CELLS,
+            "policy cell",
+            f"one of {', '.join(ALLOWED_DAYS_CELLS)}",
+            cell,
+        )
+        ok = (
+            isinstance(value, (int, float, np.integer, np.floating))
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and value >= 0
+            and float(value).is_integer()
+        )
         check_param(ok, f"policy[{cell!r}]", "a whole number of days >= 0", value)
         days[cell] = int(value)
     return days, True
@@ -424,8 +541,11 @@ def _abc_source(abc: Any) -> pd.DataFrame:
     """The per-client frame behind an ABC argument (Segments, SegmentResult or DataFrame)."""
 
     if isinstance(abc, Segments):
-        return abc.abcxyz.clients.assign(**{S.VALUE: abc.abc.clients[S.VALUE].to_numpy()}) \
-            if S.VALUE in abc.abc.clients.columns else abc.abcxyz.clients
+        return (
+            abc.abcxyz.clients.assign(**{S.VALUE: abc.abc.clients[S.VALUE].to_numpy()})
+            if S.VALUE in abc.abc.clients.columns
+            else abc.abcxyz.clients
+        )
     if isinstance(abc, SegmentResult):
         return abc.clients
     return abc
@@ -443,18 +563,25 @@ def _decode(col: pd.Series, func: Any) -> np.ndarray:
 def _abc_frame(abc: Any) -> tuple[dict[str, np.ndarray], bool]:
     """({client_id, abc, cell: object arrays}, whether XYZ was known) from an ABC argument."""
 
-    frame = _table(_abc_source(abc), "abc", "ABC classes (client_id, abc)",
-                   [S.CLIENT_ID, S.ABC])
+    frame = _table(_abc_source(abc), "abc", "ABC classes (client_id, abc)", [S.CLIENT_ID, S.ABC])
     ids = _ids(frame[S.CLIENT_ID], "abc")
     cls = _decode(frame[S.ABC], lambda v: v)
     bad = [v for v in pd.unique(cls[~pd.isna(cls)]) if v not in ABC_CLASSES]
     if bad:
-        raise InputError(f"`abc`: column `abc` holds {bad[:3]}; classes are A, B, C. Pass the "
-                         "result of reportkit.analysis.segmentation.abc() or its clients table.")
+        raise InputError(
+            f"`abc`: column `abc` holds {bad[:3]}; classes are A, B, C. Pass the "
+            "result of reportkit.analysis.segmentation.abc() or its clients table."
+        )
     has_xyz = True
     if S.ABCXYZ in frame.columns:
-        cell = _decode(frame[S.ABCXYZ], lambda v: NEW_CELL if isinstance(v, str) and
-                       v.endswith("_new") else (v if v in POLICY_CELLS else None))
+        cell = _decode(
+            frame[S.ABCXYZ],
+            lambda v: (
+                NEW_CELL
+                if isinstance(v, str) and v.endswith("_new")
+                else (v if v in POLICY_CELLS else None)
+            ),
+        )
     elif S.XYZ in frame.columns:
         x = _decode(frame[S.XYZ], lambda v: v if v in ("X", "Y", "Z", "new") else None)
         known = ~pd.isna(cls) & ~pd.isna(x)
@@ -473,27 +600,42 @@ def _abc_frame(abc: Any) -> tuple[dict[str, np.ndarray], bool]:
 def _block_frame(lifecycle: Any) -> dict[str, np.ndarray]:
     """{client_id, block: object arrays} from a Lifecycle or a frame."""
     frame = getattr(lifecycle, "frame", lifecycle)
-    frame = _table(frame, "lifecycle", "lifecycle blocks (client_id, block)",
-                   [S.CLIENT_ID, S.BLOCK])
+    frame = _table(
+        frame, "lifecycle", "lifecycle blocks (client_id, block)", [S.CLIENT_ID, S.BLOCK]
+    )
     ids = _ids(frame[S.CLIENT_ID], "lifecycle")
     block = _decode(frame[S.BLOCK], lambda v: v)
     bad = [v for v in pd.unique(block[~pd.isna(block)]) if v not in BLOCKS]
     if bad:
-        raise InputError(f"`lifecycle`: column `block` holds {bad[:3]}; blocks are "
-                         f"{', '.join(BLOCKS)}. Pass the result of reportkit.analysis.lifecycle.classify().")
+        raise InputError(
+            f"`lifecycle`: column `block` holds {bad[:3]}; blocks are "
+            f"{', '.join(BLOCKS)}. Pass the result of reportkit.analysis.lifecycle.classify()."
+        )
     if pd.Index(ids, dtype=object).has_duplicates:
         raise InputError("`lifecycle` repeats client_id values; pass the blocks of one snapshot.")
     return {S.CLIENT_ID: ids, S.BLOCK: block}
 
 
 # --- managers: result -----------------------------------------------------------------------------
-def _html_table(frame: pd.DataFrame, lang: str, *, max_rows: int | None = 20,
-                values: Mapping[str, str] | None = None,
-                kinds: Mapping[str, str] | None = None) -> str:
+def _html_table(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    max_rows: int | None = 20,
+    values: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
+) -> str:
 
     labels = {c: LABELS[lang].get(c, str(c)) for c in frame.columns}
-    return table_html(frame, lang, labels=labels, values=dict(values or {}),
-                      kinds=dict(kinds or {}), max_rows=max_rows, index=False)
+    return table_html(
+        frame,
+        lang,
+        labels=labels,
+        values=dict(values or {}),
+        kinds=dict(kinds or {}),
+        max_rows=max_rows,
+        index=False,
+    )
 
 
 @dataclass(repr=False, eq=False)
@@ -537,22 +679,33 @@ class Managers:
     def to_html(self, lang: str | None = None, *, max_rows: int = 20) -> str:
         """The summary, the two lists (first ``max_rows`` rows) and the notes, as HTML."""
         lang = _check_lang(self.lang if lang is None else lang)
-        kinds = {b: "int" for b in BLOCKS}   # "potential" would otherwise read as money
+        kinds = {b: "int" for b in BLOCKS}  # "potential" would otherwise read as money
         kinds.update({c: "int" for c in ("A", "B", "C")})
-        parts = [f"<div class='rk-managers'><h4>{html.escape(_t('title.managers', lang))}</h4>",
-                 _html_table(self.summary, lang, max_rows=None, kinds=kinds,
-                             values={S.MANAGER: "managers"})]
+        parts = [
+            f"<div class='rk-managers'><h4>{html.escape(_t('title.managers', lang))}</h4>",
+            _html_table(
+                self.summary, lang, max_rows=None, kinds=kinds, values={S.MANAGER: "managers"}
+            ),
+        ]
         for key, frame, values in (
-                ("title.forgotten", self.forgotten,
-                 {S.MANAGER: "managers", S.BLOCK: "block", S.CELL: "managers"}),
-                ("title.overdue", self.overdue, {S.MANAGER: "managers"})):
+            (
+                "title.forgotten",
+                self.forgotten,
+                {S.MANAGER: "managers", S.BLOCK: "block", S.CELL: "managers"},
+            ),
+            ("title.overdue", self.overdue, {S.MANAGER: "managers"}),
+        ):
             if len(frame):
-                parts += [f"<h5>{html.escape(_t(key, lang))} ({len(frame):,})</h5>",
-                          _html_table(frame, lang, max_rows=max_rows, values=values,
-                                      kinds={S.CLIENT_ID: "id"})]
+                parts += [
+                    f"<h5>{html.escape(_t(key, lang))} ({len(frame):,})</h5>",
+                    _html_table(
+                        frame, lang, max_rows=max_rows, values=values, kinds={S.CLIENT_ID: "id"}
+                    ),
+                ]
         if self.notes:
-            parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-                         + "</ul>")
+            parts.append(
+                "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>"
+            )
         parts.append("</div>")
         return "".join(parts)
 
@@ -562,12 +715,18 @@ class Managers:
     def __repr__(self) -> str:
         n = int(self.summary[S.N_CLIENTS].sum()) if len(self.summary) else 0
         day = self.as_of.date() if self.as_of is not None else None
-        return (f"<Managers as of {day}: {len(self.summary)} rows, {n:,} clients, "
-                f"{len(self.forgotten):,} forgotten, {len(self.overdue):,} overdue tasks>")
+        return (
+            f"<Managers as of {day}: {len(self.summary)} rows, {n:,} clients, "
+            f"{len(self.forgotten):,} forgotten, {len(self.overdue):,} overdue tasks>"
+        )
 
 
-def has_managers(*, clients: pd.DataFrame | None = None, activities: pd.DataFrame | None = None,
-                 transactions: pd.DataFrame | None = None) -> bool:
+def has_managers(
+    *,
+    clients: pd.DataFrame | None = None,
+    activities: pd.DataFrame | None = None,
+    transactions: pd.DataFrame | None = None,
+) -> bool:
     """True when a manager section makes sense: a manager column or an activity log is given.
 
     Examples
@@ -580,8 +739,11 @@ def has_managers(*, clients: pd.DataFrame | None = None, activities: pd.DataFram
     if isinstance(activities, pd.DataFrame):
         return True
     for table in (clients, transactions):
-        if isinstance(table, pd.DataFrame) and S.MANAGER in table.columns \
-                and table[S.MANAGER].notna().any():
+        if (
+            isinstance(table, pd.DataFrame)
+            and S.MANAGER in table.columns
+            and table[S.MANAGER].notna().any()
+        ):
             return True
     return False
 
@@ -605,17 +767,19 @@ def _take(values: np.ndarray, pos: np.ndarray, missing: Any = None) -> np.ndarra
     return out
 
 
-def _column_positions(index: pd.Index, col: pd.Series, argument: str
-                      ) -> tuple[np.ndarray, np.ndarray]:
+def _column_positions(
+    index: pd.Index, col: pd.Series, argument: str
+) -> tuple[np.ndarray, np.ndarray]:
     """(position in ``index`` of each row's client_id or -1, the ids as an object array).
 
     Works once per distinct id, so a column of millions of rows is not converted row by row.
     """
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     if (codes < 0).any():
-        _ids(col, argument)                      # raises, naming the rows without an id
-    distinct = _ids(pd.Series(uniques, dtype=object) if len(uniques) else
-                    pd.Series([], dtype=object), argument)
+        _ids(col, argument)  # raises, naming the rows without an id
+    distinct = _ids(
+        pd.Series(uniques, dtype=object) if len(uniques) else pd.Series([], dtype=object), argument
+    )
     return _positions(index, distinct)[codes], distinct[codes]
 
 
@@ -636,10 +800,10 @@ def _latest_manager(pos: np.ndarray, names: np.ndarray, when: np.ndarray, n: int
     on_last = day == last[pos]
     m_codes, m_uniq = pd.factorize(_obj(names[on_last]))
     m_uniq = _obj(m_uniq)
-    alpha = np.empty(len(m_uniq), dtype=np.int64)               # rank of each name by name
+    alpha = np.empty(len(m_uniq), dtype=np.int64)  # rank of each name by name
     alpha[np.argsort(m_uniq.astype(str), kind="stable")] = np.arange(len(m_uniq))
     key = pos[on_last].astype(np.int64) * len(m_uniq) + m_codes
-    pairs, count = np.unique(key, return_counts=True)           # (client, manager) → rows
+    pairs, count = np.unique(key, return_counts=True)  # (client, manager) → rows
     p, m = pairs // len(m_uniq), pairs % len(m_uniq)
     order = np.lexsort((alpha[m], -count, p))
     p, m = p[order], m[order]
@@ -648,13 +812,21 @@ def _latest_manager(pos: np.ndarray, names: np.ndarray, when: np.ndarray, n: int
     return out
 
 
-def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
-             activities: pd.DataFrame | None = None,
-             transactions: pd.DataFrame | None = None, lifecycle: Any = None, abc: Any = None,
-             policy: Mapping[str, Any] | pd.DataFrame | None = None,
-             churn_scores: pd.DataFrame | None = None, as_of: Any,
-             period_start: Any = None, lost_ids: Iterable[Any] | None = None,
-             lang: str = "en") -> Managers:
+def managers(
+    snapshot: pd.DataFrame,
+    *,
+    clients: pd.DataFrame | None = None,
+    activities: pd.DataFrame | None = None,
+    transactions: pd.DataFrame | None = None,
+    lifecycle: Any = None,
+    abc: Any = None,
+    policy: Mapping[str, Any] | pd.DataFrame | None = None,
+    churn_scores: pd.DataFrame | None = None,
+    as_of: Any,
+    period_start: Any = None,
+    lost_ids: Iterable[Any] | None = None,
+    lang: str = "en",
+) -> Managers:
     """Clients, revenue, work done and clients neglected, per manager.
 
     The rules (manager of a client, period, overdue, forgotten) are in the module docstring.
@@ -745,10 +917,11 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
     """
     lang = _check_lang(lang)
     day = _day(as_of, "as_of")
-    end = np.datetime64(day + pd.Timedelta(days=1), "ns")   # on or before as_of: < next midnight
+    end = np.datetime64(day + pd.Timedelta(days=1), "ns")  # on or before as_of: < next midnight
     start = day.replace(day=1) if period_start is None else _day(period_start, "period_start")
-    check_param(start <= day, "period_start", f"a date on or before as_of ({day.date()})",
-                period_start)
+    check_param(
+        start <= day, "period_start", f"a date on or before as_of ({day.date()})", period_start
+    )
     notes: list[str] = []
 
     # --- the clients counted: the snapshot's
@@ -756,39 +929,59 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
     ids = _ids(snap[S.CLIENT_ID], "snapshot")
     index = pd.Index(ids, dtype=object, name=S.CLIENT_ID)
     if index.has_duplicates:
-        raise InputError("`snapshot` repeats client_id values; pass one snapshot "
-                         "(reportkit.core.snapshot) with one row per client.")
+        raise InputError(
+            "`snapshot` repeats client_id values; pass one snapshot "
+            "(reportkit.core.snapshot) with one row per client."
+        )
     if S.AS_OF in snap.columns and len(snap):
         snap_days = pd.to_datetime(snap[S.AS_OF]).dt.normalize().dropna().unique()
         if len(snap_days) and (len(snap_days) > 1 or pd.Timestamp(snap_days[0]) != day):
-            raise InputError(f"`snapshot` is as of {pd.Timestamp(snap_days[0]).date()} but "
-                             f"as_of={day.date()}; take the snapshot at the report date "
-                             "(reportkit.snapshot(..., as_of=as_of)).")
+            raise InputError(
+                f"`snapshot` is as of {pd.Timestamp(snap_days[0]).date()} but "
+                f"as_of={day.date()}; take the snapshot at the report date "
+                "(reportkit.snapshot(..., as_of=as_of))."
+            )
     n = len(ids)
     revenue = pd.to_numeric(snap[S.REVENUE_WINDOW], errors="coerce").fillna(0.0).to_numpy(float)
-    first_order = (_dates(snap[S.FIRST_ORDER], "snapshot", S.FIRST_ORDER, allow_missing=True)
-                   .dt.normalize().to_numpy("datetime64[ns]") if S.FIRST_ORDER in snap.columns
-                   else np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+    first_order = (
+        _dates(snap[S.FIRST_ORDER], "snapshot", S.FIRST_ORDER, allow_missing=True)
+        .dt.normalize()
+        .to_numpy("datetime64[ns]")
+        if S.FIRST_ORDER in snap.columns
+        else np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    )
 
     # --- the activity log, up to as_of, as arrays
     log = None
     if activities is not None:
         raw = _table(activities, "activities", "activity log", [S.CLIENT_ID, S.CREATED])
-        created = _dates(raw[S.CREATED], "activities", S.CREATED,
-                         allow_missing=False).to_numpy("datetime64[ns]")
+        created = _dates(raw[S.CREATED], "activities", S.CREATED, allow_missing=False).to_numpy(
+            "datetime64[ns]"
+        )
         keep = created < end
         a_pos, a_ids = _column_positions(index, raw[S.CLIENT_ID], "activities")
-        log = {S.CLIENT_ID: a_ids[keep], "pos": a_pos[keep], S.CREATED: created[keep],
-               S.MANAGER: (_names(raw[S.MANAGER])[keep] if S.MANAGER in raw.columns
-                           else np.full(int(keep.sum()), None, dtype=object))}
+        log = {
+            S.CLIENT_ID: a_ids[keep],
+            "pos": a_pos[keep],
+            S.CREATED: created[keep],
+            S.MANAGER: (
+                _names(raw[S.MANAGER])[keep]
+                if S.MANAGER in raw.columns
+                else np.full(int(keep.sum()), None, dtype=object)
+            ),
+        }
         log["day"] = log[S.CREATED].astype("datetime64[D]").astype("datetime64[ns]")
         if S.TYPE in raw.columns:
             log[S.TYPE] = _obj(raw[S.TYPE])[keep]
         if S.DUE in raw.columns:
-            log[S.DUE] = _dates(raw[S.DUE], "activities", S.DUE,
-                                allow_missing=True).to_numpy("datetime64[ns]")[keep]
-            log[S.DONE] = (_flags(raw[S.DONE], "activities", S.DONE)[keep]
-                           if S.DONE in raw.columns else np.zeros(int(keep.sum()), bool))
+            log[S.DUE] = _dates(raw[S.DUE], "activities", S.DUE, allow_missing=True).to_numpy(
+                "datetime64[ns]"
+            )[keep]
+            log[S.DONE] = (
+                _flags(raw[S.DONE], "activities", S.DONE)[keep]
+                if S.DONE in raw.columns
+                else np.zeros(int(keep.sum()), bool)
+            )
 
     # --- who manages whom: card, then latest sale, then latest activity
     manager = np.full(n, None, dtype=object)
@@ -808,7 +1001,7 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
             names = _names(cl[S.MANAGER])
             found = np.full(n, None, dtype=object)
             ok = (pos >= 0) & ~pd.isna(names)
-            found[pos[ok][::-1]] = names[ok][::-1]          # a repeated id: its first card
+            found[pos[ok][::-1]] = names[ok][::-1]  # a repeated id: its first card
             fill(found, SOURCE_CLIENTS)
     if transactions is not None:
         tx = _table(transactions, "transactions", "transactions table", [S.CLIENT_ID, S.DATE])
@@ -819,31 +1012,39 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
                 pos, _ = _column_positions(index, tx[S.CLIENT_ID], "transactions")
                 sel &= pos >= 0
                 sel[sel] = pd.isna(manager[pos[sel]])
-                when = _dates(tx.loc[sel, S.DATE], "transactions", S.DATE,
-                              allow_missing=True).to_numpy("datetime64[ns]")
+                when = _dates(
+                    tx.loc[sel, S.DATE], "transactions", S.DATE, allow_missing=True
+                ).to_numpy("datetime64[ns]")
                 ok = when < end
-                fill(_latest_manager(pos[sel][ok], _names(tx.loc[sel, S.MANAGER])[ok],
-                                     when[ok], n), SOURCE_TRANSACTIONS)
+                fill(
+                    _latest_manager(pos[sel][ok], _names(tx.loc[sel, S.MANAGER])[ok], when[ok], n),
+                    SOURCE_TRANSACTIONS,
+                )
     if log is not None:
         any_source = True
         if pd.isna(manager).any():
-            fill(_latest_manager(log["pos"], log[S.MANAGER], log[S.CREATED], n),
-                 SOURCE_ACTIVITIES)
+            fill(_latest_manager(log["pos"], log[S.MANAGER], log[S.CREATED], n), SOURCE_ACTIVITIES)
     if not any_source:
         notes.append(_t("note.no_manager_data", lang))
     no_mgr = pd.isna(manager)
     manager[no_mgr] = NO_MANAGER
-    n_tx, n_act = int((source == SOURCE_TRANSACTIONS).sum()), int((source == SOURCE_ACTIVITIES
-                                                                      ).sum())
+    n_tx, n_act = (
+        int((source == SOURCE_TRANSACTIONS).sum()),
+        int((source == SOURCE_ACTIVITIES).sum()),
+    )
     if n_tx or n_act:
         notes.append(_t("note.fallback", lang, n_tx=n_tx, n_act=n_act))
     if no_mgr.any() and any_source:
-
-        notes.append(_t("note.no_manager", lang, n=int(no_mgr.sum()),
-                        share=fmt_pct(no_mgr.mean(), lang)))
-    assignments = pd.DataFrame({S.CLIENT_ID: pd.Series(ids, dtype=object),
-                                S.MANAGER: pd.Series(manager, dtype=object),
-                                S.MANAGER_SOURCE: pd.Series(source, dtype=object)})
+        notes.append(
+            _t("note.no_manager", lang, n=int(no_mgr.sum()), share=fmt_pct(no_mgr.mean(), lang))
+        )
+    assignments = pd.DataFrame(
+        {
+            S.CLIENT_ID: pd.Series(ids, dtype=object),
+            S.MANAGER: pd.Series(manager, dtype=object),
+            S.MANAGER_SOURCE: pd.Series(source, dtype=object),
+        }
+    )
 
     # --- classes and blocks, by snapshot position
     cls = cell = block = None
@@ -862,9 +1063,18 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
 
     # --- activities in the period, overdue tasks (counted for the manager on the log line)
     who = None
-    overdue = pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
-        (S.CLIENT_ID, object), (S.MANAGER, object), (S.CREATED, "datetime64[ns]"),
-        (S.DUE, "datetime64[ns]"), (S.DAYS_OVERDUE, "int64"))})
+    overdue = pd.DataFrame(
+        {
+            c: pd.Series(dtype=t)
+            for c, t in (
+                (S.CLIENT_ID, object),
+                (S.MANAGER, object),
+                (S.CREATED, "datetime64[ns]"),
+                (S.DUE, "datetime64[ns]"),
+                (S.DAYS_OVERDUE, "int64"),
+            )
+        }
+    )
     if log is None:
         notes.append(_t("note.no_activities", lang))
     else:
@@ -874,26 +1084,44 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
         if S.DUE in log:
             due_day = log[S.DUE].astype("datetime64[D]").astype("datetime64[ns]")
             late = ~np.isnat(due_day) & (due_day < np.datetime64(day, "ns")) & ~log[S.DONE]
-            order = np.lexsort((log[S.CREATED][late], log[S.CLIENT_ID][late].astype(str),
-                                due_day[late]))
+            order = np.lexsort(
+                (log[S.CREATED][late], log[S.CLIENT_ID][late].astype(str), due_day[late])
+            )
             sel = np.flatnonzero(late)[order]
-            overdue = pd.DataFrame({S.CLIENT_ID: pd.Series(log[S.CLIENT_ID][sel], dtype=object),
-                                    S.MANAGER: pd.Series(who[sel], dtype=object)})
+            overdue = pd.DataFrame(
+                {
+                    S.CLIENT_ID: pd.Series(log[S.CLIENT_ID][sel], dtype=object),
+                    S.MANAGER: pd.Series(who[sel], dtype=object),
+                }
+            )
             if S.TYPE in log:
                 overdue[S.TYPE] = pd.Series(log[S.TYPE][sel], dtype=object)
             overdue[S.CREATED] = log[S.CREATED][sel]
             overdue[S.DUE] = log[S.DUE][sel]
-            overdue[S.DAYS_OVERDUE] = ((np.datetime64(day, "ns") - due_day[sel])
-                                       .astype("timedelta64[D]").astype(np.int64))
+            overdue[S.DAYS_OVERDUE] = (
+                (np.datetime64(day, "ns") - due_day[sel]).astype("timedelta64[D]").astype(np.int64)
+            )
         else:
             late = np.zeros(len(who), bool)
             notes.append(_t("note.no_due", lang))
 
     # --- forgotten clients
-    forgotten = pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
-        (S.CLIENT_ID, object), (S.MANAGER, object), (S.BLOCK, object), (S.ABC, object),
-        (S.CELL, object), (S.REVENUE_WINDOW, float), (S.LAST_ACTIVITY, "datetime64[ns]"),
-        (S.DAYS_WITHOUT_CONTACT, "int64"), (S.ALLOWED_DAYS, "int64"))})
+    forgotten = pd.DataFrame(
+        {
+            c: pd.Series(dtype=t)
+            for c, t in (
+                (S.CLIENT_ID, object),
+                (S.MANAGER, object),
+                (S.BLOCK, object),
+                (S.ABC, object),
+                (S.CELL, object),
+                (S.REVENUE_WINDOW, float),
+                (S.LAST_ACTIVITY, "datetime64[ns]"),
+                (S.DAYS_WITHOUT_CONTACT, "int64"),
+                (S.ALLOWED_DAYS, "int64"),
+            )
+        }
+    )
     days_used, days_given = contact_days(policy)
     if isinstance(policy, pd.DataFrame) and not days_given:
         notes.append(_t("note.policy_no_days", lang))
@@ -908,7 +1136,7 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
             eligible |= np.isin(block_code, [BLOCKS.index(b) for b in ATTENDED_BLOCKS])
             eligible &= ~np.isin(block_code, [BLOCKS.index(b) for b in DEAD_BLOCKS])
         known = log["pos"] >= 0
-        last_i8 = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)     # NaT
+        last_i8 = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)  # NaT
         np.maximum.at(last_i8, log["pos"][known], log["day"][known].view(np.int64))
         last = last_i8.view("datetime64[ns]")
         never = np.isnat(last)
@@ -916,32 +1144,47 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
         since = np.where(never, first_order, last)
         if not np.isnat(log_start):
             since = np.where(never & ~np.isnat(since) & (since < log_start), log_start, since)
-        gap = np.asarray(np.datetime64(day, "ns") - since).astype("timedelta64[D]").astype("float64")
+        gap = (
+            np.asarray(np.datetime64(day, "ns") - since).astype("timedelta64[D]").astype("float64")
+        )
         gap[np.isnat(since)] = np.nan
-        key = np.full(n, OTHER_CELL, dtype=object) if cell is None else \
-            np.where(pd.isna(cell), OTHER_CELL, cell)
+        key = (
+            np.full(n, OTHER_CELL, dtype=object)
+            if cell is None
+            else np.where(pd.isna(cell), OTHER_CELL, cell)
+        )
         allowed = pd.Series(key, dtype=object).map(days_used).to_numpy(dtype=np.int64)
         is_forgotten = eligible & (np.isnan(gap) | (gap > allowed))
         sel = np.flatnonzero(is_forgotten)
-        sel = sel[np.lexsort((ids[sel].astype(str), -revenue[sel]))]   # largest revenue first
+        sel = sel[np.lexsort((ids[sel].astype(str), -revenue[sel]))]  # largest revenue first
         none = np.full(len(sel), None, dtype=object)
-        forgotten = pd.DataFrame({
-            S.CLIENT_ID: pd.Series(ids[sel], dtype=object),
-            S.MANAGER: pd.Series(manager[sel], dtype=object),
-            S.BLOCK: pd.Series(block[sel] if block is not None else none, dtype=object),
-            S.ABC: pd.Series(cls[sel] if cls is not None else none, dtype=object),
-            S.CELL: pd.Series(key[sel], dtype=object),
-            S.REVENUE_WINDOW: revenue[sel],
-            S.LAST_ACTIVITY: last[sel],
-            S.DAYS_WITHOUT_CONTACT: (gap[sel].astype(np.int64) if not np.isnan(gap[sel]).any()
-                                     else pd.array(gap[sel], dtype="Int64")),
-            S.ALLOWED_DAYS: allowed[sel],
-        })
+        forgotten = pd.DataFrame(
+            {
+                S.CLIENT_ID: pd.Series(ids[sel], dtype=object),
+                S.MANAGER: pd.Series(manager[sel], dtype=object),
+                S.BLOCK: pd.Series(block[sel] if block is not None else none, dtype=object),
+                S.ABC: pd.Series(cls[sel] if cls is not None else none, dtype=object),
+                S.CELL: pd.Series(key[sel], dtype=object),
+                S.REVENUE_WINDOW: revenue[sel],
+                S.LAST_ACTIVITY: last[sel],
+                S.DAYS_WITHOUT_CONTACT: (
+                    gap[sel].astype(np.int64)
+                    if not np.isnan(gap[sel]).any()
+                    else pd.array(gap[sel], dtype="Int64")
+                ),
+                S.ALLOWED_DAYS: allowed[sel],
+            }
+        )
         n_never = int(never[sel].sum())
         if n_never:
-
-            notes.append(_t("note.never_contacted", lang, n=n_never,
-                            log_start=fmt_date(pd.Timestamp(log_start), lang)))
+            notes.append(
+                _t(
+                    "note.never_contacted",
+                    lang,
+                    n=n_never,
+                    log_start=fmt_date(pd.Timestamp(log_start), lang),
+                )
+            )
 
     # --- one row per manager: codes over the client managers, then the log's own managers
     names = np.concatenate([manager, who if who is not None else np.zeros(0, object)])
@@ -958,9 +1201,13 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
     def per_client(mask: np.ndarray) -> np.ndarray:
         return np.bincount(c_code[mask], minlength=k).astype(np.int64)
 
-    summary = pd.DataFrame({S.MANAGER: pd.Series(_obj(uniques), dtype=object),
-                            S.N_CLIENTS: np.bincount(c_code, minlength=k).astype(np.int64),
-                            S.REVENUE_WINDOW: np.bincount(c_code, weights=revenue, minlength=k)})
+    summary = pd.DataFrame(
+        {
+            S.MANAGER: pd.Series(_obj(uniques), dtype=object),
+            S.N_CLIENTS: np.bincount(c_code, minlength=k).astype(np.int64),
+            S.REVENUE_WINDOW: np.bincount(c_code, weights=revenue, minlength=k),
+        }
+    )
     total = float(revenue.sum())
     summary[S.REVENUE_SHARE] = summary[S.REVENUE_WINDOW] / total if total > 0 else np.nan
     if cls is not None:
@@ -979,8 +1226,10 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
 
     if lost_ids is not None:
         if isinstance(lost_ids, (str, bytes)):
-            raise InputError("`lost_ids` must be a collection of client ids (a list, set or "
-                             f"Series), got the single string {lost_ids!r}.")
+            raise InputError(
+                "`lost_ids` must be a collection of client ids (a list, set or "
+                f"Series), got the single string {lost_ids!r}."
+            )
         lost = pd.unique(np.array([str(v) for v in lost_ids], dtype=object))
         lost_pos = _positions(index, lost)
         if (lost_pos < 0).any():
@@ -990,12 +1239,18 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
         summary[S.N_LOST] = per_client(is_lost)
 
     if churn_scores is not None:
-        cs = _table(churn_scores, "churn_scores", "churn scores (client_id, revenue_at_risk)",
-                    [S.CLIENT_ID, REVENUE_AT_RISK])
+        cs = _table(
+            churn_scores,
+            "churn_scores",
+            "churn scores (client_id, revenue_at_risk)",
+            [S.CLIENT_ID, REVENUE_AT_RISK],
+        )
         c_ids = _ids(cs[S.CLIENT_ID], "churn_scores")
         if pd.Index(c_ids, dtype=object).has_duplicates:
-            raise InputError("`churn_scores` repeats client_id values; pass the scores of one "
-                             "ChurnModel.score_clients() call.")
+            raise InputError(
+                "`churn_scores` repeats client_id values; pass the scores of one "
+                "ChurnModel.score_clients() call."
+            )
         risk_pos = _positions(index, c_ids)
         if (risk_pos < 0).any():
             notes.append(_t("note.unknown_risk", lang, n=int((risk_pos < 0).sum())))
@@ -1008,21 +1263,41 @@ def managers(snapshot: pd.DataFrame, *, clients: pd.DataFrame | None = None,
             summary[S.RISK_SHARE] = np.where(rev > 0, summary[REVENUE_AT_RISK] / rev, np.nan)
 
     last_row = (summary[S.MANAGER] == NO_MANAGER).to_numpy()
-    order = np.lexsort((summary[S.MANAGER].astype(str).to_numpy(),
-                        -summary[S.REVENUE_WINDOW].to_numpy(), last_row))
+    order = np.lexsort(
+        (summary[S.MANAGER].astype(str).to_numpy(), -summary[S.REVENUE_WINDOW].to_numpy(), last_row)
+    )
     summary = summary.iloc[order].reset_index(drop=True)
-    return Managers(summary=summary, assignments=assignments, forgotten=forgotten,
-                    overdue=overdue, notes=tuple(notes), as_of=day, period_start=start,
-                    allowed_days=days_used, lang=lang)
+    return Managers(
+        summary=summary,
+        assignments=assignments,
+        forgotten=forgotten,
+        overdue=overdue,
+        notes=tuple(notes),
+        as_of=day,
+        period_start=start,
+        allowed_days=days_used,
+        lang=lang,
+    )
 
 
 # --- NPS ------------------------------------------------------------------------------------------
 def _check_nps_params(min_answers: Any, confidence: Any) -> None:
-    check_param(isinstance(min_answers, (int, np.integer)) and not isinstance(min_answers, bool)
-                and min_answers >= 1, "min_answers", "an integer >= 1", min_answers)
-    check_param(isinstance(confidence, (int, float, np.floating)) and not isinstance(
-        confidence, bool) and 0 < confidence < 1, "confidence",
-        "a number between 0 and 1 (exclusive), e.g. 0.95", confidence)
+    check_param(
+        isinstance(min_answers, (int, np.integer))
+        and not isinstance(min_answers, bool)
+        and min_answers >= 1,
+        "min_answers",
+        "an integer >= 1",
+        min_answers,
+    )
+    check_param(
+        isinstance(confidence, (int, float, np.floating))
+        and not isinstance(confidence, bool)
+        and 0 < confidence < 1,
+        "confidence",
+        "a number between 0 and 1 (exclusive), e.g. 0.95",
+        confidence,
+    )
 
 
 def _latest_answers(surveys: Any, as_of: Any) -> tuple[pd.DataFrame, int, int, pd.Timestamp | None]:
@@ -1031,38 +1306,50 @@ def _latest_answers(surveys: Any, as_of: Any) -> tuple[pd.DataFrame, int, int, p
     ids = _ids(sv[S.CLIENT_ID], "surveys")
     dates = _dates(sv[S.DATE], "surveys", S.DATE, allow_missing=False)
     raw = sv[S.SCORE]
-    score = pd.to_numeric(raw, errors="coerce") if not pd.api.types.is_bool_dtype(raw) \
+    score = (
+        pd.to_numeric(raw, errors="coerce")
+        if not pd.api.types.is_bool_dtype(raw)
         else pd.Series(np.nan, index=raw.index)
+    )
     bad = (score.isna() | (score < 0) | (score > 10)).to_numpy()
     if bad.any():
         pos = np.flatnonzero(bad)
         examples = ", ".join(f"{raw.iloc[i]!r} (position {i})" for i in pos[:3])
-        raise InputError(f"`surveys`: column `score` has {len(pos):,} values that are missing or "
-                         f"outside 0–10 (e.g. {examples}); NPS answers are scores from 0 to 10. "
-                         "Fix or drop those rows (reportkit.load rejects them with a reason).")
+        raise InputError(
+            f"`surveys`: column `score` has {len(pos):,} values that are missing or "
+            f"outside 0–10 (e.g. {examples}); NPS answers are scores from 0 to 10. "
+            "Fix or drop those rows (reportkit.load rejects them with a reason)."
+        )
     day = None if as_of is None else _day(as_of, "as_of")
-    frame = pd.DataFrame({S.CLIENT_ID: ids, S.DATE: dates.to_numpy(),
-                          S.SCORE: score.to_numpy(dtype=float)})
+    frame = pd.DataFrame(
+        {S.CLIENT_ID: ids, S.DATE: dates.to_numpy(), S.SCORE: score.to_numpy(dtype=float)}
+    )
     n_later = 0
     if day is not None:
         keep = (frame[S.DATE] < day + pd.Timedelta(days=1)).to_numpy()
         n_later = int((~keep).sum())
         frame = frame[keep]
     n_repeat = int((frame[S.CLIENT_ID].value_counts() > 1).sum())
-    frame = frame.sort_values([S.CLIENT_ID, S.DATE, S.SCORE], ascending=[True, False, True],
-                              kind="stable")
+    frame = frame.sort_values(
+        [S.CLIENT_ID, S.DATE, S.SCORE], ascending=[True, False, True], kind="stable"
+    )
     frame = frame.drop_duplicates(S.CLIENT_ID, keep="first").reset_index(drop=True)
     s = frame[S.SCORE].to_numpy()
     frame[S.NPS_CATEGORY] = np.where(s >= 9, PROMOTER, np.where(s >= 7, PASSIVE, DETRACTOR))
     return frame, n_later, n_repeat, day
 
 
-def _stats(category: pd.Series, keys: list[np.ndarray] | None, min_answers: int,
-           confidence: float) -> pd.DataFrame:
+def _stats(
+    category: pd.Series, keys: list[np.ndarray] | None, min_answers: int, confidence: float
+) -> pd.DataFrame:
     """Counts, shares, NPS, SE and interval per group (one row when ``keys`` is None)."""
-    dummies = pd.DataFrame({S.PROMOTERS: (category == PROMOTER).to_numpy(np.int64),
-                            S.PASSIVES: (category == PASSIVE).to_numpy(np.int64),
-                            S.DETRACTORS: (category == DETRACTOR).to_numpy(np.int64)})
+    dummies = pd.DataFrame(
+        {
+            S.PROMOTERS: (category == PROMOTER).to_numpy(np.int64),
+            S.PASSIVES: (category == PASSIVE).to_numpy(np.int64),
+            S.DETRACTORS: (category == DETRACTOR).to_numpy(np.int64),
+        }
+    )
     if keys is None:
         counts = dummies.sum().to_frame().T
     else:
@@ -1073,21 +1360,25 @@ def _stats(category: pd.Series, keys: list[np.ndarray] | None, min_answers: int,
     with np.errstate(divide="ignore", invalid="ignore"):
         p_pro, p_det = pro / n, det / n
         score = (pro - det) / n
-        se = np.sqrt(np.maximum(p_pro + p_det - score ** 2, 0.0) / n)
+        se = np.sqrt(np.maximum(p_pro + p_det - score**2, 0.0) / n)
     z = NormalDist().inv_cdf(1 - (1 - float(confidence)) / 2)
     few = n < min_answers
-    out = pd.DataFrame({S.N_ANSWERS: n,
-                        S.PROMOTERS: counts[S.PROMOTERS].to_numpy(np.int64),
-                        S.PASSIVES: counts[S.PASSIVES].to_numpy(np.int64),
-                        S.DETRACTORS: counts[S.DETRACTORS].to_numpy(np.int64),
-                        S.PROMOTER_SHARE: np.where(few, np.nan, p_pro),
-                        S.DETRACTOR_SHARE: np.where(few, np.nan, p_det),
-                        S.NPS: np.where(few, np.nan, 100 * score),
-                        S.NPS_SE: np.where(few, np.nan, 100 * se),
-                        S.CI_LOW: np.where(few, np.nan, np.clip(100 * (score - z * se), -100, 100)),
-                        S.CI_HIGH: np.where(few, np.nan, np.clip(100 * (score + z * se), -100,
-                                                                 100)),
-                        S.TOO_FEW: few}, index=counts.index)
+    out = pd.DataFrame(
+        {
+            S.N_ANSWERS: n,
+            S.PROMOTERS: counts[S.PROMOTERS].to_numpy(np.int64),
+            S.PASSIVES: counts[S.PASSIVES].to_numpy(np.int64),
+            S.DETRACTORS: counts[S.DETRACTORS].to_numpy(np.int64),
+            S.PROMOTER_SHARE: np.where(few, np.nan, p_pro),
+            S.DETRACTOR_SHARE: np.where(few, np.nan, p_det),
+            S.NPS: np.where(few, np.nan, 100 * score),
+            S.NPS_SE: np.where(few, np.nan, 100 * se),
+            S.CI_LOW: np.where(few, np.nan, np.clip(100 * (score - z * se), -100, 100)),
+            S.CI_HIGH: np.where(few, np.nan, np.clip(100 * (score + z * se), -100, 100)),
+            S.TOO_FEW: few,
+        },
+        index=counts.index,
+    )
     return out
 
 
@@ -1096,8 +1387,11 @@ def _group_values(by: Any, argument: str, column: str | None = None) -> pd.DataF
     obj = by
     if not isinstance(by, pd.DataFrame):
         # Managers → manager, SegmentResult → its class column (abc, xyz, …), Lifecycle → block
-        for attr, default in (("assignments", S.MANAGER),
-                              ("clients", getattr(by, "name", None)), ("frame", S.BLOCK)):
+        for attr, default in (
+            ("assignments", S.MANAGER),
+            ("clients", getattr(by, "name", None)),
+            ("frame", S.BLOCK),
+        ):
             if isinstance(getattr(by, attr, None), pd.DataFrame):
                 obj = getattr(by, attr)
                 if column is None and default in obj.columns:
@@ -1110,15 +1404,19 @@ def _group_values(by: Any, argument: str, column: str | None = None) -> pd.DataF
         else:
             others = [c for c in frame.columns if c != S.CLIENT_ID]
             if len(others) != 1:
-                raise InputError(f"`{argument}` has no column `{column}` and {len(others)} other "
-                                 "columns besides client_id; name the dict key after the group "
-                                 "column or pass a frame with client_id and one group column.")
+                raise InputError(
+                    f"`{argument}` has no column `{column}` and {len(others)} other "
+                    "columns besides client_id; name the dict key after the group "
+                    "column or pass a frame with client_id and one group column."
+                )
             cols = others
     else:
         cols = [c for c in frame.columns if c != S.CLIENT_ID]
         if not cols:
-            raise InputError(f"`{argument}` has only client_id; add the group column(s), e.g. "
-                             "abc, block or manager.")
+            raise InputError(
+                f"`{argument}` has only client_id; add the group column(s), e.g. "
+                "abc, block or manager."
+            )
     out = pd.DataFrame({S.CLIENT_ID: _ids(frame[S.CLIENT_ID], argument)})
     for c in cols:
         out[c] = frame[c].to_numpy()
@@ -1126,13 +1424,15 @@ def _group_values(by: Any, argument: str, column: str | None = None) -> pd.DataF
             out[c] = frame[c].array
     if out[S.CLIENT_ID].duplicated().any():
         dup = out.loc[out[S.CLIENT_ID].duplicated(), S.CLIENT_ID].head(3).tolist()
-        raise InputError(f"`{argument}` repeats client_id values (e.g. {dup}); each client "
-                         "belongs to one group.")
+        raise InputError(
+            f"`{argument}` repeats client_id values (e.g. {dup}); each client belongs to one group."
+        )
     return out
 
 
-def _grouped(answers: pd.DataFrame, groups: pd.DataFrame, min_answers: int,
-             confidence: float) -> tuple[pd.DataFrame, list[str]]:
+def _grouped(
+    answers: pd.DataFrame, groups: pd.DataFrame, min_answers: int, confidence: float
+) -> tuple[pd.DataFrame, list[str]]:
     cols = [c for c in groups.columns if c != S.CLIENT_ID]
     merged = answers[[S.CLIENT_ID, S.NPS_CATEGORY]].merge(groups, on=S.CLIENT_ID, how="left")
     keys = []
@@ -1143,8 +1443,11 @@ def _grouped(answers: pd.DataFrame, groups: pd.DataFrame, min_answers: int,
             order = [str(v) for v in col.cat.categories]
         else:
             order = sorted({str(v) for v in col.dropna().unique()})
-        vals = col.astype(object).where(col.notna(), None).map(
-            lambda v: NO_GROUP if v is None else str(v), na_action=None)
+        vals = (
+            col.astype(object)
+            .where(col.notna(), None)
+            .map(lambda v: NO_GROUP if v is None else str(v), na_action=None)
+        )
         keys.append(vals.to_numpy(dtype=object))
         orders.append({v: i for i, v in enumerate([*order, NO_GROUP])})
     table = _stats(merged[S.NPS_CATEGORY], keys, min_answers, confidence)
@@ -1203,8 +1506,10 @@ class NPSResult:
         out = self.table.drop(columns=[S.TOO_FEW, S.NPS_SE]).copy()
         few = self.table[S.TOO_FEW].to_numpy()
         for col in (S.NPS, S.CI_LOW, S.CI_HIGH):
-            out[col] = [_t("too_few_answers", lang) if f else fmt_number(v, lang, decimals=1)
-                        for f, v in zip(few, self.table[col])]
+            out[col] = [
+                _t("too_few_answers", lang) if f else fmt_number(v, lang, decimals=1)
+                for f, v in zip(few, self.table[col])
+            ]
         return out
 
     def to_html(self, lang: str | None = None) -> str:
@@ -1213,11 +1518,15 @@ class NPSResult:
         values = {c: "managers" for c in (*self.group_columns, S.DIMENSION)}
         values.update({S.BLOCK: "block"} if S.BLOCK in self.group_columns else {})
         kinds = {c: "text" for c in (S.NPS, S.CI_LOW, S.CI_HIGH)}
-        body = _html_table(self.display_frame(lang), lang, max_rows=None, values=values,
-                           kinds=kinds)
+        body = _html_table(
+            self.display_frame(lang), lang, max_rows=None, values=values, kinds=kinds
+        )
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        return (f"<div class='rk-nps'><h4>{html.escape(_t('title.nps', lang))}</h4>{body}"
-                + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+        return (
+            f"<div class='rk-nps'><h4>{html.escape(_t('title.nps', lang))}</h4>{body}"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -1225,8 +1534,10 @@ class NPSResult:
     def __repr__(self) -> str:
         v = self.value
         shown = "too few answers" if math.isnan(v) else f"{v:.1f}"
-        return (f"<NPSResult: NPS {shown} from {int(self.overall[S.N_ANSWERS].iloc[0]):,} "
-                f"answers, {len(self.table)} rows>")
+        return (
+            f"<NPSResult: NPS {shown} from {int(self.overall[S.N_ANSWERS].iloc[0]):,} "
+            f"answers, {len(self.table)} rows>"
+        )
 
 
 _STATS_DOC = """``n_answers`` (clients answering), ``promoters``, ``passives``, ``detractors``
@@ -1235,8 +1546,15 @@ _STATS_DOC = """``n_answers`` (clients answering), ``promoters``, ``passives``, 
         SE and bounds are NaN when True)"""
 
 
-def nps(surveys: pd.DataFrame, *, as_of: Any = None, by: Any = None, min_answers: int = 10,
-        confidence: float = 0.95, lang: str = "en") -> NPSResult:
+def nps(
+    surveys: pd.DataFrame,
+    *,
+    as_of: Any = None,
+    by: Any = None,
+    min_answers: int = 10,
+    confidence: float = 0.95,
+    lang: str = "en",
+) -> NPSResult:
     """Net Promoter Score with its confidence interval, overall or per group.
 
     Rules (latest answer per client, categories, standard error) are in the module docstring.
@@ -1288,12 +1606,10 @@ def nps(surveys: pd.DataFrame, *, as_of: Any = None, by: Any = None, min_answers
     answers, n_later, n_repeat, day = _latest_answers(surveys, as_of)
     notes = []
     if n_later:
-
         notes.append(_t("note.later_answers", lang, n=n_later, as_of=fmt_date(day, lang)))
     if n_repeat:
         notes.append(_t("note.repeat_answers", lang, n=n_repeat))
-    overall = _stats(answers[S.NPS_CATEGORY], None, min_answers, confidence).reset_index(
-        drop=True)
+    overall = _stats(answers[S.NPS_CATEGORY], None, min_answers, confidence).reset_index(drop=True)
     cols: list[str] = []
     if by is None:
         table = overall.copy()
@@ -1303,16 +1619,31 @@ def nps(surveys: pd.DataFrame, *, as_of: Any = None, by: Any = None, min_answers
         n_few = int(table[S.TOO_FEW].sum())
         if n_few:
             notes.append(_t("note.too_few", lang, n=n_few, min=min_answers))
-    return NPSResult(table=table, overall=overall, answers=answers, group_columns=tuple(cols),
-                     notes=tuple(notes), as_of=day, min_answers=int(min_answers),
-                     confidence=float(confidence), lang=lang)
+    return NPSResult(
+        table=table,
+        overall=overall,
+        answers=answers,
+        group_columns=tuple(cols),
+        notes=tuple(notes),
+        as_of=day,
+        min_answers=int(min_answers),
+        confidence=float(confidence),
+        lang=lang,
+    )
 
 
 nps.__doc__ = (nps.__doc__ or "").replace("{stats}", _STATS_DOC)
 
 
-def nps_by(surveys: pd.DataFrame, groups: Mapping[str, Any], *, as_of: Any = None,
-           min_answers: int = 10, confidence: float = 0.95, lang: str = "en") -> NPSResult:
+def nps_by(
+    surveys: pd.DataFrame,
+    groups: Mapping[str, Any],
+    *,
+    as_of: Any = None,
+    min_answers: int = 10,
+    confidence: float = 0.95,
+    lang: str = "en",
+) -> NPSResult:
     """NPS overall and along several groupings at once, in one long table.
 
     Parameters
@@ -1349,9 +1680,11 @@ def nps_by(surveys: pd.DataFrame, groups: Mapping[str, Any], *, as_of: Any = Non
     lang = _check_lang(lang)
     _check_nps_params(min_answers, confidence)
     if not isinstance(groups, Mapping) or not groups:
-        raise InputError("`groups` must be a non-empty dict {name: frame}, e.g. "
-                         "{'abc': segments.abc, 'block': lifecycle}; got "
-                         f"{type(groups).__name__}.")
+        raise InputError(
+            "`groups` must be a non-empty dict {name: frame}, e.g. "
+            "{'abc': segments.abc, 'block': lifecycle}; got "
+            f"{type(groups).__name__}."
+        )
     base = nps(surveys, as_of=as_of, min_answers=min_answers, confidence=confidence, lang=lang)
     first = base.overall.copy()
     first.insert(0, S.GROUP, OVERALL)
@@ -1359,8 +1692,7 @@ def nps_by(surveys: pd.DataFrame, groups: Mapping[str, Any], *, as_of: Any = Non
     parts = [first]
     n_few = 0
     for name, frame in groups.items():
-        check_param(isinstance(name, str) and name != "", "groups key", "a non-empty string",
-                    name)
+        check_param(isinstance(name, str) and name != "", "groups key", "a non-empty string", name)
         g = _group_values(frame, f"groups[{name!r}]", column=name)
         table, cols = _grouped(base.answers, g, min_answers, confidence)
         n_few += int(table[S.TOO_FEW].sum())
@@ -1372,16 +1704,30 @@ def nps_by(surveys: pd.DataFrame, groups: Mapping[str, Any], *, as_of: Any = Non
     notes = list(base.notes)
     if n_few:
         notes.append(_t("note.too_few", lang, n=n_few, min=min_answers))
-    return NPSResult(table=table, overall=base.overall, answers=base.answers,
-                     group_columns=(S.DIMENSION, S.GROUP), notes=tuple(notes), as_of=base.as_of,
-                     min_answers=int(min_answers), confidence=float(confidence), lang=lang)
+    return NPSResult(
+        table=table,
+        overall=base.overall,
+        answers=base.answers,
+        group_columns=(S.DIMENSION, S.GROUP),
+        notes=tuple(notes),
+        as_of=base.as_of,
+        min_answers=int(min_answers),
+        confidence=float(confidence),
+        lang=lang,
+    )
 
 
 nps_by.__doc__ = (nps_by.__doc__ or "").replace("{stats}", _STATS_DOC)
 
 
-def detractors_a(surveys: pd.DataFrame, abc: Any, *, as_of: Any = None,
-                 clients: pd.DataFrame | None = None, managers: Any = None) -> pd.DataFrame:
+def detractors_a(
+    surveys: pd.DataFrame,
+    abc: Any,
+    *,
+    as_of: Any = None,
+    clients: pd.DataFrame | None = None,
+    managers: Any = None,
+) -> pd.DataFrame:
     """Class A clients whose latest answer is a detractor's (0–6): the calls to make first.
 
     Parameters
@@ -1419,11 +1765,14 @@ def detractors_a(surveys: pd.DataFrame, abc: Any, *, as_of: Any = None,
     frame = _abc_source(abc)
     value = None
     if S.VALUE in frame.columns:
-        value = pd.Series(pd.to_numeric(frame[S.VALUE], errors="coerce").to_numpy(float),
-                          index=pd.Index(af[S.CLIENT_ID], dtype=object))
+        value = pd.Series(
+            pd.to_numeric(frame[S.VALUE], errors="coerce").to_numpy(float),
+            index=pd.Index(af[S.CLIENT_ID], dtype=object),
+        )
     a_ids = set(af[S.CLIENT_ID][af[S.ABC] == "A"])
-    sel = answers[(answers[S.NPS_CATEGORY] == DETRACTOR)
-                  & answers[S.CLIENT_ID].isin(a_ids)].reset_index(drop=True)
+    sel = answers[
+        (answers[S.NPS_CATEGORY] == DETRACTOR) & answers[S.CLIENT_ID].isin(a_ids)
+    ].reset_index(drop=True)
     out = pd.DataFrame({S.CLIENT_ID: sel[S.CLIENT_ID].to_numpy(dtype=object)})
     mgr = None
     if managers is not None:
@@ -1445,8 +1794,12 @@ def detractors_a(surveys: pd.DataFrame, abc: Any, *, as_of: Any = None,
     out[S.SCORE] = sel[S.SCORE].to_numpy()
     if value is not None:
         out[S.VALUE] = value.reindex(out[S.CLIENT_ID]).to_numpy()
-        out = out.sort_values([S.VALUE, S.SCORE, S.CLIENT_ID], ascending=[False, True, True],
-                              kind="stable", ignore_index=True)
+        out = out.sort_values(
+            [S.VALUE, S.SCORE, S.CLIENT_ID],
+            ascending=[False, True, True],
+            kind="stable",
+            ignore_index=True,
+        )
     else:
         out = out.sort_values([S.SCORE, S.CLIENT_ID], kind="stable", ignore_index=True)
     return out

@@ -130,20 +130,22 @@ HIGH, MEDIUM, LOW = "high", "medium", "low"
 #: the actions of :meth:`Duplicates.to_frame`
 KEEP, MERGE = "keep", "merge"
 #: the codes of a link's ``evidence`` ("name=93": the names' similarity)
-EVIDENCE_CODES = ("tax_id", "email", "phone", "name", "swapped", "tax_ids_differ",
-                  "phones_differ", "emails_differ")
+EVIDENCE_CODES = (
+    "tax_id",
+    "email",
+    "phone",
+    "name",
+    "swapped",
+    "tax_ids_differ",
+    "phones_differ",
+    "emails_differ",
+)
 #: the ``problem`` codes of an invalid tax id: not 10 or 12 digits, check digits do not match
 PROBLEMS = ("length", "check")
 PARAMS = "params"
 _LEVEL_NAMES = {3: HIGH, 2: MEDIUM, 1: LOW}
 
 CLIENT_BASE, PARTIAL_BASE, LIST_OF_NAMES = "client_base", "partial_base", "list_of_names"
-
-
-
-
-
-
 
 
 # --- scalar helpers ------------------------------------------------------------------------------
@@ -180,14 +182,15 @@ def _map_unique(values: Any, func: Callable[[Any], Any]) -> pd.Series:
 _PHONE_SPLIT = re.compile(r"[,;\n]|\s/\s|\s+или\s+|\s+or\s+", re.IGNORECASE)
 _PHONE_EXT = re.compile(
     r"(?:доб(?:авочный)?|вн(?:утр(?:енний)?)?|ext(?:ension)?|x|#)\s*[.:№]?\s*\d{1,6}\s*\)?\s*$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _NON_DIGITS = re.compile(r"\D")
 
 
 def _canonical_phone(digits: str) -> str | None:
-    if digits.startswith("00"):                     # international prefix 00
+    if digits.startswith("00"):  # international prefix 00
         digits = digits[2:]
-    elif digits.startswith("810") and len(digits) > 12:   # Russian international prefix 8-10
+    elif digits.startswith("810") and len(digits) > 12:  # Russian international prefix 8-10
         digits = digits[3:]
     if len(digits) == 11 and digits[0] in "78":
         digits = "7" + digits[1:]
@@ -195,7 +198,7 @@ def _canonical_phone(digits: str) -> str | None:
         digits = "7" + digits
     if not 10 <= len(digits) <= 15:
         return None
-    if len(set(digits[1:])) == 1:                   # a dummy number such as 7 000 000 00 00
+    if len(set(digits[1:])) == 1:  # a dummy number such as 7 000 000 00 00
         return None
     return digits
 
@@ -323,8 +326,9 @@ def _inn_digits_valid(digits: str) -> bool:
     if len(digits) == 10:
         return _check_digit(digits, _INN_W10) == int(digits[9])
     if len(digits) == 12:
-        return (_check_digit(digits, _INN_W11) == int(digits[10])
-                and _check_digit(digits, _INN_W12) == int(digits[11]))
+        return _check_digit(digits, _INN_W11) == int(digits[10]) and _check_digit(
+            digits, _INN_W12
+        ) == int(digits[11])
     return False
 
 
@@ -417,20 +421,53 @@ def inns_are_valid(values: pd.Series) -> pd.Series:
 _QUOTES_BRACKETS = re.compile(r"[«»\"'“”„‘’`()\[\]{}_]")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _LEGAL_PHRASES = (
-    "общество с ограниченной ответственностью", "открытое акционерное общество",
-    "закрытое акционерное общество", "публичное акционерное общество",
-    "непубличное акционерное общество", "акционерное общество", "индивидуальный предприниматель",
-    "автономная некоммерческая организация", "некоммерческая организация",
-    "limited liability company", "limited liability partnership", "public limited company",
-    "sole proprietorship", "sole proprietor", "individual entrepreneur", "limited",
-    "incorporated", "corporation", "company",
+    "общество с ограниченной ответственностью",
+    "открытое акционерное общество",
+    "закрытое акционерное общество",
+    "публичное акционерное общество",
+    "непубличное акционерное общество",
+    "акционерное общество",
+    "индивидуальный предприниматель",
+    "автономная некоммерческая организация",
+    "некоммерческая организация",
+    "limited liability company",
+    "limited liability partnership",
+    "public limited company",
+    "sole proprietorship",
+    "sole proprietor",
+    "individual entrepreneur",
+    "limited",
+    "incorporated",
+    "corporation",
+    "company",
 )
 _LEGAL_PHRASES_RE = re.compile(
-    r"(?<!\w)(?:" + "|".join(p.replace(" ", r"\s+") for p in _LEGAL_PHRASES) + r")(?!\w)")
-_LEGAL_TOKENS = frozenset({
-    "ооо", "оао", "зао", "пао", "ао", "ип", "нко", "ано",
-    "ooo", "oao", "zao", "pao", "llc", "llp", "ltd", "inc", "gmbh", "corp", "co", "plc",
-})
+    r"(?<!\w)(?:" + "|".join(p.replace(" ", r"\s+") for p in _LEGAL_PHRASES) + r")(?!\w)"
+)
+_LEGAL_TOKENS = frozenset(
+    {
+        "ооо",
+        "оао",
+        "зао",
+        "пао",
+        "ао",
+        "ип",
+        "нко",
+        "ано",
+        "ooo",
+        "oao",
+        "zao",
+        "pao",
+        "llc",
+        "llp",
+        "ltd",
+        "inc",
+        "gmbh",
+        "corp",
+        "co",
+        "plc",
+    }
+)
 _CYRILLIC = re.compile(r"[а-я]")
 _LATIN = re.compile(r"[a-z]")
 _LAT_TO_CYR = str.maketrans("aceopxykmhtb", "асеорхукмнтв")
@@ -500,8 +537,10 @@ def normalize_names(values: pd.Series) -> pd.Series:
 def _require_frame(frame: Any, what: str, argument: str, required: Iterable[str]) -> pd.DataFrame:
     """Check that ``frame`` is a DataFrame with the ``required`` columns; return it."""
     if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"`{argument}` must be the {what} table as a pandas DataFrame, got "
-                         f"{type(frame).__name__}. Load it with reportkit.load(...).")
+        raise InputError(
+            f"`{argument}` must be the {what} table as a pandas DataFrame, got "
+            f"{type(frame).__name__}. Load it with reportkit.load(...)."
+        )
     missing = [c for c in required if c not in frame.columns]
     if missing:
         found = ", ".join(map(repr, map(str, frame.columns))) or "(none)"
@@ -509,7 +548,8 @@ def _require_frame(frame: Any, what: str, argument: str, required: Iterable[str]
         raise MissingColumnError(
             f"the {what} table (`{argument}`) has no {names} column; columns found: {found}. "
             f"Rename the column, or map it in the config: [columns.{what}] "
-            f"{missing[0]} = \"<header in your file>\".")
+            f'{missing[0]} = "<header in your file>".'
+        )
     return frame
 
 
@@ -523,7 +563,8 @@ def _client_ids(col: pd.Series, what: str) -> pd.Series:
         raise InputError(
             f"the {what} table has {len(empty):,} rows without a client_id (positions {rows}"
             f"{', …' if len(empty) > 5 else ''}); every row needs one. Fill them in or drop "
-            "those rows (reportkit.load rejects them with a reason).")
+            "those rows (reportkit.load rejects them with a reason)."
+        )
     return ids
 
 
@@ -537,7 +578,8 @@ def _clients_table(clients: Any) -> pd.DataFrame:
         examples = ", ".join(map(repr, cl.loc[dup, CLIENT_ID].drop_duplicates().head(3)))
         raise InputError(
             f"the clients table has {int(dup.sum()):,} rows sharing a client_id (e.g. {examples}); "
-            "each client needs one card. Keep one row per id (reportkit.load keeps the first).")
+            "each client needs one card. Keep one row per id (reportkit.load keeps the first)."
+        )
     return cl
 
 
@@ -554,7 +596,8 @@ def _transactions_table(transactions: Any, argument: str = "transactions") -> pd
         raise InputError(
             f"the transactions table has {int(bad.sum()):,} amounts that are not numbers (e.g. "
             f"{examples}). Load the file with reportkit.load, which parses decimal commas and "
-            "currency signs, or convert the `amount` column to numbers.")
+            "currency signs, or convert the `amount` column to numbers."
+        )
     tx[AMOUNT] = amount.astype(float)
     return tx
 
@@ -563,26 +606,42 @@ def _check_settings(settings: Any) -> QualitySettings:
     if settings is None:
         return QualitySettings()
     if not isinstance(settings, QualitySettings):
-        raise InputError(f"`settings` must be a reportkit.io.config.QualitySettings, got "
-                         f"{type(settings).__name__}.")
+        raise InputError(
+            f"`settings` must be a reportkit.io.config.QualitySettings, got "
+            f"{type(settings).__name__}."
+        )
     s = settings
-    check_param(0 < s.name_similarity <= 100, "name_similarity", "a score in (0, 100]",
-                s.name_similarity)
-    check_param(s.name_similarity <= s.name_medium_similarity <= 100, "name_medium_similarity",
-                f"a score from name_similarity ({s.name_similarity}) to 100",
-                s.name_medium_similarity)
-    check_param(s.shared_key_limit >= 2, "shared_key_limit", "an integer >= 2",
-                s.shared_key_limit)
+    check_param(
+        0 < s.name_similarity <= 100, "name_similarity", "a score in (0, 100]", s.name_similarity
+    )
+    check_param(
+        s.name_similarity <= s.name_medium_similarity <= 100,
+        "name_medium_similarity",
+        f"a score from name_similarity ({s.name_similarity}) to 100",
+        s.name_medium_similarity,
+    )
+    check_param(s.shared_key_limit >= 2, "shared_key_limit", "an integer >= 2", s.shared_key_limit)
     check_param(s.max_group_size >= 2, "max_group_size", "an integer >= 2", s.max_group_size)
     check_param(s.name_block_size >= 2, "name_block_size", "an integer >= 2", s.name_block_size)
     check_param(s.name_window >= 1, "name_window", "an integer >= 1", s.name_window)
-    check_param(0 < s.group_filled_share <= 1, "group_filled_share", "a share in (0, 1]",
-                s.group_filled_share)
-    check_param(0 <= s.list_of_names_score <= s.client_base_score <= 1, "client_base_score",
-                f"a share from list_of_names_score ({s.list_of_names_score}) to 1",
-                s.client_base_score)
-    check_param(0 <= s.client_base_contact_share <= 1, "client_base_contact_share",
-                "a share from 0 to 1", s.client_base_contact_share)
+    check_param(
+        0 < s.group_filled_share <= 1,
+        "group_filled_share",
+        "a share in (0, 1]",
+        s.group_filled_share,
+    )
+    check_param(
+        0 <= s.list_of_names_score <= s.client_base_score <= 1,
+        "client_base_score",
+        f"a share from list_of_names_score ({s.list_of_names_score}) to 1",
+        s.client_base_score,
+    )
+    check_param(
+        0 <= s.client_base_contact_share <= 1,
+        "client_base_contact_share",
+        "a share from 0 to 1",
+        s.client_base_contact_share,
+    )
     return s
 
 
@@ -590,8 +649,9 @@ def _orders_revenue(tx: pd.DataFrame) -> pd.DataFrame:
     """Per client: orders (distinct order_id, or distinct dates without one) and net revenue."""
     day = None
     if DATE in tx.columns:
-        day = tx[DATE].dt.normalize() if pd.api.types.is_datetime64_any_dtype(tx[DATE]) \
-            else tx[DATE]
+        day = (
+            tx[DATE].dt.normalize() if pd.api.types.is_datetime64_any_dtype(tx[DATE]) else tx[DATE]
+        )
         day = "date:" + day.astype(str)
     if ORDER_ID in tx.columns:
         order = tx[ORDER_ID].astype(object).where(tx[ORDER_ID].notna())
@@ -608,8 +668,9 @@ def _orders_revenue(tx: pd.DataFrame) -> pd.DataFrame:
 
 
 def _html_table(frame: pd.DataFrame, max_rows: int = 20) -> str:
-    return frame.head(max_rows).to_html(index=False, escape=True, na_rep="",
-                                        float_format=lambda v: f"{v:,.2f}")
+    return frame.head(max_rows).to_html(
+        index=False, escape=True, na_rep="", float_format=lambda v: f"{v:,.2f}"
+    )
 
 
 # --- duplicates: candidate pairs ------------------------------------------------------------------
@@ -638,8 +699,9 @@ def _pairs_within_groups(codes: np.ndarray, max_size: int) -> tuple[np.ndarray, 
     starts, sizes = starts[keep], sizes[keep]
     if not len(starts):
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    pos = np.repeat(starts, sizes) + (np.arange(sizes.sum())
-                                      - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    pos = np.repeat(starts, sizes) + (
+        np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    )
     end = np.repeat(starts + sizes, sizes)
     partners = end - pos - 1
     total = int(partners.sum())
@@ -649,8 +711,9 @@ def _pairs_within_groups(codes: np.ndarray, max_size: int) -> tuple[np.ndarray, 
     return order[left].astype(np.int64), order[right].astype(np.int64)
 
 
-def _exact_pairs(values: pd.Series, limit: int, key: str
-                 ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str, int]]]:
+def _exact_pairs(
+    values: pd.Series, limit: int, key: str
+) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str, int]]]:
     """Pairs of records sharing a value; values shared by more than ``limit`` records are
     generic and returned separately as (key, value, records)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -660,8 +723,9 @@ def _exact_pairs(values: pd.Series, limit: int, key: str
     return i, j, shared
 
 
-def _name_candidates(names: np.ndarray, settings: QualitySettings
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _name_candidates(
+    names: np.ndarray, settings: QualitySettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (i, j, score) of distinct names with ratio >= name_similarity, found in blocks.
 
     Blocking keys of a name: each of its words of 2+ letters, and the first and the last four
@@ -672,7 +736,7 @@ def _name_candidates(names: np.ndarray, settings: QualitySettings
     the number of names times the block size, not with its square.
     """
     cutoff = float(settings.name_similarity)
-    wide = min(cutoff, _SWAP_MIN_SCORE)   # low enough for a swap of two letters in 6 letters
+    wide = min(cutoff, _SWAP_MIN_SCORE)  # low enough for a swap of two letters in 6 letters
     m = len(names)
     if m < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
@@ -707,13 +771,14 @@ def _name_candidates(names: np.ndarray, settings: QualitySettings
     order = np.argsort(codes, kind="stable")
     bounds = np.r_[0, np.cumsum(sizes)]
     for code in np.flatnonzero(sizes > min(settings.name_block_size, 64)):
-        members = _unique_ints(block_row[order[bounds[code]:bounds[code + 1]]])
+        members = _unique_ints(block_row[order[bounds[code] : bounds[code + 1]]])
         if len(members) < 2:
             continue
         strings = names[members]
         if len(members) <= settings.name_block_size:
-            scores = process.cdist(strings, strings, scorer=fuzz.ratio, score_cutoff=wide,
-                                   workers=-1, dtype=np.float32)
+            scores = process.cdist(
+                strings, strings, scorer=fuzz.ratio, score_cutoff=wide, workers=-1, dtype=np.float32
+            )
             ii, jj = np.nonzero(np.triu(scores >= wide, k=1))
             found_i.append(members[ii])
             found_j.append(members[jj])
@@ -732,8 +797,7 @@ def _name_candidates(names: np.ndarray, settings: QualitySettings
     keep = lo != hi
     pair_code = _unique_ints(lo[keep].astype(np.int64) * m + hi[keep])
     lo, hi = pair_code // m, pair_code % m
-    scores = process.cpdist(names[lo], names[hi], scorer=fuzz.ratio, workers=-1,
-                            dtype=np.float64)
+    scores = process.cpdist(names[lo], names[hi], scorer=fuzz.ratio, workers=-1, dtype=np.float64)
     ok = scores >= cutoff
     for k in np.flatnonzero(~ok & (scores >= wide)):
         ok[k] = _one_swap(names[lo[k]], names[hi[k]])
@@ -802,19 +866,35 @@ class Duplicates:
         is_survivor = g[CLIENT_ID] == g[SURVIVOR]
         g[ACTION] = np.where(is_survivor, KEEP, MERGE)
         g["_first"] = ~is_survivor
-        g = g.sort_values([GROUP_ID, "_first", REVENUE, CLIENT_ID],
-                          ascending=[True, True, False, True], kind="stable")
-        cols = [GROUP_ID, CLIENT_ID] + ([NAME] if NAME in g.columns else []) + [
-            ACTION, SURVIVOR, EVIDENCE, CONFIDENCE, GROUP_CONFIDENCE, ORDERS, REVENUE,
-            GROUP_REVENUE]
+        g = g.sort_values(
+            [GROUP_ID, "_first", REVENUE, CLIENT_ID],
+            ascending=[True, True, False, True],
+            kind="stable",
+        )
+        cols = (
+            [GROUP_ID, CLIENT_ID]
+            + ([NAME] if NAME in g.columns else [])
+            + [
+                ACTION,
+                SURVIVOR,
+                EVIDENCE,
+                CONFIDENCE,
+                GROUP_CONFIDENCE,
+                ORDERS,
+                REVENUE,
+                GROUP_REVENUE,
+            ]
+        )
         return g[cols].reset_index(drop=True)
 
     def __repr__(self) -> str:
-        return (f"Duplicates({len(self.pairs):,} pairs, {self.n_groups:,} groups, "
-                f"{self.surplus_records:,} surplus records)")
+        return (
+            f"Duplicates({len(self.pairs):,} pairs, {self.n_groups:,} groups, "
+            f"{self.surplus_records:,} surplus records)"
+        )
 
     def _repr_html_(self) -> str:
-        parts = ["<div class=\"rk-duplicates\">", _html_table(self.summary, 30)]
+        parts = ['<div class="rk-duplicates">', _html_table(self.summary, 30)]
         if len(self.groups):
             parts.append(_html_table(self.to_frame(), 30))
         parts.append("</div>")
@@ -847,8 +927,12 @@ def _one_swap(a: str, b: str) -> bool:
     if len(a) != len(b) or len(a) < _SWAP_MIN_LENGTH or a == b:
         return False
     diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
-    return (len(diff) == 2 and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
 
 
 def _names_compatible(a: str, b: str, common: frozenset[str], cutoff: float) -> bool:
@@ -895,8 +979,12 @@ def _card_fields_present(cl: pd.DataFrame, activity_ids: set[str] | None) -> pd.
     return pd.DataFrame(out, index=cl.index)
 
 
-def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = None,
-                    settings: QualitySettings | None = None) -> Duplicates:
+def find_duplicates(
+    clients: pd.DataFrame,
+    *,
+    transactions: pd.DataFrame | None = None,
+    settings: QualitySettings | None = None,
+) -> Duplicates:
     """Find client records that are one client.
 
     Parameters
@@ -996,11 +1084,13 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
         wrong_len = raw_tax.notna() & tax.isna()
         bad_check = tax.notna() & ~tax_valid
         bad = wrong_len | bad_check
-        invalid = pd.DataFrame({
-            CLIENT_ID: cl.loc[bad, CLIENT_ID].to_numpy(object),
-            TAX_ID: raw_tax[bad].to_numpy(object),
-            PROBLEM: np.where(wrong_len[bad], "length", "check"),
-        })
+        invalid = pd.DataFrame(
+            {
+                CLIENT_ID: cl.loc[bad, CLIENT_ID].to_numpy(object),
+                TAX_ID: raw_tax[bad].to_numpy(object),
+                PROBLEM: np.where(wrong_len[bad], "length", "check"),
+            }
+        )
     else:
         invalid = pd.DataFrame({CLIENT_ID: [], TAX_ID: [], PROBLEM: []}, dtype=object)
 
@@ -1015,24 +1105,37 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
     if names.notna().any():
         uniq_codes, uniq = pd.factorize(names, use_na_sentinel=True)
         counts = np.bincount(uniq_codes[uniq_codes >= 0], minlength=len(uniq))
-        usable = np.flatnonzero((counts <= limit)
-                                & np.array([len(u) >= 4 for u in uniq], dtype=bool))
+        usable = np.flatnonzero(
+            (counts <= limit) & np.array([len(u) >= 4 for u in uniq], dtype=bool)
+        )
         ui, uj, _ = _name_candidates(np.asarray(uniq, dtype=object)[usable], settings)
         if len(ui):
             # expand pairs of distinct names to pairs of records
             rows_of = pd.DataFrame({"code": uniq_codes, "row": np.arange(n)})
             rows_of = rows_of[rows_of["code"] >= 0]
-            both_sides = (pd.DataFrame({"ci": usable[ui], "cj": usable[uj]})
-                          .merge(rows_of.rename(columns={"code": "ci", "row": "a"}), on="ci")
-                          .merge(rows_of.rename(columns={"code": "cj", "row": "b"}), on="cj"))
-            parts.append(pd.DataFrame({"a": both_sides["a"].to_numpy(np.int64),
-                                       "b": both_sides["b"].to_numpy(np.int64), "key": "fuzzy"}))
+            both_sides = (
+                pd.DataFrame({"ci": usable[ui], "cj": usable[uj]})
+                .merge(rows_of.rename(columns={"code": "ci", "row": "a"}), on="ci")
+                .merge(rows_of.rename(columns={"code": "cj", "row": "b"}), on="cj")
+            )
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "a": both_sides["a"].to_numpy(np.int64),
+                        "b": both_sides["b"].to_numpy(np.int64),
+                        "key": "fuzzy",
+                    }
+                )
+            )
     cand = pd.concat(parts, ignore_index=True)
     cand["lo"] = np.minimum(cand["a"], cand["b"]).astype(np.int64)
     cand["hi"] = np.maximum(cand["a"], cand["b"]).astype(np.int64)
     cand = cand.drop_duplicates(["lo", "hi", "key"])
-    flags = pd.crosstab([cand["lo"], cand["hi"]], cand["key"]).astype(bool) if len(cand) else \
-        pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["lo", "hi"]))
+    flags = (
+        pd.crosstab([cand["lo"], cand["hi"]], cand["key"]).astype(bool)
+        if len(cand)
+        else pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["lo", "hi"]))
+    )
     for key in (TAX_ID, EMAIL, PHONE, NAME):
         if key not in flags.columns:
             flags[key] = False
@@ -1041,11 +1144,15 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
 
     # name score of every pair
     score = np.full(len(lo), np.nan)
-    both = pd.notna(name_values[lo]) & pd.notna(name_values[hi]) if len(lo) else \
-        np.zeros(0, bool)
+    both = pd.notna(name_values[lo]) & pd.notna(name_values[hi]) if len(lo) else np.zeros(0, bool)
     if both.any():
-        score[both] = process.cpdist(name_values[lo[both]], name_values[hi[both]],
-                                     scorer=fuzz.ratio, workers=-1, dtype=np.float64)
+        score[both] = process.cpdist(
+            name_values[lo[both]],
+            name_values[hi[both]],
+            scorer=fuzz.ratio,
+            workers=-1,
+            dtype=np.float64,
+        )
     tax_match = flags[TAX_ID].to_numpy(bool)
     email_match = flags[EMAIL].to_numpy(bool)
     phone_match = flags[PHONE].to_numpy(bool)
@@ -1056,8 +1163,9 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
     name_match |= swapped
     common = _common_words(names, settings.common_word_min)
     for k in np.flatnonzero(name_match & (score < 100)):
-        if not _names_compatible(name_values[lo[k]], name_values[hi[k]], common,
-                                 settings.name_similarity):
+        if not _names_compatible(
+            name_values[lo[k]], name_values[hi[k]], common, settings.name_similarity
+        ):
             name_match[k] = False
     name_level = np.where(name_match, np.where(score >= settings.name_medium_similarity, 2, 1), 0)
     strong = (tax_match & tax_valid[lo]) | email_match | phone_match
@@ -1077,8 +1185,11 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
 
     def evidence_text(k: int) -> str:
         """The link's evidence as codes (:data:`EVIDENCE_CODES`), "," between them."""
-        codes = [w for w, f in ((TAX_ID, tax_match[k]), (EMAIL, email_match[k]),
-                                (PHONE, phone_match[k])) if f]
+        codes = [
+            w
+            for w, f in ((TAX_ID, tax_match[k]), (EMAIL, email_match[k]), (PHONE, phone_match[k]))
+            if f
+        ]
         if name_match[k]:
             codes.append(f"name={math.floor(score[k]):d}")
             if swapped[k]:
@@ -1086,8 +1197,14 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
         if conflict[k]:
             codes.append("tax_ids_differ")
         if contact_conflict[k]:
-            codes += [w for w, f in (("phones_differ", phones_differ[k]),
-                                     ("emails_differ", emails_differ[k])) if f]
+            codes += [
+                w
+                for w, f in (
+                    ("phones_differ", phones_differ[k]),
+                    ("emails_differ", emails_differ[k]),
+                )
+                if f
+            ]
         return ",".join(codes)
 
     keep = level > 0
@@ -1112,28 +1229,44 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
         orders = per[ORDERS].fillna(0).astype("Int64").to_numpy()
         revenue = per[REVENUE].fillna(0.0).to_numpy(float)
         dated = DATE in tx.columns and pd.api.types.is_datetime64_any_dtype(tx[DATE])
-        first_order = (tx.groupby(CLIENT_ID)[DATE].min().reindex(ids).to_numpy()
-                       if dated else np.full(n, np.datetime64("NaT", "ns")))
+        first_order = (
+            tx.groupby(CLIENT_ID)[DATE].min().reindex(ids).to_numpy()
+            if dated
+            else np.full(n, np.datetime64("NaT", "ns"))
+        )
     else:
         orders = pd.array([pd.NA] * n, dtype="Int64")
         revenue = np.full(n, np.nan)
         first_order = np.full(n, np.datetime64("NaT", "ns"))
-    card = np.zeros(n, dtype=int)     # fields present on the card, for records in groups only
+    card = np.zeros(n, dtype=int)  # fields present on the card, for records in groups only
     members = np.flatnonzero(in_group)
     if len(members):
         card[members] = _card_fields_present(cl.iloc[members], None).sum(axis=1).to_numpy(int)
-    created = (pd.to_datetime(cl[CREATED], errors="coerce").to_numpy()
-               if CREATED in cl.columns else np.full(n, np.datetime64("NaT", "ns")))
+    created = (
+        pd.to_datetime(cl[CREATED], errors="coerce").to_numpy()
+        if CREATED in cl.columns
+        else np.full(n, np.datetime64("NaT", "ns"))
+    )
     oldest = pd.Series(created).fillna(pd.Series(pd.to_datetime(first_order)))
 
-    rec = pd.DataFrame({
-        "_row": np.arange(n), "_label": label, CLIENT_ID: ids,
-        "_orders": pd.Series(orders).fillna(0).astype(int).to_numpy(), "_card": card,
-        "_oldest": oldest.to_numpy(), REVENUE: revenue, ORDERS: orders,
-    })[in_group]
-    rec = rec.sort_values(["_label", "_orders", "_card", "_oldest", CLIENT_ID],
-                          ascending=[True, False, False, True, True], na_position="last",
-                          kind="stable")
+    rec = pd.DataFrame(
+        {
+            "_row": np.arange(n),
+            "_label": label,
+            CLIENT_ID: ids,
+            "_orders": pd.Series(orders).fillna(0).astype(int).to_numpy(),
+            "_card": card,
+            "_oldest": oldest.to_numpy(),
+            REVENUE: revenue,
+            ORDERS: orders,
+        }
+    )[in_group]
+    rec = rec.sort_values(
+        ["_label", "_orders", "_card", "_oldest", CLIENT_ID],
+        ascending=[True, False, False, True, True],
+        na_position="last",
+        kind="stable",
+    )
     rec[SURVIVOR] = rec.groupby("_label")[CLIENT_ID].transform("first")
     rec[GROUP_SIZE] = rec.groupby("_label")[CLIENT_ID].transform("size")
     rec[GROUP_REVENUE] = rec.groupby("_label")[REVENUE].transform("sum")
@@ -1141,10 +1274,13 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
         rec[GROUP_REVENUE] = np.nan
     # group ids: most revenue first, then largest, then smallest client_id
     first_id = rec.groupby("_label")[CLIENT_ID].transform("min")
-    rank = (rec.assign(_first_id=first_id, _gr=rec[GROUP_REVENUE].fillna(0.0))
-            .drop_duplicates("_label")
-            .sort_values(["_gr", GROUP_SIZE, "_first_id"], ascending=[False, False, True],
-                         kind="stable"))
+    rank = (
+        rec.assign(_first_id=first_id, _gr=rec[GROUP_REVENUE].fillna(0.0))
+        .drop_duplicates("_label")
+        .sort_values(
+            ["_gr", GROUP_SIZE, "_first_id"], ascending=[False, False, True], kind="stable"
+        )
+    )
     group_of_label = pd.Series(np.arange(1, len(rank) + 1), index=rank["_label"].to_numpy())
     rec[GROUP_ID] = group_of_label.reindex(rec["_label"]).to_numpy()
 
@@ -1152,23 +1288,33 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
     same = in_group[lo] & (label[lo] == label[hi])
     pair_group = np.full(len(lo), np.nan)
     pair_group[same] = group_of_label.reindex(label[lo[same]]).to_numpy(float)
-    long = pd.DataFrame({
-        "_row": np.r_[lo[same], hi[same]], "_other": np.r_[hi[same], lo[same]],
-        "_level": np.r_[level[same], level[same]], "_ev": np.r_[evidence[same], evidence[same]],
-    })
+    long = pd.DataFrame(
+        {
+            "_row": np.r_[lo[same], hi[same]],
+            "_other": np.r_[hi[same], lo[same]],
+            "_level": np.r_[level[same], level[same]],
+            "_ev": np.r_[evidence[same], evidence[same]],
+        }
+    )
     long["_other_id"] = ids[long["_other"].to_numpy()]
     long["_text"] = long["_ev"] + " ~ " + long["_other_id"]
-    long = long.sort_values(["_row", "_level", "_other_id"], ascending=[True, False, True],
-                            kind="stable")
+    long = long.sort_values(
+        ["_row", "_level", "_other_id"], ascending=[True, False, True], kind="stable"
+    )
     rec_evidence = long.groupby("_row")["_text"].agg(
-        lambda t: "; ".join(t.iloc[:3]) + ("; …" if len(t) > 3 else ""))
+        lambda t: "; ".join(t.iloc[:3]) + ("; …" if len(t) > 3 else "")
+    )
     rec_level = long.groupby("_row")["_level"].max()
     rec[EVIDENCE] = rec_evidence.reindex(rec["_row"]).to_numpy(object)
     rec[CONFIDENCE] = rec_level.reindex(rec["_row"]).map(_LEVEL_NAMES).to_numpy(object)
-    one3 = pd.Series(comp[3][rec["_row"]], index=rec.index).groupby(rec["_label"]).transform(
-        "nunique") == 1
-    one2 = pd.Series(comp[2][rec["_row"]], index=rec.index).groupby(rec["_label"]).transform(
-        "nunique") == 1
+    one3 = (
+        pd.Series(comp[3][rec["_row"]], index=rec.index).groupby(rec["_label"]).transform("nunique")
+        == 1
+    )
+    one2 = (
+        pd.Series(comp[2][rec["_row"]], index=rec.index).groupby(rec["_label"]).transform("nunique")
+        == 1
+    )
     rec[GROUP_CONFIDENCE] = np.where(one3, HIGH, np.where(one2, MEDIUM, LOW))
 
     rec = rec.sort_values([GROUP_ID, CLIENT_ID], kind="stable")
@@ -1176,24 +1322,43 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
     if NAME in cl.columns:
         rec[NAME] = cl[NAME].to_numpy(object)[rec["_row"].to_numpy()]
         cols.append(NAME)
-    cols += [SURVIVOR, EVIDENCE, CONFIDENCE, GROUP_CONFIDENCE, GROUP_SIZE, ORDERS, REVENUE,
-             GROUP_REVENUE]
+    cols += [
+        SURVIVOR,
+        EVIDENCE,
+        CONFIDENCE,
+        GROUP_CONFIDENCE,
+        GROUP_SIZE,
+        ORDERS,
+        REVENUE,
+        GROUP_REVENUE,
+    ]
     groups = rec[cols].reset_index(drop=True)
     groups[GROUP_ID] = groups[GROUP_ID].astype(int)
 
-    pairs = pd.DataFrame({
-        CLIENT_ID_A: ids[lo], CLIENT_ID_B: ids[hi], EVIDENCE: evidence, NAME_SCORE: score,
-        CONFIDENCE: [_LEVEL_NAMES[v] for v in level], GROUP_ID: pair_group,
-    })
+    pairs = pd.DataFrame(
+        {
+            CLIENT_ID_A: ids[lo],
+            CLIENT_ID_B: ids[hi],
+            EVIDENCE: evidence,
+            NAME_SCORE: score,
+            CONFIDENCE: [_LEVEL_NAMES[v] for v in level],
+            GROUP_ID: pair_group,
+        }
+    )
     swap = pairs[CLIENT_ID_A] > pairs[CLIENT_ID_B]
-    pairs.loc[swap, [CLIENT_ID_A, CLIENT_ID_B]] = pairs.loc[swap, [CLIENT_ID_B, CLIENT_ID_A]
-                                                             ].to_numpy()
+    pairs.loc[swap, [CLIENT_ID_A, CLIENT_ID_B]] = pairs.loc[
+        swap, [CLIENT_ID_B, CLIENT_ID_A]
+    ].to_numpy()
     pairs[GROUP_ID] = pairs[GROUP_ID].astype("Int64")
-    pairs = pairs.sort_values([GROUP_ID, CLIENT_ID_A, CLIENT_ID_B], kind="stable",
-                              na_position="last").reset_index(drop=True)
+    pairs = pairs.sort_values(
+        [GROUP_ID, CLIENT_ID_A, CLIENT_ID_B], kind="stable", na_position="last"
+    ).reset_index(drop=True)
 
-    shared_keys = pd.DataFrame(shared, columns=[KEY, VALUE, RECORDS]).sort_values(
-        [RECORDS, KEY, VALUE], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+    shared_keys = (
+        pd.DataFrame(shared, columns=[KEY, VALUE, RECORDS])
+        .sort_values([RECORDS, KEY, VALUE], ascending=[False, True, True], kind="stable")
+        .reset_index(drop=True)
+    )
 
     n_groups = int(groups[GROUP_ID].nunique()) if len(groups) else 0
     first_rows = groups.drop_duplicates(GROUP_ID)
@@ -1217,15 +1382,25 @@ def find_duplicates(clients: pd.DataFrame, *, transactions: pd.DataFrame | None 
     if transactions is not None:
         items.append(("dup.revenue", float(first_rows[GROUP_REVENUE].sum()), {}))
     summary = _items(items)
-    return Duplicates(pairs=pairs, groups=groups, summary=summary, invalid_tax_ids=invalid,
-                      shared_keys=shared_keys, settings=settings)
+    return Duplicates(
+        pairs=pairs,
+        groups=groups,
+        summary=summary,
+        invalid_tax_ids=invalid,
+        shared_keys=shared_keys,
+        settings=settings,
+    )
 
 
 def _items(items: list[tuple[str, Any, dict]]) -> pd.DataFrame:
     """A summary table: ``item`` (a code), ``value``, ``params`` (the figures its words need)."""
-    return pd.DataFrame({ITEM: [i for i, _, _ in items],
-                         VALUE: pd.Series([v for _, v, _ in items], dtype=object),
-                         PARAMS: [p for _, _, p in items]})
+    return pd.DataFrame(
+        {
+            ITEM: [i for i, _, _ in items],
+            VALUE: pd.Series([v for _, v, _ in items], dtype=object),
+            PARAMS: [p for _, _, p in items],
+        }
+    )
 
 
 # --- card completeness ----------------------------------------------------------------------------
@@ -1239,12 +1414,37 @@ _CARD_GROUPS: dict[str, tuple[str, ...]] = {
     "analytic": (MANAGER, STATUS, SEGMENT_FIELD),
     "history": (CREATED, ACTIVITIES_FIELD),
 }
-_GROUP_COLUMNS = {"business": BUSINESS_FILLED, "contact": CONTACT_FILLED,
-                  "analytic": ANALYTIC_FILLED, "history": HISTORY_FILLED}
-_PLACEHOLDERS = frozenset({
-    "-", "--", "—", "–", "?", ".", "0", "n/a", "na", "none", "null", "nan", "nat", "нет",
-    "не указан", "не указана", "не указано", "неизвестно", "нет данных", "unknown", "not specified",
-})
+_GROUP_COLUMNS = {
+    "business": BUSINESS_FILLED,
+    "contact": CONTACT_FILLED,
+    "analytic": ANALYTIC_FILLED,
+    "history": HISTORY_FILLED,
+}
+_PLACEHOLDERS = frozenset(
+    {
+        "-",
+        "--",
+        "—",
+        "–",
+        "?",
+        ".",
+        "0",
+        "n/a",
+        "na",
+        "none",
+        "null",
+        "nan",
+        "nat",
+        "нет",
+        "не указан",
+        "не указана",
+        "не указано",
+        "неизвестно",
+        "нет данных",
+        "unknown",
+        "not specified",
+    }
+)
 
 
 def _is_filled_text(value: Any) -> bool:
@@ -1256,8 +1456,9 @@ def _text_present(col: pd.Series) -> pd.Series:
     return _map_unique(col, _is_filled_text).fillna(False).astype(bool)
 
 
-def _field_present(cl: pd.DataFrame, name: str, activity_ids: set[str] | None
-                   ) -> tuple[pd.Series, tuple[str, dict] | None]:
+def _field_present(
+    cl: pd.DataFrame, name: str, activity_ids: set[str] | None
+) -> tuple[pd.Series, tuple[str, dict] | None]:
     """Bool Series of cards with the field present, and a note ``(code, params)`` when it is
     missing for all."""
     n = len(cl)
@@ -1355,23 +1556,35 @@ class Completeness:
 
     def to_frame(self) -> pd.DataFrame:
         """The cards to complete: ``per_client`` sorted by completeness, least complete first."""
-        return self.per_client.sort_values([COMPLETENESS, CLIENT_ID], kind="stable"
-                                           ).reset_index(drop=True)
+        return self.per_client.sort_values([COMPLETENESS, CLIENT_ID], kind="stable").reset_index(
+            drop=True
+        )
 
     def __repr__(self) -> str:
-        return (f"Completeness({len(self.per_client):,} cards, score {self.score:.2f}, "
-                f"verdict {self.verdict!r})")
+        return (
+            f"Completeness({len(self.per_client):,} cards, score {self.score:.2f}, "
+            f"verdict {self.verdict!r})"
+        )
 
     def _repr_html_(self) -> str:
-        return "\n".join([
-            "<div class=\"rk-completeness\">",
-            f"<p><b>{html.escape(self.verdict)}</b>: {html.escape(str(self.reason))}</p>",
-            _html_table(self.groups), _html_table(self.fields, 30), "</div>"])
+        return "\n".join(
+            [
+                '<div class="rk-completeness">',
+                f"<p><b>{html.escape(self.verdict)}</b>: {html.escape(str(self.reason))}</p>",
+                _html_table(self.groups),
+                _html_table(self.fields, 30),
+                "</div>",
+            ]
+        )
 
 
-def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = None,
-                 activities: pd.DataFrame | None = None,
-                 settings: QualitySettings | None = None) -> Completeness:
+def completeness(
+    clients: pd.DataFrame,
+    *,
+    transactions: pd.DataFrame | None = None,
+    activities: pd.DataFrame | None = None,
+    settings: QualitySettings | None = None,
+) -> Completeness:
     """How complete the client cards are, and whether the base is a client base at all.
 
     The card has four groups of fields:
@@ -1449,14 +1662,29 @@ def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = N
             present, note = _field_present(cl, name, activity_ids)
             present_all[name] = present
             count += present.astype(int)
-            in_file = (name in cl.columns if name not in (SEGMENT_FIELD, ACTIVITIES_FIELD) else
-                       (any(c in cl.columns for c in (VIP, KEY_ACCOUNT))
-                        if name == SEGMENT_FIELD else activity_ids is not None))
+            in_file = (
+                name in cl.columns
+                if name not in (SEGMENT_FIELD, ACTIVITIES_FIELD)
+                else (
+                    any(c in cl.columns for c in (VIP, KEY_ACCOUNT))
+                    if name == SEGMENT_FIELD
+                    else activity_ids is not None
+                )
+            )
             filled = int(present.sum())
             if not note and n and filled < n:
                 note = ("note.empty_share", {"share": 1 - filled / n})
-            field_rows.append((group, name, bool(in_file), filled, filled / n if n else 0.0,
-                               note[0] if note else "", note[1] if note else {}))
+            field_rows.append(
+                (
+                    group,
+                    name,
+                    bool(in_file),
+                    filled,
+                    filled / n if n else 0.0,
+                    note[0] if note else "",
+                    note[1] if note else {},
+                )
+            )
         share = count / len(names)
         group_share[group] = share
         per[_GROUP_COLUMNS[group]] = (share >= settings.group_filled_share - 1e-12).to_numpy()
@@ -1465,16 +1693,25 @@ def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = N
     per[FIELDS_FILLED] = present_frame.sum(axis=1).astype(int).to_numpy()
     per[COMPLETENESS] = (sum(group_share.values()) / len(group_share)).to_numpy(float)
     order = list(present_frame.columns)
-    per[MISSING] = [", ".join(f for f, p in zip(order, row) if not p)
-                    for row in present_frame.to_numpy(bool)]
+    per[MISSING] = [
+        ", ".join(f for f, p in zip(order, row) if not p) for row in present_frame.to_numpy(bool)
+    ]
 
-    fields = pd.DataFrame(field_rows, columns=[CARD_GROUP, FIELD, IN_FILE, FILLED, SHARE_FILLED,
-                                               NOTE, PARAMS])
-    groups = pd.DataFrame([
-        (g, ", ".join(names),
-         int(per[_GROUP_COLUMNS[g]].sum()),
-         float(per[_GROUP_COLUMNS[g]].mean()) if n else 0.0)
-        for g, names in _CARD_GROUPS.items()], columns=[CARD_GROUP, FIELD, FILLED, SHARE_FILLED])
+    fields = pd.DataFrame(
+        field_rows, columns=[CARD_GROUP, FIELD, IN_FILE, FILLED, SHARE_FILLED, NOTE, PARAMS]
+    )
+    groups = pd.DataFrame(
+        [
+            (
+                g,
+                ", ".join(names),
+                int(per[_GROUP_COLUMNS[g]].sum()),
+                float(per[_GROUP_COLUMNS[g]].mean()) if n else 0.0,
+            )
+            for g, names in _CARD_GROUPS.items()
+        ],
+        columns=[CARD_GROUP, FIELD, FILLED, SHARE_FILLED],
+    )
 
     orders_without_card = cards_without_orders = None
     if transactions is not None:
@@ -1490,9 +1727,13 @@ def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = N
     score = float(per[COMPLETENESS].mean()) if n else 0.0
     contact_share = float(per[CONTACT_FILLED].mean()) if n else 0.0
     s = settings
-    figures: dict[str, Any] = {"score": score, "need": s.client_base_score,
-                               "low": s.list_of_names_score, "contacts": contact_share,
-                               "need_contacts": s.client_base_contact_share}
+    figures: dict[str, Any] = {
+        "score": score,
+        "need": s.client_base_score,
+        "low": s.list_of_names_score,
+        "contacts": contact_share,
+        "need_contacts": s.client_base_contact_share,
+    }
     if n == 0:
         verdict, code = LIST_OF_NAMES, "reason.no_cards"
     elif score >= s.client_base_score and contact_share >= s.client_base_contact_share:
@@ -1502,24 +1743,35 @@ def completeness(clients: pd.DataFrame, *, transactions: pd.DataFrame | None = N
     else:
         verdict = PARTIAL_BASE
         code = "reason.no_contacts" if score >= s.client_base_score else "reason.partial"
-    worst = fields[fields[SHARE_FILLED] < 1].sort_values([SHARE_FILLED, FIELD],
-                                                         kind="stable").head(3)
-    figures["missing"] = ([(r[FIELD], r[NOTE], r[PARAMS]) for _, r in worst.iterrows()]
-                          if n else [])
+    worst = (
+        fields[fields[SHARE_FILLED] < 1].sort_values([SHARE_FILLED, FIELD], kind="stable").head(3)
+    )
+    figures["missing"] = [(r[FIELD], r[NOTE], r[PARAMS]) for _, r in worst.iterrows()] if n else []
     reason = (code, figures)
     items: list[tuple[str, Any, dict]] = [
-        ("comp.cards", n, {}), ("comp.score", round(score, 4), {}),
+        ("comp.cards", n, {}),
+        ("comp.score", round(score, 4), {}),
         ("comp.contacts", int(per[CONTACT_FILLED].sum()), {}),
         ("comp.all_groups", int((per[GROUPS_FILLED] == 4).sum()), {}),
     ]
     if transactions is not None:
-        items += [("comp.orders_no_card", orders_without_card, {}),
-                  ("comp.cards_no_orders", cards_without_orders, {})]
+        items += [
+            ("comp.orders_no_card", orders_without_card, {}),
+            ("comp.cards_no_orders", cards_without_orders, {}),
+        ]
     items.append(("comp.verdict", verdict, {}))
     summary = _items(items)
-    return Completeness(per_client=per, fields=fields, groups=groups, verdict=verdict,
-                        reason=reason, summary=summary, orders_without_card=orders_without_card,
-                        cards_without_orders=cards_without_orders, settings=settings)
+    return Completeness(
+        per_client=per,
+        fields=fields,
+        groups=groups,
+        verdict=verdict,
+        reason=reason,
+        summary=summary,
+        orders_without_card=orders_without_card,
+        cards_without_orders=cards_without_orders,
+        settings=settings,
+    )
 
 
 # --- reconciliation -------------------------------------------------------------------------------
@@ -1537,12 +1789,19 @@ def _report_items(reports: Any) -> list[tuple[str, Any]]:
         return [(str(getattr(reports, "table", "transactions")), reports)]
     if isinstance(reports, Iterable) and not isinstance(reports, (str, bytes)):
         return [(str(getattr(r, "table", f"table {i + 1}")), r) for i, r in enumerate(reports)]
-    raise InputError(f"`reports` must be a dict of table name to LoadReport (Dataset.reports), "
-                     f"a LoadReport or None, got {type(reports).__name__}.")
+    raise InputError(
+        f"`reports` must be a dict of table name to LoadReport (Dataset.reports), "
+        f"a LoadReport or None, got {type(reports).__name__}."
+    )
 
 
-def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
-              clients: pd.DataFrame | None = None) -> pd.DataFrame:
+def reconcile(
+    reports: Any,
+    transactions: pd.DataFrame,
+    panel: Any = None,
+    *,
+    clients: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One table that ties the report to its input: rows, returns, revenue per year, clients.
 
     Parameters
@@ -1599,11 +1858,13 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
     if dates.isna().any():
         raise InputError(
             f"the transactions table has {int(dates.isna().sum()):,} rows without a readable "
-            "date; reconcile the kept transactions (reportkit.load rejects such rows).")
+            "date; reconcile the kept transactions (reportkit.load rejects such rows)."
+        )
     rows: list[tuple[str, tuple[str, dict], Any, Any, str]] = []
 
-    def add(section: str, item: tuple[str, dict], inp: Any, rep: Any = None,
-            kind: str = "info") -> None:
+    def add(
+        section: str, item: tuple[str, dict], inp: Any, rep: Any = None, kind: str = "info"
+    ) -> None:
         check = ""
         if kind != "info" and rep is not None and inp is not None:
             if kind == "count":
@@ -1612,29 +1873,47 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
                 check = OK if abs(float(rep) - float(inp)) < _CENT else MISMATCH
         rows.append((section, item, inp, rep, check))
 
-
     amount = tx[AMOUNT]
     for table_code, r in _report_items(reports):
         file = getattr(r, "file", None)
         on = {"table": table_code}
         read, kept, rejected = int(r.rows_read), int(r.rows_kept), int(r.rows_rejected)
-        add("rows", ("rec.read", {**on, "file": PurePath(str(file)).name if file else None}),
-            read)
+        add("rows", ("rec.read", {**on, "file": PurePath(str(file)).name if file else None}), read)
         by_reason = dict(getattr(r, "rejected_by_reason", {}) or {})
         for reason, count in by_reason.items():
             add("rows", ("rec.rejected_reason", {**on, "reason": reason}), int(count))
-        add("rows", ("rec.rejected_sum", on), rejected,
-            sum(int(c) for c in by_reason.values()), "count")
+        add(
+            "rows",
+            ("rec.rejected_sum", on),
+            rejected,
+            sum(int(c) for c in by_reason.values()),
+            "count",
+        )
         add("rows", ("rec.read_sum", on), read, kept + rejected, "count")
         if table_code == "transactions":
             add("rows", ("rec.kept_used", on), kept, len(tx), "count")
             neg = amount < 0
-            add("returns", ("rec.returns_rows", {}),
-                int(getattr(r, "returns_count", 0)), int(neg.sum()), "count")
-            add("returns", ("rec.returns_amount", {}),
-                float(getattr(r, "returns_amount", 0.0)), float(amount[neg].sum()), "money")
-            add("returns", ("rec.total", {}), float(getattr(r, "total_amount", 0.0)),
-                float(amount.sum()), "money")
+            add(
+                "returns",
+                ("rec.returns_rows", {}),
+                int(getattr(r, "returns_count", 0)),
+                int(neg.sum()),
+                "count",
+            )
+            add(
+                "returns",
+                ("rec.returns_amount", {}),
+                float(getattr(r, "returns_amount", 0.0)),
+                float(amount[neg].sum()),
+                "money",
+            )
+            add(
+                "returns",
+                ("rec.total", {}),
+                float(getattr(r, "total_amount", 0.0)),
+                float(amount.sum()),
+                "money",
+            )
         elif table_code == "clients" and clients is not None:
             add("rows", ("rec.kept_used", on), kept, len(clients), "count")
 
@@ -1645,16 +1924,30 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
         _require_frame(frame, "panel", "panel.frame", [CLIENT_ID, MONTH, REVENUE])
         assert frame is not None
         months = pd.to_datetime(frame[MONTH], errors="coerce")
-        by_year_panel = pd.to_numeric(frame[REVENUE], errors="coerce").fillna(0.0).groupby(
-            months.dt.year.to_numpy()).sum()
+        by_year_panel = (
+            pd.to_numeric(frame[REVENUE], errors="coerce")
+            .fillna(0.0)
+            .groupby(months.dt.year.to_numpy())
+            .sum()
+        )
     else:
         by_year_panel = pd.Series(dtype=float)
     years = sorted(set(by_year_in.index) | set(by_year_panel.index))
     for y in years:
-        add("revenue", ("rec.revenue_year", {"year": int(y)}), float(by_year_in.get(y, 0.0)),
-            float(by_year_panel.get(y, 0.0)) if frame is not None else None, "money")
-    add("revenue", ("rec.revenue_all", {}), float(amount.sum()),
-        float(by_year_panel.sum()) if frame is not None else None, "money")
+        add(
+            "revenue",
+            ("rec.revenue_year", {"year": int(y)}),
+            float(by_year_in.get(y, 0.0)),
+            float(by_year_panel.get(y, 0.0)) if frame is not None else None,
+            "money",
+        )
+    add(
+        "revenue",
+        ("rec.revenue_all", {}),
+        float(amount.sum()),
+        float(by_year_panel.sum()) if frame is not None else None,
+        "money",
+    )
 
     tx_ids = set(tx[CLIENT_ID])
     add("clients", ("rec.tx_clients", {}), len(tx_ids))
@@ -1671,12 +1964,15 @@ def reconcile(reports: Any, transactions: pd.DataFrame, panel: Any = None, *,
         add("clients", ("rec.orders_no_card", {}), len(tx_ids - card_ids))
         add("clients", ("rec.cards_no_orders", {}), len(card_ids - tx_ids))
 
-    out = pd.DataFrame({
-        SECTION: [r[0] for r in rows], ITEM: [r[1][0] for r in rows],
-        PARAMS: [r[1][1] for r in rows],
-        INPUT: pd.Series([r[2] for r in rows], dtype=object),
-        REPORT: pd.Series([r[3] for r in rows], dtype=object),
-    })
+    out = pd.DataFrame(
+        {
+            SECTION: [r[0] for r in rows],
+            ITEM: [r[1][0] for r in rows],
+            PARAMS: [r[1][1] for r in rows],
+            INPUT: pd.Series([r[2] for r in rows], dtype=object),
+            REPORT: pd.Series([r[3] for r in rows], dtype=object),
+        }
+    )
     diffs: list[Any] = []
     for inp, rep in zip(out[INPUT], out[REPORT]):
         if rep is None or inp is None:

@@ -49,27 +49,40 @@ ABCXYZ_CELLS: tuple[str, ...] = tuple(
 ) + ("none",)
 #: RFM segments, best first; every scored client is in exactly one
 RFM_SEGMENTS: tuple[str, ...] = (
-    "champions", "loyal", "potential_loyalist", "new", "promising", "need_attention",
-    "about_to_sleep", "at_risk", "cant_lose", "hibernating", "lost", "none",
+    "champions",
+    "loyal",
+    "potential_loyalist",
+    "new",
+    "promising",
+    "need_attention",
+    "about_to_sleep",
+    "at_risk",
+    "cant_lose",
+    "hibernating",
+    "lost",
+    "none",
 )
 BCG_CLASSES: tuple[str, ...] = ("star", "cash_cow", "question_mark", "dog", "none")
 SIZE_TIERS: tuple[str, ...] = ("large", "medium", "small")
 NONE = "none"
-SCORE_FREQUENCY = S.ORDERS_WINDOW   # the snapshot column behind the F score
-SCORE_MONETARY = S.REVENUE_WINDOW   # the snapshot column behind the M score
+SCORE_FREQUENCY = S.ORDERS_WINDOW  # the snapshot column behind the F score
+SCORE_MONETARY = S.REVENUE_WINDOW  # the snapshot column behind the M score
 SIZE_BY: tuple[str, ...] = (S.REVENUE_WINDOW, S.BEST12_REVENUE, S.REVENUE_TOTAL, S.MARGIN_WINDOW)
 
 #: RFM segment of every (R, FM) pair on the 1–5 scale; rows R = 1…5, columns FM = 1…5, where
 #: FM = ceil((F + M) / 2). Rows read: R5 new | potential_loyalist ×2 | champions ×2 …
-_RFM_GRID = np.array([
-    # FM = 1          FM = 2                FM = 3                FM = 4       FM = 5
-    ["lost",           "lost",               "at_risk",            "at_risk",   "cant_lose"],  # R1
-    ["hibernating",    "hibernating",        "at_risk",            "at_risk",   "cant_lose"],  # R2
-    ["about_to_sleep", "about_to_sleep",     "need_attention",     "loyal",     "loyal"],      # R3
-    ["promising",      "potential_loyalist", "potential_loyalist", "loyal",     "loyal"],      # R4
-    ["new",            "potential_loyalist", "potential_loyalist", "champions", "champions"],  # R5
-])
+_RFM_GRID = np.array(
+    [
+        # FM = 1          FM = 2                FM = 3                FM = 4       FM = 5
+        ["lost", "lost", "at_risk", "at_risk", "cant_lose"],  # R1
+        ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose"],  # R2
+        ["about_to_sleep", "about_to_sleep", "need_attention", "loyal", "loyal"],  # R3
+        ["promising", "potential_loyalist", "potential_loyalist", "loyal", "loyal"],  # R4
+        ["new", "potential_loyalist", "potential_loyalist", "champions", "champions"],  # R5
+    ]
+)
 _RFM_GRID_CODES = np.vectorize(RFM_SEGMENTS.index)(_RFM_GRID).astype(np.int8)
+
 
 @dataclass(frozen=True, repr=False, eq=False)
 class SegmentResult:
@@ -102,15 +115,23 @@ class SegmentResult:
         return self.clients.copy()
 
     def _repr_html_(self) -> str:
-        notes = "".join(f"<li>{html.escape(code)} {html.escape(str(params))}</li>"
-                        for code, params in self.notes)
-        return (f"<h4>{html.escape(self.name)}</h4>" + self.summary.to_html(index=False, border=0)
-                + (f"<ul>{notes}</ul>" if notes else ""))
+        notes = "".join(
+            f"<li>{html.escape(code)} {html.escape(str(params))}</li>"
+            for code, params in self.notes
+        )
+        return (
+            f"<h4>{html.escape(self.name)}</h4>"
+            + self.summary.to_html(index=False, border=0)
+            + (f"<ul>{notes}</ul>" if notes else "")
+        )
 
     def __repr__(self) -> str:
         n = len(self.clients)
-        return (f"<{type(self).__name__} {self.name}: {n} clients, {len(self.summary)} classes"
-                + (f", {len(self.notes)} notes" if self.notes else "") + ">")
+        return (
+            f"<{type(self).__name__} {self.name}: {n} clients, {len(self.summary)} classes"
+            + (f", {len(self.notes)} notes" if self.notes else "")
+            + ">"
+        )
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -126,8 +147,12 @@ class ABCXYZMatrix(SegmentResult):
             A numeric column of ``summary``: ``n_clients``, ``client_share``, ``value`` or
             ``value_share``.
         """
-        check_param(values in (S.N_CLIENTS, S.CLIENT_SHARE, S.VALUE, S.VALUE_SHARE), "values",
-                    "one of 'n_clients', 'client_share', 'value', 'value_share'", values)
+        check_param(
+            values in (S.N_CLIENTS, S.CLIENT_SHARE, S.VALUE, S.VALUE_SHARE),
+            "values",
+            "one of 'n_clients', 'client_share', 'value', 'value_share'",
+            values,
+        )
         table = self.summary.pivot(index=S.ABC, columns=S.XYZ, values=values)
         return table.reindex(index=list(ABC_CLASSES), columns=["X", "Y", "Z", "new"])
 
@@ -148,8 +173,9 @@ class Segments:
     rfm: SegmentResult
     bcg: SegmentResult
     size: SegmentResult
-    _order: tuple[str, ...] = field(default=("abc", "xyz", "abcxyz", "rfm", "bcg", "size"),
-                                    init=False)
+    _order: tuple[str, ...] = field(
+        default=("abc", "xyz", "abcxyz", "rfm", "bcg", "size"), init=False
+    )
 
     @property
     def notes(self) -> tuple[tuple[str, dict], ...]:
@@ -194,15 +220,20 @@ class Segments:
 # --- input checks ---------------------------------------------------------------------------------
 def _require(snapshot: object, columns: Sequence[str], what: str) -> pd.DataFrame:
     if not isinstance(snapshot, pd.DataFrame):
-        raise InputError(f"{what} needs the client snapshot as a DataFrame (made by "
-                         f"reportkit.core.snapshot), got {type(snapshot).__name__}.")
+        raise InputError(
+            f"{what} needs the client snapshot as a DataFrame (made by "
+            f"reportkit.core.snapshot), got {type(snapshot).__name__}."
+        )
     missing = [c for c in (S.CLIENT_ID, *columns) if c not in snapshot.columns]
     if missing:
         have = ", ".join(map(str, snapshot.columns[:25])) + (
-            ", …" if len(snapshot.columns) > 25 else "")
-        raise InputError(f"{what} needs the snapshot column(s) {', '.join(missing)}, which the "
-                         f"snapshot does not have (it has: {have}). Build the snapshot with "
-                         "reportkit.snapshot(...) or add the column(s).")
+            ", …" if len(snapshot.columns) > 25 else ""
+        )
+        raise InputError(
+            f"{what} needs the snapshot column(s) {', '.join(missing)}, which the "
+            f"snapshot does not have (it has: {have}). Build the snapshot with "
+            "reportkit.snapshot(...) or add the column(s)."
+        )
     return snapshot
 
 
@@ -210,16 +241,20 @@ def _check_ids(snapshot: pd.DataFrame, what: str) -> None:
     ids = snapshot[S.CLIENT_ID]
     if ids.isna().any():
         rows = np.flatnonzero(ids.isna().to_numpy())[:3].tolist()
-        raise InputError(f"{what}: the snapshot has {int(ids.isna().sum())} rows without a "
-                         f"client_id (rows {rows}); drop them or fill the client_id.")
+        raise InputError(
+            f"{what}: the snapshot has {int(ids.isna().sum())} rows without a "
+            f"client_id (rows {rows}); drop them or fill the client_id."
+        )
     if ids.nunique(dropna=False) == len(ids):
         return
     dup = ids.duplicated()
     if dup.any():
         examples = ", ".join(map(repr, ids[dup].unique()[:3].tolist()))
-        raise InputError(f"{what}: the snapshot must have one row per client, but "
-                         f"{int(dup.sum())} client_id values repeat (e.g. {examples}); build it "
-                         "with reportkit.snapshot(...), which makes one row per client.")
+        raise InputError(
+            f"{what}: the snapshot must have one row per client, but "
+            f"{int(dup.sum())} client_id values repeat (e.g. {examples}); build it "
+            "with reportkit.snapshot(...), which makes one row per client."
+        )
 
 
 def _num(frame: pd.DataFrame, col: str, where: str = "snapshot") -> np.ndarray:
@@ -229,8 +264,10 @@ def _num(frame: pd.DataFrame, col: str, where: str = "snapshot") -> np.ndarray:
         bad = conv.isna() & s.notna()
         if bad.any():
             examples = ", ".join(repr(v) for v in s[bad].head(3).tolist())
-            raise InputError(f"{where} column {col} must be numeric, but {int(bad.sum())} values "
-                             f"are not (e.g. {examples}); fix them or rebuild the snapshot.")
+            raise InputError(
+                f"{where} column {col} must be numeric, but {int(bad.sum())} values "
+                f"are not (e.g. {examples}); fix them or rebuild the snapshot."
+            )
         s = conv
     return s.to_numpy(dtype=float, na_value=np.nan)
 
@@ -240,15 +277,21 @@ def _leads(snapshot: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(snapshot), dtype=bool)
     s = snapshot[S.IS_LEAD]
     if not (ptypes.is_bool_dtype(s) or ptypes.is_numeric_dtype(s)):
-        raise InputError(f"snapshot column {S.IS_LEAD} must be true/false, got dtype {s.dtype}; "
-                         "rebuild the snapshot with reportkit.snapshot(...).")
+        raise InputError(
+            f"snapshot column {S.IS_LEAD} must be true/false, got dtype {s.dtype}; "
+            "rebuild the snapshot with reportkit.snapshot(...)."
+        )
     return s.fillna(False).to_numpy(dtype=bool)
 
 
 def _check_cutoffs(cutoffs: Any, name: str) -> tuple[float, float]:
-    ok = (isinstance(cutoffs, Sequence) and not isinstance(cutoffs, str) and len(cutoffs) == 2
-          and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in cutoffs)
-          and 0 < cutoffs[0] < cutoffs[1] <= 1)
+    ok = (
+        isinstance(cutoffs, Sequence)
+        and not isinstance(cutoffs, str)
+        and len(cutoffs) == 2
+        and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in cutoffs)
+        and 0 < cutoffs[0] < cutoffs[1] <= 1
+    )
     check_param(ok, name, "two shares with 0 < first < second <= 1, e.g. (0.8, 0.95)", cutoffs)
     return float(cutoffs[0]), float(cutoffs[1])
 
@@ -257,8 +300,13 @@ def _categorical(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical
     return pd.Categorical.from_codes(codes.astype(np.int8), categories=list(categories))
 
 
-def _summary(class_col: str, codes: np.ndarray, categories: Sequence[str],
-             amounts: Mapping[str, np.ndarray], shares: Mapping[str, str]) -> pd.DataFrame:
+def _summary(
+    class_col: str,
+    codes: np.ndarray,
+    categories: Sequence[str],
+    amounts: Mapping[str, np.ndarray],
+    shares: Mapping[str, str],
+) -> pd.DataFrame:
     """Counts and sums per class (every class listed). ``shares`` maps share column → amount
     column; shares are of the positive total of that amount."""
     k = len(categories)
@@ -299,9 +347,13 @@ def _desc_order(value: np.ndarray, ids: pd.Series) -> np.ndarray:
     return order
 
 
-def _pareto(value: np.ndarray, ids: pd.Series, cutoffs: tuple[float, float],
-            cache: dict | None = None, key: str = ""
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def _pareto(
+    value: np.ndarray,
+    ids: pd.Series,
+    cutoffs: tuple[float, float],
+    cache: dict | None = None,
+    key: str = "",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Class codes 0/1/2, share, cumulative share and positive total of ``value``.
 
     ``cache`` (a dict shared by ABC and size tiers in :func:`segment_all`) keeps the sort of
@@ -325,8 +377,9 @@ def _pareto(value: np.ndarray, ids: pd.Series, cutoffs: tuple[float, float],
     before = np.concatenate(([0.0], cs[:-1]))
     tol = 1e-9 * total
     lo, hi = cutoffs
-    codes[order] = np.where(before < lo * total - tol, 0,
-                            np.where(before < hi * total - tol, 1, 2)).astype(np.int8)
+    codes[order] = np.where(
+        before < lo * total - tol, 0, np.where(before < hi * total - tol, 1, 2)
+    ).astype(np.int8)
     cum[order] = cs / total
     return codes, value / total, cum, total
 
@@ -335,8 +388,9 @@ def _ids(snapshot: pd.DataFrame) -> pd.Series:
     return snapshot[S.CLIENT_ID].reset_index(drop=True)
 
 
-def _abc_core(snapshot: pd.DataFrame, by: str, cutoffs: tuple[float, float],
-              cache: dict | None = None) -> SegmentResult:
+def _abc_core(
+    snapshot: pd.DataFrame, by: str, cutoffs: tuple[float, float], cache: dict | None = None
+) -> SegmentResult:
     col = S.REVENUE_WINDOW if by == "revenue" else S.MARGIN_WINDOW
     value = np.nan_to_num(_num(snapshot, col), nan=0.0)
     leads = _leads(snapshot)
@@ -347,16 +401,22 @@ def _abc_core(snapshot: pd.DataFrame, by: str, cutoffs: tuple[float, float],
         notes.append(("abc_nothing_positive", {"by": by}))
     elif value.sum() <= 0:
         notes.append(("abc_net_not_positive", {"by": by, "n": int((value > 0).sum())}))
-    clients = pd.DataFrame({
-        S.CLIENT_ID: snapshot[S.CLIENT_ID].array, S.VALUE: value, S.SHARE: share,
-        S.CUM_SHARE: cum, S.ABC: _categorical(codes, ABC_CLASSES),
-    })
+    clients = pd.DataFrame(
+        {
+            S.CLIENT_ID: snapshot[S.CLIENT_ID].array,
+            S.VALUE: value,
+            S.SHARE: share,
+            S.CUM_SHARE: cum,
+            S.ABC: _categorical(codes, ABC_CLASSES),
+        }
+    )
     summary = _summary(S.ABC, codes, ABC_CLASSES, {S.VALUE: value}, {S.VALUE_SHARE: S.VALUE})
-    return SegmentResult("abc", clients, summary, tuple(notes),
-                         {"by": by, "cutoffs": cutoffs})
+    return SegmentResult("abc", clients, summary, tuple(notes), {"by": by, "cutoffs": cutoffs})
 
 
-def abc(snapshot: pd.DataFrame, *, by: str = "revenue", cutoffs: Sequence[float] = (0.80, 0.95)) -> SegmentResult:
+def abc(
+    snapshot: pd.DataFrame, *, by: str = "revenue", cutoffs: Sequence[float] = (0.80, 0.95)
+) -> SegmentResult:
     """ABC classes by revenue (or margin) over the window.
 
     Clients are sorted by value, largest first (ties by ``client_id``); A = the clients that make
@@ -394,11 +454,16 @@ def abc(snapshot: pd.DataFrame, *, by: str = "revenue", cutoffs: Sequence[float]
     what = "abc()"
     check_param(by in ("revenue", "margin"), "by", "'revenue' or 'margin'", by)
     cut = _check_cutoffs(cutoffs, "cutoffs")
-    if by == "margin" and isinstance(snapshot, pd.DataFrame) \
-            and S.MARGIN_WINDOW not in snapshot.columns:
-        raise InputError("abc(by='margin') needs the snapshot column margin_window, which exists "
-                         "only when the transactions carry a margin column; load transactions "
-                         "with a margin or use by='revenue'.")
+    if (
+        by == "margin"
+        and isinstance(snapshot, pd.DataFrame)
+        and S.MARGIN_WINDOW not in snapshot.columns
+    ):
+        raise InputError(
+            "abc(by='margin') needs the snapshot column margin_window, which exists "
+            "only when the transactions carry a margin column; load transactions "
+            "with a margin or use by='revenue'."
+        )
     col = S.REVENUE_WINDOW if by == "revenue" else S.MARGIN_WINDOW
     _require(snapshot, [col], what)
     _check_ids(snapshot, what)
@@ -406,7 +471,9 @@ def abc(snapshot: pd.DataFrame, *, by: str = "revenue", cutoffs: Sequence[float]
 
 
 # --- XYZ ----------------------------------------------------------------------------------------
-def _xyz_core(snapshot: pd.DataFrame, cutoffs: tuple[float, float], min_tenure_months: int) -> SegmentResult:
+def _xyz_core(
+    snapshot: pd.DataFrame, cutoffs: tuple[float, float], min_tenure_months: int
+) -> SegmentResult:
     cv = _num(snapshot, S.CV)
     revenue = _num(snapshot, S.REVENUE_WINDOW)
     first = pd.to_datetime(snapshot[S.FIRST_ORDER])
@@ -415,24 +482,36 @@ def _xyz_core(snapshot: pd.DataFrame, cutoffs: tuple[float, float], min_tenure_m
     young = (first + pd.DateOffset(months=min_tenure_months) > as_of).to_numpy(dtype=bool)
     lo, hi = cutoffs
     with np.errstate(invalid="ignore"):
-        codes = np.where(cv < lo, 0, np.where(cv < hi, 1, 2))   # NaN → Z
-        codes = np.where(cv < 0, 2, codes)                      # negative CV → Z
+        codes = np.where(cv < lo, 0, np.where(cv < hi, 1, 2))  # NaN → Z
+        codes = np.where(cv < 0, 2, codes)  # negative CV → Z
     codes = np.where(young, 3, codes)
     codes = np.where(no_orders, 4, codes).astype(np.int8)
-    clients = pd.DataFrame({S.CLIENT_ID: snapshot[S.CLIENT_ID].array, S.CV: cv,
-                            S.XYZ: _categorical(codes, XYZ_CLASSES)})
-    summary = _summary(S.XYZ, codes, XYZ_CLASSES, {S.REVENUE: revenue},
-                       {S.REVENUE_SHARE: S.REVENUE})
+    clients = pd.DataFrame(
+        {
+            S.CLIENT_ID: snapshot[S.CLIENT_ID].array,
+            S.CV: cv,
+            S.XYZ: _categorical(codes, XYZ_CLASSES),
+        }
+    )
+    summary = _summary(
+        S.XYZ, codes, XYZ_CLASSES, {S.REVENUE: revenue}, {S.REVENUE_SHARE: S.REVENUE}
+    )
     notes: list[tuple[str, dict]] = []
     undefined = int(((codes == 2) & ~(cv >= hi)).sum())
     if undefined:
         notes.append(("xyz_undefined_are_z", {"n": undefined}))
-    return SegmentResult("xyz", clients, summary, tuple(notes),
-                         {"cutoffs": cutoffs, "min_tenure_months": min_tenure_months})
+    return SegmentResult(
+        "xyz",
+        clients,
+        summary,
+        tuple(notes),
+        {"cutoffs": cutoffs, "min_tenure_months": min_tenure_months},
+    )
 
 
-def xyz(snapshot: pd.DataFrame, *, cutoffs: Sequence[float] = (0.5, 1.0),
-        min_tenure_months: int = 3) -> SegmentResult:
+def xyz(
+    snapshot: pd.DataFrame, *, cutoffs: Sequence[float] = (0.5, 1.0), min_tenure_months: int = 3
+) -> SegmentResult:
     """XYZ classes by the regularity of monthly revenue over the window.
 
     X if ``cv < 0.5``, Y if ``cv < 1.0``, otherwise Z (cut-offs are exclusive: a CV of exactly
@@ -467,13 +546,22 @@ def xyz(snapshot: pd.DataFrame, *, cutoffs: Sequence[float] = (0.5, 1.0),
     ['X', 'Y', 'Z']
     """
     what = "xyz()"
-    ok = (isinstance(cutoffs, Sequence) and not isinstance(cutoffs, str) and len(cutoffs) == 2
-          and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in cutoffs)
-          and 0 <= cutoffs[0] < cutoffs[1])
+    ok = (
+        isinstance(cutoffs, Sequence)
+        and not isinstance(cutoffs, str)
+        and len(cutoffs) == 2
+        and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in cutoffs)
+        and 0 <= cutoffs[0] < cutoffs[1]
+    )
     check_param(ok, "cutoffs", "two numbers with 0 <= first < second, e.g. (0.5, 1.0)", cutoffs)
-    check_param(isinstance(min_tenure_months, (int, np.integer))
-                and not isinstance(min_tenure_months, bool) and min_tenure_months >= 0,
-                "min_tenure_months", "an integer >= 0", min_tenure_months)
+    check_param(
+        isinstance(min_tenure_months, (int, np.integer))
+        and not isinstance(min_tenure_months, bool)
+        and min_tenure_months >= 0,
+        "min_tenure_months",
+        "an integer >= 0",
+        min_tenure_months,
+    )
     _require(snapshot, [S.CV, S.FIRST_ORDER, S.AS_OF, S.REVENUE_WINDOW], what)
     _check_ids(snapshot, what)
     return _xyz_core(snapshot, (float(cutoffs[0]), float(cutoffs[1])), int(min_tenure_months))
@@ -483,31 +571,38 @@ def xyz(snapshot: pd.DataFrame, *, cutoffs: Sequence[float] = (0.5, 1.0),
 def _frame_of(result: SegmentResult | pd.DataFrame, column: str, name: str) -> pd.DataFrame:
     frame = result.clients if isinstance(result, SegmentResult) else result
     if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"`{name}` must be the result of {name}() or its to_frame(), got "
-                         f"{type(result).__name__}.")
+        raise InputError(
+            f"`{name}` must be the result of {name}() or its to_frame(), got "
+            f"{type(result).__name__}."
+        )
     missing = [c for c in (S.CLIENT_ID, column) if c not in frame.columns]
     if missing:
-        raise InputError(f"`{name}` has no column {', '.join(missing)}; pass the result of "
-                         f"{name}() or its to_frame().")
+        raise InputError(
+            f"`{name}` has no column {', '.join(missing)}; pass the result of "
+            f"{name}() or its to_frame()."
+        )
     return frame
 
 
 def _codes_of(values: pd.Series, categories: Sequence[str], name: str) -> np.ndarray:
     target = pd.Index(list(categories))
-    if isinstance(values.dtype, pd.CategoricalDtype):   # fast path: map the categories only
+    if isinstance(values.dtype, pd.CategoricalDtype):  # fast path: map the categories only
         cat_map = np.append(target.get_indexer(values.cat.categories.astype(object)), -1)
         codes = cat_map[values.cat.codes.to_numpy()]
     else:
         codes = target.get_indexer(values.astype(object))
     if (codes < 0).any():
         bad = values[codes < 0].astype(object).unique()[:3].tolist()
-        raise InputError(f"`{name}` holds values outside {', '.join(categories)}: {bad}; pass the "
-                         f"result of {name}() unchanged.")
+        raise InputError(
+            f"`{name}` holds values outside {', '.join(categories)}: {bad}; pass the "
+            f"result of {name}() unchanged."
+        )
     return codes
 
 
-def abc_xyz_matrix(abc: SegmentResult | pd.DataFrame, xyz: SegmentResult | pd.DataFrame
-                   ) -> ABCXYZMatrix:
+def abc_xyz_matrix(
+    abc: SegmentResult | pd.DataFrame, xyz: SegmentResult | pd.DataFrame
+) -> ABCXYZMatrix:
     """Cross ABC with XYZ: clients and value per cell (the report adds each cell's contact
     policy, :mod:`reportkit.io.policy`).
 
@@ -546,14 +641,19 @@ def abc_xyz_matrix(abc: SegmentResult | pd.DataFrame, xyz: SegmentResult | pd.Da
     if not ids_a.equals(fx[S.CLIENT_ID].reset_index(drop=True)):
         ids_x = fx[S.CLIENT_ID]
         if ids_x.duplicated().any():
-            raise InputError("`xyz` repeats client_id values; pass the result of xyz() for the "
-                             "same snapshot as abc().")
-        aligned = pd.Series(xyz_values.to_numpy(dtype=object), index=ids_x.to_numpy()
-                            ).reindex(ids_a.to_numpy())
+            raise InputError(
+                "`xyz` repeats client_id values; pass the result of xyz() for the "
+                "same snapshot as abc()."
+            )
+        aligned = pd.Series(xyz_values.to_numpy(dtype=object), index=ids_x.to_numpy()).reindex(
+            ids_a.to_numpy()
+        )
         if aligned.isna().any() or len(fx) != len(fa):
-            raise InputError("`abc` and `xyz` are not for the same clients (e.g. "
-                             f"{ids_a[aligned.isna().to_numpy()].head(3).tolist()} are missing "
-                             "from xyz); compute both from the same snapshot.")
+            raise InputError(
+                "`abc` and `xyz` are not for the same clients (e.g. "
+                f"{ids_a[aligned.isna().to_numpy()].head(3).tolist()} are missing "
+                "from xyz); compute both from the same snapshot."
+            )
         xyz_values = aligned
     a_codes = _codes_of(fa[S.ABC], ABC_CLASSES, "abc")
     x_codes = _codes_of(pd.Series(xyz_values.to_numpy()), XYZ_CLASSES, "xyz")
@@ -562,24 +662,30 @@ def abc_xyz_matrix(abc: SegmentResult | pd.DataFrame, xyz: SegmentResult | pd.Da
         value = np.nan_to_num(_num(fa, S.VALUE, "abc"), nan=0.0)
     else:
         value = np.zeros(len(fa))
-    clients = pd.DataFrame({S.CLIENT_ID: fa[S.CLIENT_ID].array,
-                            S.ABC: _categorical(a_codes, ABC_CLASSES),
-                            S.XYZ: _categorical(x_codes, XYZ_CLASSES),
-                            S.ABCXYZ: _categorical(cell, ABCXYZ_CELLS)})
+    clients = pd.DataFrame(
+        {
+            S.CLIENT_ID: fa[S.CLIENT_ID].array,
+            S.ABC: _categorical(a_codes, ABC_CLASSES),
+            S.XYZ: _categorical(x_codes, XYZ_CLASSES),
+            S.ABCXYZ: _categorical(cell, ABCXYZ_CELLS),
+        }
+    )
     in_matrix = cell < len(ABCXYZ_CELLS) - 1
     k = len(ABCXYZ_CELLS) - 1
     n = np.bincount(cell[in_matrix], minlength=k)[:k]
     v = np.bincount(cell[in_matrix], weights=value[in_matrix], minlength=k)[:k]
     pos_total = value[value > 0].sum()
-    summary = pd.DataFrame({
-        S.ABC: [c[0] for c in ABCXYZ_CELLS[:k]],
-        S.XYZ: [c[1:] if "_" not in c else "new" for c in ABCXYZ_CELLS[:k]],
-        S.ABCXYZ: list(ABCXYZ_CELLS[:k]),
-        S.N_CLIENTS: n.astype(np.int64),
-        S.CLIENT_SHARE: n / n.sum() if n.sum() else np.full(k, np.nan),
-        S.VALUE: v,
-        S.VALUE_SHARE: v / pos_total if pos_total > 0 else np.full(k, np.nan),
-    })
+    summary = pd.DataFrame(
+        {
+            S.ABC: [c[0] for c in ABCXYZ_CELLS[:k]],
+            S.XYZ: [c[1:] if "_" not in c else "new" for c in ABCXYZ_CELLS[:k]],
+            S.ABCXYZ: list(ABCXYZ_CELLS[:k]),
+            S.N_CLIENTS: n.astype(np.int64),
+            S.CLIENT_SHARE: n / n.sum() if n.sum() else np.full(k, np.nan),
+            S.VALUE: v,
+            S.VALUE_SHARE: v / pos_total if pos_total > 0 else np.full(k, np.nan),
+        }
+    )
     notes: list[tuple[str, dict]] = []
     n_none = int((~in_matrix).sum())
     if n_none:
@@ -612,22 +718,30 @@ def _quantile_scores(x: np.ndarray, bins: int) -> np.ndarray:
 
 def _threshold_scores(x: np.ndarray, edges: np.ndarray, lower_is_better: bool) -> np.ndarray:
     bins = len(edges) + 1
-    if lower_is_better:   # recency: <= t1 → bins, (t1, t2] → bins − 1, …, > t_last → 1
+    if lower_is_better:  # recency: <= t1 → bins, (t1, t2] → bins − 1, …, > t_last → 1
         scores = bins - np.searchsorted(edges, x, side="left")
         return np.where(np.isnan(x), 1, scores)
-    scores = 1 + np.searchsorted(edges, x, side="right")   # < t1 → 1, [t1, t2) → 2 …
+    scores = 1 + np.searchsorted(edges, x, side="right")  # < t1 → 1, [t1, t2) → 2 …
     return np.where(np.isnan(x), 1, scores)
 
 
 def _check_thresholds(thresholds: Mapping | None, bins: int) -> dict[str, np.ndarray]:
     if thresholds is None:
         return {}
-    check_param(isinstance(thresholds, Mapping), "thresholds",
-                "None or a mapping such as {'recency': [30, 90, 180, 365]}", thresholds)
+    check_param(
+        isinstance(thresholds, Mapping),
+        "thresholds",
+        "None or a mapping such as {'recency': [30, 90, 180, 365]}",
+        thresholds,
+    )
     out: dict[str, np.ndarray] = {}
     for key, edges in thresholds.items():
-        check_param(key in _RFM_KEYS, "thresholds",
-                    "a mapping with keys 'recency', 'frequency', 'monetary'", dict(thresholds))
+        check_param(
+            key in _RFM_KEYS,
+            "thresholds",
+            "a mapping with keys 'recency', 'frequency', 'monetary'",
+            dict(thresholds),
+        )
         if edges is None:
             continue
         arr = None
@@ -636,10 +750,19 @@ def _check_thresholds(thresholds: Mapping | None, bins: int) -> dict[str, np.nda
                 arr = np.asarray(edges, dtype=float)
             except (TypeError, ValueError):
                 arr = None
-        ok = (arr is not None and arr.ndim == 1 and len(arr) == bins - 1
-              and bool(np.isfinite(arr).all()) and bool((np.diff(arr) > 0).all()))
-        check_param(ok, f"thresholds['{key}']",
-                    f"{bins - 1} increasing numbers (one less than bins={bins})", edges)
+        ok = (
+            arr is not None
+            and arr.ndim == 1
+            and len(arr) == bins - 1
+            and bool(np.isfinite(arr).all())
+            and bool((np.diff(arr) > 0).all())
+        )
+        check_param(
+            ok,
+            f"thresholds['{key}']",
+            f"{bins - 1} increasing numbers (one less than bins={bins})",
+            edges,
+        )
         assert arr is not None
         out[key] = arr
     return out
@@ -657,8 +780,11 @@ def _rfm_core(snapshot: pd.DataFrame, bins: int, edges: dict[str, np.ndarray]) -
     scored = ~_leads(snapshot)
     n = len(snapshot)
     scores = {}
-    for key, x, lower_better in (("recency", recency, True), ("frequency", freq, False),
-                                 ("monetary", money, False)):
+    for key, x, lower_better in (
+        ("recency", recency, True),
+        ("frequency", freq, False),
+        ("monetary", money, False),
+    ):
         xs = x[scored]
         if key in edges:
             s = _threshold_scores(xs, edges[key], lower_better)
@@ -678,28 +804,52 @@ def _rfm_core(snapshot: pd.DataFrame, bins: int, edges: dict[str, np.ndarray]) -
     fm = (f5 + m5 + 1) // 2
     seg = np.where(scored, _RFM_GRID_CODES[r5 - 1, fm - 1], len(RFM_SEGMENTS) - 1)
     width = 1 if bins <= 9 else None
-    combos = [f"{a}{b}{c}" if width else f"{a}-{b}-{c}"
-              for a in range(1, bins + 1) for b in range(1, bins + 1) for c in range(1, bins + 1)]
+    combos = [
+        f"{a}{b}{c}" if width else f"{a}-{b}-{c}"
+        for a in range(1, bins + 1)
+        for b in range(1, bins + 1)
+        for c in range(1, bins + 1)
+    ]
     rfm_code = np.where(scored, (r - 1) * bins * bins + (f - 1) * bins + (m - 1), -1)
 
     def nullable(s: np.ndarray) -> pd.arrays.IntegerArray:
         return pd.arrays.IntegerArray(np.where(scored, s, 0).astype(np.int8), ~scored)
 
-    clients = pd.DataFrame({
-        S.CLIENT_ID: snapshot[S.CLIENT_ID].array,
-        S.RECENCY_DAYS: recency, SCORE_FREQUENCY: freq, SCORE_MONETARY: money,
-        S.R_SCORE: nullable(r), S.F_SCORE: nullable(f), S.M_SCORE: nullable(m),
-        S.RFM: pd.Categorical.from_codes(rfm_code, categories=combos),
-        S.RFM_SEGMENT: _categorical(seg, RFM_SEGMENTS),
-    })
-    summary = _summary(S.RFM_SEGMENT, seg.astype(np.int64), RFM_SEGMENTS, {S.REVENUE: money},
-                       {S.REVENUE_SHARE: S.REVENUE})
-    return SegmentResult("rfm", clients, summary, (),
-                         {"bins": bins, "thresholds": {k: tuple(v) for k, v in edges.items()}})
+    clients = pd.DataFrame(
+        {
+            S.CLIENT_ID: snapshot[S.CLIENT_ID].array,
+            S.RECENCY_DAYS: recency,
+            SCORE_FREQUENCY: freq,
+            SCORE_MONETARY: money,
+            S.R_SCORE: nullable(r),
+            S.F_SCORE: nullable(f),
+            S.M_SCORE: nullable(m),
+            S.RFM: pd.Categorical.from_codes(rfm_code, categories=combos),
+            S.RFM_SEGMENT: _categorical(seg, RFM_SEGMENTS),
+        }
+    )
+    summary = _summary(
+        S.RFM_SEGMENT,
+        seg.astype(np.int64),
+        RFM_SEGMENTS,
+        {S.REVENUE: money},
+        {S.REVENUE_SHARE: S.REVENUE},
+    )
+    return SegmentResult(
+        "rfm",
+        clients,
+        summary,
+        (),
+        {"bins": bins, "thresholds": {k: tuple(v) for k, v in edges.items()}},
+    )
 
 
-def rfm(snapshot: pd.DataFrame, *, bins: int = 5,
-        thresholds: Mapping[str, Sequence[float] | None] | None = None) -> SegmentResult:
+def rfm(
+    snapshot: pd.DataFrame,
+    *,
+    bins: int = 5,
+    thresholds: Mapping[str, Sequence[float] | None] | None = None,
+) -> SegmentResult:
     """RFM scores (1 = worst, ``bins`` = best) and the named RFM segments.
 
     R from ``recency_days`` (fewer days = higher score), F from ``orders_window`` and M from
@@ -763,8 +913,12 @@ def rfm(snapshot: pd.DataFrame, *, bins: int = 5,
     ['champions', 'loyal', 'need_attention', 'hibernating', 'lost']
     """
     what = "rfm()"
-    check_param(isinstance(bins, (int, np.integer)) and not isinstance(bins, bool)
-                and 2 <= bins <= 10, "bins", "an integer from 2 to 10", bins)
+    check_param(
+        isinstance(bins, (int, np.integer)) and not isinstance(bins, bool) and 2 <= bins <= 10,
+        "bins",
+        "an integer from 2 to 10",
+        bins,
+    )
     edges = _check_thresholds(thresholds, int(bins))
     _require(snapshot, [S.RECENCY_DAYS, SCORE_FREQUENCY, SCORE_MONETARY], what)
     _check_ids(snapshot, what)
@@ -792,19 +946,29 @@ def _bcg_core(snapshot: pd.DataFrame, growth_threshold: float) -> SegmentResult:
     high = positive & (rel >= 0)
     codes = np.where(high, np.where(growing, 0, 1), np.where(growing & positive, 2, 3))
     codes = np.where(leads, 4, codes).astype(np.int8)
-    clients = pd.DataFrame({
-        S.CLIENT_ID: snapshot[S.CLIENT_ID].array, S.REVENUE_WINDOW: revenue,
-        S.REVENUE_PREV_WINDOW: prev, S.RELATIVE_SHARE: rel, S.GROWTH: growth,
-        S.BCG: _categorical(codes, BCG_CLASSES),
-    })
-    summary = _summary(S.BCG, codes, BCG_CLASSES,
-                       {S.REVENUE: revenue, S.REVENUE_PREV_WINDOW: prev},
-                       {S.REVENUE_SHARE: S.REVENUE})
+    clients = pd.DataFrame(
+        {
+            S.CLIENT_ID: snapshot[S.CLIENT_ID].array,
+            S.REVENUE_WINDOW: revenue,
+            S.REVENUE_PREV_WINDOW: prev,
+            S.RELATIVE_SHARE: rel,
+            S.GROWTH: growth,
+            S.BCG: _categorical(codes, BCG_CLASSES),
+        }
+    )
+    summary = _summary(
+        S.BCG,
+        codes,
+        BCG_CLASSES,
+        {S.REVENUE: revenue, S.REVENUE_PREV_WINDOW: prev},
+        {S.REVENUE_SHARE: S.REVENUE},
+    )
     new_growing = int((positive & ~has_prev).sum())
     if new_growing:
         notes.append(("bcg_new_count_as_growing", {"n": new_growing}))
-    return SegmentResult("bcg", clients, summary, tuple(notes),
-                         {"growth_threshold": growth_threshold})
+    return SegmentResult(
+        "bcg", clients, summary, tuple(notes), {"growth_threshold": growth_threshold}
+    )
 
 
 def bcg(snapshot: pd.DataFrame, *, growth_threshold: float = 0.0) -> SegmentResult:
@@ -843,9 +1007,14 @@ def bcg(snapshot: pd.DataFrame, *, growth_threshold: float = 0.0) -> SegmentResu
     ['star', 'cash_cow', 'question_mark', 'dog']
     """
     what = "bcg()"
-    check_param(isinstance(growth_threshold, (int, float, np.floating))
-                and not isinstance(growth_threshold, bool) and math.isfinite(growth_threshold),
-                "growth_threshold", "a finite number such as 0.0 or 0.1", growth_threshold)
+    check_param(
+        isinstance(growth_threshold, (int, float, np.floating))
+        and not isinstance(growth_threshold, bool)
+        and math.isfinite(growth_threshold),
+        "growth_threshold",
+        "a finite number such as 0.0 or 0.1",
+        growth_threshold,
+    )
     _require(snapshot, [S.REVENUE_WINDOW, S.REVENUE_PREV_WINDOW], what)
     _check_ids(snapshot, what)
     return _bcg_core(snapshot, float(growth_threshold))
@@ -856,11 +1025,15 @@ def _potential(clients: pd.DataFrame | None, snapshot: pd.DataFrame) -> np.ndarr
     if clients is None:
         return None
     if not isinstance(clients, pd.DataFrame):
-        raise InputError(f"`clients` must be the clients table (a DataFrame) or None, got "
-                         f"{type(clients).__name__}.")
+        raise InputError(
+            f"`clients` must be the clients table (a DataFrame) or None, got "
+            f"{type(clients).__name__}."
+        )
     if S.CLIENT_ID not in clients.columns:
-        raise InputError("`clients` has no client_id column; pass the clients table of the "
-                         "Dataset (reportkit.load(...).clients).")
+        raise InputError(
+            "`clients` has no client_id column; pass the clients table of the "
+            "Dataset (reportkit.load(...).clients)."
+        )
     if S.POTENTIAL not in clients.columns:
         return None
     pot = _num(clients, S.POTENTIAL, where="clients")
@@ -869,8 +1042,10 @@ def _potential(clients: pd.DataFrame | None, snapshot: pd.DataFrame) -> np.ndarr
     dup = ids[known].duplicated()
     if dup.any():
         examples = ", ".join(map(repr, ids[known][dup].unique()[:3].tolist()))
-        raise InputError(f"clients table: {int(dup.sum())} client_id values with a potential "
-                         f"repeat (e.g. {examples}); keep one potential per client.")
+        raise InputError(
+            f"clients table: {int(dup.sum())} client_id values with a potential "
+            f"repeat (e.g. {examples}); keep one potential per client."
+        )
     return _lookup(snapshot[S.CLIENT_ID], ids[known], pot[known])
 
 
@@ -879,9 +1054,11 @@ def _lookup(keys: pd.Series, ids: pd.Series, values: np.ndarray) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    try:   # a C++ hash join, several times faster than pandas reindex on a million strings
-        key_arr, id_arr = (pa.array(s.array if hasattr(s.array, "__arrow_array__")
-                                    else s.to_numpy()) for s in (keys, ids))
+    try:  # a C++ hash join, several times faster than pandas reindex on a million strings
+        key_arr, id_arr = (
+            pa.array(s.array if hasattr(s.array, "__arrow_array__") else s.to_numpy())
+            for s in (keys, ids)
+        )
         if id_arr.type != key_arr.type:
             id_arr = id_arr.cast(key_arr.type)
         pos = pc.index_in(key_arr, value_set=id_arr).to_numpy(zero_copy_only=False)
@@ -895,17 +1072,26 @@ def _lookup(keys: pd.Series, ids: pd.Series, values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _size_core(snapshot: pd.DataFrame, cutoffs: tuple[float, float], by: str,
-               potential: np.ndarray | None, cache: dict | None = None
-               ) -> SegmentResult:
+def _size_core(
+    snapshot: pd.DataFrame,
+    cutoffs: tuple[float, float],
+    by: str,
+    potential: np.ndarray | None,
+    cache: dict | None = None,
+) -> SegmentResult:
     value = np.nan_to_num(_num(snapshot, by), nan=0.0)
     leads = _leads(snapshot)
     value[leads] = 0.0
     codes, share, cum, total = _pareto(value, _ids(snapshot), cutoffs, cache, by)
-    clients = pd.DataFrame({
-        S.CLIENT_ID: snapshot[S.CLIENT_ID].array, S.VALUE: value, S.SHARE: share,
-        S.CUM_SHARE: cum, S.SIZE_TIER: _categorical(codes, SIZE_TIERS),
-    })
+    clients = pd.DataFrame(
+        {
+            S.CLIENT_ID: snapshot[S.CLIENT_ID].array,
+            S.VALUE: value,
+            S.SHARE: share,
+            S.CUM_SHARE: cum,
+            S.SIZE_TIER: _categorical(codes, SIZE_TIERS),
+        }
+    )
     amounts: dict[str, np.ndarray] = {S.VALUE: value}
     notes: list[tuple[str, dict]] = []
     if total <= 0 and len(value):
@@ -930,16 +1116,22 @@ def _size_core(snapshot: pd.DataFrame, cutoffs: tuple[float, float], by: str,
         with np.errstate(invalid="ignore", divide="ignore"):
             summary[S.SHARE_OF_WALLET] = np.where(
                 summary[S.POTENTIAL] > 0,
-                summary["_revenue_with_potential"] / summary[S.POTENTIAL], np.nan)
+                summary["_revenue_with_potential"] / summary[S.POTENTIAL],
+                np.nan,
+            )
         summary = summary.drop(columns="_revenue_with_potential")
         cols = [c for c in summary.columns if c not in (S.SHARE_OF_WALLET, S.UNREALISED_POTENTIAL)]
         summary = summary[cols + [S.SHARE_OF_WALLET, S.UNREALISED_POTENTIAL]]
-    return SegmentResult("size", clients, summary, tuple(notes),
-                         {"by": by, "cutoffs": cutoffs})
+    return SegmentResult("size", clients, summary, tuple(notes), {"by": by, "cutoffs": cutoffs})
 
 
-def size_tiers(snapshot: pd.DataFrame, *, cutoffs: Sequence[float] = (0.80, 0.95),
-               by: str = S.REVENUE_WINDOW, clients: pd.DataFrame | None = None) -> SegmentResult:
+def size_tiers(
+    snapshot: pd.DataFrame,
+    *,
+    cutoffs: Sequence[float] = (0.80, 0.95),
+    by: str = S.REVENUE_WINDOW,
+    clients: pd.DataFrame | None = None,
+) -> SegmentResult:
     """Large / medium / small clients by cumulative share, and share of wallet.
 
     Tiers follow the ABC rule on ``by``: large = the clients making the first 80 % of the
@@ -989,8 +1181,12 @@ def size_tiers(snapshot: pd.DataFrame, *, cutoffs: Sequence[float] = (0.80, 0.95
 
 
 # --- everything at once -------------------------------------------------------------------------
-def segment_all(snapshot: pd.DataFrame, *, settings: SegmentationSettings | None = None,
-                clients: pd.DataFrame | None = None) -> Segments:
+def segment_all(
+    snapshot: pd.DataFrame,
+    *,
+    settings: SegmentationSettings | None = None,
+    clients: pd.DataFrame | None = None,
+) -> Segments:
     """Run every segmentation on one snapshot.
 
     Parameters
@@ -1030,31 +1226,61 @@ def segment_all(snapshot: pd.DataFrame, *, settings: SegmentationSettings | None
     what = "segment_all()"
     s = SegmentationSettings() if settings is None else settings
     if not isinstance(s, SegmentationSettings):
-        raise InputError(f"`settings` must be a SegmentationSettings (e.g. "
-                         f"load_config(path).segmentation), got {type(s).__name__}.")
-    check_param(s.abc_by in ("revenue", "margin"), "settings.abc_by", "'revenue' or 'margin'",
-                s.abc_by)
+        raise InputError(
+            f"`settings` must be a SegmentationSettings (e.g. "
+            f"load_config(path).segmentation), got {type(s).__name__}."
+        )
+    check_param(
+        s.abc_by in ("revenue", "margin"), "settings.abc_by", "'revenue' or 'margin'", s.abc_by
+    )
     abc_cut = _check_cutoffs(s.abc_cutoffs, "settings.abc_cutoffs")
     size_cut = _check_cutoffs(s.size_cutoffs, "settings.size_cutoffs")
     lo, hi = s.xyz_cutoffs
-    check_param(0 <= lo < hi, "settings.xyz_cutoffs", "two numbers with 0 <= first < second",
-                s.xyz_cutoffs)
-    check_param(isinstance(s.min_tenure_months, int) and s.min_tenure_months >= 0,
-                "settings.min_tenure_months", "an integer >= 0", s.min_tenure_months)
-    check_param(isinstance(s.rfm_bins, int) and 2 <= s.rfm_bins <= 10, "settings.rfm_bins",
-                "an integer from 2 to 10", s.rfm_bins)
-    edges = _check_thresholds({"recency": s.rfm_recency_days, "frequency": s.rfm_frequency,
-                               "monetary": s.rfm_monetary}, s.rfm_bins)
-    check_param(math.isfinite(s.bcg_growth), "settings.bcg_growth", "a finite number",
-                s.bcg_growth)
+    check_param(
+        0 <= lo < hi, "settings.xyz_cutoffs", "two numbers with 0 <= first < second", s.xyz_cutoffs
+    )
+    check_param(
+        isinstance(s.min_tenure_months, int) and s.min_tenure_months >= 0,
+        "settings.min_tenure_months",
+        "an integer >= 0",
+        s.min_tenure_months,
+    )
+    check_param(
+        isinstance(s.rfm_bins, int) and 2 <= s.rfm_bins <= 10,
+        "settings.rfm_bins",
+        "an integer from 2 to 10",
+        s.rfm_bins,
+    )
+    edges = _check_thresholds(
+        {"recency": s.rfm_recency_days, "frequency": s.rfm_frequency, "monetary": s.rfm_monetary},
+        s.rfm_bins,
+    )
+    check_param(math.isfinite(s.bcg_growth), "settings.bcg_growth", "a finite number", s.bcg_growth)
     abc_col = S.REVENUE_WINDOW if s.abc_by == "revenue" else S.MARGIN_WINDOW
-    check_param(s.size_by in SIZE_BY, "settings.size_by", f"one of {', '.join(map(repr, SIZE_BY))}",
-                s.size_by)
-    _require(snapshot, [abc_col, S.CV, S.FIRST_ORDER, S.AS_OF, S.REVENUE_WINDOW,
-                        S.REVENUE_PREV_WINDOW, S.RECENCY_DAYS, S.ORDERS_WINDOW, s.size_by], what)
+    check_param(
+        s.size_by in SIZE_BY,
+        "settings.size_by",
+        f"one of {', '.join(map(repr, SIZE_BY))}",
+        s.size_by,
+    )
+    _require(
+        snapshot,
+        [
+            abc_col,
+            S.CV,
+            S.FIRST_ORDER,
+            S.AS_OF,
+            S.REVENUE_WINDOW,
+            S.REVENUE_PREV_WINDOW,
+            S.RECENCY_DAYS,
+            S.ORDERS_WINDOW,
+            s.size_by,
+        ],
+        what,
+    )
     _check_ids(snapshot, what)
     potential = _potential(clients, snapshot)
-    cache: dict = {}   # ABC and size tiers on the same column share one sort
+    cache: dict = {}  # ABC and size tiers on the same column share one sort
     a = _abc_core(snapshot, s.abc_by, abc_cut, cache)
     x = _xyz_core(snapshot, (float(lo), float(hi)), s.min_tenure_months)
     m = abc_xyz_matrix(a, x)

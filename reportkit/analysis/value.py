@@ -155,8 +155,15 @@ CUTOFF = "cutoff"
 ACTUAL = "actual"
 DECILE = "decile"
 
-_REQUIRED = (CLIENT_ID, FIRST_ORDER, LAST_ORDER, TENURE_DAYS, ORDERS_TOTAL, REVENUE_TOTAL,
-             REVENUE_WINDOW)
+_REQUIRED = (
+    CLIENT_ID,
+    FIRST_ORDER,
+    LAST_ORDER,
+    TENURE_DAYS,
+    ORDERS_TOTAL,
+    REVENUE_TOTAL,
+    REVENUE_WINDOW,
+)
 # without these the estimate degrades (no cohort, 365-day window) and says so in a note
 _OPTIONAL = (AS_OF, ORDERS_WINDOW)
 _NO_SEGMENT = "none"
@@ -261,42 +268,86 @@ def _is_int(v: Any) -> bool:
 
 
 def _is_num(v: Any) -> bool:
-    return (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-            and math.isfinite(float(v)))
+    return (
+        isinstance(v, (int, float, np.integer, np.floating))
+        and not isinstance(v, bool)
+        and math.isfinite(float(v))
+    )
 
 
-def _check_params(horizon_days: Any, window_months: Any, age_bands_days: Any,
-                  value_shrinkage: Any, rate_credibility: Any, min_cohort: Any, n_tiers: Any,
-                  order_values: Any, penalizer: Any) -> tuple[int, ...]:
-    check_param(_is_int(horizon_days) and horizon_days >= 1, "horizon_days",
-                "a positive integer (days)", horizon_days)
-    check_param(_is_int(window_months) and window_months >= 1, "window_months",
-                "a positive integer (the snapshot's look-back window)", window_months)
-    ok = isinstance(age_bands_days, (list, tuple)) and all(
-        _is_int(b) and b >= 1 for b in age_bands_days) and all(
-        a < b for a, b in itertools.pairwise(age_bands_days))
-    check_param(ok, "age_bands_days",
-                "increasing positive integers (days), e.g. (30, 91, 182, 365)", age_bands_days)
-    check_param(value_shrinkage is None or (_is_num(value_shrinkage) and value_shrinkage >= 0),
-                "value_shrinkage", "None or a number >= 0", value_shrinkage)
-    check_param(_is_num(rate_credibility) and rate_credibility >= 0, "rate_credibility",
-                "a number >= 0", rate_credibility)
-    check_param(_is_int(min_cohort) and min_cohort >= 1, "min_cohort", "a positive integer",
-                min_cohort)
-    check_param(_is_int(n_tiers) and 1 <= n_tiers <= 20, "n_tiers", "an integer from 1 to 20",
-                n_tiers)
-    check_param(order_values in ("window", "all"), "order_values", "'window' or 'all'",
-                order_values)
+def _check_params(
+    horizon_days: Any,
+    window_months: Any,
+    age_bands_days: Any,
+    value_shrinkage: Any,
+    rate_credibility: Any,
+    min_cohort: Any,
+    n_tiers: Any,
+    order_values: Any,
+    penalizer: Any,
+) -> tuple[int, ...]:
+    check_param(
+        _is_int(horizon_days) and horizon_days >= 1,
+        "horizon_days",
+        "a positive integer (days)",
+        horizon_days,
+    )
+    check_param(
+        _is_int(window_months) and window_months >= 1,
+        "window_months",
+        "a positive integer (the snapshot's look-back window)",
+        window_months,
+    )
+    ok = (
+        isinstance(age_bands_days, (list, tuple))
+        and all(_is_int(b) and b >= 1 for b in age_bands_days)
+        and all(a < b for a, b in itertools.pairwise(age_bands_days))
+    )
+    check_param(
+        ok,
+        "age_bands_days",
+        "increasing positive integers (days), e.g. (30, 91, 182, 365)",
+        age_bands_days,
+    )
+    check_param(
+        value_shrinkage is None or (_is_num(value_shrinkage) and value_shrinkage >= 0),
+        "value_shrinkage",
+        "None or a number >= 0",
+        value_shrinkage,
+    )
+    check_param(
+        _is_num(rate_credibility) and rate_credibility >= 0,
+        "rate_credibility",
+        "a number >= 0",
+        rate_credibility,
+    )
+    check_param(
+        _is_int(min_cohort) and min_cohort >= 1, "min_cohort", "a positive integer", min_cohort
+    )
+    check_param(
+        _is_int(n_tiers) and 1 <= n_tiers <= 20, "n_tiers", "an integer from 1 to 20", n_tiers
+    )
+    check_param(
+        order_values in ("window", "all"), "order_values", "'window' or 'all'", order_values
+    )
     check_param(_is_num(penalizer) and penalizer >= 0, "penalizer", "a number >= 0", penalizer)
     return tuple(int(b) for b in age_bands_days)
 
 
 def _check_snapshot(snapshot: Any) -> None:
-    check_param(isinstance(snapshot, pd.DataFrame), "snapshot",
-                "a snapshot DataFrame (reportkit.snapshot)", type(snapshot).__name__)
+    check_param(
+        isinstance(snapshot, pd.DataFrame),
+        "snapshot",
+        "a snapshot DataFrame (reportkit.snapshot)",
+        type(snapshot).__name__,
+    )
     missing = [c for c in _REQUIRED if c not in snapshot.columns]
-    check_param(not missing, "snapshot", f"a snapshot with the columns {', '.join(_REQUIRED)}",
-                f"a frame without {', '.join(missing)}")
+    check_param(
+        not missing,
+        "snapshot",
+        f"a snapshot with the columns {', '.join(_REQUIRED)}",
+        f"a frame without {', '.join(missing)}",
+    )
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -328,8 +379,9 @@ def default_segments(snapshot: pd.DataFrame, n_tiers: int = 5) -> pd.Series:
     revenue <= 0. Aligned with the snapshot's rows.
     """
     _check_snapshot(snapshot)
-    check_param(_is_int(n_tiers) and 1 <= n_tiers <= 20, "n_tiers", "an integer from 1 to 20",
-                n_tiers)
+    check_param(
+        _is_int(n_tiers) and 1 <= n_tiers <= 20, "n_tiers", "an integer from 1 to 20", n_tiers
+    )
     value = _order_value(snapshot)
     edges = _tier_edges(value, n_tiers)
     return pd.Series(_tier_labels(value, edges), index=snapshot.index, name=SEGMENT)
@@ -358,8 +410,7 @@ def _tier_labels(value: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return labels
 
 
-def _resolve_segments(segments: Any, snapshot: pd.DataFrame,
-                      notes: list) -> np.ndarray | None:
+def _resolve_segments(segments: Any, snapshot: pd.DataFrame, notes: list) -> np.ndarray | None:
     """Labels aligned with the snapshot rows (str), or None for the default segments.
 
     A Series or dict is keyed by client_id; an array has one label per row; a callable gets the
@@ -374,18 +425,29 @@ def _resolve_segments(segments: Any, snapshot: pd.DataFrame,
     if isinstance(segments, Mapping):
         segments = pd.Series(segments, dtype=object)
     if isinstance(segments, pd.Series) and not row_aligned:
-        check_param(segments.index.is_unique, "segments",
-                    "one label per client (a Series indexed by client_id)",
-                    "a Series with a repeated client_id")
+        check_param(
+            segments.index.is_unique,
+            "segments",
+            "one label per client (a Series indexed by client_id)",
+            "a Series with a repeated client_id",
+        )
         labels = segments.reindex(snapshot[CLIENT_ID].to_numpy())
     elif isinstance(segments, pd.Series):
         labels = segments
     else:
-        check_param(isinstance(segments, (list, tuple, np.ndarray, pd.Index, pd.Categorical)),
-                    "segments", "None, a Series indexed by client_id, a dict, one label per "
-                    "snapshot row, or a function of the snapshot", type(segments).__name__)
-        check_param(len(segments) == len(snapshot), "segments",
-                    f"one label per snapshot row ({len(snapshot)})", f"{len(segments)} labels")
+        check_param(
+            isinstance(segments, (list, tuple, np.ndarray, pd.Index, pd.Categorical)),
+            "segments",
+            "None, a Series indexed by client_id, a dict, one label per "
+            "snapshot row, or a function of the snapshot",
+            type(segments).__name__,
+        )
+        check_param(
+            len(segments) == len(snapshot),
+            "segments",
+            f"one label per snapshot row ({len(snapshot)})",
+            f"{len(segments)} labels",
+        )
         labels = pd.Series(np.asarray(segments, dtype=object))
     miss = pd.isna(labels).to_numpy()
     if miss.any():
@@ -407,11 +469,20 @@ def _band_label(b: int, bands: tuple[int, ...]) -> str:
 # --- the estimate -----------------------------------------------------------------------------
 
 
-def expected_revenue(snapshot: pd.DataFrame, *, horizon_days: int = 365, segments: Any = None,
-                     window_months: int = 12, age_bands_days: tuple[int, ...] = (30, 91, 182, 365),
-                     value_shrinkage: float | None = None, rate_credibility: float = 20.0,
-                     min_cohort: int = 10, n_tiers: int = 5, order_values: str = "window",
-                     penalizer: float = 0.0) -> ExpectedRevenue:
+def expected_revenue(
+    snapshot: pd.DataFrame,
+    *,
+    horizon_days: int = 365,
+    segments: Any = None,
+    window_months: int = 12,
+    age_bands_days: tuple[int, ...] = (30, 91, 182, 365),
+    value_shrinkage: float | None = None,
+    rate_credibility: float = 20.0,
+    min_cohort: int = 10,
+    n_tiers: int = 5,
+    order_values: str = "window",
+    penalizer: float = 0.0,
+) -> ExpectedRevenue:
     """Expected revenue of each client over the next ``horizon_days`` (see the module docstring).
 
     Parameters
@@ -466,16 +537,30 @@ def expected_revenue(snapshot: pd.DataFrame, *, horizon_days: int = 365, segment
     >>> bool(er.summary["total"] == er.clients["expected_revenue_12m"].sum())
     True
     """
-    bands = _check_params(horizon_days, window_months, age_bands_days, value_shrinkage,
-                          rate_credibility, min_cohort, n_tiers, order_values, penalizer)
+    bands = _check_params(
+        horizon_days,
+        window_months,
+        age_bands_days,
+        value_shrinkage,
+        rate_credibility,
+        min_cohort,
+        n_tiers,
+        order_values,
+        penalizer,
+    )
     _check_snapshot(snapshot)
-    params = {"horizon_days": int(horizon_days), "window_months": int(window_months),
-              "age_bands_days": bands,
-              "value_shrinkage": None if value_shrinkage is None else float(value_shrinkage),
-              "rate_credibility": float(rate_credibility), "min_cohort": int(min_cohort),
-              "n_tiers": int(n_tiers), "order_values": order_values,
-              "penalizer": float(penalizer),
-              "segments": "given" if segments is not None else "aov_quantile"}
+    params = {
+        "horizon_days": int(horizon_days),
+        "window_months": int(window_months),
+        "age_bands_days": bands,
+        "value_shrinkage": None if value_shrinkage is None else float(value_shrinkage),
+        "rate_credibility": float(rate_credibility),
+        "min_cohort": int(min_cohort),
+        "n_tiers": int(n_tiers),
+        "order_values": order_values,
+        "penalizer": float(penalizer),
+        "segments": "given" if segments is not None else "aov_quantile",
+    }
     notes: list[tuple[str, dict[str, Any]]] = []
     user_labels = _resolve_segments(segments, snapshot, notes)
     return _estimate(snapshot, params, bands, user_labels, notes)
@@ -490,7 +575,7 @@ class _Base:
     revenue: np.ndarray
     revenue_w: np.ndarray
     tenure: np.ndarray
-    span: np.ndarray          # days from the first to the last order (NaN without)
+    span: np.ndarray  # days from the first to the last order (NaN without)
 
     @classmethod
     def of(cls, snapshot: pd.DataFrame) -> _Base:
@@ -502,14 +587,23 @@ class _Base:
         # without orders_window every order counts as inside the window: no cohort, and the
         # repeat-order mean is the mean order value
         orders_w = clean(ORDERS_WINDOW) if ORDERS_WINDOW in snapshot.columns else orders
-        return cls(orders=orders, orders_w=orders_w,
-                   revenue=clean(REVENUE_TOTAL), revenue_w=clean(REVENUE_WINDOW),
-                   tenure=_num(snapshot, TENURE_DAYS),
-                   span=_days(snapshot[LAST_ORDER]) - _days(snapshot[FIRST_ORDER]))
+        return cls(
+            orders=orders,
+            orders_w=orders_w,
+            revenue=clean(REVENUE_TOTAL),
+            revenue_w=clean(REVENUE_WINDOW),
+            tenure=_num(snapshot, TENURE_DAYS),
+            span=_days(snapshot[LAST_ORDER]) - _days(snapshot[FIRST_ORDER]),
+        )
 
 
-def _estimate(snapshot: pd.DataFrame, params: dict, bands: tuple[int, ...],
-              user_labels: np.ndarray | None, notes: list) -> ExpectedRevenue:
+def _estimate(
+    snapshot: pd.DataFrame,
+    params: dict,
+    bands: tuple[int, ...],
+    user_labels: np.ndarray | None,
+    notes: list,
+) -> ExpectedRevenue:
     h = params["horizon_days"]
     n = len(snapshot)
     d = _Base.of(snapshot)
@@ -552,8 +646,13 @@ def _estimate(snapshot: pd.DataFrame, params: dict, bands: tuple[int, ...],
     edges = _tier_edges(aov, params["n_tiers"])
     seg = user_labels if user_labels is not None else _tier_labels(aov, edges)
 
-    summary: dict[str, Any] = {"as_of": as_of, "window_days": window_days, "bgnbd": None,
-                               "gamma_gamma": None, "gg_population_mean": np.nan}
+    summary: dict[str, Any] = {
+        "as_of": as_of,
+        "window_days": window_days,
+        "bgnbd": None,
+        "gamma_gamma": None,
+        "gg_population_mean": np.nan,
+    }
 
     # --- repeat buyers: BG/NBD × Gamma-Gamma ----------------------------------------------------
     if repeat.any():
@@ -578,8 +677,20 @@ def _estimate(snapshot: pd.DataFrame, params: dict, bands: tuple[int, ...],
     summary["cohort_clients"] = 0
     if single.any():
         idx = np.flatnonzero(single)
-        est, val, rho, band = _single_part(params, bands, d, single, spend, seg, aov, edges,
-                                           user_labels is None, window_days, summary, notes)
+        est, val, rho, band = _single_part(
+            params,
+            bands,
+            d,
+            single,
+            spend,
+            seg,
+            aov,
+            edges,
+            user_labels is None,
+            window_days,
+            summary,
+            notes,
+        )
         have = np.isfinite(est)
         out[idx[have]] = est[have] * scale
         method[idx[have]] = SINGLE_ORDER
@@ -589,16 +700,18 @@ def _estimate(snapshot: pd.DataFrame, params: dict, bands: tuple[int, ...],
         out[idx[~have]] = window_fb[idx[~have]]
         method[idx[~have]] = FALLBACK_WINDOW
 
-    clients = pd.DataFrame({
-        CLIENT_ID: snapshot[CLIENT_ID].to_numpy(),
-        EXPECTED_REVENUE_12M: out,
-        METHOD: method,
-        SEGMENT: seg,
-        AGE_BAND: band_col,
-        EXPECTED_PURCHASES: purchases,
-        EXPECTED_ORDER_VALUE: order_value,
-        REVENUE_RATIO: ratio,
-    })
+    clients = pd.DataFrame(
+        {
+            CLIENT_ID: snapshot[CLIENT_ID].to_numpy(),
+            EXPECTED_REVENUE_12M: out,
+            METHOD: method,
+            SEGMENT: seg,
+            AGE_BAND: band_col,
+            EXPECTED_PURCHASES: purchases,
+            EXPECTED_ORDER_VALUE: order_value,
+            REVENUE_RATIO: ratio,
+        }
+    )
     summary["total"] = float(out.sum())
     summary["n_clients"] = int(n)
     for m in METHODS:
@@ -639,16 +752,22 @@ def _repeat_mean(d: _Base, sel: np.ndarray, recent: bool) -> tuple[np.ndarray, n
     return x, m
 
 
-def _repeat_part(params: dict, d: _Base, repeat: np.ndarray, fit_rows: np.ndarray, h: int,
-                 summary: dict, notes: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _repeat_part(
+    params: dict,
+    d: _Base,
+    repeat: np.ndarray,
+    fit_rows: np.ndarray,
+    h: int,
+    summary: dict,
+    notes: list,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     pen = params["penalizer"]
     x_all = np.where(repeat, d.orders - 1.0, 0.0)
     rec_all = np.where(repeat, np.minimum(d.span, d.tenure), 0.0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ModelWarning)
         # every client with an order informs the purchase process, one-order clients included
-        bg = BetaGeoModel(penalizer=pen).fit(x_all[fit_rows], rec_all[fit_rows],
-                                             d.tenure[fit_rows])
+        bg = BetaGeoModel(penalizer=pen).fit(x_all[fit_rows], rec_all[fit_rows], d.tenure[fit_rows])
         x, rec, T = x_all[repeat], rec_all[repeat], d.tenure[repeat]
         ep = np.asarray(bg.expected_purchases(h, x, rec, T), dtype=float)
         x_m, m = _repeat_mean(d, repeat, params["order_values"] == "window")
@@ -666,10 +785,20 @@ def _repeat_part(params: dict, d: _Base, repeat: np.ndarray, fit_rows: np.ndarra
     return est, ep, value
 
 
-def _single_part(params: dict, bands: tuple[int, ...], d: _Base, single: np.ndarray,
-                 spend: np.ndarray, seg: np.ndarray, aov: np.ndarray, edges: np.ndarray,
-                 default_seg: bool, window_days: int, summary: dict, notes: list
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _single_part(
+    params: dict,
+    bands: tuple[int, ...],
+    d: _Base,
+    single: np.ndarray,
+    spend: np.ndarray,
+    seg: np.ndarray,
+    aov: np.ndarray,
+    edges: np.ndarray,
+    default_seg: bool,
+    window_days: int,
+    summary: dict,
+    notes: list,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per single-order client: rho × v_shrunk (NaN without a rate), v_shrunk, rho, age band."""
     k = params["value_shrinkage"]
     if k is None:
@@ -680,8 +809,11 @@ def _single_part(params: dict, bands: tuple[int, ...], d: _Base, single: np.ndar
     min_cohort = params["min_cohort"]
 
     # the segments' average order value (revenue / orders of their clients with a spend)
-    tot = pd.DataFrame({"s": seg[spend], "r": d.revenue[spend], "o": d.orders[spend]}
-                       ).groupby("s")[["r", "o"]].sum()
+    tot = (
+        pd.DataFrame({"s": seg[spend], "r": d.revenue[spend], "o": d.orders[spend]})
+        .groupby("s")[["r", "o"]]
+        .sum()
+    )
     seg_mean = tot["r"] / tot["o"]
     all_mean = float(tot["r"].sum() / tot["o"].sum()) if len(tot) else np.nan
 
@@ -696,9 +828,15 @@ def _single_part(params: dict, bands: tuple[int, ...], d: _Base, single: np.ndar
     age0 = d.tenure - window_days
     cohort = ((d.orders - d.orders_w) == 1) & (v0 > 0) & np.isfinite(age0) & (age0 >= 0)
     seg_c = (_tier_labels(np.where(cohort, v0, np.nan), edges) if default_seg else seg)[cohort]
-    coh = pd.DataFrame({"band": _band_of(age0[cohort], bands), "s": seg_c,
-                        "v": shrunk(v0[cohort], seg_c), "f": d.revenue_w[cohort],
-                        "back": d.orders_w[cohort] > 0})
+    coh = pd.DataFrame(
+        {
+            "band": _band_of(age0[cohort], bands),
+            "s": seg_c,
+            "v": shrunk(v0[cohort], seg_c),
+            "f": d.revenue_w[cohort],
+            "back": d.orders_w[cohort] > 0,
+        }
+    )
     summary["cohort_clients"] = len(coh)
     summary["cohort_returned"] = float(coh["back"].mean()) if len(coh) else np.nan
     summary["cohort_value"] = float(coh["v"].sum())
@@ -709,13 +847,20 @@ def _single_part(params: dict, bands: tuple[int, ...], d: _Base, single: np.ndar
     bb = bb.reindex(range(len(bands) + 1)).fillna({"n": 0, "v": 0.0, "f": 0.0})
     ok = (bb["n"] >= min_cohort) & (bb["v"] > 0)
     band_rate = (bb["f"] / bb["v"]).clip(lower=0.0).where(ok)
-    summary["band_rates"] = [{"band": _band_label(b, bands), "cohort_clients": int(bb.loc[b, "n"]),
-                              "rate": float(band_rate[b])} for b in bb.index]
+    summary["band_rates"] = [
+        {
+            "band": _band_label(b, bands),
+            "cohort_clients": int(bb.loc[b, "n"]),
+            "rate": float(band_rate[b]),
+        }
+        for b in bb.index
+    ]
     # rate per (band, segment): own rate pulled toward the band's with weight n / (n + c)
     cells = coh.groupby(["band", "s"]).agg(n=("v", "size"), v=("v", "sum"), f=("f", "sum"))
     rb = band_rate.reindex(cells.index.get_level_values("band")).to_numpy()
-    own = np.where(cells["v"] > 0, (cells["f"] / cells["v"].where(cells["v"] > 0)).clip(lower=0),
-                   rb)
+    own = np.where(
+        cells["v"] > 0, (cells["f"] / cells["v"].where(cells["v"] > 0)).clip(lower=0), rb
+    )
     w = np.where(cells["n"] + c > 0, cells["n"] / (cells["n"] + c), 1.0)
     cell_rate = pd.Series(w * own + (1.0 - w) * rb, index=cells.index)
 
@@ -723,32 +868,49 @@ def _single_part(params: dict, bands: tuple[int, ...], d: _Base, single: np.ndar
     labels = seg[single]
     value = shrunk(d.revenue[single], labels)
     keys = pd.MultiIndex.from_arrays([band, labels], names=["band", "s"])
-    rho = cell_rate.reindex(keys).to_numpy(dtype=float) if len(cell_rate) else np.full(
-        len(band), np.nan)
+    rho = (
+        cell_rate.reindex(keys).to_numpy(dtype=float)
+        if len(cell_rate)
+        else np.full(len(band), np.nan)
+    )
     rate_of_band = band_rate.reindex(band).to_numpy(dtype=float)
     # a band without a rate gives no rate to its segments either
-    rho = np.where(np.isfinite(rate_of_band), np.where(np.isfinite(rho), rho, rate_of_band),
-                   np.nan)
+    rho = np.where(np.isfinite(rate_of_band), np.where(np.isfinite(rho), rho, rate_of_band), np.nan)
     missing = sorted(set(band[~np.isfinite(rho)].tolist()))
     if len(coh) < min_cohort:
-        notes.append(("no_single_order_history", {"cohort_clients": len(coh),
-                                                  "min_cohort": int(min_cohort)}))
+        notes.append(
+            ("no_single_order_history", {"cohort_clients": len(coh), "min_cohort": int(min_cohort)})
+        )
     else:
         for b in missing:
-            notes.append(("band_without_cohort", {
-                "band": _band_label(b, bands),
-                "cohort_clients": int(bb.loc[b, "n"]),
-                "min_cohort": int(min_cohort)}))
+            notes.append(
+                (
+                    "band_without_cohort",
+                    {
+                        "band": _band_label(b, bands),
+                        "cohort_clients": int(bb.loc[b, "n"]),
+                        "min_cohort": int(min_cohort),
+                    },
+                )
+            )
     return rho * value, value, rho, band
 
 
 # --- backtest ---------------------------------------------------------------------------------
 
 
-def backtest_expected_revenue(panel: Any, *, as_of: Any, cutoffs: Iterable[Any] | None = None,
-                              horizon_days: int = 365, n_cutoffs: int = 3, step_months: int = 6,
-                              segments: Any = None, window_months: int = 12,
-                              **model_params: Any) -> ValueBacktest:
+def backtest_expected_revenue(
+    panel: Any,
+    *,
+    as_of: Any,
+    cutoffs: Iterable[Any] | None = None,
+    horizon_days: int = 365,
+    n_cutoffs: int = 3,
+    step_months: int = 6,
+    segments: Any = None,
+    window_months: int = 12,
+    **model_params: Any,
+) -> ValueBacktest:
     """Predicted against actual revenue over ``horizon_days`` after past cut-offs.
 
     At each cut-off ``c`` with ``c + horizon_days <= as_of`` the snapshot is taken at ``c``
@@ -783,28 +945,63 @@ def backtest_expected_revenue(panel: Any, *, as_of: Any, cutoffs: Iterable[Any] 
         Empty tables with the note ``no_observed_cutoff`` when no cut-off is fully observed.
     """
     as_of_ts = parse_as_of(as_of)
-    check_param(_is_int(horizon_days) and horizon_days >= 1, "horizon_days",
-                "a positive integer (days)", horizon_days)
-    check_param(_is_int(n_cutoffs) and n_cutoffs >= 1, "n_cutoffs", "a positive integer",
-                n_cutoffs)
-    check_param(_is_int(step_months) and step_months >= 1, "step_months", "a positive integer",
-                step_months)
-    check_param(_is_int(window_months) and window_months >= 1, "window_months",
-                "a positive integer", window_months)
-    allowed = {"age_bands_days", "value_shrinkage", "rate_credibility", "min_cohort", "n_tiers",
-               "order_values", "penalizer"}
+    check_param(
+        _is_int(horizon_days) and horizon_days >= 1,
+        "horizon_days",
+        "a positive integer (days)",
+        horizon_days,
+    )
+    check_param(_is_int(n_cutoffs) and n_cutoffs >= 1, "n_cutoffs", "a positive integer", n_cutoffs)
+    check_param(
+        _is_int(step_months) and step_months >= 1, "step_months", "a positive integer", step_months
+    )
+    check_param(
+        _is_int(window_months) and window_months >= 1,
+        "window_months",
+        "a positive integer",
+        window_months,
+    )
+    allowed = {
+        "age_bands_days",
+        "value_shrinkage",
+        "rate_credibility",
+        "min_cohort",
+        "n_tiers",
+        "order_values",
+        "penalizer",
+    }
     unknown = sorted(set(model_params) - allowed)
     check_param(not unknown, "model_params", f"keywords among {sorted(allowed)}", unknown)
     # validate the model's parameters once, before any work
-    defaults = {"age_bands_days": (30, 91, 182, 365), "value_shrinkage": None,
-                "rate_credibility": 20.0, "min_cohort": 10, "n_tiers": 5, "order_values": "window",
-                "penalizer": 0.0}
+    defaults = {
+        "age_bands_days": (30, 91, 182, 365),
+        "value_shrinkage": None,
+        "rate_credibility": 20.0,
+        "min_cohort": 10,
+        "n_tiers": 5,
+        "order_values": "window",
+        "penalizer": 0.0,
+    }
     mp = {**defaults, **model_params}
-    _check_params(horizon_days, window_months, mp["age_bands_days"], mp["value_shrinkage"],
-                  mp["rate_credibility"], mp["min_cohort"], mp["n_tiers"], mp["order_values"],
-                  mp["penalizer"])
-    params = {"as_of": as_of_ts, "horizon_days": int(horizon_days), "window_months": window_months,
-              "n_cutoffs": n_cutoffs, "step_months": step_months, **mp}
+    _check_params(
+        horizon_days,
+        window_months,
+        mp["age_bands_days"],
+        mp["value_shrinkage"],
+        mp["rate_credibility"],
+        mp["min_cohort"],
+        mp["n_tiers"],
+        mp["order_values"],
+        mp["penalizer"],
+    )
+    params = {
+        "as_of": as_of_ts,
+        "horizon_days": int(horizon_days),
+        "window_months": window_months,
+        "n_cutoffs": n_cutoffs,
+        "step_months": step_months,
+        **mp,
+    }
     notes: list[tuple[str, dict[str, Any]]] = []
     if not isinstance(panel, Panel):
         panel = build_panel(panel)
@@ -818,8 +1015,12 @@ def backtest_expected_revenue(panel: Any, *, as_of: Any, cutoffs: Iterable[Any] 
         first = panel.start
         cuts = [c for c in cuts if first is not None and not pd.isna(first) and c >= first]
     else:
-        check_param(not isinstance(cutoffs, (str, bytes)) and isinstance(cutoffs, Iterable),
-                    "cutoffs", "a list of dates", cutoffs)
+        check_param(
+            not isinstance(cutoffs, (str, bytes)) and isinstance(cutoffs, Iterable),
+            "cutoffs",
+            "a list of dates",
+            cutoffs,
+        )
         cuts = sorted({parse_as_of(c) for c in cutoffs})
         kept = []
         for c in cuts:
@@ -834,7 +1035,7 @@ def backtest_expected_revenue(panel: Any, *, as_of: Any, cutoffs: Iterable[Any] 
     per_client: list[pd.DataFrame] = []
     start = panel.start
     for c in cuts:
-        if start is None or pd.isna(start) or c < start:      # no client had bought yet
+        if start is None or pd.isna(start) or c < start:  # no client had bought yet
             notes.append(("cutoff_without_clients", {"cutoff": c}))
             continue
         try:
@@ -843,15 +1044,21 @@ def backtest_expected_revenue(panel: Any, *, as_of: Any, cutoffs: Iterable[Any] 
         except ReportkitError as exc:
             notes.append(("cutoff_failed", {"cutoff": c, "error": str(exc)}))
             continue
-        pop = (np.nan_to_num(_num(snap, ORDERS_TOTAL), nan=0.0) > 0)
+        pop = np.nan_to_num(_num(snap, ORDERS_TOTAL), nan=0.0) > 0
         if not pop.any():
             notes.append(("cutoff_without_clients", {"cutoff": c}))
             continue
         end_rev = later.set_index(CLIENT_ID)[REVENUE_TOTAL]
-        actual = (end_rev.reindex(snap[CLIENT_ID].to_numpy()).fillna(0.0).to_numpy(dtype=float)
-                  - np.nan_to_num(_num(snap, REVENUE_TOTAL), nan=0.0))
-        er = expected_revenue(snap, horizon_days=int(horizon_days), segments=segments,
-                              window_months=window_months, **model_params)
+        actual = end_rev.reindex(snap[CLIENT_ID].to_numpy()).fillna(0.0).to_numpy(
+            dtype=float
+        ) - np.nan_to_num(_num(snap, REVENUE_TOTAL), nan=0.0)
+        er = expected_revenue(
+            snap,
+            horizon_days=int(horizon_days),
+            segments=segments,
+            window_months=window_months,
+            **model_params,
+        )
         for code, p in er.notes:
             notes.append(("model_note", {"cutoff": c, "code": code, **p}))
         scale = int(horizon_days) / _window_days(c, window_months)
@@ -859,12 +1066,21 @@ def backtest_expected_revenue(panel: Any, *, as_of: Any, cutoffs: Iterable[Any] 
         seg = er.clients[SEGMENT].to_numpy()
         seg_mean = pd.Series(last12[pop]).groupby(seg[pop]).mean()
         segm = np.where(pop, pd.Series(seg).map(seg_mean).fillna(0.0).to_numpy(dtype=float), 0.0)
-        preds = {MODEL: er.clients[EXPECTED_REVENUE_12M].to_numpy(dtype=float),
-                 LAST_12M: last12, SEGMENT_MEAN: segm}
+        preds = {
+            MODEL: er.clients[EXPECTED_REVENUE_12M].to_numpy(dtype=float),
+            LAST_12M: last12,
+            SEGMENT_MEAN: segm,
+        }
         a = actual[pop]
-        frame = pd.DataFrame({CUTOFF: c, CLIENT_ID: snap[CLIENT_ID].to_numpy()[pop], ACTUAL: a,
-                              **{k: v[pop] for k, v in preds.items()},
-                              "model_method": er.clients[METHOD].to_numpy()[pop]})
+        frame = pd.DataFrame(
+            {
+                CUTOFF: c,
+                CLIENT_ID: snap[CLIENT_ID].to_numpy()[pop],
+                ACTUAL: a,
+                **{k: v[pop] for k, v in preds.items()},
+                "model_method": er.clients[METHOD].to_numpy()[pop],
+            }
+        )
         per_client.append(frame)
         base_mae = None
         for name in BACKTEST_METHODS:
@@ -878,34 +1094,50 @@ def backtest_expected_revenue(panel: Any, *, as_of: Any, cutoffs: Iterable[Any] 
             if r[CUTOFF] == c:
                 r["mae_vs_last_12m"] = (r["mae"] / base_mae) if base_mae else np.nan
 
-    table_cols = ["method", CUTOFF, "n_clients", "predicted", "actual", "total_error", "mae",
-                  "mae_vs_last_12m"]
-    dec_cols = ["method", CUTOFF, DECILE, "n_clients", "predicted", "actual", "total_error",
-                "mae"]
+    table_cols = [
+        "method",
+        CUTOFF,
+        "n_clients",
+        "predicted",
+        "actual",
+        "total_error",
+        "mae",
+        "mae_vs_last_12m",
+    ]
+    dec_cols = ["method", CUTOFF, DECILE, "n_clients", "predicted", "actual", "total_error", "mae"]
     table = pd.DataFrame(rows, columns=table_cols)
     deciles = pd.DataFrame(dec_rows, columns=dec_cols)
-    clients = (pd.concat(per_client, ignore_index=True) if per_client else pd.DataFrame(
-        columns=[CUTOFF, CLIENT_ID, ACTUAL, *BACKTEST_METHODS, "model_method"]))
+    clients = (
+        pd.concat(per_client, ignore_index=True)
+        if per_client
+        else pd.DataFrame(columns=[CUTOFF, CLIENT_ID, ACTUAL, *BACKTEST_METHODS, "model_method"])
+    )
     summary: dict[str, Any] = {"cutoffs": sorted(set(table[CUTOFF])) if len(table) else []}
     if table.empty:
         if not any(code == "cutoff_without_clients" for code, _ in notes):
-            notes.append(("no_observed_cutoff", {"as_of": as_of_ts,
-                                                 "horizon_days": int(horizon_days)}))
+            notes.append(
+                ("no_observed_cutoff", {"as_of": as_of_ts, "horizon_days": int(horizon_days)})
+            )
     else:
         for name in BACKTEST_METHODS:
             t = table[table["method"] == name]
             summary[f"{name}_total_error"] = float(t["total_error"].mean())
             summary[f"{name}_abs_total_error"] = float(t["total_error"].abs().mean())
             summary[f"{name}_mae"] = float(t["mae"].mean())
-    return ValueBacktest(table=table, deciles=deciles, clients=clients, summary=summary,
-                         notes=notes, params=params)
+    return ValueBacktest(
+        table=table, deciles=deciles, clients=clients, summary=summary, notes=notes, params=params
+    )
 
 
 def _metrics(pred: np.ndarray, actual: np.ndarray) -> dict[str, Any]:
     sp, sa = float(pred.sum()), float(actual.sum())
-    return {"n_clients": len(pred), "predicted": sp, "actual": sa,
-            "total_error": (sp / sa - 1.0) if sa != 0 else np.nan,
-            "mae": float(np.abs(pred - actual).mean()) if len(pred) else np.nan}
+    return {
+        "n_clients": len(pred),
+        "predicted": sp,
+        "actual": sa,
+        "total_error": (sp / sa - 1.0) if sa != 0 else np.nan,
+        "mae": float(np.abs(pred - actual).mean()) if len(pred) else np.nan,
+    }
 
 
 def _deciles(pred: np.ndarray, actual: np.ndarray, k: int = 10) -> list[dict[str, Any]]:

@@ -36,8 +36,12 @@ def parse_as_of(as_of: Any, *, month_end: bool = False) -> pd.Timestamp:
             ts = pd.Timestamp(as_of)
         except (TypeError, ValueError):
             ts = pd.NaT
-    check_param(ts is not pd.NaT and not pd.isna(ts), "as_of",
-                "a date such as '2024-06-30' or a Timestamp", as_of)
+    check_param(
+        ts is not pd.NaT and not pd.isna(ts),
+        "as_of",
+        "a date such as '2024-06-30' or a Timestamp",
+        as_of,
+    )
     if ts.tz is not None:
         ts = ts.tz_localize(None)
     try:
@@ -45,8 +49,12 @@ def parse_as_of(as_of: Any, *, month_end: bool = False) -> pd.Timestamp:
     except (OverflowError, ValueError):
         check_param(False, "as_of", "a date between 1678 and 2261", as_of)
     if month_end:
-        check_param(ts.is_month_end, "as_of",
-                    "the last day of a month (the panel is monthly), e.g. '2024-06-30'", as_of)
+        check_param(
+            ts.is_month_end,
+            "as_of",
+            "the last day of a month (the panel is monthly), e.g. '2024-06-30'",
+            as_of,
+        )
     return ts
 
 
@@ -71,8 +79,10 @@ def default_as_of(dataset: Dataset) -> str:
     dates = dataset.transactions[S.DATE] if dataset.transactions is not None else pd.Series()
     last = pd.Timestamp(dates.max())
     if pd.isna(last):
-        raise InputError("the transactions are empty: there is no date to report as of; load a "
-                         "file with dated sales rows or pass as_of.")
+        raise InputError(
+            "the transactions are empty: there is no date to report as of; load a "
+            "file with dated sales rows or pass as_of."
+        )
     last = last.normalize()
     end = month_end(last)
     if end < pd.Timestamp(dates.min()).normalize():
@@ -87,18 +97,22 @@ def check_as_of(dataset: Dataset, stamp: pd.Timestamp, *, allow_future: bool = T
     dates = dataset.transactions[S.DATE] if dataset.transactions is not None else None
     first = dates.min() if dates is not None else None
     if first is not None and pd.notna(first) and stamp < pd.Timestamp(first).normalize():
-        raise InputError(f"as_of {stamp:%Y-%m-%d} is before the first transaction "
-                         f"({pd.Timestamp(first):%Y-%m-%d}): there is nothing to report on yet; "
-                         "choose a later date (--as-of).")
+        raise InputError(
+            f"as_of {stamp:%Y-%m-%d} is before the first transaction "
+            f"({pd.Timestamp(first):%Y-%m-%d}): there is nothing to report on yet; "
+            "choose a later date (--as-of)."
+        )
     last = dates.max() if dates is not None else None
     if allow_future or last is None or pd.isna(last):
         return
     limit = (pd.Timestamp(last).to_period("M") + 1).end_time.normalize()
     if stamp > limit:
-        raise InputError(f"as_of {stamp:%Y-%m-%d} is more than a month after the data "
-                         f"({pd.Timestamp(first):%Y-%m-%d} – {pd.Timestamp(last):%Y-%m-%d}): the "
-                         "report would count every client as lost. Choose a date within the "
-                         "data (--as-of), or add --allow-future if that is what you mean.")
+        raise InputError(
+            f"as_of {stamp:%Y-%m-%d} is more than a month after the data "
+            f"({pd.Timestamp(first):%Y-%m-%d} – {pd.Timestamp(last):%Y-%m-%d}): the "
+            "report would count every client as lost. Choose a date within the "
+            "data (--as-of), or add --allow-future if that is what you mean."
+        )
 
 
 def period_end(period: str) -> str:

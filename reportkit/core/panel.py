@@ -86,10 +86,10 @@ _CODE = "__code"
 _START = "__start"
 _END = "__end"
 
-_MAX_MONTHS = 1 << 15                    # |months since 1970| must stay below this
+_MAX_MONTHS = 1 << 15  # |months since 1970| must stay below this
 
-_NO_FIRST = np.iinfo(np.int32).max      # sentinel: no purchase in the month (first day)
-_NO_LAST = np.iinfo(np.int32).min       # sentinel: no purchase in the month (last day)
+_NO_FIRST = np.iinfo(np.int32).max  # sentinel: no purchase in the month (first day)
+_NO_LAST = np.iinfo(np.int32).min  # sentinel: no purchase in the month (last day)
 
 
 def _days_to_datetime(days: np.ndarray, missing: int | None = None) -> np.ndarray:
@@ -114,8 +114,9 @@ def _month_of_day(day: int) -> int:
 
 def _month_starts(m_lo: int, m_hi: int) -> np.ndarray:
     """First day (day number) of the months m_lo … m_hi (months since 1970-01)."""
-    return np.arange(m_lo, m_hi + 1).astype("datetime64[M]").astype("datetime64[D]").astype(
-        np.int64)
+    return (
+        np.arange(m_lo, m_hi + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    )
 
 
 @dataclass
@@ -128,8 +129,8 @@ class _Rows:
     revenue: np.ndarray
     orders: np.ndarray
     margin: np.ndarray | None
-    first_day: np.ndarray     # first purchase day, _NO_FIRST when none
-    last_day: np.ndarray      # last purchase day, _NO_LAST when none
+    first_day: np.ndarray  # first purchase day, _NO_FIRST when none
+    last_day: np.ndarray  # last purchase day, _NO_LAST when none
 
     def __len__(self) -> int:
         return len(self.code)
@@ -147,8 +148,10 @@ def _to_lazy(data: Any) -> tuple[pl.LazyFrame, str, tuple | None]:
     if isinstance(data, Dataset):
         data = data.transactions
         if data is None:
-            raise InputError("the Dataset has no transactions table; load a folder or file that "
-                             "holds sales records (client_id, date, amount).")
+            raise InputError(
+                "the Dataset has no transactions table; load a folder or file that "
+                "holds sales records (client_id, date, amount)."
+            )
     if isinstance(data, pd.DataFrame):
         missing = [c for c in (CLIENT_ID, DATE, AMOUNT) if c not in data.columns]
         if missing:
@@ -160,8 +163,10 @@ def _to_lazy(data: Any) -> tuple[pl.LazyFrame, str, tuple | None]:
         try:
             return pl.from_pandas(frame).lazy(), "the transactions frame", None
         except (TypeError, ValueError, pl.exceptions.PolarsError) as exc:
-            raise InputError(f"the transactions frame cannot be read ({exc}); columns must be "
-                             "client_id (text), date (datetime64), amount (numbers).") from None
+            raise InputError(
+                f"the transactions frame cannot be read ({exc}); columns must be "
+                "client_id (text), date (datetime64), amount (numbers)."
+            ) from None
     if isinstance(data, pl.DataFrame):
         return data.lazy(), "the transactions frame", None
     if isinstance(data, pl.LazyFrame):
@@ -169,15 +174,21 @@ def _to_lazy(data: Any) -> tuple[pl.LazyFrame, str, tuple | None]:
     if isinstance(data, (str, os.PathLike)):
         path = Path(data)
         if not path.is_file():
-            raise InputError(f"{path}: no such file; pass the path of a Parquet file of canonical "
-                             "transactions, or load other formats with reportkit.load().")
+            raise InputError(
+                f"{path}: no such file; pass the path of a Parquet file of canonical "
+                "transactions, or load other formats with reportkit.load()."
+            )
         if path.suffix.lower() not in (".parquet", ".pq"):
-            raise InputError(f"{path}: build_panel reads Parquet files only; load CSV or Excel "
-                             "files with reportkit.load() and pass the Dataset.")
+            raise InputError(
+                f"{path}: build_panel reads Parquet files only; load CSV or Excel "
+                "files with reportkit.load() and pass the Dataset."
+            )
         st = path.stat()
         return pl.scan_parquet(path), str(path), (str(path), st.st_mtime_ns, st.st_size)
-    raise InputError(f"`data` must be a Dataset, a pandas or polars DataFrame of transactions, or "
-                     f"the path of a Parquet file, got {_describe(data)}")
+    raise InputError(
+        f"`data` must be a Dataset, a pandas or polars DataFrame of transactions, or "
+        f"the path of a Parquet file, got {_describe(data)}"
+    )
 
 
 def _raise_missing(missing: list[str], present: list[str], label: str) -> None:
@@ -185,7 +196,8 @@ def _raise_missing(missing: list[str], present: list[str], label: str) -> None:
         f"{label}: required column(s) {', '.join(map(repr, missing))} not found (columns: "
         f"{', '.join(map(repr, present[:20]))}). Rename them to the canonical names "
         f"(client_id, date, amount) or load the raw file with reportkit.load(), which maps "
-        f"common English and Russian headers.")
+        f"common English and Russian headers."
+    )
 
 
 def _normalise(lf: pl.LazyFrame, label: str) -> tuple[pl.LazyFrame, bool, bool]:
@@ -201,25 +213,31 @@ def _normalise(lf: pl.LazyFrame, label: str) -> tuple[pl.LazyFrame, bool, bool]:
     elif cid.is_integer() or isinstance(cid, (pl.Categorical, pl.Enum)):
         exprs.append(pl.col(CLIENT_ID).cast(pl.String))
     else:
-        raise InputError(f"{label}: column 'client_id' must hold text identifiers, got {cid}. "
-                         "Convert it to strings (ids such as '00123' must stay text).")
+        raise InputError(
+            f"{label}: column 'client_id' must hold text identifiers, got {cid}. "
+            "Convert it to strings (ids such as '00123' must stay text)."
+        )
     dt = schema[DATE]
     if isinstance(dt, pl.Datetime):
         date = pl.col(DATE)
-        if dt.time_zone is not None:   # the local wall-clock date is the business date
+        if dt.time_zone is not None:  # the local wall-clock date is the business date
             date = date.dt.replace_time_zone(None)
         exprs.append(date)
     elif dt == pl.Date:
         exprs.append(pl.col(DATE).cast(pl.Datetime("us")))
     else:
-        raise InputError(f"{label}: column 'date' must hold dates (datetime64), got {dt}. "
-                         "Parse it first, e.g. with reportkit.load(), which reads dd.mm.yyyy and "
-                         "ISO dates.")
+        raise InputError(
+            f"{label}: column 'date' must hold dates (datetime64), got {dt}. "
+            "Parse it first, e.g. with reportkit.load(), which reads dd.mm.yyyy and "
+            "ISO dates."
+        )
     amt = schema[AMOUNT]
     if not amt.is_numeric():
-        raise InputError(f"{label}: column 'amount' must hold numbers (float64), got {amt}. "
-                         "Parse it first, e.g. with reportkit.load(), which reads decimal commas "
-                         "and thousands separators.")
+        raise InputError(
+            f"{label}: column 'amount' must hold numbers (float64), got {amt}. "
+            "Parse it first, e.g. with reportkit.load(), which reads decimal commas "
+            "and thousands separators."
+        )
     # a null amount becomes NaN so that it shows up in the sums and is reported
     exprs.append(pl.col(AMOUNT).cast(pl.Float64).fill_null(float("nan")))
     has_order = ORDER_ID in schema
@@ -228,8 +246,9 @@ def _normalise(lf: pl.LazyFrame, label: str) -> tuple[pl.LazyFrame, bool, bool]:
     has_margin = MARGIN in schema
     if has_margin:
         if not schema[MARGIN].is_numeric():
-            raise InputError(f"{label}: column 'margin' must hold numbers (float64), got "
-                             f"{schema[MARGIN]}.")
+            raise InputError(
+                f"{label}: column 'margin' must hold numbers (float64), got {schema[MARGIN]}."
+            )
         exprs.append(pl.col(MARGIN).cast(pl.Float64).fill_nan(None))
     return lf.select(exprs), has_order, has_margin
 
@@ -244,14 +263,13 @@ def _exact_sum(column: str) -> pl.Expr:
     of threads), and those digits reached the report. A NaN or infinite value makes the sum NaN
     (the caller reports the rows); missing values count 0."""
     col = pl.col(column)
-    exact = ((col * _MICRO).round().cast(pl.Int128, strict=False).sum().cast(pl.Float64)
-             / _MICRO)
-    return pl.when(col.is_nan().any() | col.is_infinite().any()).then(float("nan")).otherwise(
-        exact)
+    exact = (col * _MICRO).round().cast(pl.Int128, strict=False).sum().cast(pl.Float64) / _MICRO
+    return pl.when(col.is_nan().any() | col.is_infinite().any()).then(float("nan")).otherwise(exact)
 
 
-def _aggregate(lf: pl.LazyFrame, keys: list[str], has_order: bool, has_margin: bool,
-               label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _aggregate(
+    lf: pl.LazyFrame, keys: list[str], has_order: bool, has_margin: bool, label: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Aggregate canonical transactions by ``keys`` (client_id and possibly month).
 
     Returns the keys plus ``revenue``, ``orders``, ``margin`` (with margin) and the first and
@@ -263,9 +281,14 @@ def _aggregate(lf: pl.LazyFrame, keys: list[str], has_order: bool, has_margin: b
     """
     pos = pl.col(AMOUNT) > 0
     group = [pl.col(CLIENT_ID)]
-    if MONTH in keys:           # months since 1970-01 (int32)
-        group.append(((pl.col(DATE).dt.year().cast(pl.Int32) - 1970) * 12
-                      + pl.col(DATE).dt.month().cast(pl.Int32) - 1).alias(MONTH))
+    if MONTH in keys:  # months since 1970-01 (int32)
+        group.append(
+            (
+                (pl.col(DATE).dt.year().cast(pl.Int32) - 1970) * 12
+                + pl.col(DATE).dt.month().cast(pl.Int32)
+                - 1
+            ).alias(MONTH)
+        )
     # n_unique counts a null as one more value: subtract it when present
     if has_order:
         has_id = pl.col(ORDER_ID).is_not_null() & (pl.col(ORDER_ID) != "")
@@ -280,39 +303,53 @@ def _aggregate(lf: pl.LazyFrame, keys: list[str], has_order: bool, has_margin: b
     aggs = [
         _exact_sum(AMOUNT).alias(REVENUE),
         (pl.col(_ORDER_KEY).n_unique() - (pl.col(_ORDER_KEY).null_count() > 0).cast(pl.Int64))
-        .cast(pl.Int64).alias(ORDERS),
+        .cast(pl.Int64)
+        .alias(ORDERS),
         # days since 1970-01-01 (int32), the sentinels when the month has no purchase
-        pl.col(_PURCHASE).min().dt.date().cast(pl.Int32).fill_null(_NO_FIRST)
+        pl.col(_PURCHASE)
+        .min()
+        .dt.date()
+        .cast(pl.Int32)
+        .fill_null(_NO_FIRST)
         .alias(FIRST_ORDER_DAY),
-        pl.col(_PURCHASE).max().dt.date().cast(pl.Int32).fill_null(_NO_LAST)
-        .alias(LAST_ORDER_DAY),
+        pl.col(_PURCHASE).max().dt.date().cast(pl.Int32).fill_null(_NO_LAST).alias(LAST_ORDER_DAY),
     ]
     if has_margin:
         aggs.append(_exact_sum(MARGIN).alias(MARGIN))
     try:
-        query = (lf.with_columns(pl.when(pos).then(pl.col(DATE)).alias(_PURCHASE), key)
-                 .group_by(group).agg(aggs))
+        query = (
+            lf.with_columns(pl.when(pos).then(pl.col(DATE)).alias(_PURCHASE), key)
+            .group_by(group)
+            .agg(aggs)
+        )
         if MONTH in keys:
             # sorting and coding the clients inside the query, where polars does it in
             # parallel, was measured as fast as every alternative tried: factorizing or sorting
             # the ids in pandas/arrow/numpy, or an integer sort on the id's hash followed by a
             # sort of the distinct ids and a move of whole clients (0.4 s faster in the query,
             # 0.4 s slower after it, for 10 M transactions / 3 M client-months on 2 cores)
-            query = (query.sort(CLIENT_ID, MONTH)
-                     .with_columns(pl.col(CLIENT_ID).rle_id().cast(pl.Int32).alias(_CODE)))
+            query = query.sort(CLIENT_ID, MONTH).with_columns(
+                pl.col(CLIENT_ID).rle_id().cast(pl.Int32).alias(_CODE)
+            )
         # the span of the data, and whether some purchases lack an order_id, in the same scan
         # (polars shares it between the two queries)
-        span = lf.select(pl.col(DATE).min().alias(_START), pl.col(DATE).max().alias(_END),
-                         (pos & ~has_id).sum().alias(_NO_ID))
+        span = lf.select(
+            pl.col(DATE).min().alias(_START),
+            pl.col(DATE).max().alias(_END),
+            (pos & ~has_id).sum().alias(_NO_ID),
+        )
         got, span_frame = pl.collect_all([query, span])
         if has_order and int(span_frame[_NO_ID][0]):
             # purchases without an order_id: one order per client and day (second pass, only
             # when such rows exist)
-            days = (lf.filter(pos & ~has_id).group_by(group)
-                    .agg(pl.col(DATE).dt.date().n_unique().cast(pl.Int64).alias(_NO_ID)))
-            got = (got.join(days.collect(), on=keys, how="left", nulls_equal=True,
-                            maintain_order="left")
-                   .with_columns((pl.col(ORDERS) + pl.col(_NO_ID).fill_null(0)).alias(ORDERS)))
+            days = (
+                lf.filter(pos & ~has_id)
+                .group_by(group)
+                .agg(pl.col(DATE).dt.date().n_unique().cast(pl.Int64).alias(_NO_ID))
+            )
+            got = got.join(
+                days.collect(), on=keys, how="left", nulls_equal=True, maintain_order="left"
+            ).with_columns((pl.col(ORDERS) + pl.col(_NO_ID).fill_null(0)).alias(ORDERS))
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"{label}: the transactions cannot be aggregated ({exc}).") from None
     return got, span_frame
@@ -331,13 +368,17 @@ def _bad_rows_error(lf: pl.LazyFrame, label: str) -> InputError:
     for what, cond in checks.items():
         rows = lf.filter(cond).select("__row").collect()["__row"]
         if len(rows):
-            parts.append(f"{len(rows):,} rows with {what} (rows {', '.join(map(str, rows[:5]))}"
-                         f"{', …' if len(rows) > 5 else ''}, counted from 0)")
+            parts.append(
+                f"{len(rows):,} rows with {what} (rows {', '.join(map(str, rows[:5]))}"
+                f"{', …' if len(rows) > 5 else ''}, counted from 0)"
+            )
     if not parts:  # pragma: no cover - every way to get here is one of the checks
         parts.append("rows that cannot be aggregated")
-    return InputError(f"{label}: {'; '.join(parts)}. Every transaction needs a client_id, a "
-                      "date and an amount; load the raw file with reportkit.load(), which "
-                      "rejects such rows and reports them, or drop them first.")
+    return InputError(
+        f"{label}: {'; '.join(parts)}. Every transaction needs a client_id, a "
+        "date and an amount; load the raw file with reportkit.load(), which "
+        "rejects such rows and reports them, or drop them first."
+    )
 
 
 def _clients_table(clients: Any) -> pd.DataFrame | None:
@@ -347,30 +388,37 @@ def _clients_table(clients: Any) -> pd.DataFrame | None:
     if isinstance(clients, pl.DataFrame):
         clients = clients.to_pandas()
     if not isinstance(clients, pd.DataFrame):
-        raise InputError(f"`clients` must be a pandas or polars DataFrame with a client_id "
-                         f"column, or None, got {_describe(clients)}")
+        raise InputError(
+            f"`clients` must be a pandas or polars DataFrame with a client_id "
+            f"column, or None, got {_describe(clients)}"
+        )
     if CLIENT_ID not in clients.columns:
         _raise_missing([CLIENT_ID], list(clients.columns), "the clients table")
     ids = clients[CLIENT_ID]
     bad = ids.isna() | (ids.astype("str") == "")
     if bad.any():
         rows = list(clients.index[bad.to_numpy()][:5])
-        raise InputError(f"the clients table: {int(bad.sum()):,} rows have no client_id (index "
-                         f"{', '.join(map(str, rows))}). Drop them or load the file with "
-                         "reportkit.load().")
+        raise InputError(
+            f"the clients table: {int(bad.sum()):,} rows have no client_id (index "
+            f"{', '.join(map(str, rows))}). Drop them or load the file with "
+            "reportkit.load()."
+        )
     if CREATED in clients.columns:
         created = clients[CREATED]
         if not pd.api.types.is_datetime64_any_dtype(created):
-            raise InputError(f"the clients table: column 'created' must hold dates "
-                             f"(datetime64), got {created.dtype}. Parse it first, e.g. with "
-                             "reportkit.load().")
+            raise InputError(
+                f"the clients table: column 'created' must hold dates "
+                f"(datetime64), got {created.dtype}. Parse it first, e.g. with "
+                "reportkit.load()."
+            )
         if getattr(created.dt, "tz", None) is not None:
             created = created.dt.tz_localize(None)
         created = created.astype("datetime64[ns]")
     else:
         created = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
-    table = pd.DataFrame({CLIENT_ID: ids.astype("str").to_numpy(dtype=object),
-                          CREATED: created.to_numpy()})
+    table = pd.DataFrame(
+        {CLIENT_ID: ids.astype("str").to_numpy(dtype=object), CREATED: created.to_numpy()}
+    )
     # a client listed twice keeps its earliest creation date
     return table.groupby(CLIENT_ID, sort=True, dropna=False)[CREATED].min().reset_index()
 
@@ -401,15 +449,27 @@ class Panel:
         Clients with at least one transaction.
     """
 
-    def __init__(self, *, ids: np.ndarray, rows: _Rows, start: pd.Timestamp, end: pd.Timestamp,
-                 has_txn: np.ndarray, in_clients: np.ndarray,
-                 created: np.ndarray, has_order: bool, has_margin: bool,
-                 source: pl.LazyFrame | None, stamp: tuple | None, label: str) -> None:
-        self._ids = ids                    # sorted object array of every known client id
+    def __init__(
+        self,
+        *,
+        ids: np.ndarray,
+        rows: _Rows,
+        start: pd.Timestamp,
+        end: pd.Timestamp,
+        has_txn: np.ndarray,
+        in_clients: np.ndarray,
+        created: np.ndarray,
+        has_order: bool,
+        has_margin: bool,
+        source: pl.LazyFrame | None,
+        stamp: tuple | None,
+        label: str,
+    ) -> None:
+        self._ids = ids  # sorted object array of every known client id
         self._rows = rows
-        self._has_txn = has_txn            # per id
-        self._in_clients = in_clients      # per id: listed in the clients table
-        self._created = created            # per id: datetime64[ns], NaT when unknown
+        self._has_txn = has_txn  # per id
+        self._in_clients = in_clients  # per id: listed in the clients table
+        self._created = created  # per id: datetime64[ns], NaT when unknown
         self._has_order = has_order
         self.has_margin = has_margin
         self._source = source
@@ -433,11 +493,12 @@ class Panel:
         return len(self._rows)
 
     def __repr__(self) -> str:
-        span = (f"{self.start:%Y-%m-%d} … {self.end:%Y-%m-%d}" if len(self)
-                else "no transactions")
-        return (f"Panel({len(self):,} client-months, {self.n_clients:,} clients, "
-                f"{int((self._in_clients & ~self._has_txn).sum()):,} leads, {span}, "
-                f"orders from {self.orders_from}{', with margin' if self.has_margin else ''})")
+        span = f"{self.start:%Y-%m-%d} … {self.end:%Y-%m-%d}" if len(self) else "no transactions"
+        return (
+            f"Panel({len(self):,} client-months, {self.n_clients:,} clients, "
+            f"{int((self._in_clients & ~self._has_txn).sum()):,} leads, {span}, "
+            f"orders from {self.orders_from}{', with margin' if self.has_margin else ''})"
+        )
 
     @cached_property
     def frame(self) -> pd.DataFrame:
@@ -461,8 +522,9 @@ class Panel:
     @cached_property
     def leads(self) -> pd.DataFrame:
         idx = np.flatnonzero(self._in_clients & ~self._has_txn)
-        return pd.DataFrame({CLIENT_ID: pd.Series(self._ids[idx], dtype=object),
-                             CREATED: self._created[idx]})
+        return pd.DataFrame(
+            {CLIENT_ID: pd.Series(self._ids[idx], dtype=object), CREATED: self._created[idx]}
+        )
 
     # -- rows as of a day (used by reportkit.core.snapshot) --------------------------------------
     def _rows_as_of(self, day: int) -> _Rows:
@@ -476,11 +538,17 @@ class Panel:
         m_a = _month_of_day(day)
         complete = self._end_day is None or day >= self._end_day or _month_of_day(day + 1) != m_a
         if complete and (len(r) == 0 or int(r.month.max()) <= m_a):
-            return r                    # every row counts, as it is (read only)
+            return r  # every row counts, as it is (read only)
         idx = np.flatnonzero(r.month <= m_a)
-        out = _Rows(code=r.code[idx], month=r.month[idx], revenue=r.revenue[idx],
-                    orders=r.orders[idx], margin=None if r.margin is None else r.margin[idx],
-                    first_day=r.first_day[idx], last_day=r.last_day[idx])
+        out = _Rows(
+            code=r.code[idx],
+            month=r.month[idx],
+            revenue=r.revenue[idx],
+            orders=r.orders[idx],
+            margin=None if r.margin is None else r.margin[idx],
+            first_day=r.first_day[idx],
+            last_day=r.last_day[idx],
+        )
         if complete:
             return out
         current = np.flatnonzero(out.month == m_a)
@@ -491,7 +559,8 @@ class Panel:
             raise ReportkitError(
                 f"{self._label}: the transactions changed after the panel was built (the month "
                 f"up to {np.datetime64(day, 'D')} does not match the panel); call build_panel() "
-                "again.")
+                "again."
+            )
         pos, j = current[found], j[found]
         out.revenue[pos] = part[REVENUE][j]
         out.orders[pos] = part[ORDERS][j]
@@ -499,14 +568,19 @@ class Panel:
         out.last_day[pos] = part[LAST_ORDER_DAY][j]
         if out.margin is not None:
             out.margin[pos] = part[MARGIN][j]
-        drop = current[~found]          # clients whose month starts after `day`
+        drop = current[~found]  # clients whose month starts after `day`
         if len(drop):
             keep = np.ones(len(out), dtype=bool)
             keep[drop] = False
-            out = _Rows(code=out.code[keep], month=out.month[keep], revenue=out.revenue[keep],
-                        orders=out.orders[keep],
-                        margin=None if out.margin is None else out.margin[keep],
-                        first_day=out.first_day[keep], last_day=out.last_day[keep])
+            out = _Rows(
+                code=out.code[keep],
+                month=out.month[keep],
+                revenue=out.revenue[keep],
+                orders=out.orders[keep],
+                margin=None if out.margin is None else out.margin[keep],
+                first_day=out.first_day[keep],
+                last_day=out.last_day[keep],
+            )
         return out
 
     def _partial(self, day: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -523,19 +597,28 @@ class Panel:
             except OSError:
                 changed = True
             if changed:
-                raise ReportkitError(f"{path}: the file changed or disappeared after the panel "
-                                     "was built; call build_panel() again.")
+                raise ReportkitError(
+                    f"{path}: the file changed or disappeared after the panel "
+                    "was built; call build_panel() again."
+                )
         lo = pd.Timestamp(np.datetime64(_month_of_day(day), "M")).to_pydatetime()
         hi = pd.Timestamp(np.datetime64(day + 1, "D")).to_pydatetime()
-        got, _ = _aggregate(self._source.filter((pl.col(DATE) >= lo) & (pl.col(DATE) < hi)),
-                            [CLIENT_ID], self._has_order, self.has_margin, self._label)
+        got, _ = _aggregate(
+            self._source.filter((pl.col(DATE) >= lo) & (pl.col(DATE) < hi)),
+            [CLIENT_ID],
+            self._has_order,
+            self.has_margin,
+            self._label,
+        )
         codes = self._id_index.get_indexer(got[CLIENT_ID].to_pandas())
         order = np.argsort(codes, kind="stable")
         codes = codes[order]
-        part = {REVENUE: got[REVENUE].to_numpy()[order],
-                ORDERS: got[ORDERS].to_numpy()[order],
-                FIRST_ORDER_DAY: got[FIRST_ORDER_DAY].to_numpy()[order],
-                LAST_ORDER_DAY: got[LAST_ORDER_DAY].to_numpy()[order]}
+        part = {
+            REVENUE: got[REVENUE].to_numpy()[order],
+            ORDERS: got[ORDERS].to_numpy()[order],
+            FIRST_ORDER_DAY: got[FIRST_ORDER_DAY].to_numpy()[order],
+            LAST_ORDER_DAY: got[LAST_ORDER_DAY].to_numpy()[order],
+        }
         if self.has_margin:
             part[MARGIN] = got[MARGIN].to_numpy()[order]
         self._partials[day] = (codes, part)
@@ -549,8 +632,9 @@ class Panel:
 _ROW_COLUMNS = (MONTH, REVENUE, ORDERS, MARGIN, FIRST_ORDER_DAY, LAST_ORDER_DAY)
 
 
-def _client_rows(got: pl.DataFrame, has_margin: bool
-                 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+def _client_rows(
+    got: pl.DataFrame, has_margin: bool
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """The client codes of the sorted rows of :func:`_aggregate` by month, the sorted ids
     (object array), and the columns month, revenue, orders, margin (with margin), first and
     last purchase day as numpy arrays."""
@@ -560,8 +644,9 @@ def _client_rows(got: pl.DataFrame, has_margin: bool
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=object), columns
     month = columns[MONTH]
     if int(month.min()) <= -_MAX_MONTHS or int(month.max()) >= _MAX_MONTHS:
-        raise InputError("the transactions have dates more than 2,700 years from 1970; check "
-                         "the date column.")
+        raise InputError(
+            "the transactions have dates more than 2,700 years from 1970; check the date column."
+        )
     code = got[_CODE].to_numpy()
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     return code, np.asarray(got[CLIENT_ID].gather(starts).to_numpy(), dtype=object), columns
@@ -623,7 +708,8 @@ def build_panel(data: Any, *, clients: pd.DataFrame | pl.DataFrame | None = None
     code, tx_ids, cols = _client_rows(got, has_margin)
     if clients_table is not None and len(clients_table):
         all_ids = pd.Index(tx_ids, dtype=object).union(
-            pd.Index(clients_table[CLIENT_ID].to_numpy(), dtype=object))
+            pd.Index(clients_table[CLIENT_ID].to_numpy(), dtype=object)
+        )
         ids = np.asarray(all_ids, dtype=object)
         code = all_ids.get_indexer(tx_ids).astype(np.int32)[code]
     else:
@@ -639,8 +725,9 @@ def build_panel(data: Any, *, clients: pd.DataFrame | pl.DataFrame | None = None
         first_day=cols[FIRST_ORDER_DAY].astype(np.int32, copy=False),
         last_day=cols[LAST_ORDER_DAY].astype(np.int32, copy=False),
     )
-    start, end = (pd.Timestamp(span[c][0]).normalize() if len(rows) else pd.NaT
-                  for c in (_START, _END))
+    start, end = (
+        pd.Timestamp(span[c][0]).normalize() if len(rows) else pd.NaT for c in (_START, _END)
+    )
 
     has_txn = np.zeros(n_ids, dtype=bool)
     has_txn[rows.code] = True
@@ -650,7 +737,17 @@ def build_panel(data: Any, *, clients: pd.DataFrame | pl.DataFrame | None = None
         pos = all_ids.get_indexer(clients_table[CLIENT_ID].to_numpy())
         in_clients[pos] = True
         created[pos] = clients_table[CREATED].to_numpy()
-    return Panel(ids=ids, rows=rows, start=start, end=end, has_txn=has_txn,
-                 in_clients=in_clients, created=created, has_order=has_order,
-                 has_margin=has_margin, source=lf, stamp=stamp, label=label)
-
+    return Panel(
+        ids=ids,
+        rows=rows,
+        start=start,
+        end=end,
+        has_txn=has_txn,
+        in_clients=in_clients,
+        created=created,
+        has_order=has_order,
+        has_margin=has_margin,
+        source=lf,
+        stamp=stamp,
+        label=label,
+    )

@@ -80,17 +80,24 @@ def _as_of_day(as_of: Any) -> tuple[int, pd.Timestamp]:
 
 
 def _check_window(window_months: Any) -> int:
-    check_param(isinstance(window_months, (int, np.integer)) and not isinstance(window_months, bool)
-                and window_months >= 1, "window_months", "a positive integer", window_months)
+    check_param(
+        isinstance(window_months, (int, np.integer))
+        and not isinstance(window_months, bool)
+        and window_months >= 1,
+        "window_months",
+        "a positive integer",
+        window_months,
+    )
     return int(window_months)
 
 
-_CHUNK_ROWS = 1 << 15    # rows per block: small temporaries, reused by the allocator
-_THREADS = min(4, os.cpu_count() or 1)   # numpy releases the GIL in most of a block's work
+_CHUNK_ROWS = 1 << 15  # rows per block: small temporaries, reused by the allocator
+_THREADS = min(4, os.cpu_count() or 1)  # numpy releases the GIL in most of a block's work
 
 
-def _best12(local: np.ndarray, month: np.ndarray, rev: np.ndarray, starts: np.ndarray,
-            m_a: int) -> np.ndarray:
+def _best12(
+    local: np.ndarray, month: np.ndarray, rev: np.ndarray, starts: np.ndarray, m_a: int
+) -> np.ndarray:
     """Highest 12-consecutive-month revenue of each client of a block (one value per start).
 
     ``local``, ``month``, ``rev`` are rows grouped by client, months ascending, ``local`` the
@@ -102,7 +109,7 @@ def _best12(local: np.ndarray, month: np.ndarray, rev: np.ndarray, starts: np.nd
     size = len(local)
     # a key increasing along the rows: rows k apart are the same client less than 12 months
     # apart iff their keys differ by less than 12
-    key = local.astype(np.int64) << 20      # months span < 2**16 (panel)
+    key = local.astype(np.int64) << 20  # months span < 2**16 (panel)
     key += month
     # windows ending at each row's month: add the client's rows of the 11 previous months
     # (whole-block passes while many rows qualify, then only the remaining candidates)
@@ -158,8 +165,14 @@ class _Stats:
             col[name] = np.full(n, np.nan)
         for name in (ORDERS_WINDOW, ORDERS_TOTAL, ACTIVE_MONTHS):
             col[name] = np.zeros(n, dtype=np.int64)
-        sums = [REVENUE_WINDOW, REVENUE_PREV_WINDOW, REVENUE_TOTAL, REVENUE_LAST3,
-                REVENUE_PREV3, BEST12_REVENUE]
+        sums = [
+            REVENUE_WINDOW,
+            REVENUE_PREV_WINDOW,
+            REVENUE_TOTAL,
+            REVENUE_LAST3,
+            REVENUE_PREV3,
+            BEST12_REVENUE,
+        ]
         for name in sums + ([MARGIN_WINDOW, MARGIN_TOTAL] if has_margin else []):
             col[name] = np.zeros(n)
         self.col = col
@@ -190,8 +203,9 @@ def _month_bins(window: int) -> tuple[np.ndarray, np.ndarray]:
     lo = np.r_[0, edges]
     hi = np.r_[edges, np.iinfo(np.int64).max]
     ranges = [(0, np.iinfo(np.int64).max), (0, window), (window, 2 * window), (0, 3), (3, 6)]
-    pick = np.array([[a <= l and h <= b for a, b in ranges] for l, h in zip(lo, hi)],
-                    dtype=np.float64)
+    pick = np.array(
+        [[a <= l and h <= b for a, b in ranges] for l, h in zip(lo, hi)], dtype=np.float64
+    )
     return bin_of_back, pick
 
 
@@ -210,8 +224,7 @@ class _Frame:
     @classmethod
     def of(cls, day: int, window: int) -> _Frame:
         m_a = _month_of_day(day)
-        return cls(day, m_a, window, *_month_bins(window),
-                   _month_starts(m_a - window + 1, m_a))
+        return cls(day, m_a, window, *_month_bins(window), _month_starts(m_a - window + 1, m_a))
 
 
 def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, fr: _Frame) -> None:
@@ -223,9 +236,9 @@ def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, fr: _Frame) -> None:
     orders = r.orders[lo:hi]
     new_client = np.r_[True, code[1:] != code[:-1]]
     starts = np.flatnonzero(new_client)
-    local = np.cumsum(new_client) - 1          # the client's position in the block
+    local = np.cumsum(new_client) - 1  # the client's position in the block
     n = len(starts)
-    codes = code[starts]                       # the clients' codes (where the results go)
+    codes = code[starts]  # the clients' codes (where the results go)
     out: np.ndarray | slice = codes
     if int(codes[-1]) - int(codes[0]) + 1 == n:  # no lead between them: a slice writes faster
         out = slice(int(codes[0]), int(codes[-1]) + 1)
@@ -258,8 +271,9 @@ def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, fr: _Frame) -> None:
 
     rv = by_range(rev)
     od = np.rint(by_range(orders.astype(np.float64))).astype(np.int64)
-    for k, name in enumerate((REVENUE_TOTAL, REVENUE_WINDOW, REVENUE_PREV_WINDOW,
-                              REVENUE_LAST3, REVENUE_PREV3)):
+    for k, name in enumerate(
+        (REVENUE_TOTAL, REVENUE_WINDOW, REVENUE_PREV_WINDOW, REVENUE_LAST3, REVENUE_PREV3)
+    ):
         st.col[name][out] = rv[:, k]
     st.col[ORDERS_TOTAL][out] = od[:, 0]
     st.col[ORDERS_WINDOW][out] = od[:, 1]
@@ -317,12 +331,15 @@ def _snapshot(panel: Panel, day: int, ts: pd.Timestamp, window: int) -> pd.DataF
         created_ok = np.isnat(created) | (created.astype("datetime64[D]").astype(np.int64) <= day)
         known = st.has_txn | (panel._in_clients & created_ok)
     idx = np.flatnonzero(known)
-    if len(idx) == n:                      # every client is in: the columns are used as they are
+    if len(idx) == n:  # every client is in: the columns are used as they are
+
         def take(a: np.ndarray) -> np.ndarray:
             return a
     else:
+
         def take(a: np.ndarray) -> np.ndarray:
             return a[idx]
+
     cols: dict[str, Any] = {
         CLIENT_ID: pd.Series(take(panel._ids), dtype=object, copy=True),
         AS_OF: np.full(len(idx), ts.to_datetime64(), dtype="datetime64[ns]"),
@@ -336,10 +353,27 @@ def _snapshot(panel: Panel, day: int, ts: pd.Timestamp, window: int) -> pd.DataF
 
 
 # the snapshot's columns after client_id and as_of, in order (is_lead last)
-_COLUMNS = (FIRST_ORDER, LAST_ORDER, RECENCY_DAYS, TENURE_DAYS, ORDERS_WINDOW, REVENUE_WINDOW,
-            MARGIN_WINDOW, REVENUE_PREV_WINDOW, ORDERS_TOTAL, REVENUE_TOTAL, MARGIN_TOTAL,
-            INTERVAL_DAYS, ACTIVE_MONTHS, CV, AOV, REVENUE_LAST3, REVENUE_PREV3, TREND,
-            BEST12_REVENUE)
+_COLUMNS = (
+    FIRST_ORDER,
+    LAST_ORDER,
+    RECENCY_DAYS,
+    TENURE_DAYS,
+    ORDERS_WINDOW,
+    REVENUE_WINDOW,
+    MARGIN_WINDOW,
+    REVENUE_PREV_WINDOW,
+    ORDERS_TOTAL,
+    REVENUE_TOTAL,
+    MARGIN_TOTAL,
+    INTERVAL_DAYS,
+    ACTIVE_MONTHS,
+    CV,
+    AOV,
+    REVENUE_LAST3,
+    REVENUE_PREV3,
+    TREND,
+    BEST12_REVENUE,
+)
 
 
 def _as_panel(data: Any) -> Panel:
@@ -350,19 +384,26 @@ def _check_in_data(panel: Panel, ts: pd.Timestamp) -> None:
     """Refuse a date that leaves no client with a transaction: before the first transaction, or
     a panel without any (the message names the data's range and the fix)."""
     if not len(panel) or pd.isna(panel.start):
-        raise InputError(f"as_of {ts:%Y-%m-%d}: the data hold no transaction, so there is no "
-                         "client to describe. Load a file with dated sales rows.")
+        raise InputError(
+            f"as_of {ts:%Y-%m-%d}: the data hold no transaction, so there is no "
+            "client to describe. Load a file with dated sales rows."
+        )
     if ts < panel.start:
         raise InputError(
             f"as_of {ts:%Y-%m-%d} is before the data ({panel.start:%Y-%m-%d} – "
             f"{panel.end:%Y-%m-%d}): no client had bought anything yet. Choose a date from "
-            f"{panel.start:%Y-%m-%d} on (e.g. as_of=\"{panel.end:%Y-%m-%d}\"), or pass "
-            "empty_ok=True to get the (empty) snapshot anyway.")
+            f'{panel.start:%Y-%m-%d} on (e.g. as_of="{panel.end:%Y-%m-%d}"), or pass '
+            "empty_ok=True to get the (empty) snapshot anyway."
+        )
 
 
-def snapshot(data: Any, *, as_of: Any,
-             window_months: int = ReportSettings.window_months,
-             empty_ok: bool = False) -> pd.DataFrame:
+def snapshot(
+    data: Any,
+    *,
+    as_of: Any,
+    window_months: int = ReportSettings.window_months,
+    empty_ok: bool = False,
+) -> pd.DataFrame:
     """One row per client known at ``as_of``: recency, orders, revenue, regularity, trend.
 
     Parameters
@@ -429,9 +470,13 @@ def snapshot(data: Any, *, as_of: Any,
     return _snapshot(panel, day, ts, window)
 
 
-def snapshots(data: Any, as_of_dates: Iterable[Any], *,
-              window_months: int = ReportSettings.window_months,
-              empty_ok: bool = False) -> dict[pd.Timestamp, pd.DataFrame]:
+def snapshots(
+    data: Any,
+    as_of_dates: Iterable[Any],
+    *,
+    window_months: int = ReportSettings.window_months,
+    empty_ok: bool = False,
+) -> dict[pd.Timestamp, pd.DataFrame]:
     """Snapshots at several dates from one panel (built once when ``data`` is not a Panel).
 
     Parameters

@@ -147,8 +147,14 @@ class LifecycleRules:
     dead_interval_multiple: float = 3.0
     reanimatable_min_orders: int = 2
     deal_cycle_days: int | None = None
-    active_statuses: tuple[str, ...] = ("active", "agreed", "in work", "активный", "согласован",
-                                        "в работе")
+    active_statuses: tuple[str, ...] = (
+        "active",
+        "agreed",
+        "in work",
+        "активный",
+        "согласован",
+        "в работе",
+    )
     refused_statuses: tuple[str, ...] = ("refused", "closed", "отказ", "закрыт")
     derive_key: bool = True
     key_revenue_share: float = 0.80
@@ -257,8 +263,12 @@ class Config:
 
 
 _SECTIONS = {
-    "load": LoadSettings, "segmentation": SegmentationSettings, "lifecycle": LifecycleRules,
-    "churn": ChurnSettings, "quality": QualitySettings, "report": ReportSettings,
+    "load": LoadSettings,
+    "segmentation": SegmentationSettings,
+    "lifecycle": LifecycleRules,
+    "churn": ChurnSettings,
+    "quality": QualitySettings,
+    "report": ReportSettings,
 }
 _ALL_SECTIONS = ("files", "columns", *_SECTIONS)
 
@@ -270,6 +280,7 @@ def _suggest(word: str, choices) -> str:
 
 def _coerce(value: Any, default: Any, annotation: str, where: str) -> Any:
     """Check a TOML value against the type of the dataclass field it overrides."""
+
     def bad(expected: str) -> ConfigError:
         return ConfigError(f"{where} must be {expected}, got {value!r}.")
 
@@ -281,9 +292,15 @@ def _coerce(value: Any, default: Any, annotation: str, where: str) -> Any:
             raise bad("a list, e.g. [0.8, 0.95]")
         inner_str = "tuple[str" in ann
         for item in value:
-            ok = isinstance(item, str) if inner_str else (
-                isinstance(item, (int, float)) and not isinstance(item, bool)
-                and math.isfinite(item))
+            ok = (
+                isinstance(item, str)
+                if inner_str
+                else (
+                    isinstance(item, (int, float))
+                    and not isinstance(item, bool)
+                    and math.isfinite(item)
+                )
+            )
             if not ok:
                 raise bad("a list of " + ("strings" if inner_str else "numbers"))
         if not inner_str and "..." not in ann and len(value) != len(default):
@@ -357,53 +374,75 @@ def _check_choices(cfg: Config, path: str) -> None:
     try:
         datetime.date.fromisoformat(cfg.load.earliest_date)
     except (TypeError, ValueError):
-        raise ConfigError(f"{path}: [load] earliest_date must be a date such as 1980-01-01, "
-                          f"got {cfg.load.earliest_date!r}.") from None
+        raise ConfigError(
+            f"{path}: [load] earliest_date must be a date such as 1980-01-01, "
+            f"got {cfg.load.earliest_date!r}."
+        ) from None
     for section, key, lo, hi in _RANGES:
         value = getattr(getattr(cfg, section), key)
         if value is None:
             continue
         if not lo <= value <= hi:
-            bounds = (f"at least {lo}" if hi == math.inf else f"from {lo} to {hi}")
+            bounds = f"at least {lo}" if hi == math.inf else f"from {lo} to {hi}"
             raise ConfigError(f"{path}: [{section}] {key} must be {bounds}, got {value}.")
     if cfg.lifecycle.proven_orders < cfg.lifecycle.regular_orders:
-        raise ConfigError(f"{path}: [lifecycle] proven_orders ({cfg.lifecycle.proven_orders}) "
-                          f"must not be below regular_orders ({cfg.lifecycle.regular_orders}).")
+        raise ConfigError(
+            f"{path}: [lifecycle] proven_orders ({cfg.lifecycle.proven_orders}) "
+            f"must not be below regular_orders ({cfg.lifecycle.regular_orders})."
+        )
     for key in ("rfm_recency_days", "rfm_frequency", "rfm_monetary"):
         edges = getattr(cfg.segmentation, key)
-        if edges is not None and (len(edges) != cfg.segmentation.rfm_bins - 1
-                                  or list(edges) != sorted(set(edges))):
-            raise ConfigError(f"{path}: [segmentation] {key} must be {cfg.segmentation.rfm_bins - 1} "
-                              f"increasing numbers (one fewer than rfm_bins), got {list(edges)}.")
+        if edges is not None and (
+            len(edges) != cfg.segmentation.rfm_bins - 1 or list(edges) != sorted(set(edges))
+        ):
+            raise ConfigError(
+                f"{path}: [segmentation] {key} must be {cfg.segmentation.rfm_bins - 1} "
+                f"increasing numbers (one fewer than rfm_bins), got {list(edges)}."
+            )
     check_delimiter(cfg.load.delimiter, path)
 
 
 def check_delimiter(d: str | None, path: str) -> None:
     """``[load] delimiter``: one single-byte character that is not a quote or a line break."""
-    if d is not None and (len(d) != 1 or d in "\"\r\n" or len(d.encode("utf-8")) != 1):
-        raise ConfigError(f"{path}: [load] delimiter must be one character such as \";\" or "
-                          f"\",\" (\"\\t\" for tab), got {d!r}.")
+    if d is not None and (len(d) != 1 or d in '"\r\n' or len(d.encode("utf-8")) != 1):
+        raise ConfigError(
+            f'{path}: [load] delimiter must be one character such as ";" or '
+            f'"," ("\\t" for tab), got {d!r}.'
+        )
 
 
 #: (section, key, lowest, highest) of every number a config file may set; checked when the
 #: config is read, so a value out of range stops the run before any work
 _RANGES = [
-    ("segmentation", "min_tenure_months", 0, 120), ("segmentation", "rfm_bins", 2, 10),
+    ("segmentation", "min_tenure_months", 0, 120),
+    ("segmentation", "rfm_bins", 2, 10),
     ("segmentation", "bcg_growth", -1, 100),
-    ("lifecycle", "regular_orders", 1, math.inf), ("lifecycle", "proven_orders", 1, math.inf),
-    ("lifecycle", "proven_tenure_months", 0, 1200), ("lifecycle", "dead_days", 1, 36500),
+    ("lifecycle", "regular_orders", 1, math.inf),
+    ("lifecycle", "proven_orders", 1, math.inf),
+    ("lifecycle", "proven_tenure_months", 0, 1200),
+    ("lifecycle", "dead_days", 1, 36500),
     ("lifecycle", "dead_interval_multiple", 0.1, 1000),
     ("lifecycle", "reanimatable_min_orders", 1, math.inf),
-    ("lifecycle", "deal_cycle_days", 1, 36500), ("lifecycle", "key_revenue_share", 0.01, 1),
-    ("churn", "horizon_days", 7, 3650), ("churn", "n_cutoffs", 1, 60),
-    ("churn", "min_clients", 1, math.inf), ("churn", "min_churners", 1, math.inf),
-    ("churn", "max_examples_per_cutoff", 100, math.inf), ("churn", "random_state", 0, 2**32 - 1),
-    ("quality", "name_similarity", 0, 100), ("quality", "name_medium_similarity", 0, 100),
-    ("quality", "shared_key_limit", 1, math.inf), ("quality", "max_group_size", 2, math.inf),
-    ("quality", "name_block_size", 1, math.inf), ("quality", "name_window", 1, math.inf),
-    ("quality", "common_word_min", 1, math.inf), ("quality", "group_filled_share", 0, 1),
-    ("quality", "client_base_score", 0, 1), ("quality", "client_base_contact_share", 0, 1),
-    ("quality", "list_of_names_score", 0, 1), ("report", "window_months", 1, 120),
+    ("lifecycle", "deal_cycle_days", 1, 36500),
+    ("lifecycle", "key_revenue_share", 0.01, 1),
+    ("churn", "horizon_days", 7, 3650),
+    ("churn", "n_cutoffs", 1, 60),
+    ("churn", "min_clients", 1, math.inf),
+    ("churn", "min_churners", 1, math.inf),
+    ("churn", "max_examples_per_cutoff", 100, math.inf),
+    ("churn", "random_state", 0, 2**32 - 1),
+    ("quality", "name_similarity", 0, 100),
+    ("quality", "name_medium_similarity", 0, 100),
+    ("quality", "shared_key_limit", 1, math.inf),
+    ("quality", "max_group_size", 2, math.inf),
+    ("quality", "name_block_size", 1, math.inf),
+    ("quality", "name_window", 1, math.inf),
+    ("quality", "common_word_min", 1, math.inf),
+    ("quality", "group_filled_share", 0, 1),
+    ("quality", "client_base_score", 0, 1),
+    ("quality", "client_base_contact_share", 0, 1),
+    ("quality", "list_of_names_score", 0, 1),
+    ("report", "window_months", 1, 120),
 ]
 
 
@@ -426,8 +465,9 @@ def config_from_dict(data: dict, source: str = "<config>") -> Config:
                         f"Valid tables: {', '.join(TABLES)}."
                     )
                 if not isinstance(fname, str):
-                    raise ConfigError(f"{source}: [files] {table} must be a file name in quotes, "
-                                      f"got {fname!r}.")
+                    raise ConfigError(
+                        f"{source}: [files] {table} must be a file name in quotes, got {fname!r}."
+                    )
             kwargs["files"] = dict(value)
         elif name == "columns":
             cols: dict[str, dict[str, str]] = {}
@@ -438,8 +478,10 @@ def config_from_dict(data: dict, source: str = "<config>") -> Config:
                         f"Valid tables: {', '.join(TABLES)}."
                     )
                 if not isinstance(mapping, dict):
-                    raise ConfigError(f"{source}: [columns.{table}] must be a section of "
-                                      f"`canonical = \"header\"` lines, got {mapping!r}.")
+                    raise ConfigError(
+                        f"{source}: [columns.{table}] must be a section of "
+                        f'`canonical = "header"` lines, got {mapping!r}.'
+                    )
                 known = REQUIRED[table] + OPTIONAL[table]
                 for canon, header in mapping.items():
                     if canon not in known:
@@ -448,8 +490,10 @@ def config_from_dict(data: dict, source: str = "<config>") -> Config:
                             f"{_suggest(canon, known)} Valid columns: {', '.join(known)}."
                         )
                     if not isinstance(header, str):
-                        raise ConfigError(f"{source}: [columns.{table}] {canon} must be the header "
-                                          f"in your file, in quotes, got {header!r}.")
+                        raise ConfigError(
+                            f"{source}: [columns.{table}] {canon} must be the header "
+                            f"in your file, in quotes, got {header!r}."
+                        )
                 cols[table] = dict(mapping)
             kwargs["columns"] = cols
         else:
@@ -482,9 +526,11 @@ def check_paths(cfg: Config, data: Any) -> None:
         allowed.append(Path(cfg.source).resolve().parent)
     if not any(target.is_relative_to(a) for a in allowed):
         where = " or ".join(str(a) for a in allowed) or "the data folder"
-        raise ConfigError(f"{cfg.source or 'config'}: [segmentation] contact_policy = {policy!r} "
-                          f"lies outside {where}; reportkit reads only the files it was given. "
-                          "Put the policy file beside the data or the config file.")
+        raise ConfigError(
+            f"{cfg.source or 'config'}: [segmentation] contact_policy = {policy!r} "
+            f"lies outside {where}; reportkit reads only the files it was given. "
+            "Put the policy file beside the data or the config file."
+        )
 
 
 def load_config(config: Config | str | Path | dict | None = None) -> Config:
@@ -510,6 +556,7 @@ def load_config(config: Config | str | Path | dict | None = None) -> Config:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc}). Check quotes and [section] lines."
-                          ) from None
+        raise ConfigError(
+            f"{path}: not valid TOML ({exc}). Check quotes and [section] lines."
+        ) from None
     return config_from_dict(data, source=str(path))

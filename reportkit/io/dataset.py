@@ -58,13 +58,19 @@ class LoadReport:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per figure: ``item``, ``value``."""
-        rows = [("file", self.file), ("rows read", self.rows_read),
-                ("rows kept", self.rows_kept), ("rows rejected", self.rows_rejected)]
+        rows = [
+            ("file", self.file),
+            ("rows read", self.rows_read),
+            ("rows kept", self.rows_kept),
+            ("rows rejected", self.rows_rejected),
+        ]
         rows += [(f"  rejected: {r}", n) for r, n in self.rejected_by_reason.items()]
         if self.table == TRANSACTIONS:
-            rows += [("returns (negative amounts, kept and netted)", self.returns_count),
-                     ("returns amount", round(self.returns_amount, 2)),
-                     ("total amount (net)", round(self.total_amount, 2))]
+            rows += [
+                ("returns (negative amounts, kept and netted)", self.returns_count),
+                ("returns amount", round(self.returns_amount, 2)),
+                ("total amount (net)", round(self.total_amount, 2)),
+            ]
         if self.date_min is not None:
             rows.append(("date range", f"{self.date_min:%Y-%m-%d} – {self.date_max:%Y-%m-%d}"))
         rows.append(("distinct clients", self.clients))
@@ -95,6 +101,7 @@ class LoadReport:
 
 
 # --- parsing values: polars expressions on whole columns --------------------------------------
+
 
 @dataclass
 class Dataset:

@@ -56,7 +56,7 @@ BAD_SCORE = "score missing or outside 0–10"
 EARLY_DATE = "date before [load] earliest_date"
 FUTURE_DATE = "date in the future"
 HUGE_AMOUNT = "implausible amount (1e15 or more)"
-_HUGE = 1e15            # no sale is worth a quadrillion; 1e308 would make every total infinite
+_HUGE = 1e15  # no sale is worth a quadrillion; 1e308 would make every total infinite
 DUPLICATE_ROW = "exact duplicate row"
 REPEATED_ID = "repeated client id (first record kept)"
 
@@ -76,13 +76,16 @@ def _text_expr(name: str, dtype: pl.DataType) -> pl.Expr:
         out = c.str.strip_chars()
     elif dtype.is_float():
         integral = c.is_finite() & (c == c.floor()) & (c.abs() < 1e18)
-        out = (pl.when(integral).then(c.cast(pl.Int64, strict=False).cast(pl.String))
-               .otherwise(c.cast(pl.String)))
+        out = (
+            pl.when(integral)
+            .then(c.cast(pl.Int64, strict=False).cast(pl.String))
+            .otherwise(c.cast(pl.String))
+        )
     elif dtype in (pl.Datetime, pl.Date):
         out = c.cast(pl.String).str.replace("T", " ", literal=True)
     elif dtype == pl.Boolean:
         out = c.cast(pl.String)
-    elif dtype == pl.Categorical:       # the reader's repetitive columns stay categories
+    elif dtype == pl.Categorical:  # the reader's repetitive columns stay categories
         return c.cast(pl.String).str.strip_chars().fill_null("").cast(pl.Categorical).alias(name)
     else:
         out = c.cast(pl.String, strict=False).str.strip_chars()
@@ -90,20 +93,47 @@ def _text_expr(name: str, dtype: pl.DataType) -> pl.Expr:
 
 
 # what str.strip() removes, as single characters (a cell starting or ending with one is stripped)
-_EDGE_SPACES = [" ", "\t", "\r", "\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85",
-                "\u00a0", "\u1680", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004", "\u2005",
-                "\u2006", "\u2007", "\u2008", "\u2009", "\u200a", "\u2028", "\u2029", "\u202f",
-                "\u205f", "\u3000"]
+_EDGE_SPACES = [
+    " ",
+    "\t",
+    "\r",
+    "\n",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\x1f",
+    "\x85",
+    "\u00a0",
+    "\u1680",
+    "\u2000",
+    "\u2001",
+    "\u2002",
+    "\u2003",
+    "\u2004",
+    "\u2005",
+    "\u2006",
+    "\u2007",
+    "\u2008",
+    "\u2009",
+    "\u200a",
+    "\u2028",
+    "\u2029",
+    "\u202f",
+    "\u205f",
+    "\u3000",
+]
 
 
 def _needs_text(col: pl.Series) -> bool:
     """Whether :func:`_text_expr` would change the column (a text column without missing values
     and without spaces at either end is used as it is: no copy)."""
     if col.dtype == pl.Categorical:
-        col = col.unique().cast(pl.String)          # the distinct values tell
+        col = col.unique().cast(pl.String)  # the distinct values tell
     if col.dtype != pl.String or col.null_count() > 0:
         return True
-    ends = (col.str.slice(0, 1).is_in(_EDGE_SPACES) | col.str.slice(-1, 1).is_in(_EDGE_SPACES))
+    ends = col.str.slice(0, 1).is_in(_EDGE_SPACES) | col.str.slice(-1, 1).is_in(_EDGE_SPACES)
     return bool(ends.any())
 
 
@@ -120,14 +150,24 @@ def _clean_money(s: pl.Series) -> pl.Series:
     """Currency signs and words, spaces and thousands apostrophes out; (5) and 5- as -5."""
     c = pl.col("s")
     f = pl.DataFrame({"s": s}).select(
-        c.str.replace_all(_CURRENCY_RE, "").str.replace_all(_SPACES_RE, "")
-        .str.replace_all("−", "-", literal=True).str.replace_all("–", "-", literal=True))
-    f = f.select(pl.when(c.str.contains(r"^\(.*\)$"))
-                 .then(pl.lit("-") + c.str.slice(1, c.str.len_chars() - 2)).otherwise(c)
-                 .alias("s"))
-    f = f.select(pl.when(c.str.contains(r"^[^-].*-$"))
-                 .then(pl.lit("-") + c.str.slice(0, c.str.len_chars() - 1)).otherwise(c)
-                 .str.strip_chars_end(".").alias("s"))   # "руб." leaves nothing, "12." -> "12"
+        c.str.replace_all(_CURRENCY_RE, "")
+        .str.replace_all(_SPACES_RE, "")
+        .str.replace_all("−", "-", literal=True)
+        .str.replace_all("–", "-", literal=True)
+    )
+    f = f.select(
+        pl.when(c.str.contains(r"^\(.*\)$"))
+        .then(pl.lit("-") + c.str.slice(1, c.str.len_chars() - 2))
+        .otherwise(c)
+        .alias("s")
+    )
+    f = f.select(
+        pl.when(c.str.contains(r"^[^-].*-$"))
+        .then(pl.lit("-") + c.str.slice(0, c.str.len_chars() - 1))
+        .otherwise(c)
+        .str.strip_chars_end(".")
+        .alias("s")
+    )  # "руб." leaves nothing, "12." -> "12"
     return f.to_series()
 
 
@@ -136,20 +176,31 @@ def _resolve_marks(s: pl.Series, decimal: str) -> pl.Series:
     c = pl.col("s")
     has_c, has_d = c.str.contains(",", literal=True), c.str.contains(".", literal=True)
     both = has_c & has_d
-    last_c = c.str.contains(r",[^.]*$")            # the comma comes after the last dot
+    last_c = c.str.contains(r",[^.]*$")  # the comma comes after the last dot
     only_c, only_d = has_c & ~has_d, has_d & ~has_c
-    thousands_c = only_c & ((c.str.count_matches(",", literal=True) > 1) | (
-        pl.lit(decimal == ".") & c.str.contains(r"^-?\d{1,3},\d{3}$")))
-    thousands_d = only_d & ((c.str.count_matches(".", literal=True) > 1) | (
-        pl.lit(decimal == ",") & c.str.contains(r"^-?\d{1,3}\.\d{3}$")))
+    thousands_c = only_c & (
+        (c.str.count_matches(",", literal=True) > 1)
+        | (pl.lit(decimal == ".") & c.str.contains(r"^-?\d{1,3},\d{3}$"))
+    )
+    thousands_d = only_d & (
+        (c.str.count_matches(".", literal=True) > 1)
+        | (pl.lit(decimal == ",") & c.str.contains(r"^-?\d{1,3}\.\d{3}$"))
+    )
     no_dots = c.str.replace_all(".", "", literal=True)
     no_commas = c.str.replace_all(",", "", literal=True)
-    out = (pl.when(both & last_c).then(no_dots.str.replace_all(",", ".", literal=True))
-           .when(both).then(no_commas)                  # both marks: the last one is decimal
-           .when(thousands_c).then(no_commas)
-           .when(only_c).then(c.str.replace_all(",", ".", literal=True))
-           .when(thousands_d).then(no_dots)
-           .otherwise(c))
+    out = (
+        pl.when(both & last_c)
+        .then(no_dots.str.replace_all(",", ".", literal=True))
+        .when(both)
+        .then(no_commas)  # both marks: the last one is decimal
+        .when(thousands_c)
+        .then(no_commas)
+        .when(only_c)
+        .then(c.str.replace_all(",", ".", literal=True))
+        .when(thousands_d)
+        .then(no_dots)
+        .otherwise(c)
+    )
     return pl.DataFrame({"s": s}).select(out.alias("s")).to_series()
 
 
@@ -180,8 +231,9 @@ def _per_category(col: pl.Series, parse, dtype: pl.DataType) -> pl.Series:
     return out.alias(col.name)
 
 
-def _money(col: pl.Series, decimal: str | None = None,
-           weights: pl.Series | None = None) -> pl.Series:
+def _money(
+    col: pl.Series, decimal: str | None = None, weights: pl.Series | None = None
+) -> pl.Series:
     """Amounts as float64 (null where unreadable or empty); see :func:`parse_money`.
     ``weights`` counts the rows of each value when ``col`` holds distinct values."""
     if col.dtype.is_numeric():
@@ -197,21 +249,26 @@ def _money(col: pl.Series, decimal: str | None = None,
     def count(mask: pl.Series) -> int:
         return int(mask.sum()) if weights is None else int(w.filter(mask.fill_null(False)).sum())
 
-    if decimal is None:     # the common case: plain numbers, one cast
+    if decimal is None:  # the common case: plain numbers, one cast
         plain = _number(s)
-        if plain.null_count() == int((s == "").sum()) and not s.str.contains(
-                r"^-?\d{1,3}(\.\d{3})+$|[eE]").any():
+        if (
+            plain.null_count() == int((s == "").sum())
+            and not s.str.contains(r"^-?\d{1,3}(\.\d{3})+$|[eE]").any()
+        ):
             return plain.alias(name)
     s = _patch(s, s.str.contains(r"[^0-9.,-]|^[^-].*-$|\.$"), _clean_money)
-    if decimal is None:     # the column's decimal mark, judged from unambiguous values
+    if decimal is None:  # the column's decimal mark, judged from unambiguous values
         comma = count(s.str.contains(r"^-?\d*,\d{1,2}$|^-?\d+,\d{4,}$"))
         dot = count(s.str.contains(r"^-?\d*\.\d{1,2}$|^-?\d+\.\d{4,}$"))
         decimal = "," if comma > dot else "."
-    if decimal == ",":      # 12,50 is 12.50; leave the rest to the full rules
+    if decimal == ",":  # 12,50 is 12.50; leave the rest to the full rules
         simple = s.str.contains(r"^-?\d+,\d+$")
         s = _patch(s, simple, lambda v: v.str.replace(",", ".", literal=True))
-        tricky = ~simple & (s.str.contains(",", literal=True) | s.str.contains(r"\..*\.")
-                            | s.str.contains(r"^-?\d{1,3}\.\d{3}$"))
+        tricky = ~simple & (
+            s.str.contains(",", literal=True)
+            | s.str.contains(r"\..*\.")
+            | s.str.contains(r"^-?\d{1,3}\.\d{3}$")
+        )
     else:
         tricky = s.str.contains(",", literal=True) | s.str.contains(r"\..*\.")
     s = _patch(s, tricky, lambda v: _resolve_marks(v, decimal))
@@ -224,13 +281,28 @@ def _number(s: pl.Series) -> pl.Series:
     return pl.select(pl.when(out.is_finite()).then(out)).to_series()
 
 
-_DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%y", "%d.%m.%y %H:%M",
-                 "%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
-                 "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
-                 "%Y/%m/%d", "%d-%m-%Y", "%d-%m-%Y %H:%M:%S"]
+_DATE_FORMATS = [
+    "%d.%m.%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%y",
+    "%d.%m.%y %H:%M",
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y/%m/%d",
+    "%d-%m-%Y",
+    "%d-%m-%Y %H:%M:%S",
+]
 # an ISO date-time with a zone: the zone is dropped, the local wall-clock time is the business
 # time (as reportkit.core.panel does for zone-aware datetimes)
-_ISO_ZONE = r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
+_ISO_ZONE = (
+    r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
+)
 _SLASH = r"^(\d{1,2})/(\d{1,2})/\d{2,4}\b"
 _SLASH_DAYFIRST = ["%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y"]
 _SLASH_MONTHFIRST = ["%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%y"]
@@ -278,7 +350,8 @@ def _date_strings(s: pd.Series, dayfirst: bool, weights: pd.Series | None = None
         ok = num.between(20000, 80000)
         if ok.any():
             result[num.index[ok]] = pd.Timestamp("1899-12-30") + pd.to_timedelta(
-                num[ok].round(6), unit="D")
+                num[ok].round(6), unit="D"
+            )
             todo = result.isna() & (s != "")
     # anything else pandas can read ("Jan 5, 2024", …); not a dd/mm or mm/dd date that does not
     # fit the column's order (it stays unreadable rather than being read the other way round)
@@ -288,11 +361,11 @@ def _date_strings(s: pd.Series, dayfirst: bool, weights: pd.Series | None = None
         iso = rest.str.match(r"^\d{4}-")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            parsed = pd.to_datetime(rest, errors="coerce", dayfirst=dayfirst, format="mixed",
-                                    utc=True)
-            if iso.any():   # year first is never day first
-                parsed[iso] = pd.to_datetime(rest[iso], errors="coerce", format="mixed",
-                                             utc=True)
+            parsed = pd.to_datetime(
+                rest, errors="coerce", dayfirst=dayfirst, format="mixed", utc=True
+            )
+            if iso.any():  # year first is never day first
+                parsed[iso] = pd.to_datetime(rest[iso], errors="coerce", format="mixed", utc=True)
         ok = parsed.notna()
         if ok.any():
             result[parsed.index[ok]] = parsed[ok].dt.tz_localize(None)
@@ -307,18 +380,22 @@ def _dates(col: pl.Series, dayfirst: bool) -> pl.Series:
     if col.dtype == pl.Date:
         return col.cast(pl.Datetime("ns")).alias(col.name)
     if col.dtype == pl.Categorical:
+
         def parse(values: pl.Series, weights: pl.Series) -> pl.Series:
-            got = _date_strings(values.to_pandas().astype(object).astype(str), dayfirst,
-                                weights.to_pandas())
+            got = _date_strings(
+                values.to_pandas().astype(object).astype(str), dayfirst, weights.to_pandas()
+            )
             return pl.Series(got.to_numpy(), dtype=pl.Datetime("ns"))
+
         return _per_category(col, parse, pl.Datetime("ns"))
     s = _text(col)
     counts = s.value_counts(name="__n")
     values = counts.get_column(s.name).to_pandas().astype(object)
     parsed = _date_strings(values.astype(str), dayfirst, counts.get_column("__n").to_pandas())
     new = pl.Series(parsed.to_numpy(), dtype=pl.Datetime("ns"))
-    return s.replace_strict(counts.get_column(s.name), new, default=None,
-                            return_dtype=pl.Datetime("ns")).alias(col.name)
+    return s.replace_strict(
+        counts.get_column(s.name), new, default=None, return_dtype=pl.Datetime("ns")
+    ).alias(col.name)
 
 
 def _flags(col: pl.Series) -> tuple[pl.Series, int]:
@@ -339,12 +416,12 @@ def _to_polars(col: pd.Series) -> pl.Series:
 
 def _as_text(col: pd.Series) -> pd.Series:
     """pandas cells as stripped strings; missing -> ''. Integral floats lose their '.0'."""
-    if isinstance(col.dtype, pd.StringDtype):       # pandas 3 text: stays vectorised
+    if isinstance(col.dtype, pd.StringDtype):  # pandas 3 text: stays vectorised
         return col.fillna("").str.strip()
-    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string",
-                                                                              "empty"):
+    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
         return col.fillna("").astype(object).str.strip()
     if col.dtype == object:
+
         def conv(v):
             if v is None or (isinstance(v, float) and np.isnan(v)):
                 return ""
@@ -353,10 +430,14 @@ def _as_text(col: pd.Series) -> pd.Series:
             if isinstance(v, (pd.Timestamp,)) or hasattr(v, "isoformat"):
                 return v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
             return str(v)
+
         return col.map(conv).str.strip()
     if pd.api.types.is_float_dtype(col):
-        out = col.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer()
-                                                       else repr(float(v))))
+        out = col.map(
+            lambda v: (
+                "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v)))
+            )
+        )
         return out.astype(object)
     return col.astype("string").fillna("").astype(object).str.strip()
 
@@ -428,17 +509,19 @@ def _looks_like_a_table(headers: list[str]) -> bool:
     return len(headers) >= 2 or any(match_columns(headers, t) for t in TABLES)
 
 
-def _missing_column_error(label: str, table: str, missing: list[str], headers: list[str]
-                          ) -> InputError:
+def _missing_column_error(
+    label: str, table: str, missing: list[str], headers: list[str]
+) -> InputError:
     if not _looks_like_a_table(headers):
         return MissingColumnError(
             f"{label}: this does not look like a {table} table: its first line is one field "
             "that is no known header (not shown here). Give the export of the table, with a "
-            "header row such as Date;Client;Amount (Дата;Клиент;Сумма).")
+            "header row such as Date;Client;Amount (Дата;Клиент;Сумма)."
+        )
     lines, guesses = [], []
     for canon in missing:
         close = closest_headers(canon, table, headers)
-        lines.append(f"    {canon} = \"{close[0] if close else '<the header in your file>'}\"")
+        lines.append(f'    {canon} = "{close[0] if close else "<the header in your file>"}"')
         if close:
             guesses.append(f"for `{canon}`: {', '.join(map(repr, close))}")
     quoted = [f"`{c}`" for c in missing]
@@ -450,7 +533,8 @@ def _missing_column_error(label: str, table: str, missing: list[str], headers: l
         f"{'one' if len(missing) == 1 else 'them'}. Columns found: "
         f"{', '.join(map(repr, headers)) or '(none)'}.{guess} Map "
         f"{'it' if len(missing) == 1 else 'them'} in a config file (--config reportkit.toml):"
-        f"\n\n    [columns.{table}]\n" + "\n".join(lines) + "\n")
+        f"\n\n    [columns.{table}]\n" + "\n".join(lines) + "\n"
+    )
 
 
 def _mapping(raw: RawTable, table: str, cfg: Config) -> tuple[dict[str, str], bool]:
@@ -460,14 +544,19 @@ def _mapping(raw: RawTable, table: str, cfg: Config) -> tuple[dict[str, str], bo
     for canon, header in explicit.items():
         if header not in headers:
             close = difflib_close(header, headers)
-            found = (f" Columns found: {', '.join(map(repr, headers))}."
-                     if _looks_like_a_table(headers) else "")
+            found = (
+                f" Columns found: {', '.join(map(repr, headers))}."
+                if _looks_like_a_table(headers)
+                else ""
+            )
             raise ConfigError(
                 f"{cfg.source or 'config'}: [columns.{table}] {canon} = {header!r}, but "
-                f"{raw.label} has no such column.{close if found else ''}{found}")
+                f"{raw.label} has no such column.{close if found else ''}{found}"
+            )
     mapping = match_columns(headers, table, explicit)
-    computed = (table == TRANSACTIONS and AMOUNT not in mapping and QUANTITY in mapping
-                and PRICE in mapping)
+    computed = (
+        table == TRANSACTIONS and AMOUNT not in mapping and QUANTITY in mapping and PRICE in mapping
+    )
     missing = [c for c in REQUIRED[table] if c not in mapping and not (c == AMOUNT and computed)]
     if missing:
         error = _missing_column_error(raw.label, table, missing, headers)
@@ -476,7 +565,8 @@ def _mapping(raw: RawTable, table: str, cfg: Config) -> tuple[dict[str, str], bo
             error = MissingColumnError(
                 f"{str(error).rstrip()}\n\nIf the table is on another sheet of the workbook "
                 f"({names}), name it in the config instead:\n\n    [load]\n    sheet = "
-                f"\"{raw.other_sheets[0]}\"\n")
+                f'"{raw.other_sheets[0]}"\n'
+            )
         raise error
     return mapping, computed
 
@@ -503,7 +593,7 @@ class _Reasons:
     """The first rejection reason of each row, in the order the checks are made."""
 
     def __init__(self, n: int):
-        self.codes = np.zeros(n, dtype=np.int8)      # 0 = kept
+        self.codes = np.zeros(n, dtype=np.int8)  # 0 = kept
         self.names: list[str] = []
 
     def reject(self, mask, why: str) -> None:
@@ -526,8 +616,9 @@ def _np(mask: pl.Series) -> np.ndarray:
     return mask.fill_null(False).to_numpy()
 
 
-def read_table(path: str | Path, table: str, config: Config | None = None
-               ) -> tuple[pd.DataFrame, LoadReport]:
+def read_table(
+    path: str | Path, table: str, config: Config | None = None
+) -> tuple[pd.DataFrame, LoadReport]:
     """Read one table from one file: canonical columns and its load report.
 
     Parameters
@@ -552,21 +643,31 @@ def read_table(path: str | Path, table: str, config: Config | None = None
     return frame, report
 
 
-def _parse_table(raw: RawTable, table: str, cfg: Config, mapping: dict[str, str],
-                 computed_amount: bool) -> tuple[pd.DataFrame, LoadReport]:
+def _parse_table(
+    raw: RawTable, table: str, cfg: Config, mapping: dict[str, str], computed_amount: bool
+) -> tuple[pd.DataFrame, LoadReport]:
     headers = list(raw.frame.columns)
     report = LoadReport(table=table, file=raw.label, notes=list(raw.notes), columns=dict(mapping))
-    for canon, header in mapping.items():      # a header the file repeats: say which one is used
+    for canon, header in mapping.items():  # a header the file repeats: say which one is used
         twins = [h for h in headers if h != header and re.sub(r" \(\d+\)$", "", h) == header]
         if twins:
-            report.notes.append(f"{canon} read from the first {header!r} column; "
-                                f"{', '.join(map(repr, twins))} ignored (map another with "
-                                f"[columns.{table}] {canon} = \"<header>\")")
+            report.notes.append(
+                f"{canon} read from the first {header!r} column; "
+                f"{', '.join(map(repr, twins))} ignored (map another with "
+                f'[columns.{table}] {canon} = "<header>")'
+            )
     src = raw.frame
     n = src.height
-    text = src.select([_text_expr(c, src.schema[c]) if _needs_text(src.get_column(c)) else
-                       pl.col(c) for c in headers]) if n else \
-        src.select([pl.col(c).cast(pl.String) for c in headers])
+    text = (
+        src.select(
+            [
+                _text_expr(c, src.schema[c]) if _needs_text(src.get_column(c)) else pl.col(c)
+                for c in headers
+            ]
+        )
+        if n
+        else src.select([pl.col(c).cast(pl.String) for c in headers])
+    )
     del src
     raw.frame = text
     reasons = _Reasons(n)
@@ -584,13 +685,15 @@ def _parse_table(raw: RawTable, table: str, cfg: Config, mapping: dict[str, str]
     for canon in REQUIRED[table] + OPTIONAL[table]:
         if canon == CLIENT_ID or canon not in mapping:
             continue
-        out[canon] = _parse_column(text.get_column(mapping[canon]), canon, table, cfg, raw,
-                                   reasons, report, n)
+        out[canon] = _parse_column(
+            text.get_column(mapping[canon]), canon, table, cfg, raw, reasons, report, n
+        )
     if computed_amount:
         out[AMOUNT] = (out[QUANTITY] * out[PRICE]).alias(AMOUNT)
         reasons.reject(_np(out[AMOUNT].is_null()), BAD_AMOUNT)
-        report.notes.append(f"no amount column: amount = {mapping[QUANTITY]!r} × "
-                            f"{mapping[PRICE]!r}")
+        report.notes.append(
+            f"no amount column: amount = {mapping[QUANTITY]!r} × {mapping[PRICE]!r}"
+        )
     if n and table != CLIENTS:
         _repeated_rows(text, table, cfg, mapping, out, reasons, report)
     if table == CLIENTS and n:
@@ -606,8 +709,16 @@ def _parse_table(raw: RawTable, table: str, cfg: Config, mapping: dict[str, str]
 _CATEGORICAL_FROM = 100_000
 
 
-def _parse_column(col: pl.Series, canon: str, table: str, cfg: Config, raw: RawTable,
-                  reasons: _Reasons, report: LoadReport, n: int) -> pl.Series:
+def _parse_column(
+    col: pl.Series,
+    canon: str,
+    table: str,
+    cfg: Config,
+    raw: RawTable,
+    reasons: _Reasons,
+    report: LoadReport,
+    n: int,
+) -> pl.Series:
     kind = kind_of(canon)
     header = col.name
     if kind == "date":
@@ -619,7 +730,8 @@ def _parse_column(col: pl.Series, canon: str, table: str, cfg: Config, raw: RawT
                 raise DataFileError(
                     f"{raw.label}: no value in the date column {header!r} could be read as a "
                     f"date (examples: {examples}). Write dates as dd.mm.yyyy or yyyy-mm-dd, or "
-                    f"map another column: [columns.{table}] {canon} = \"<header>\".")
+                    f'map another column: [columns.{table}] {canon} = "<header>".'
+                )
             reasons.reject(_np(parsed.is_null()), BAD_DATE)
             if table == TRANSACTIONS:
                 reasons.reject(_np(parsed < pd.Timestamp(cfg.load.earliest_date)), EARLY_DATE)
@@ -629,8 +741,9 @@ def _parse_column(col: pl.Series, canon: str, table: str, cfg: Config, raw: RawT
         else:
             bad = int((parsed.is_null() & given).sum())
             if bad:
-                report.notes.append(f"{bad:,} unreadable values in optional column {header!r} "
-                                    "left empty")
+                report.notes.append(
+                    f"{bad:,} unreadable values in optional column {header!r} left empty"
+                )
         return parsed.alias(canon)
     if kind in ("money", "number"):
         parsed = _money(col)
@@ -642,19 +755,21 @@ def _parse_column(col: pl.Series, canon: str, table: str, cfg: Config, raw: RawT
         else:
             bad = int((parsed.is_null() & (col != "")).sum())
             if bad:
-                report.notes.append(f"{bad:,} unreadable values in optional column {header!r} "
-                                    "left empty")
+                report.notes.append(
+                    f"{bad:,} unreadable values in optional column {header!r} left empty"
+                )
         return parsed.alias(canon)
     if kind == "flag":
         flags, unknown = _flags(col)
         if unknown:
-            report.notes.append(f"{unknown:,} values in {header!r} read as 'no' (not yes/no, "
-                                "да/нет, 1/0)")
+            report.notes.append(
+                f"{unknown:,} values in {header!r} read as 'no' (not yes/no, да/нет, 1/0)"
+            )
         return flags.alias(canon)
     if kind == "text":
         text = pl.select(pl.when(col != "").then(col)).to_series().alias(canon)
         if n >= _CATEGORICAL_FROM and text.n_unique() <= n // 10:
-            return text.cast(pl.Categorical)    # products, managers …: a code a row
+            return text.cast(pl.Categorical)  # products, managers …: a code a row
         return text.cast(pl.String)
     return _text(col).alias(canon)
 
@@ -672,8 +787,15 @@ def _repeats(text: pl.DataFrame) -> np.ndarray:
     return repeat
 
 
-def _repeated_rows(text: pl.DataFrame, table: str, cfg: Config, mapping: dict[str, str],
-                   out: dict[str, pl.Series], reasons: _Reasons, report: LoadReport) -> None:
+def _repeated_rows(
+    text: pl.DataFrame,
+    table: str,
+    cfg: Config,
+    mapping: dict[str, str],
+    out: dict[str, pl.Series],
+    reasons: _Reasons,
+    report: LoadReport,
+) -> None:
     """Rows that repeat an earlier row exactly: rejected when the row carries an order number
     (or the config says so); kept as separate purchases otherwise, with a note."""
     repeat = _repeats(text)
@@ -691,33 +813,62 @@ def _repeated_rows(text: pl.DataFrame, table: str, cfg: Config, mapping: dict[st
     count = int(kept.sum())
     if count:
         amount = float(np.nansum(out[AMOUNT].to_numpy()[kept]))
-        why = ("[load] drop_duplicate_rows = false" if cfg.load.drop_duplicate_rows is False
-               else "the file has no order or document number to tell a repeat from a second "
-                    "purchase")
-        report.notes.append(f"{count:,} rows repeat an earlier row exactly (amount "
-                            f"{amount:,.2f}); kept as separate purchases because {why}. Set "
-                            "[load] drop_duplicate_rows = true to drop them")
+        why = (
+            "[load] drop_duplicate_rows = false"
+            if cfg.load.drop_duplicate_rows is False
+            else "the file has no order or document number to tell a repeat from a second purchase"
+        )
+        report.notes.append(
+            f"{count:,} rows repeat an earlier row exactly (amount "
+            f"{amount:,.2f}); kept as separate purchases because {why}. Set "
+            "[load] drop_duplicate_rows = true to drop them"
+        )
 
 
-def _finish(raw: RawTable, text: pl.DataFrame, out: dict[str, pl.Series], reasons: _Reasons,
-            report: LoadReport, mapping: dict[str, str], table: str, n: int
-            ) -> tuple[pd.DataFrame, LoadReport]:
+def _finish(
+    raw: RawTable,
+    text: pl.DataFrame,
+    out: dict[str, pl.Series],
+    reasons: _Reasons,
+    report: LoadReport,
+    mapping: dict[str, str],
+    table: str,
+    n: int,
+) -> tuple[pd.DataFrame, LoadReport]:
     keep = reasons.kept
     bad_rows = ~keep
     rejected = text.filter(pl.Series(bad_rows)).to_pandas() if n else text.to_pandas()
     rejected.insert(0, "row", raw.rows[bad_rows] if n else np.zeros(0, np.int64))
     rejected.insert(1, "reason", reasons.of_rejected() if n else np.zeros(0, object))
     if raw.malformed:
-        bad = pd.DataFrame({"row": [r for r, _ in raw.malformed], "reason": MALFORMED,
-                            "line": [t for _, t in raw.malformed]})
+        bad = pd.DataFrame(
+            {
+                "row": [r for r, _ in raw.malformed],
+                "reason": MALFORMED,
+                "line": [t for _, t in raw.malformed],
+            }
+        )
         rejected = pd.concat([rejected, bad], ignore_index=True)
     report.rejected = rejected.reset_index(drop=True)
     report.rows_read = n + len(raw.malformed)
     report.rows_kept = int(keep.sum())
     report.rows_rejected = len(report.rejected)
     counts = report.rejected["reason"].value_counts() if len(report.rejected) else {}
-    order = [MALFORMED, EMPTY_ROW, REPEATED_HEADER, TOTAL_ROW, MISSING_ID, BAD_DATE, EARLY_DATE,
-             FUTURE_DATE, BAD_AMOUNT, HUGE_AMOUNT, BAD_SCORE, DUPLICATE_ROW, REPEATED_ID]
+    order = [
+        MALFORMED,
+        EMPTY_ROW,
+        REPEATED_HEADER,
+        TOTAL_ROW,
+        MISSING_ID,
+        BAD_DATE,
+        EARLY_DATE,
+        FUTURE_DATE,
+        BAD_AMOUNT,
+        HUGE_AMOUNT,
+        BAD_SCORE,
+        DUPLICATE_ROW,
+        REPEATED_ID,
+    ]
     report.rejected_by_reason = {r: int(counts[r]) for r in order if r in counts}
     assert sum(report.rejected_by_reason.values()) == len(report.rejected)
     assert report.rows_kept + report.rows_rejected == report.rows_read
@@ -727,11 +878,14 @@ def _finish(raw: RawTable, text: pl.DataFrame, out: dict[str, pl.Series], reason
             f"{raw.label}: none of its {report.rows_read:,} rows can be used (most common "
             f"reason: {main}, {report.rejected_by_reason[main]:,} rows; first rows: "
             f"{', '.join(map(str, report.rejected['row'].head(5)))}). Check the column mapping "
-            f"({', '.join(f'{k} ← {v!r}' for k, v in mapping.items())}).")
+            f"({', '.join(f'{k} ← {v!r}' for k, v in mapping.items())})."
+        )
     if n == 0 and not raw.malformed:
-        raise DataFileError(f"{raw.label}: the file has a header row but no data rows. Export "
-                            "the table again with its rows (check the export's date filter), "
-                            "or point to the file that holds them.")
+        raise DataFileError(
+            f"{raw.label}: the file has a header row but no data rows. Export "
+            "the table again with its rows (check the export's date filter), "
+            "or point to the file that holds them."
+        )
     raw.frame = None  # type: ignore[assignment]  # the raw text is released before the typed frame is built
     del text
     kept = pl.DataFrame(list(out.values())).filter(pl.Series(keep))
@@ -744,8 +898,7 @@ def _finish(raw: RawTable, text: pl.DataFrame, out: dict[str, pl.Series], reason
         report.returns_count = int(neg.sum())
         report.returns_amount = float(amount.filter(neg).sum())
         report.total_amount = float(amount.sum())
-    if date_col and date_col in kept.columns and kept.get_column(date_col).null_count() < len(
-            kept):
+    if date_col and date_col in kept.columns and kept.get_column(date_col).null_count() < len(kept):
         report.date_min = pd.Timestamp(kept.get_column(date_col).min())
         report.date_max = pd.Timestamp(kept.get_column(date_col).max())
     report.clients = int(kept.get_column(CLIENT_ID).n_unique())
@@ -754,7 +907,8 @@ def _finish(raw: RawTable, text: pl.DataFrame, out: dict[str, pl.Series], reason
 
 def _first_date_col(table: str) -> str | None:
     return {TRANSACTIONS: "date", SURVEYS: "date", ACTIVITIES: "created", CLIENTS: "created"}.get(
-        table)
+        table
+    )
 
 
 def difflib_close(word: str, choices: list[str]) -> str:
@@ -769,21 +923,28 @@ def difflib_close(word: str, choices: list[str]) -> str:
 def find_files(folder: Path, config: Config) -> dict[str, Path]:
     """Which file of a folder holds which table (by [files] in the config, else by name)."""
     found: dict[str, list[Path]] = {t: [] for t in TABLES}
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
-                   and p.suffix.lower() in DATA_SUFFIXES)
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() in DATA_SUFFIXES
+    )
     chosen: dict[str, Path] = {}
     root = folder.resolve()
     for table, name in config.files.items():
         p = folder / name
         if not p.resolve().is_relative_to(root):
-            raise ConfigError(f"{config.source or 'config'}: [files] {table} = {name!r} points "
-                              f"outside the data folder {folder}; reportkit reads only the "
-                              "files inside the folder it is given. Copy the file into the "
-                              "folder and name it there.")
+            raise ConfigError(
+                f"{config.source or 'config'}: [files] {table} = {name!r} points "
+                f"outside the data folder {folder}; reportkit reads only the "
+                "files inside the folder it is given. Copy the file into the "
+                "folder and name it there."
+            )
         if not p.is_file():
-            raise ConfigError(f"{config.source or 'config'}: [files] {table} = {name!r}, but "
-                              f"{folder} has no such file. Files there: "
-                              f"{', '.join(f.name for f in files) or '(none)'}.")
+            raise ConfigError(
+                f"{config.source or 'config'}: [files] {table} = {name!r}, but "
+                f"{folder} has no such file. Files there: "
+                f"{', '.join(f.name for f in files) or '(none)'}."
+            )
         chosen[table] = p
     for p in files:
         if p in chosen.values():
@@ -798,7 +959,8 @@ def find_files(folder: Path, config: Config) -> dict[str, Path]:
             raise DataFileError(
                 f"{folder}: several files look like the {t} table: "
                 f"{', '.join(p.name for p in paths)}. Say which one in the config:\n\n"
-                f"    [files]\n    {t} = \"{paths[0].name}\"\n")
+                f'    [files]\n    {t} = "{paths[0].name}"\n'
+            )
         chosen[t] = paths[0]
     if TRANSACTIONS not in chosen:
         others = [p.name for p in files if p not in chosen.values()]
@@ -806,7 +968,8 @@ def find_files(folder: Path, config: Config) -> dict[str, Path]:
             f"{folder}: no transactions file found (files there: "
             f"{', '.join(p.name for p in files) or 'none readable'}). Name it like "
             "sales.csv / transactions.xlsx / продажи.csv, or say which file it is in the config:"
-            f"\n\n    [files]\n    transactions = \"{others[0] if others else 'sales.csv'}\"\n")
+            f'\n\n    [files]\n    transactions = "{others[0] if others else "sales.csv"}"\n'
+        )
     return chosen
 
 
@@ -839,8 +1002,10 @@ def load(path: str | Path, config: Config | str | Path | dict | None = None) -> 
     cfg = load_config(config)
     path = Path(path)
     if not path.exists():
-        raise DataFileError(f"{path}: no such file or folder. Check the path (relative paths "
-                            f"start from {Path.cwd()}).")
+        raise DataFileError(
+            f"{path}: no such file or folder. Check the path (relative paths "
+            f"start from {Path.cwd()})."
+        )
     files = find_files(path, cfg) if path.is_dir() else {TRANSACTIONS: path}
     tables: dict[str, pd.DataFrame] = {}
     reports: dict[str, LoadReport] = {}
@@ -848,11 +1013,17 @@ def load(path: str | Path, config: Config | str | Path | dict | None = None) -> 
         if table in files:
             tables[table], reports[table] = read_table(files[table], table, cfg)
             r = reports[table]
-            PROGRESS.stage(f"{table}: {r.rows_kept:,} of {r.rows_read:,} rows kept "
-                           f"({files[table].name})")
-    return Dataset(transactions=tables[TRANSACTIONS], clients=tables.get(CLIENTS),
-                   activities=tables.get(ACTIVITIES), surveys=tables.get(SURVEYS),
-                   reports=reports, source=path)
+            PROGRESS.stage(
+                f"{table}: {r.rows_kept:,} of {r.rows_read:,} rows kept ({files[table].name})"
+            )
+    return Dataset(
+        transactions=tables[TRANSACTIONS],
+        clients=tables.get(CLIENTS),
+        activities=tables.get(ACTIVITIES),
+        surveys=tables.get(SURVEYS),
+        reports=reports,
+        source=path,
+    )
 
 
 def write_rejected(dataset: Dataset, out_dir: str | Path) -> dict[str, Path]:

@@ -40,9 +40,11 @@ NEW_CELL = "new"
 #: the columns of a policy table, in order
 POLICY_COLUMNS: tuple[str, ...] = (S.CELL, S.LANG, S.OWNER, S.MEETINGS, S.CALLS, S.OFFER)
 _TEXT_COLUMNS = (S.OWNER, S.MEETINGS, S.CALLS, S.OFFER)
-_FIX = (f"The file needs the columns {', '.join(POLICY_COLUMNS)} and one row per cell "
-        f"({', '.join(POLICY_CELLS)}; optionally {NEW_CELL}) and language; start from a copy of "
-        "reportkit.io.policy.default_policy_path().")
+_FIX = (
+    f"The file needs the columns {', '.join(POLICY_COLUMNS)} and one row per cell "
+    f"({', '.join(POLICY_CELLS)}; optionally {NEW_CELL}) and language; start from a copy of "
+    "reportkit.io.policy.default_policy_path()."
+)
 
 
 def default_policy_path() -> Path:
@@ -70,12 +72,14 @@ def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"contact policy file {path} cannot be read as CSV ({exc}). {_FIX}"
-                         ) from None
+        raise InputError(
+            f"contact policy file {path} cannot be read as CSV ({exc}). {_FIX}"
+        ) from None
 
 
-def validate_contact_policy(table: pd.DataFrame, *, source: str = "the contact policy table"
-                            ) -> pd.DataFrame:
+def validate_contact_policy(
+    table: pd.DataFrame, *, source: str = "the contact policy table"
+) -> pd.DataFrame:
     """Check a policy table and return a clean copy (cells and languages normalised).
 
     Parameters
@@ -103,12 +107,16 @@ def validate_contact_policy(table: pd.DataFrame, *, source: str = "the contact p
     ['en', 'ru']
     """
     if not isinstance(table, pd.DataFrame):
-        raise InputError(f"{source} must be a DataFrame or the path of a CSV file, "
-                         f"got {type(table).__name__}. {_FIX}")
+        raise InputError(
+            f"{source} must be a DataFrame or the path of a CSV file, "
+            f"got {type(table).__name__}. {_FIX}"
+        )
     missing = [c for c in POLICY_COLUMNS if c not in table.columns]
     if missing:
-        raise InputError(f"{source} has no column {', '.join(missing)} "
-                         f"(found: {', '.join(map(str, table.columns))}). {_FIX}")
+        raise InputError(
+            f"{source} has no column {', '.join(missing)} "
+            f"(found: {', '.join(map(str, table.columns))}). {_FIX}"
+        )
     out = table.reset_index(drop=True)
     raw_cells = out[S.CELL].copy()
     for col in out.columns:
@@ -122,25 +130,33 @@ def validate_contact_policy(table: pd.DataFrame, *, source: str = "the contact p
     bad = out.index[~out[S.CELL].isin(known)]
     if len(bad):
         examples = ", ".join(f"{raw_cells.iloc[i]!r} (row {i + 2})" for i in bad[:3])
-        raise InputError(f"{source}: unknown cell {examples}; cells are "
-                         f"{', '.join(POLICY_CELLS)} and {NEW_CELL}. {_FIX}")
+        raise InputError(
+            f"{source}: unknown cell {examples}; cells are "
+            f"{', '.join(POLICY_CELLS)} and {NEW_CELL}. {_FIX}"
+        )
     if (out[S.LANG] == "").any():
         row = int((out[S.LANG] == "").to_numpy().argmax()) + 2
-        raise InputError(f"{source}: empty `lang` in row {row}; write the language code of the "
-                         f"texts (e.g. en, ru). {_FIX}")
+        raise InputError(
+            f"{source}: empty `lang` in row {row}; write the language code of the "
+            f"texts (e.g. en, ru). {_FIX}"
+        )
     dup = out.duplicated([S.CELL, S.LANG], keep="first")
     if dup.any():
         pos = int(dup.to_numpy().argmax())
-        raise InputError(f"{source}: cell {out[S.CELL].iloc[pos]} appears twice for language "
-                         f"{out[S.LANG].iloc[pos]!r} (second time in row {pos + 2}); keep one "
-                         "row per cell and language.")
+        raise InputError(
+            f"{source}: cell {out[S.CELL].iloc[pos]} appears twice for language "
+            f"{out[S.LANG].iloc[pos]!r} (second time in row {pos + 2}); keep one "
+            "row per cell and language."
+        )
     if out.empty:
         raise InputError(f"{source} has no rows. {_FIX}")
     for lang, cells in out.groupby(S.LANG, sort=True)[S.CELL]:
         absent = [c for c in POLICY_CELLS if c not in set(cells)]
         if absent:
-            raise InputError(f"{source}: language {lang!r} has no row for cell "
-                             f"{', '.join(absent)}; add one row per missing cell. {_FIX}")
+            raise InputError(
+                f"{source}: language {lang!r} has no row for cell "
+                f"{', '.join(absent)}; add one row per missing cell. {_FIX}"
+            )
     return out
 
 
@@ -169,14 +185,17 @@ def load_contact_policy(path: str | Path | pd.DataFrame | None = None) -> pd.Dat
         return validate_contact_policy(path)
     p = default_policy_path() if path is None else Path(path)
     if not p.is_file():
-        raise InputError(f"contact policy file {p} does not exist; set [segmentation] "
-                         "contact_policy to the path of an existing CSV, or remove the key to "
-                         "use the default policy.")
+        raise InputError(
+            f"contact policy file {p} does not exist; set [segmentation] "
+            "contact_policy to the path of an existing CSV, or remove the key to "
+            "use the default policy."
+        )
     return validate_contact_policy(_read_csv(p), source=f"contact policy file {p}")
 
 
-def contact_policy(lang: str = "en", *, path: str | Path | pd.DataFrame | None = None
-                   ) -> pd.DataFrame:
+def contact_policy(
+    lang: str = "en", *, path: str | Path | pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The policy texts of one language, one row per cell.
 
     Parameters
@@ -201,11 +220,20 @@ def contact_policy(lang: str = "en", *, path: str | Path | pd.DataFrame | None =
     lang_key = str(lang).strip().lower()
     sub = table[table[S.LANG] == lang_key]
     if sub.empty:
-        where = "the default policy" if path is None else (
-            "the policy table" if isinstance(path, pd.DataFrame) else f"contact policy file {path}")
-        raise InputError(f"{where} has no texts for language {lang!r} (it has: "
-                         f"{', '.join(sorted(table[S.LANG].unique()))}); add rows with "
-                         f"lang = {lang_key} or choose one of those languages.")
+        where = (
+            "the default policy"
+            if path is None
+            else (
+                "the policy table"
+                if isinstance(path, pd.DataFrame)
+                else f"contact policy file {path}"
+            )
+        )
+        raise InputError(
+            f"{where} has no texts for language {lang!r} (it has: "
+            f"{', '.join(sorted(table[S.LANG].unique()))}); add rows with "
+            f"lang = {lang_key} or choose one of those languages."
+        )
     order = {c: i for i, c in enumerate((*POLICY_CELLS, NEW_CELL))}
     sub = sub.sort_values(S.CELL, key=lambda s: s.map(order)).drop(columns=S.LANG)
     return sub.reset_index(drop=True)

@@ -52,11 +52,11 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 DATA_SUFFIXES = CSV_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES
 
-_CHUNK = 1 << 24            # bytes per scanning step (16 MB)
-_DECODE_CHUNK = 1 << 24     # bytes per transcoding step (16 MB)
-_SAMPLE = 1 << 16           # bytes sniffed for the encoding, the delimiter and the header
-_HEADER_SEARCH = 30         # the header is among the first 30 records
-_MAX_EXTRA = 16             # fields beyond the header that are read to tell empty from not
+_CHUNK = 1 << 24  # bytes per scanning step (16 MB)
+_DECODE_CHUNK = 1 << 24  # bytes per transcoding step (16 MB)
+_SAMPLE = 1 << 16  # bytes sniffed for the encoding, the delimiter and the header
+_HEADER_SEARCH = 30  # the header is among the first 30 records
+_MAX_EXTRA = 16  # fields beyond the header that are read to tell empty from not
 # a column whose first block has at most one distinct value in two rows (dates, ids, products,
 # managers, quantities) is held as categories from then on: 4 bytes a row instead of a 16-byte
 # string view plus the text (a 10M-row, 10-column export: ~2 GB less while it is parsed)
@@ -116,11 +116,15 @@ def read_raw(path: Path, table: str, cfg: Config) -> RawTable:
     """Read one file by its type; a clear :class:`DataFileError` for anything unreadable."""
     suffix = path.suffix.lower()
     if not path.exists():
-        raise DataFileError(f"{path}: no such file or folder. Check the path (relative paths "
-                            f"start from {Path.cwd()}).")
+        raise DataFileError(
+            f"{path}: no such file or folder. Check the path (relative paths "
+            f"start from {Path.cwd()})."
+        )
     if path.is_dir():
-        raise DataFileError(f"{path}: a folder, not a table file. Give the folder itself as the "
-                            "data, or a file inside it.")
+        raise DataFileError(
+            f"{path}: a folder, not a table file. Give the folder itself as the "
+            "data, or a file inside it."
+        )
     try:
         if suffix in CSV_SUFFIXES:
             return _read_csv(path, table, cfg)
@@ -129,15 +133,21 @@ def read_raw(path: Path, table: str, cfg: Config) -> RawTable:
         if suffix in PARQUET_SUFFIXES:
             return _read_parquet(path)
     except PermissionError:
-        raise DataFileError(f"{path}: permission denied. Give the user running reportkit read "
-                            "access to the file, or copy it to a folder of yours.") from None
+        raise DataFileError(
+            f"{path}: permission denied. Give the user running reportkit read "
+            "access to the file, or copy it to a folder of yours."
+        ) from None
     except OSError as exc:
-        raise DataFileError(f"{path}: cannot read the file ({exc.strerror or exc}). Check "
-                            "that it is a local, readable file and that the disk has room "
-                            "for temporary files.") from None
-    raise DataFileError(f"{path}: unknown file type {suffix or '(no extension)'!r}. reportkit "
-                        "reads .csv, .txt, .tsv, .xlsx, .xlsm, .xls, .xlsb, .ods and .parquet "
-                        "files. Save or export it as .csv or .xlsx.")
+        raise DataFileError(
+            f"{path}: cannot read the file ({exc.strerror or exc}). Check "
+            "that it is a local, readable file and that the disk has room "
+            "for temporary files."
+        ) from None
+    raise DataFileError(
+        f"{path}: unknown file type {suffix or '(no extension)'!r}. reportkit "
+        "reads .csv, .txt, .tsv, .xlsx, .xlsm, .xls, .xlsb, .ods and .parquet "
+        "files. Save or export it as .csv or .xlsx."
+    )
 
 
 # --- CSV: bytes -----------------------------------------------------------------------------
@@ -163,7 +173,8 @@ def _undecodable(path: Path, label: str, offset: int, byte: int, tried: str) -> 
         f"{label}: byte 0x{byte:02X} at offset {offset:,} (line {line:,}) is not a character "
         f"in {tried}. The file is damaged there or uses another encoding: fix or delete that "
         f"line, or save the file again as UTF-8; if you know its encoding, name it in the "
-        f"config ([load] encoding = \"...\").")
+        f'config ([load] encoding = "...").'
+    )
 
 
 def _transcode_file(path: Path, encoding: str, label: str, tmpdir: str) -> Path:
@@ -178,10 +189,10 @@ def _transcode_file(path: Path, encoding: str, label: str, tmpdir: str) -> Path:
             try:
                 text = dec.decode(block, final=not block)
             except UnicodeDecodeError as exc:
-                raise _undecodable(path, label, done - pending + exc.start,
-                                   exc.object[exc.start], encoding) from None
-            dst.write(text.lstrip("\ufeff").encode("utf-8") if done == 0 else
-                      text.encode("utf-8"))
+                raise _undecodable(
+                    path, label, done - pending + exc.start, exc.object[exc.start], encoding
+                ) from None
+            dst.write(text.lstrip("\ufeff").encode("utf-8") if done == 0 else text.encode("utf-8"))
             if not block:
                 break
             done += len(block)
@@ -194,8 +205,7 @@ def _single_byte(name: str) -> bool:
     try:
         if len(bytes(range(256)).decode(name, errors="replace")) != 256:
             return False
-        return bytes(range(128)).decode(name, errors="replace") == bytes(range(128)).decode(
-            "ascii")
+        return bytes(range(128)).decode(name, errors="replace") == bytes(range(128)).decode("ascii")
     except LookupError:
         return False
 
@@ -220,11 +230,11 @@ def _valid_utf8(sample: bytes) -> bool:
 
 @dataclass
 class _Source:
-    path: Path              # the file to scan (the input, or a UTF-8 copy of a UTF-16 file)
-    start: int              # byte where the text starts (after a BOM)
-    codec: str | None       # single-byte encoding to decode block by block; None for UTF-8
-    name: str               # the encoding, for the notes
-    detected: bool          # chosen by reportkit, not by the config
+    path: Path  # the file to scan (the input, or a UTF-8 copy of a UTF-16 file)
+    start: int  # byte where the text starts (after a BOM)
+    codec: str | None  # single-byte encoding to decode block by block; None for UTF-8
+    name: str  # the encoding, for the notes
+    detected: bool  # chosen by reportkit, not by the config
 
 
 def _source(path: Path, cfg: Config, label: str, tmpdir: str) -> _Source:
@@ -232,32 +242,40 @@ def _source(path: Path, cfg: Config, label: str, tmpdir: str) -> _Source:
     with open(path, "rb") as fh:
         sample = fh.read(_SAMPLE)
     if not sample.strip():
-        raise DataFileError(f"{label}: the file is empty. Export the table again with its header "
-                            "row and data rows.")
+        raise DataFileError(
+            f"{label}: the file is empty. Export the table again with its header row and data rows."
+        )
     if cfg.load.encoding:
         try:
             name = codecs.lookup(cfg.load.encoding).name
         except LookupError:
-            raise ConfigError(f"{cfg.source or 'config'}: [load] encoding = "
-                              f"{cfg.load.encoding!r} is not an encoding Python knows; use e.g. "
-                              "\"utf-8\", \"cp1251\" or \"utf-16\", or remove the line to "
-                              "detect it.") from None
+            raise ConfigError(
+                f"{cfg.source or 'config'}: [load] encoding = "
+                f"{cfg.load.encoding!r} is not an encoding Python knows; use e.g. "
+                '"utf-8", "cp1251" or "utf-16", or remove the line to '
+                "detect it."
+            ) from None
         if name == "utf-8":
             bom = 3 if sample.startswith(codecs.BOM_UTF8) else 0
             return _Source(path, bom, None, cfg.load.encoding, False)
         if _single_byte(name):
             return _Source(path, 0, name, cfg.load.encoding, False)
-        return _Source(_transcode_file(path, name, label, tmpdir), 0, None, cfg.load.encoding,
-                       False)
+        return _Source(
+            _transcode_file(path, name, label, tmpdir), 0, None, cfg.load.encoding, False
+        )
     if sample.startswith(codecs.BOM_UTF8):
         if not sample[3:].strip():
-            raise DataFileError(f"{label}: the file holds only a byte-order mark (the 3 bytes "
-                                "Excel writes first) and no table. Export the table again.")
+            raise DataFileError(
+                f"{label}: the file holds only a byte-order mark (the 3 bytes "
+                "Excel writes first) and no table. Export the table again."
+            )
         return _Source(path, 3, None, "utf-8 with BOM", False)
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         if not sample[2:].replace(b"\x00", b"").strip():
-            raise DataFileError(f"{label}: the file holds only a byte-order mark and no table. "
-                                "Export the table again.")
+            raise DataFileError(
+                f"{label}: the file holds only a byte-order mark and no table. "
+                "Export the table again."
+            )
         return _Source(_transcode_file(path, "utf-16", label, tmpdir), 0, None, "utf-16", True)
     utf16 = _utf16_without_bom(sample)
     if utf16:
@@ -266,9 +284,11 @@ def _source(path: Path, cfg: Config, label: str, tmpdir: str) -> _Source:
     # a binary file (a zip, an image) is full of zero bytes; one stray zero in a damaged row of
     # a text export is not a reason to refuse the file
     if nul >= 0 and sample.count(b"\x00") > max(3, len(sample) // 1000):
-        raise DataFileError(f"{label}: this is not a text table (it holds binary data: byte "
-                            f"0x00 at offset {nul:,}). Export the table from its program as CSV "
-                            "(UTF-8 or Windows-1251) or Excel, and give that file.")
+        raise DataFileError(
+            f"{label}: this is not a text table (it holds binary data: byte "
+            f"0x00 at offset {nul:,}). Export the table from its program as CSV "
+            "(UTF-8 or Windows-1251) or Excel, and give that file."
+        )
     if _valid_utf8(sample):
         return _Source(path, 0, None, "utf-8", True)
     return _Source(path, 0, "cp1251", "cp1251", True)
@@ -277,8 +297,9 @@ def _source(path: Path, cfg: Config, label: str, tmpdir: str) -> _Source:
 # --- CSV: records -----------------------------------------------------------------------------
 
 
-def _scan(a: np.ndarray, inside: bool, delim: int, quoting: bool
-          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
+def _scan(
+    a: np.ndarray, inside: bool, delim: int, quoting: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
     """The complete records of a buffer that starts at a record's start.
 
     Returns the offsets of the newlines that end records (not those inside double quotes), the
@@ -303,7 +324,7 @@ def _scan(a: np.ndarray, inside: bool, delim: int, quoting: bool
     else:
         ends, line_idx = nl, np.arange(len(nl))
     counts = np.diff(np.concatenate([[0], running(ends), [len(dl)]]))
-    if quoted:      # take out the delimiters inside quoted spans
+    if quoted:  # take out the delimiters inside quoted spans
         parity = (int(inside) + np.arange(len(q))) & 1
         opens, closes = q[parity == 0], q[parity == 1]
         if inside:
@@ -312,8 +333,9 @@ def _scan(a: np.ndarray, inside: bool, delim: int, quoting: bool
             closes = np.concatenate([closes, [len(a) - 1]])
         before = np.where(opens >= 0, running(np.maximum(opens, 0)), 0)
         rec = np.searchsorted(ends, np.maximum(opens, 0))
-        counts -= np.bincount(rec, weights=running(closes) - before,
-                              minlength=len(ends) + 1).astype(np.int64)
+        counts -= np.bincount(
+            rec, weights=running(closes) - before, minlength=len(ends) + 1
+        ).astype(np.int64)
     fields = counts[:-1] + 1
     end_inside = bool((int(inside) + len(q)) & 1)
     return ends, line_idx, fields, len(nl), end_inside
@@ -345,7 +367,7 @@ def _split_sample(texts: list[str], delim: str) -> list[list[str]]:
 
 
 def _delimiter(path: Path, cfg: Config, sample: str) -> str:
-    if cfg.load.delimiter:      # (a Config built in Python skips the file's checks)
+    if cfg.load.delimiter:  # (a Config built in Python skips the file's checks)
         check_delimiter(cfg.load.delimiter, cfg.source or "config")
         return cfg.load.delimiter
     if path.suffix.lower() == ".tsv":
@@ -382,9 +404,11 @@ def _read_csv(path: Path, table: str, cfg: Config) -> RawTable:
             shown = "tab" if delim == chr(9) else repr(delim)
             raw.notes = [f"read as {src.name}, delimiter {shown}", *notes, *raw.notes]
             return raw
-    raise DataFileError(f"{label}: the lines cannot be split into fields consistently (quotes "
-                        "that open and never close?). Open the file in a spreadsheet program "
-                        "and save it again as CSV.")
+    raise DataFileError(
+        f"{label}: the lines cannot be split into fields consistently (quotes "
+        "that open and never close?). Open the file in a spreadsheet program "
+        "and save it again as CSV."
+    )
 
 
 class _CsvReader:
@@ -392,8 +416,7 @@ class _CsvReader:
     UTF-8 (single-byte encodings) and parsed by polars; only the complete records of a block are
     parsed, the rest starts the next block."""
 
-    def __init__(self, path: Path, src: _Source, delim: str, quoting: bool, label: str,
-                 table: str):
+    def __init__(self, path: Path, src: _Source, delim: str, quoting: bool, label: str, table: str):
         self.path, self.src, self.delim, self.quoting = path, src, delim, quoting
         self.label, self.table = label, table
         self.header: list[str] | None = None
@@ -419,20 +442,19 @@ class _CsvReader:
                 if eof and not data:
                     break
                 a = np.frombuffer(data, dtype=np.uint8)
-                ends, line_idx, fields, n_nl, _ = _scan(a, inside, ord(self.delim),
-                                                        self.quoting)
+                ends, line_idx, fields, n_nl, _ = _scan(a, inside, ord(self.delim), self.quoting)
                 if eof and (int(ends[-1]) + 1 if len(ends) else 0) < len(data):
                     # the last record has no newline
                     ends = np.append(ends, len(data))
                     line_idx = np.append(line_idx, n_nl)
                     fields = np.append(fields, self._tail_fields(a, ends))
                 elif not eof and len(ends) <= _HEADER_SEARCH and self.header is None:
-                    carry = data        # too few records yet to find the header: read more
+                    carry = data  # too few records yet to find the header: read more
                     continue
                 if len(ends) == 0:
                     if eof:
                         break
-                    carry = data        # a record longer than a chunk: read more
+                    carry = data  # a record longer than a chunk: read more
                     continue
                 cut = int(ends[-1]) + 1
                 block = data[:cut]
@@ -447,18 +469,24 @@ class _CsvReader:
                 if eof:
                     break
         if self.header is None:
-            raise DataFileError(f"{self.label}: the file is empty. Export the table again with "
-                                "its header row and data rows.")
-        frame = pl.concat(self.parts, how="vertical", rechunk=False) if self.parts else \
-            pl.DataFrame({h: pl.Series([], dtype=pl.String) for h in self.header})
+            raise DataFileError(
+                f"{self.label}: the file is empty. Export the table again with "
+                "its header row and data rows."
+            )
+        frame = (
+            pl.concat(self.parts, how="vertical", rechunk=False)
+            if self.parts
+            else pl.DataFrame({h: pl.Series([], dtype=pl.String) for h in self.header})
+        )
         line_numbers = np.concatenate(self.rows) if self.rows else np.zeros(0, np.int64)
         notes = []
         if self.header_line > 1:
-            notes.append(f"header found on row {self.header_line} (title lines above it "
-                         "skipped)")
+            notes.append(f"header found on row {self.header_line} (title lines above it skipped)")
         if self.short:
-            notes.append(f"{self.short:,} rows had fewer fields than the header; the missing "
-                         "trailing fields were read as empty")
+            notes.append(
+                f"{self.short:,} rows had fewer fields than the header; the missing "
+                "trailing fields were read as empty"
+            )
         return RawTable(frame, line_numbers, self.malformed, self.label, notes)
 
     def _tail_fields(self, a: np.ndarray, ends: np.ndarray) -> int:
@@ -473,26 +501,30 @@ class _CsvReader:
         try:
             return block.decode(self.src.codec).encode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _undecodable(self.path, self.label, offset + exc.start, block[exc.start],
-                               self.src.codec) from None
+            raise _undecodable(
+                self.path, self.label, offset + exc.start, block[exc.start], self.src.codec
+            ) from None
 
     def _record_text(self, block: bytes, ends: np.ndarray, i: int) -> str:
         start = int(ends[i - 1]) + 1 if i else 0
-        text = block[start:int(ends[i])].decode(self.src.codec or "utf-8", errors="replace")
+        text = block[start : int(ends[i])].decode(self.src.codec or "utf-8", errors="replace")
         return text.removesuffix("\r")
 
-    def _block(self, block: bytes, ends: np.ndarray, lines: np.ndarray, fields: np.ndarray,
-               offset: int) -> None:
+    def _block(
+        self, block: bytes, ends: np.ndarray, lines: np.ndarray, fields: np.ndarray, offset: int
+    ) -> None:
         first = 0
         if self.header is None:
-            texts = [self._record_text(block, ends, i)
-                     for i in range(min(len(ends), _HEADER_SEARCH))]
+            texts = [
+                self._record_text(block, ends, i) for i in range(min(len(ends), _HEADER_SEARCH))
+            ]
             split = _split_sample(texts, self.delim)
             head = header_index(split, self.table)
             header = [h.strip() for h in split[head]] if split else []
             if not any(header):
-                raise DataFileError(f"{self.label}: no header row found. The first row must "
-                                    "hold the column names.")
+                raise DataFileError(
+                    f"{self.label}: no header row found. The first row must hold the column names."
+                )
             self.header = dedupe_headers(header)
             self.header_line = int(lines[head])
             first = head + 1
@@ -506,18 +538,25 @@ class _CsvReader:
         text = self._decode(block[start:], offset + start)
         try:
             frame = pl.read_csv(
-                text, has_header=False, separator=self.delim, infer_schema=False,
+                text,
+                has_header=False,
+                separator=self.delim,
+                infer_schema=False,
                 quote_char='"' if self.quoting else None,
                 schema={f"c{i}": pl.String for i in range(len(names))},
-                missing_columns="insert", truncate_ragged_lines=True,
-                empty_string_is_null=False, raise_if_empty=False)
+                missing_columns="insert",
+                truncate_ragged_lines=True,
+                empty_string_is_null=False,
+                raise_if_empty=False,
+            )
         except pl.exceptions.ComputeError as exc:
             if "utf-8" in str(exc).lower() and self.src.detected and self.src.codec is None:
                 raise _Retry("encoding") from None
             if self.src.codec is None and not self.src.detected and "utf-8" in str(exc).lower():
                 bad = _first_bad_utf8(text)
-                raise _undecodable(self.path, self.label, offset + start + bad[0], bad[1],
-                                   "UTF-8") from None
+                raise _undecodable(
+                    self.path, self.label, offset + start + bad[0], bad[1], "UTF-8"
+                ) from None
             raise _Retry("quotes") from None
         if len(frame) != len(fields):
             raise _Retry("quotes")
@@ -526,8 +565,11 @@ class _CsvReader:
         blank = (fields == 1) & (frame.get_column(names[0]).str.strip_chars() == "").to_numpy()
         long = fields > width
         if extra:
-            filled = frame.select(pl.any_horizontal(
-                [pl.col(c) != "" for c in names[width:]])).to_series().to_numpy()
+            filled = (
+                frame.select(pl.any_horizontal([pl.col(c) != "" for c in names[width:]]))
+                .to_series()
+                .to_numpy()
+            )
             long &= filled | (fields > width + _MAX_EXTRA)
             frame = frame.drop(names[width:])
         self.short += int(((fields < width) & ~blank).sum())
@@ -537,8 +579,12 @@ class _CsvReader:
         if not keep.all():
             frame = frame.filter(pl.Series(keep))
         if self.repetitive is None:
-            self.repetitive = [c for c in self.header if len(frame) >= _REPETITIVE_FROM
-                               and frame.get_column(c).n_unique() <= len(frame) // 2]
+            self.repetitive = [
+                c
+                for c in self.header
+                if len(frame) >= _REPETITIVE_FROM
+                and frame.get_column(c).n_unique() <= len(frame) // 2
+            ]
         if self.repetitive:
             frame = frame.with_columns(pl.col(self.repetitive).cast(pl.Categorical))
         self.parts.append(frame)
@@ -578,32 +624,41 @@ def _read_excel(path: Path, table: str, cfg: Config) -> RawTable:
         book = fastexcel.read_excel(str(path))
         sheets = list(book.sheet_names)
     except Exception as exc:  # noqa: BLE001 - calamine raises its own kinds for broken files
-        raise DataFileError(f"{label}: cannot open the spreadsheet ({type(exc).__name__}: "
-                            f"{str(exc).splitlines()[0] if str(exc) else ''}). Open it in Excel "
-                            "or LibreOffice and save it again as .xlsx, or export the table as "
-                            ".csv.") from None
+        raise DataFileError(
+            f"{label}: cannot open the spreadsheet ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}). Open it in Excel "
+            "or LibreOffice and save it again as .xlsx, or export the table as "
+            ".csv."
+        ) from None
     sheet = cfg.load.sheet
     if sheet is not None and sheet not in sheets:
         raise DataFileError(
             f"{label}: there is no sheet {sheet!r}; the workbook has "
-            f"{', '.join(map(repr, sheets))}. Set [load] sheet to one of them.")
+            f"{', '.join(map(repr, sheets))}. Set [load] sheet to one of them."
+        )
     name = sheet if sheet is not None else sheets[0]
     label = f"{path} [sheet {name!r}]"
     try:
         frame = book.load_sheet(name, header_row=None, dtypes="string").to_polars()
     except Exception as exc:  # noqa: BLE001 - calamine's own kinds
-        raise DataFileError(f"{label}: cannot read the sheet ({type(exc).__name__}). Save the "
-                            "workbook again as .xlsx, or export the table as .csv.") from None
+        raise DataFileError(
+            f"{label}: cannot read the sheet ({type(exc).__name__}). Save the "
+            "workbook again as .xlsx, or export the table as .csv."
+        ) from None
     if frame.width == 0 or frame.height == 0:
-        raise DataFileError(f"{label}: the sheet is empty. Choose the sheet with the data "
-                            "([load] sheet) or export the table again.")
+        raise DataFileError(
+            f"{label}: the sheet is empty. Choose the sheet with the data "
+            "([load] sheet) or export the table again."
+        )
     offset = _excel_first_row(path, name) if frame.height else 0
     frame = frame.with_columns(pl.all().str.strip_chars())
     top = frame.head(_HEADER_SEARCH).rows()
     as_text = [["" if c is None else c for c in r] for r in top]
     if not any(any(c for c in r) for r in as_text):
-        raise DataFileError(f"{label}: the sheet is empty. Choose the sheet with the data "
-                            "([load] sheet) or export the table again.")
+        raise DataFileError(
+            f"{label}: the sheet is empty. Choose the sheet with the data "
+            "([load] sheet) or export the table again."
+        )
     head = header_index(as_text, table)
     header = dedupe_headers(as_text[head])
     body = frame.slice(head + 1)
@@ -626,8 +681,11 @@ def _read_parquet(path: Path) -> RawTable:
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # noqa: BLE001 - pyarrow/polars kinds
-        raise DataFileError(f"{label}: cannot read the Parquet file ({type(exc).__name__}: "
-                            f"{str(exc).splitlines()[0] if str(exc) else ''}).") from None
+        raise DataFileError(
+            f"{label}: cannot read the Parquet file ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''})."
+        ) from None
     frame.columns = dedupe_headers([str(c) for c in frame.columns])
-    return RawTable(frame, np.arange(2, len(frame) + 2, dtype=np.int64), [], label,
-                    ["read as Parquet"])
+    return RawTable(
+        frame, np.arange(2, len(frame) + 2, dtype=np.int64), [], label, ["read as Parquet"]
+    )

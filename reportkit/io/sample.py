@@ -93,8 +93,13 @@ from .schema import (
 )
 
 #: the arguments that made the committed sample ``data/sample`` (see :func:`regenerate_sample`)
-SAMPLE_ARGS: dict[str, object] = {"n_clients": 2000, "years": 3, "end": "2025-12-31",
-                                  "random_state": 42, "lang": "ru"}
+SAMPLE_ARGS: dict[str, object] = {
+    "n_clients": 2000,
+    "years": 3,
+    "end": "2025-12-31",
+    "random_state": 42,
+    "lang": "ru",
+}
 
 # --- column names of the truth tables ---------------------------------------------------------
 CHURN_DATE = "churn_date"
@@ -107,15 +112,48 @@ TREND_KIND = "trend"
 HAS_CARD = "has_card"
 LAST_ACTIVITY = "last_activity"
 
-TRUTH_TABLES = ("churn", "duplicates", "leads", "vip_no_payback", "key_accounts", "profiles",
-                "forgotten")
+TRUTH_TABLES = (
+    "churn",
+    "duplicates",
+    "leads",
+    "vip_no_payback",
+    "key_accounts",
+    "profiles",
+    "forgotten",
+)
 DUPLICATE_KINDS = ("phone", "email", "tax_id", "name")
 RHYTHMS = ("lead", "monthly", "quarterly", "irregular", "one_off")
 
-TRANSACTION_COLUMNS = (CLIENT_ID, DATE, ORDER_ID, PRODUCT, CATEGORY, QUANTITY, PRICE, AMOUNT,
-                       MARGIN, MANAGER, CHANNEL)
-CLIENT_COLUMNS = (CLIENT_ID, NAME, PHONE, EMAIL, TAX_ID, REGION, INDUSTRY, SIZE, CONTACT_PERSON,
-                  CREATED, MANAGER, STATUS, VIP, KEY_ACCOUNT, POTENTIAL)
+TRANSACTION_COLUMNS = (
+    CLIENT_ID,
+    DATE,
+    ORDER_ID,
+    PRODUCT,
+    CATEGORY,
+    QUANTITY,
+    PRICE,
+    AMOUNT,
+    MARGIN,
+    MANAGER,
+    CHANNEL,
+)
+CLIENT_COLUMNS = (
+    CLIENT_ID,
+    NAME,
+    PHONE,
+    EMAIL,
+    TAX_ID,
+    REGION,
+    INDUSTRY,
+    SIZE,
+    CONTACT_PERSON,
+    CREATED,
+    MANAGER,
+    STATUS,
+    VIP,
+    KEY_ACCOUNT,
+    POTENTIAL,
+)
 ACTIVITY_COLUMNS = (CLIENT_ID, CREATED, MANAGER, TYPE, DUE, DONE)
 SURVEY_COLUMNS = (CLIENT_ID, DATE, SCORE)
 
@@ -123,16 +161,26 @@ SURVEY_COLUMNS = (CLIENT_ID, DATE, SCORE)
 _LEAD_SHARE = 0.10
 _RHYTHM_P = {"monthly": 0.25, "quarterly": 0.25, "irregular": 0.30, "one_off": 0.20}
 _EXISTING_SHARE = 0.35
-_CHURN_SHARE = 0.25              # of n_clients
-_REACTIVATED_SHARE = 0.25        # of the churners
-_NO_CARD_SHARE = 0.02            # of n_clients
-_DUPLICATE_SHARE = 0.03          # of n_clients
-_RETURN_SHARE = 0.02             # of the lines
+_CHURN_SHARE = 0.25  # of n_clients
+_REACTIVATED_SHARE = 0.25  # of the churners
+_NO_CARD_SHARE = 0.02  # of n_clients
+_DUPLICATE_SHARE = 0.03  # of n_clients
+_RETURN_SHARE = 0.02  # of the lines
 _KEY_SHARE = 0.02
 _VIP_SHARE = 0.015
-_FORGOTTEN_SHARE = 0.15          # of the good clients
-_BLANKS = {PHONE: 0.15, EMAIL: 0.30, TAX_ID: 0.20, REGION: 0.10, INDUSTRY: 0.50, SIZE: 0.40,
-           CONTACT_PERSON: 0.25, MANAGER: 0.05, STATUS: 0.05, POTENTIAL: 0.40}
+_FORGOTTEN_SHARE = 0.15  # of the good clients
+_BLANKS = {
+    PHONE: 0.15,
+    EMAIL: 0.30,
+    TAX_ID: 0.20,
+    REGION: 0.10,
+    INDUSTRY: 0.50,
+    SIZE: 0.40,
+    CONTACT_PERSON: 0.25,
+    MANAGER: 0.05,
+    STATUS: 0.05,
+    POTENTIAL: 0.40,
+}
 _INVALID_TAX_SHARE = 0.02
 #: relative order volume by calendar month (January … December)
 _SEASON = np.array([0.65, 0.90, 1.20, 1.05, 0.95, 0.95, 0.90, 0.70, 1.05, 1.20, 1.10, 1.25])
@@ -142,46 +190,126 @@ _SEASON = np.array([0.65, 0.90, 1.20, 1.05, 0.95, 0.95, 0.90, 0.70, 1.05, 1.20, 
 # base in English and in Russian (only the words differ).
 
 _CATEGORIES = [  # (ru, en, margin rate, [(ru, en, base price)])
-    ("Кабель", "Cable", 0.18, [
-        ("ВВГнг 3х1,5", "VVG cable 3x1.5", 5200), ("ВВГнг 3х2,5", "VVG cable 3x2.5", 8300),
-        ("NYM 3х1,5", "NYM cable 3x1.5", 6100), ("ПВС 2х0,75", "PVS wire 2x0.75", 2400),
-        ("ПуГВ 1х4", "PuGV wire 1x4", 3900), ("UTP 5e", "UTP cable cat 5e", 2900),
-        ("КГ 4х6", "KG cable 4x6", 16500), ("Гофротруба 20 мм", "Conduit 20 mm", 900)]),
-    ("Крепёж", "Fasteners", 0.35, [
-        ("Саморез 4,2х75", "Screw 4.2x75", 650), ("Дюбель 6х40", "Wall plug 6x40", 320),
-        ("Анкер 10х100", "Anchor 10x100", 1400), ("Болт М10х50", "Bolt M10x50", 900),
-        ("Гайка М10", "Nut M10", 280), ("Шайба 10", "Washer 10", 150),
-        ("Хомут 100 мм", "Clamp 100 mm", 540), ("Шуруп 5х60", "Wood screw 5x60", 700)]),
-    ("Инструмент", "Tools", 0.28, [
-        ("Дрель ударная", "Impact drill", 4800), ("Шуруповёрт 18В", "Cordless driver 18V", 7900),
-        ("Перфоратор", "Rotary hammer SDS+", 9500), ("Болгарка 125 мм", "Angle grinder 125", 5200),
-        ("Набор бит 32 шт", "Bit set 32 pcs", 850), ("Уровень 600 мм", "Spirit level 600", 1200),
-        ("Рулетка 5 м", "Tape measure 5 m", 450), ("Ножовка", "Hacksaw", 600)]),
-    ("Электрика", "Electrical", 0.30, [
-        ("Автомат 16А", "Breaker 16A", 320), ("Автомат 25А", "Breaker 25A", 340),
-        ("УЗО 40А", "RCD 40A", 1900), ("Розетка двойная", "Double socket", 260),
-        ("Выключатель", "Switch 1-gang", 180), ("Щиток 12 мод", "Panel 12 mod", 1100),
-        ("Лампа LED 10Вт", "LED bulb 10W", 95), ("Светильник LED", "LED panel 36W", 1450)]),
-    ("Сантехника", "Plumbing", 0.26, [
-        ("Труба ПП 20 мм", "PP pipe 20 mm", 110), ("Фитинг ПП 20 мм", "PP fitting 20 mm", 45),
-        ("Кран шаровой 1/2", "Ball valve 1/2", 480), ("Смеситель", "Kitchen mixer", 3900),
-        ("Унитаз-компакт", "Toilet", 8900), ("Радиатор 10 с.", "Radiator 10 sect", 7600),
-        ("Подводка 60 см", "Flex hose 60 cm", 230), ("Сифон", "Sink trap", 350)]),
-    ("Лакокраска", "Paints", 0.32, [
-        ("Краска ВД 10 л", "White paint 10 l", 2100), ("Эмаль ПФ-115", "Enamel 2.7 kg", 780),
-        ("Грунтовка 10 л", "Primer 10 l", 950), ("Лак 2,5 л", "Floor varnish 2.5 l", 1600),
-        ("Шпатлёвка 20 кг", "Filler 20 kg", 890), ("Валик 250 мм", "Roller 250 mm", 310),
-        ("Кисть 50 мм", "Brush 50 mm", 90), ("Растворитель", "Thinner 1 l", 160)]),
-    ("Спецодежда", "Workwear", 0.40, [
-        ("Перчатки х/б", "Cotton gloves", 25), ("Костюм рабочий", "Work suit", 2400),
-        ("Ботинки рабочие", "Work boots", 3200), ("Каска защитная", "Hard hat", 420),
-        ("Очки защитные", "Safety glasses", 180), ("Жилет сигнальный", "Hi-vis vest", 240),
-        ("Респиратор", "Respirator", 90), ("Куртка зимняя", "Winter jacket", 4500)]),
-    ("Хозтовары", "Household", 0.33, [
-        ("Мешки 120 л", "Bin bags 120 l", 180), ("Перчатки нитрил", "Nitrile gloves", 650),
-        ("Моющее 5 л", "Detergent 5 l", 540), ("Туалетная бумага", "Toilet paper x12", 320),
-        ("Полотенца", "Paper towels", 210), ("Ведро 12 л", "Bucket 12 l", 150),
-        ("Швабра", "Mop", 380), ("Скотч", "Packing tape", 85)]),
+    (
+        "Кабель",
+        "Cable",
+        0.18,
+        [
+            ("ВВГнг 3х1,5", "VVG cable 3x1.5", 5200),
+            ("ВВГнг 3х2,5", "VVG cable 3x2.5", 8300),
+            ("NYM 3х1,5", "NYM cable 3x1.5", 6100),
+            ("ПВС 2х0,75", "PVS wire 2x0.75", 2400),
+            ("ПуГВ 1х4", "PuGV wire 1x4", 3900),
+            ("UTP 5e", "UTP cable cat 5e", 2900),
+            ("КГ 4х6", "KG cable 4x6", 16500),
+            ("Гофротруба 20 мм", "Conduit 20 mm", 900),
+        ],
+    ),
+    (
+        "Крепёж",
+        "Fasteners",
+        0.35,
+        [
+            ("Саморез 4,2х75", "Screw 4.2x75", 650),
+            ("Дюбель 6х40", "Wall plug 6x40", 320),
+            ("Анкер 10х100", "Anchor 10x100", 1400),
+            ("Болт М10х50", "Bolt M10x50", 900),
+            ("Гайка М10", "Nut M10", 280),
+            ("Шайба 10", "Washer 10", 150),
+            ("Хомут 100 мм", "Clamp 100 mm", 540),
+            ("Шуруп 5х60", "Wood screw 5x60", 700),
+        ],
+    ),
+    (
+        "Инструмент",
+        "Tools",
+        0.28,
+        [
+            ("Дрель ударная", "Impact drill", 4800),
+            ("Шуруповёрт 18В", "Cordless driver 18V", 7900),
+            ("Перфоратор", "Rotary hammer SDS+", 9500),
+            ("Болгарка 125 мм", "Angle grinder 125", 5200),
+            ("Набор бит 32 шт", "Bit set 32 pcs", 850),
+            ("Уровень 600 мм", "Spirit level 600", 1200),
+            ("Рулетка 5 м", "Tape measure 5 m", 450),
+            ("Ножовка", "Hacksaw", 600),
+        ],
+    ),
+    (
+        "Электрика",
+        "Electrical",
+        0.30,
+        [
+            ("Автомат 16А", "Breaker 16A", 320),
+            ("Автомат 25А", "Breaker 25A", 340),
+            ("УЗО 40А", "RCD 40A", 1900),
+            ("Розетка двойная", "Double socket", 260),
+            ("Выключатель", "Switch 1-gang", 180),
+            ("Щиток 12 мод", "Panel 12 mod", 1100),
+            ("Лампа LED 10Вт", "LED bulb 10W", 95),
+            ("Светильник LED", "LED panel 36W", 1450),
+        ],
+    ),
+    (
+        "Сантехника",
+        "Plumbing",
+        0.26,
+        [
+            ("Труба ПП 20 мм", "PP pipe 20 mm", 110),
+            ("Фитинг ПП 20 мм", "PP fitting 20 mm", 45),
+            ("Кран шаровой 1/2", "Ball valve 1/2", 480),
+            ("Смеситель", "Kitchen mixer", 3900),
+            ("Унитаз-компакт", "Toilet", 8900),
+            ("Радиатор 10 с.", "Radiator 10 sect", 7600),
+            ("Подводка 60 см", "Flex hose 60 cm", 230),
+            ("Сифон", "Sink trap", 350),
+        ],
+    ),
+    (
+        "Лакокраска",
+        "Paints",
+        0.32,
+        [
+            ("Краска ВД 10 л", "White paint 10 l", 2100),
+            ("Эмаль ПФ-115", "Enamel 2.7 kg", 780),
+            ("Грунтовка 10 л", "Primer 10 l", 950),
+            ("Лак 2,5 л", "Floor varnish 2.5 l", 1600),
+            ("Шпатлёвка 20 кг", "Filler 20 kg", 890),
+            ("Валик 250 мм", "Roller 250 mm", 310),
+            ("Кисть 50 мм", "Brush 50 mm", 90),
+            ("Растворитель", "Thinner 1 l", 160),
+        ],
+    ),
+    (
+        "Спецодежда",
+        "Workwear",
+        0.40,
+        [
+            ("Перчатки х/б", "Cotton gloves", 25),
+            ("Костюм рабочий", "Work suit", 2400),
+            ("Ботинки рабочие", "Work boots", 3200),
+            ("Каска защитная", "Hard hat", 420),
+            ("Очки защитные", "Safety glasses", 180),
+            ("Жилет сигнальный", "Hi-vis vest", 240),
+            ("Респиратор", "Respirator", 90),
+            ("Куртка зимняя", "Winter jacket", 4500),
+        ],
+    ),
+    (
+        "Хозтовары",
+        "Household",
+        0.33,
+        [
+            ("Мешки 120 л", "Bin bags 120 l", 180),
+            ("Перчатки нитрил", "Nitrile gloves", 650),
+            ("Моющее 5 л", "Detergent 5 l", 540),
+            ("Туалетная бумага", "Toilet paper x12", 320),
+            ("Полотенца", "Paper towels", 210),
+            ("Ведро 12 л", "Bucket 12 l", 150),
+            ("Швабра", "Mop", 380),
+            ("Скотч", "Packing tape", 85),
+        ],
+    ),
 ]
 
 _REGIONS = [  # (tax-office code, ru, en, share, landline code)
@@ -199,20 +327,46 @@ _REGIONS = [  # (tax-office code, ru, en, share, landline code)
 ]
 
 _WORDS = {
-    "industry": (["Строительство", "Розничная торговля", "Производство", "ЖКХ", "HoReCa",
-                  "Транспорт", "Госсектор", "Сельское хозяйство", "Медицина", "Образование"],
-                 ["Construction", "Retail", "Manufacturing", "Utilities", "HoReCa", "Transport",
-                  "Public sector", "Agriculture", "Healthcare", "Education"]),
+    "industry": (
+        [
+            "Строительство",
+            "Розничная торговля",
+            "Производство",
+            "ЖКХ",
+            "HoReCa",
+            "Транспорт",
+            "Госсектор",
+            "Сельское хозяйство",
+            "Медицина",
+            "Образование",
+        ],
+        [
+            "Construction",
+            "Retail",
+            "Manufacturing",
+            "Utilities",
+            "HoReCa",
+            "Transport",
+            "Public sector",
+            "Agriculture",
+            "Healthcare",
+            "Education",
+        ],
+    ),
     "size": (["малый", "средний", "крупный"], ["small", "medium", "large"]),
-    "status": (["Потенциальный", "Активный", "Работаем", "Отказ"],
-               ["lead", "active", "working", "refused"]),
+    "status": (
+        ["Потенциальный", "Активный", "Работаем", "Отказ"],
+        ["lead", "active", "working", "refused"],
+    ),
     "type": (["Звонок", "Встреча", "Письмо", "Задача"], ["call", "meeting", "email", "task"]),
-    "channel": (["Офис", "Сайт", "Выезд", "Маркетплейс"],
-                ["office", "website", "field", "marketplace"]),
-    "manager": (["Иванова М.", "Петров А.", "Смирнова О.", "Кузнецов Д.", "Соколова Е.",
-                 "Волков А."],
-                ["M. Ivanova", "A. Petrov", "O. Smirnova", "D. Kuznetsov", "E. Sokolova",
-                 "A. Volkov"]),
+    "channel": (
+        ["Офис", "Сайт", "Выезд", "Маркетплейс"],
+        ["office", "website", "field", "marketplace"],
+    ),
+    "manager": (
+        ["Иванова М.", "Петров А.", "Смирнова О.", "Кузнецов Д.", "Соколова Е.", "Волков А."],
+        ["M. Ivanova", "A. Petrov", "O. Smirnova", "D. Kuznetsov", "E. Sokolova", "A. Volkov"],
+    ),
 }
 _ST_LEAD, _ST_ACTIVE, _ST_WORKING, _ST_REFUSED = range(4)
 _MANAGER_P = np.array([0.20, 0.20, 0.18, 0.16, 0.14, 0.12])
@@ -220,64 +374,412 @@ _LAZY_MANAGER = 5
 _CHANNEL_P = np.array([0.45, 0.30, 0.15, 0.10])
 _TYPE_P = np.array([0.45, 0.15, 0.25, 0.15])
 
-_RU_SURNAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов",
-                "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев",
-                "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев", "Орлов",
-                "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв", "Борисов",
-                "Яковлев", "Григорьев", "Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов",
-                "Александров", "Дмитриев", "Королёв", "Гусев", "Киселёв"]
-_RU_MALE = ["Александр", "Сергей", "Дмитрий", "Андрей", "Алексей", "Максим", "Евгений", "Иван",
-            "Михаил", "Николай", "Владимир", "Олег", "Игорь", "Павел", "Артём", "Роман"]
-_RU_FEMALE = ["Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Анна", "Мария",
-              "Екатерина", "Юлия", "Анастасия"]
-_RU_PATRONYMIC = ["Александрович", "Сергеевич", "Дмитриевич", "Андреевич", "Алексеевич",
-                  "Викторович", "Иванович", "Михайлович", "Николаевич", "Владимирович",
-                  "Петрович", "Юрьевич"]
-_EN_FIRST = ["James", "John", "Robert", "Michael", "William", "David", "Richard", "Joseph",
-             "Thomas", "Charles", "Daniel", "Matthew", "Anthony", "Mark", "Steven", "Paul",
-             "Andrew", "Kevin", "Brian", "George", "Mary", "Patricia", "Jennifer", "Linda",
-             "Elizabeth", "Barbara", "Susan", "Jessica", "Sarah", "Karen", "Nancy", "Lisa",
-             "Betty", "Sandra", "Ashley", "Emily", "Donna", "Michelle", "Carol", "Amanda"]
-_EN_LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
-            "Wilson", "Anderson", "Taylor", "Moore", "Jackson", "Martin", "Lee",
-            "Thompson", "White", "Harris", "Clark", "Lewis", "Walker", "Hall", "Allen", "Young",
-            "King", "Wright", "Scott", "Baker", "Carter", "Mitchell", "Roberts", "Turner",
-            "Phillips", "Campbell", "Parker", "Evans", "Edwards", "Collins", "Stewart", "Morris",
-            "Murphy", "Cook", "Rogers", "Morgan", "Cooper", "Peterson", "Reed", "Bailey",
-            "Bell", "Howard", "Ward", "Cox", "Richardson", "Wood", "Watson", "Brooks", "Bennett",
-            "Gray", "Hughes"]
+_RU_SURNAMES = [
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+    "Степанов",
+    "Николаев",
+    "Орлов",
+    "Андреев",
+    "Макаров",
+    "Никитин",
+    "Захаров",
+    "Зайцев",
+    "Соловьёв",
+    "Борисов",
+    "Яковлев",
+    "Григорьев",
+    "Романов",
+    "Воробьёв",
+    "Сергеев",
+    "Кузьмин",
+    "Фролов",
+    "Александров",
+    "Дмитриев",
+    "Королёв",
+    "Гусев",
+    "Киселёв",
+]
+_RU_MALE = [
+    "Александр",
+    "Сергей",
+    "Дмитрий",
+    "Андрей",
+    "Алексей",
+    "Максим",
+    "Евгений",
+    "Иван",
+    "Михаил",
+    "Николай",
+    "Владимир",
+    "Олег",
+    "Игорь",
+    "Павел",
+    "Артём",
+    "Роман",
+]
+_RU_FEMALE = [
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Татьяна",
+    "Ирина",
+    "Светлана",
+    "Анна",
+    "Мария",
+    "Екатерина",
+    "Юлия",
+    "Анастасия",
+]
+_RU_PATRONYMIC = [
+    "Александрович",
+    "Сергеевич",
+    "Дмитриевич",
+    "Андреевич",
+    "Алексеевич",
+    "Викторович",
+    "Иванович",
+    "Михайлович",
+    "Николаевич",
+    "Владимирович",
+    "Петрович",
+    "Юрьевич",
+]
+_EN_FIRST = [
+    "James",
+    "John",
+    "Robert",
+    "Michael",
+    "William",
+    "David",
+    "Richard",
+    "Joseph",
+    "Thomas",
+    "Charles",
+    "Daniel",
+    "Matthew",
+    "Anthony",
+    "Mark",
+    "Steven",
+    "Paul",
+    "Andrew",
+    "Kevin",
+    "Brian",
+    "George",
+    "Mary",
+    "Patricia",
+    "Jennifer",
+    "Linda",
+    "Elizabeth",
+    "Barbara",
+    "Susan",
+    "Jessica",
+    "Sarah",
+    "Karen",
+    "Nancy",
+    "Lisa",
+    "Betty",
+    "Sandra",
+    "Ashley",
+    "Emily",
+    "Donna",
+    "Michelle",
+    "Carol",
+    "Amanda",
+]
+_EN_LAST = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Walker",
+    "Hall",
+    "Allen",
+    "Young",
+    "King",
+    "Wright",
+    "Scott",
+    "Baker",
+    "Carter",
+    "Mitchell",
+    "Roberts",
+    "Turner",
+    "Phillips",
+    "Campbell",
+    "Parker",
+    "Evans",
+    "Edwards",
+    "Collins",
+    "Stewart",
+    "Morris",
+    "Murphy",
+    "Cook",
+    "Rogers",
+    "Morgan",
+    "Cooper",
+    "Peterson",
+    "Reed",
+    "Bailey",
+    "Bell",
+    "Howard",
+    "Ward",
+    "Cox",
+    "Richardson",
+    "Wood",
+    "Watson",
+    "Brooks",
+    "Bennett",
+    "Gray",
+    "Hughes",
+]
 
-_RU_WORDS = ["Ромашка", "Вектор", "Альфа", "Гранит", "Меридиан", "Орион", "Атлант", "Восход",
-             "Заря", "Берёзка", "Ёлочка", "Звёздочка", "Клён", "Полёт", "Рассвет", "Радуга",
-             "Сокол", "Северянка", "Магистраль", "Квадрат", "Эталон", "Фаворит", "Континент",
-             "Сатурн", "Пилот", "Импульс", "Спектр", "Аврора", "Гарант", "Партнёр", "Лидер",
-             "Успех", "Прогресс", "Монолит", "Кристалл", "Бриз", "Азимут", "Горизонт", "Оптима",
-             "Сфера"]
-_RU_PREFIXES = ["Строй", "Техно", "Агро", "Энерго", "Пром", "Торг", "Мед", "Авто", "Электро",
-                "Хим", "Лес", "Метал", "Сиб", "Урал", "Волга", "Нева", "Евро", "Гранд", "Мега",
-                "Спец", "Инж", "Капитал", "Нефте", "Газ", "Транс", "Гидро", "Термо", "Эко",
-                "Байкал", "Север"]
-_RU_SUFFIXES = ["ресурс", "снаб", "сервис", "торг", "комплект", "маш", "пром", "трейд", "строй",
-                "монтаж", "альянс", "маркет", "проект", "систем", "инвест", "лайн", "групп",
-                "опт", "логистик", "техника"]
+_RU_WORDS = [
+    "Ромашка",
+    "Вектор",
+    "Альфа",
+    "Гранит",
+    "Меридиан",
+    "Орион",
+    "Атлант",
+    "Восход",
+    "Заря",
+    "Берёзка",
+    "Ёлочка",
+    "Звёздочка",
+    "Клён",
+    "Полёт",
+    "Рассвет",
+    "Радуга",
+    "Сокол",
+    "Северянка",
+    "Магистраль",
+    "Квадрат",
+    "Эталон",
+    "Фаворит",
+    "Континент",
+    "Сатурн",
+    "Пилот",
+    "Импульс",
+    "Спектр",
+    "Аврора",
+    "Гарант",
+    "Партнёр",
+    "Лидер",
+    "Успех",
+    "Прогресс",
+    "Монолит",
+    "Кристалл",
+    "Бриз",
+    "Азимут",
+    "Горизонт",
+    "Оптима",
+    "Сфера",
+]
+_RU_PREFIXES = [
+    "Строй",
+    "Техно",
+    "Агро",
+    "Энерго",
+    "Пром",
+    "Торг",
+    "Мед",
+    "Авто",
+    "Электро",
+    "Хим",
+    "Лес",
+    "Метал",
+    "Сиб",
+    "Урал",
+    "Волга",
+    "Нева",
+    "Евро",
+    "Гранд",
+    "Мега",
+    "Спец",
+    "Инж",
+    "Капитал",
+    "Нефте",
+    "Газ",
+    "Транс",
+    "Гидро",
+    "Термо",
+    "Эко",
+    "Байкал",
+    "Север",
+]
+_RU_SUFFIXES = [
+    "ресурс",
+    "снаб",
+    "сервис",
+    "торг",
+    "комплект",
+    "маш",
+    "пром",
+    "трейд",
+    "строй",
+    "монтаж",
+    "альянс",
+    "маркет",
+    "проект",
+    "систем",
+    "инвест",
+    "лайн",
+    "групп",
+    "опт",
+    "логистик",
+    "техника",
+]
 _RU_FORMS = (["ООО", "АО", "ПАО", "ЗАО"], [0.78, 0.13, 0.03, 0.06])
-_EN_WORDS = ["Acme", "Summit", "Pioneer", "Atlas", "Apex", "Beacon", "Cedar", "Crescent",
-             "Delta", "Eagle", "Evergreen", "Frontier", "Granite", "Harbor", "Horizon",
-             "Keystone", "Liberty", "Maple", "Meridian", "Nova", "Pacific", "Patriot", "Pinnacle",
-             "Prairie", "Sequoia", "Sterling", "Titan", "Vertex", "Zenith"]
-_EN_HEADS = ["North", "West", "Blue", "Red", "Green", "Silver", "Gold", "Iron",
-             "Stone", "Oak", "Pine", "Sun", "Star"]
-_EN_TAILS = ["wind", "stone", "gate", "line", "field", "wood", "brook", "ridge", "point",
-             "view", "crest"]
-_EN_TRADES = ["Supplies", "Trading", "Industries", "Logistics", "Systems", "Components",
-              "Distribution", "Building", "Electric", "Hardware", "Tools", "Materials",
-              "Services", "Solutions", "Engineering"]
+_EN_WORDS = [
+    "Acme",
+    "Summit",
+    "Pioneer",
+    "Atlas",
+    "Apex",
+    "Beacon",
+    "Cedar",
+    "Crescent",
+    "Delta",
+    "Eagle",
+    "Evergreen",
+    "Frontier",
+    "Granite",
+    "Harbor",
+    "Horizon",
+    "Keystone",
+    "Liberty",
+    "Maple",
+    "Meridian",
+    "Nova",
+    "Pacific",
+    "Patriot",
+    "Pinnacle",
+    "Prairie",
+    "Sequoia",
+    "Sterling",
+    "Titan",
+    "Vertex",
+    "Zenith",
+]
+_EN_HEADS = [
+    "North",
+    "West",
+    "Blue",
+    "Red",
+    "Green",
+    "Silver",
+    "Gold",
+    "Iron",
+    "Stone",
+    "Oak",
+    "Pine",
+    "Sun",
+    "Star",
+]
+_EN_TAILS = [
+    "wind",
+    "stone",
+    "gate",
+    "line",
+    "field",
+    "wood",
+    "brook",
+    "ridge",
+    "point",
+    "view",
+    "crest",
+]
+_EN_TRADES = [
+    "Supplies",
+    "Trading",
+    "Industries",
+    "Logistics",
+    "Systems",
+    "Components",
+    "Distribution",
+    "Building",
+    "Electric",
+    "Hardware",
+    "Tools",
+    "Materials",
+    "Services",
+    "Solutions",
+    "Engineering",
+]
 _EN_FORMS = (["LLC", "Inc.", "Ltd", "Corp."], [0.60, 0.15, 0.15, 0.10])
 
-_TRANSLIT = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
-     "s", "t", "u", "f", "kh", "ts", "ch", "sh", "sch", "", "y", "", "e", "yu", "ya"]))
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "sch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+    )
+)
 
 
 def _translit(text: str) -> str:
@@ -323,8 +825,11 @@ def _inns(rng: np.random.Generator, region_codes: np.ndarray, is_person: np.ndar
     out = []
     for code, person in zip(region_codes, is_person):
         while True:
-            body = code + f"{rng.integers(1, 51):02d}" + "".join(
-                map(str, rng.integers(0, 10, 6 if person else 5)))
+            body = (
+                code
+                + f"{rng.integers(1, 51):02d}"
+                + "".join(map(str, rng.integers(0, 10, 6 if person else 5)))
+            )
             inn = body + inn_check_digits(body)
             if inn not in seen:
                 break
@@ -335,16 +840,29 @@ def _inns(rng: np.random.Generator, region_codes: np.ndarray, is_person: np.ndar
 
 # --- phones -------------------------------------------------------------------------------------
 
+
 def _phone_styles(lang: str):
     def ru(d: str, style: int) -> str:
         a, b, c, e = d[:3], d[3:6], d[6:8], d[8:]
-        return [f"+7 ({a}) {b}-{c}-{e}", f"8 {a} {b} {c}{e}", f"8{d}", f"+7{d}",
-                f"8 ({a}) {b}-{c}-{e}", f"+7 {a} {b}-{c}-{e}"][style]
+        return [
+            f"+7 ({a}) {b}-{c}-{e}",
+            f"8 {a} {b} {c}{e}",
+            f"8{d}",
+            f"+7{d}",
+            f"8 ({a}) {b}-{c}-{e}",
+            f"+7 {a} {b}-{c}-{e}",
+        ][style]
 
     def en(d: str, style: int) -> str:
         a, b, c = d[:3], d[3:6], d[6:]
-        return [f"+7 ({a}) {b}-{c[:2]}-{c[2:]}", f"+7 {a} {b} {c}", f"7{d}", f"({a}) {b}-{c}",
-                f"{a}-{b}-{c}", f"{a}.{b}.{c}"][style]
+        return [
+            f"+7 ({a}) {b}-{c[:2]}-{c[2:]}",
+            f"+7 {a} {b} {c}",
+            f"7{d}",
+            f"({a}) {b}-{c}",
+            f"{a}-{b}-{c}",
+            f"{a}.{b}.{c}",
+        ][style]
 
     return ru if lang == "ru" else en
 
@@ -373,21 +891,23 @@ def normalize_email(email: object) -> str:
 
 # --- names ---------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Name:
     """A client name in parts, so that variants of it can be written."""
 
-    form: str          # legal form ("ООО", "LLC", "ИП", "sole proprietor")
-    core: str          # "Ромашка", "Acme Supplies", "Иванов Сергей Петрович"
-    person: bool       # a sole proprietor
-    quotes: int        # 0 «», 1 "", 2 none (Russian companies only)
+    form: str  # legal form ("ООО", "LLC", "ИП", "sole proprietor")
+    core: str  # "Ромашка", "Acme Supplies", "Иванов Сергей Петрович"
+    person: bool  # a sole proprietor
+    quotes: int  # 0 «», 1 "", 2 none (Russian companies only)
     form_last: bool = False
     upper: bool = False
 
     def text(self, lang: str) -> str:
         if lang == "ru":
-            core = self.core if self.person else ("«{}»", '"{}"', "{}")[self.quotes].format(
-                self.core)
+            core = (
+                self.core if self.person else ("«{}»", '"{}"', "{}")[self.quotes].format(self.core)
+            )
             s = f"{core} {self.form}" if self.form_last else f"{self.form} {core}"
         elif self.person:
             s = f"{self.form}: {self.core}" if self.form_last else f"{self.core} ({self.form})"
@@ -400,17 +920,32 @@ def _company_cores(rng: np.random.Generator, n: int, lang: str) -> list[str]:
     """``n`` distinct company names without legal form."""
     if lang == "ru":
         words = list(_RU_WORDS)
-        two = [p + s for p in _RU_PREFIXES for s in _RU_SUFFIXES
-               if not s.startswith(p.lower()[:3])]
-        three = [p + q + s.capitalize() for p in _RU_PREFIXES for q in _RU_PREFIXES if p != q
-                 for s in _RU_SUFFIXES[:10] if s not in (p.lower(), q.lower())]
+        two = [p + s for p in _RU_PREFIXES for s in _RU_SUFFIXES if not s.startswith(p.lower()[:3])]
+        three = [
+            p + q + s.capitalize()
+            for p in _RU_PREFIXES
+            for q in _RU_PREFIXES
+            if p != q
+            for s in _RU_SUFFIXES[:10]
+            if s not in (p.lower(), q.lower())
+        ]
         shares = (0.10, 0.35)
     else:  # "Acme Supplies", "Northgate Trading": every name is two words
         words = [f"{a} {b}" for a in _EN_WORDS for b in _EN_TRADES]
-        two = [f"{h}{t} {b}" for h in _EN_HEADS for t in _EN_TAILS if h.lower() != t
-               for b in _EN_TRADES[:8]]
-        three = [f"{h}{t} {b}" for h in _EN_HEADS for t in _EN_TAILS if h.lower() != t
-                 for b in _EN_TRADES[8:]]
+        two = [
+            f"{h}{t} {b}"
+            for h in _EN_HEADS
+            for t in _EN_TAILS
+            if h.lower() != t
+            for b in _EN_TRADES[:8]
+        ]
+        three = [
+            f"{h}{t} {b}"
+            for h in _EN_HEADS
+            for t in _EN_TAILS
+            if h.lower() != t
+            for b in _EN_TRADES[8:]
+        ]
         shares = (0.15, 0.45)
     pools = [words, two, three]
     kind = rng.choice(3, size=n, p=[shares[0], shares[1], 1 - sum(shares)])
@@ -419,21 +954,22 @@ def _company_cores(rng: np.random.Generator, n: int, lang: str) -> list[str]:
     for k, pool in enumerate(pools):
         idx = np.flatnonzero(kind == k)
         if k < 2 and len(idx) > len(pool):
-            overflow.extend(idx[len(pool):].tolist())
-            idx = idx[:len(pool)]
+            overflow.extend(idx[len(pool) :].tolist())
+            idx = idx[: len(pool)]
         if k == 2:
             idx = np.concatenate([idx, np.asarray(overflow, dtype=int)])
-        take = rng.permutation(len(pool))[:len(idx)]
+        take = rng.permutation(len(pool))[: len(idx)]
         for i, j in zip(idx, take):
             out[i] = pool[j]
         if k == 2 and len(idx) > len(pool):  # very large bases: number the rest
-            for t, i in enumerate(idx[len(pool):]):
+            for t, i in enumerate(idx[len(pool) :]):
                 out[i] = f"{pool[t % len(pool)]}-{t // len(pool) + 2}"
     return [str(x) for x in out]
 
 
-def _person_names(rng: np.random.Generator, n: int, lang: str, *, unique: bool,
-                  short: bool = False) -> list[str]:
+def _person_names(
+    rng: np.random.Generator, n: int, lang: str, *, unique: bool, short: bool = False
+) -> list[str]:
     """Person names: "Иванов Сергей Петрович" (ru) or "John Smith" (en); short: "Иванов С."."""
     out: list[str] = []
     seen: set[str] = set()
@@ -462,7 +998,7 @@ def _person_names(rng: np.random.Generator, n: int, lang: str, *, unique: bool,
             if unique and name in seen:
                 if rounds < 50:
                     continue
-                name = f"{name} {len(out) + 2}"   # very large bases: the name pool is used up
+                name = f"{name} {len(out) + 2}"  # very large bases: the name pool is used up
             seen.add(name)
             out.append(name)
     return out
@@ -470,16 +1006,19 @@ def _person_names(rng: np.random.Generator, n: int, lang: str, *, unique: bool,
 
 def _typo(rng: np.random.Generator, word: str) -> str:
     """One typing error inside a word: two letters swapped, one dropped or one doubled."""
-    letters = [i for i in range(1, len(word) - 1) if word[i].isalpha() and word[i + 1].isalpha()
-               and word[i] != word[i + 1]]
+    letters = [
+        i
+        for i in range(1, len(word) - 1)
+        if word[i].isalpha() and word[i + 1].isalpha() and word[i] != word[i + 1]
+    ]
     if not letters:
         return word + word[-1]
     i = letters[rng.integers(len(letters))]
     how = rng.integers(3)
     if how == 0:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     if how == 1:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     return word[:i] + word[i] + word[i:]
 
 
@@ -514,6 +1053,7 @@ def _name_variant(rng: np.random.Generator, name: _Name, lang: str) -> _Name:
 
 
 # --- the base ------------------------------------------------------------------------------------
+
 
 @dataclass
 class SampleBase:
@@ -587,10 +1127,12 @@ class SampleBase:
 
     def __repr__(self) -> str:
         period = f"{self.start:%Y-%m-%d}…{self.end:%Y-%m-%d}" if self.start is not None else "?"
-        return (f"SampleBase(transactions={len(self.transactions):,} rows, "
-                f"clients={len(self.clients):,}, activities={len(self.activities):,}, "
-                f"surveys={len(self.surveys):,}, period={period}, lang={self.lang!r}, "
-                f"random_state={self.random_state!r})")
+        return (
+            f"SampleBase(transactions={len(self.transactions):,} rows, "
+            f"clients={len(self.clients):,}, activities={len(self.activities):,}, "
+            f"surveys={len(self.surveys):,}, period={period}, lang={self.lang!r}, "
+            f"random_state={self.random_state!r})"
+        )
 
 
 def _weekday(day: np.ndarray, start_dow: int) -> np.ndarray:
@@ -606,28 +1148,52 @@ def _weekday_back(day: np.ndarray, start_dow: int) -> np.ndarray:
 
 
 def _check_args(n_clients, years, end, random_state, lang) -> pd.Timestamp:
-    check_param(isinstance(n_clients, (int, np.integer)) and not isinstance(n_clients, bool)
-                and n_clients >= 20, "n_clients", "an integer >= 20", n_clients)
-    check_param(isinstance(years, (int, np.integer)) and not isinstance(years, bool)
-                and 1 <= years <= 20, "years", "an integer from 1 to 20", years)
+    check_param(
+        isinstance(n_clients, (int, np.integer))
+        and not isinstance(n_clients, bool)
+        and n_clients >= 20,
+        "n_clients",
+        "an integer >= 20",
+        n_clients,
+    )
+    check_param(
+        isinstance(years, (int, np.integer)) and not isinstance(years, bool) and 1 <= years <= 20,
+        "years",
+        "an integer from 1 to 20",
+        years,
+    )
     check_param(lang in ("en", "ru"), "lang", "'en' or 'ru'", lang)
-    check_param(random_state is None or (isinstance(random_state, (int, np.integer))
-                                         and not isinstance(random_state, bool)
-                                         and random_state >= 0),
-                "random_state", "a non-negative integer or None", random_state)
+    check_param(
+        random_state is None
+        or (
+            isinstance(random_state, (int, np.integer))
+            and not isinstance(random_state, bool)
+            and random_state >= 0
+        ),
+        "random_state",
+        "a non-negative integer or None",
+        random_state,
+    )
     try:
         end_ts = pd.Timestamp(end)
     except (ValueError, TypeError):
         end_ts = pd.NaT
-    check_param(end_ts is not pd.NaT and not pd.isna(end_ts), "end",
-                "a date such as '2025-12-31'", end)
+    check_param(
+        end_ts is not pd.NaT and not pd.isna(end_ts), "end", "a date such as '2025-12-31'", end
+    )
     if end_ts.tzinfo is not None:
         end_ts = end_ts.tz_localize(None)
     return end_ts.normalize()
 
 
-def make_base(n_clients: int = 2000, years: int = 3, *, end: str | pd.Timestamp = "2025-12-31",
-              random_state: int | None = 0, lang: str = "en") -> SampleBase:
+def make_base(
+    n_clients: int = 2000,
+    years: int = 3,
+    *,
+    end: str | pd.Timestamp = "2025-12-31",
+    random_state: int | None = 0,
+    lang: str = "en",
+) -> SampleBase:
     """Generate a synthetic B2B client base with planted truth.
 
     Parameters
@@ -687,30 +1253,33 @@ def make_base(n_clients: int = 2000, years: int = 3, *, end: str | pd.Timestamp 
     dups = _duplicates(r_dups, r_names, cards, plan, span, start_dow, lang)
     ids = _assign_ids(r_cards, plan, cards, dups)
     lines = _book_on_duplicates(r_dups, lines, plan, dups)
-    activities, forgotten = _activities(r_acts, plan, cards, dups, lines, span, start_ts,
-                                        start_dow)
+    activities, forgotten = _activities(r_acts, plan, cards, dups, lines, span, start_ts, start_dow)
     surveys = _surveys(r_surv, plan, span, start_ts, start_dow)
 
     # --- assemble the frames ------------------------------------------------------------------
-    rid = ids["real"]       # id of each distinct client
-    did = ids["dup"]        # id of each duplicate card
+    rid = ids["real"]  # id of each distinct client
+    did = ids["dup"]  # id of each duplicate card
     order_ids = _order_ids(lines, lang)
-    client_of_line = np.where(lines["dup"] >= 0, did[np.maximum(lines["dup"], 0)],
-                              rid[lines["client"]])
-    tx = pd.DataFrame({
-        CLIENT_ID: client_of_line.astype(object),
-        DATE: (start_ts + pd.to_timedelta(lines["day"], unit="D")).astype("datetime64[ns]"),
-        ORDER_ID: order_ids,
-        PRODUCT: np.asarray([p[li] for c in _CATEGORIES for p in c[3]],
-                            dtype=object)[lines["product"]],
-        CATEGORY: np.asarray([c[li] for c in _CATEGORIES], dtype=object)[lines["product"] // 8],
-        QUANTITY: lines[QUANTITY].astype("float64"),
-        PRICE: lines[PRICE],
-        AMOUNT: lines[AMOUNT],
-        MARGIN: lines[MARGIN],
-        MANAGER: np.asarray(_WORDS["manager"][li], dtype=object)[lines["manager"]],
-        CHANNEL: np.asarray(_WORDS["channel"][li], dtype=object)[lines["channel"]],
-    })
+    client_of_line = np.where(
+        lines["dup"] >= 0, did[np.maximum(lines["dup"], 0)], rid[lines["client"]]
+    )
+    tx = pd.DataFrame(
+        {
+            CLIENT_ID: client_of_line.astype(object),
+            DATE: (start_ts + pd.to_timedelta(lines["day"], unit="D")).astype("datetime64[ns]"),
+            ORDER_ID: order_ids,
+            PRODUCT: np.asarray([p[li] for c in _CATEGORIES for p in c[3]], dtype=object)[
+                lines["product"]
+            ],
+            CATEGORY: np.asarray([c[li] for c in _CATEGORIES], dtype=object)[lines["product"] // 8],
+            QUANTITY: lines[QUANTITY].astype("float64"),
+            PRICE: lines[PRICE],
+            AMOUNT: lines[AMOUNT],
+            MARGIN: lines[MARGIN],
+            MANAGER: np.asarray(_WORDS["manager"][li], dtype=object)[lines["manager"]],
+            CHANNEL: np.asarray(_WORDS["channel"][li], dtype=object)[lines["channel"]],
+        }
+    )
     tx["_o"] = lines["order"]
     tx["_k"] = lines["k"]
     tx = tx.sort_values([DATE, "_o", "_k"], kind="stable").drop(columns=["_o", "_k"])
@@ -719,31 +1288,57 @@ def make_base(n_clients: int = 2000, years: int = 3, *, end: str | pd.Timestamp 
         tx[col] = tx[col].astype("str")
 
     clients = _clients_frame(cards, dups, rid, did, start_ts, li)
-    acts = pd.DataFrame({
-        CLIENT_ID: np.where(activities["dup"] >= 0, did[np.maximum(activities["dup"], 0)],
-                            rid[activities["client"]]).astype(object),
-        CREATED: activities[CREATED],
-        MANAGER: np.asarray(_WORDS["manager"][li], dtype=object)[activities["manager"]],
-        TYPE: np.asarray(_WORDS["type"][li], dtype=object)[activities["type"]],
-        DUE: activities[DUE],
-        DONE: activities[DONE].astype(bool),
-    }).sort_values([CREATED, CLIENT_ID], kind="stable").reset_index(drop=True)
+    acts = (
+        pd.DataFrame(
+            {
+                CLIENT_ID: np.where(
+                    activities["dup"] >= 0,
+                    did[np.maximum(activities["dup"], 0)],
+                    rid[activities["client"]],
+                ).astype(object),
+                CREATED: activities[CREATED],
+                MANAGER: np.asarray(_WORDS["manager"][li], dtype=object)[activities["manager"]],
+                TYPE: np.asarray(_WORDS["type"][li], dtype=object)[activities["type"]],
+                DUE: activities[DUE],
+                DONE: activities[DONE].astype(bool),
+            }
+        )
+        .sort_values([CREATED, CLIENT_ID], kind="stable")
+        .reset_index(drop=True)
+    )
     for col in (CLIENT_ID, MANAGER, TYPE):
         acts[col] = acts[col].astype("str")
-    surv = pd.DataFrame({
-        CLIENT_ID: rid[surveys["client"]].astype(object),
-        DATE: (start_ts + pd.to_timedelta(surveys["day"], unit="D")).astype("datetime64[ns]"),
-        SCORE: surveys[SCORE].astype("float64"),
-    }).sort_values([DATE, CLIENT_ID], kind="stable").reset_index(drop=True)
+    surv = (
+        pd.DataFrame(
+            {
+                CLIENT_ID: rid[surveys["client"]].astype(object),
+                DATE: (start_ts + pd.to_timedelta(surveys["day"], unit="D")).astype(
+                    "datetime64[ns]"
+                ),
+                SCORE: surveys[SCORE].astype("float64"),
+            }
+        )
+        .sort_values([DATE, CLIENT_ID], kind="stable")
+        .reset_index(drop=True)
+    )
     surv[CLIENT_ID] = surv[CLIENT_ID].astype("str")
 
     truth = _truth(plan, cards, dups, rid, did, forgotten, start_ts)
-    return SampleBase(transactions=tx, clients=clients, activities=acts, surveys=surv,
-                      truth=truth, start=start_ts, end=end_ts, lang=lang,
-                      random_state=None if random_state is None else int(random_state))
+    return SampleBase(
+        transactions=tx,
+        clients=clients,
+        activities=acts,
+        surveys=surv,
+        truth=truth,
+        start=start_ts,
+        end=end_ts,
+        lang=lang,
+        random_state=None if random_state is None else int(random_state),
+    )
 
 
 # --- step 1: who the clients are ---------------------------------------------------------------
+
 
 def _plan(rng: np.random.Generator, n: int, span: int, start_dow: int) -> dict[str, np.ndarray]:
     """Latent attributes of every distinct client (index 0 … n-1)."""
@@ -775,15 +1370,17 @@ def _plan(rng: np.random.Generator, n: int, span: int, start_dow: int) -> dict[s
     one = rhythm == "one_off"
     first[one] = rng.integers(0, max(1, span - 3), one.sum())
     first[is_buyer] = _weekday(first[is_buyer], start_dow)
-    first[is_buyer] = np.minimum(first[is_buyer], _weekday_back(np.full(is_buyer.sum(), span - 1),
-                                                                start_dow))
+    first[is_buyer] = np.minimum(
+        first[is_buyer], _weekday_back(np.full(is_buyer.sum(), span - 1), start_dow)
+    )
 
     # order value: heavy tail, bigger orders from clients who order less often
     scale = np.exp(rng.normal(np.log(8000), 1.15, n))
     boost = rng.random(n) < 0.04
     scale[boost] *= 3 + rng.pareto(1.3, boost.sum()) * 4
-    scale *= np.select([rhythm == "quarterly", rhythm == "irregular", rhythm == "one_off"],
-                       [2.2, 1.3, 0.8], 1.0)
+    scale *= np.select(
+        [rhythm == "quarterly", rhythm == "irregular", rhythm == "one_off"], [2.2, 1.3, 0.8], 1.0
+    )
     noise = np.select([rhythm == "monthly", rhythm == "quarterly"], [0.18, 0.35], 0.5)
     season_power = np.where(rhythm == "monthly", 0.5, 0.8)
 
@@ -791,8 +1388,11 @@ def _plan(rng: np.random.Generator, n: int, span: int, start_dow: int) -> dict[s
     u = rng.random(n)
     trend[repeat & (u < 0.2)] = "growth"
     trend[repeat & (u >= 0.2) & (u < 0.4)] = "decline"
-    slope = np.where(trend == "growth", rng.uniform(0.25, 0.6, n),
-                     np.where(trend == "decline", -rng.uniform(0.25, 0.6, n), 0.0))
+    slope = np.where(
+        trend == "growth",
+        rng.uniform(0.25, 0.6, n),
+        np.where(trend == "decline", -rng.uniform(0.25, 0.6, n), 0.0),
+    )
 
     # the VIP that does not pay back: a few tiny orders, never churns
     candidates = np.flatnonzero(repeat & (first < span // 2))
@@ -818,10 +1418,21 @@ def _plan(rng: np.random.Generator, n: int, span: int, start_dow: int) -> dict[s
     react[back] = _weekday(rng.integers(churn[back] + 120, hi), start_dow)
 
     return {
-        "rhythm": rhythm, "is_buyer": is_buyer, "repeat": repeat, "interval": interval,
-        "shape": shape, "season_power": season_power, "first": first, "existing": existing,
-        "scale": scale, "noise": noise,
-        "trend": trend, "slope": slope, "churn": churn, "react": react, "vip0": np.array(vip0),
+        "rhythm": rhythm,
+        "is_buyer": is_buyer,
+        "repeat": repeat,
+        "interval": interval,
+        "shape": shape,
+        "season_power": season_power,
+        "first": first,
+        "existing": existing,
+        "scale": scale,
+        "noise": noise,
+        "trend": trend,
+        "slope": slope,
+        "churn": churn,
+        "react": react,
+        "vip0": np.array(vip0),
         "manager": rng.choice(6, size=n, p=_MANAGER_P),
         "channel": rng.choice(4, size=n, p=_CHANNEL_P),
         "price_factor": rng.uniform(0.9, 1.05, n),
@@ -833,8 +1444,15 @@ def _plan(rng: np.random.Generator, n: int, span: int, start_dow: int) -> dict[s
 
 # --- step 2: orders ------------------------------------------------------------------------------
 
-def _orders(rng: np.random.Generator, plan: dict, span: int, start_dow: int,
-            months: np.ndarray, month_start: np.ndarray) -> dict[str, np.ndarray]:
+
+def _orders(
+    rng: np.random.Generator,
+    plan: dict,
+    span: int,
+    start_dow: int,
+    months: np.ndarray,
+    month_start: np.ndarray,
+) -> dict[str, np.ndarray]:
     """Order days and values of every buyer."""
     rhythm, first, interval = plan["rhythm"], plan["first"], plan["interval"]
     churn, react, slope = plan["churn"], plan["react"], plan["slope"]
@@ -856,10 +1474,14 @@ def _orders(rng: np.random.Generator, plan: dict, span: int, start_dow: int,
     m_owner = np.repeat(mon, later.sum(axis=1))
     m_pref = np.repeat(pref, later.sum(axis=1))
     m_start = np.broadcast_to(month_start, later.shape)[later]
-    m_day = m_start + np.clip(m_pref + np.round(rng.normal(0, 2.5, len(m_start))), 0, 25
-                              ).astype(np.int64)
-    m_pos = np.concatenate([np.arange(1, k + 1) for k in later.sum(axis=1)]) if len(mon) else \
-        np.zeros(0, dtype=np.int64)
+    m_day = m_start + np.clip(m_pref + np.round(rng.normal(0, 2.5, len(m_start))), 0, 25).astype(
+        np.int64
+    )
+    m_pos = (
+        np.concatenate([np.arange(1, k + 1) for k in later.sum(axis=1)])
+        if len(mon)
+        else np.zeros(0, dtype=np.int64)
+    )
     owner = np.concatenate([owner, mon, m_owner])
     pos = np.concatenate([pos, np.zeros(len(mon), dtype=np.int64), m_pos])
     day = np.concatenate([day, first[mon], m_day])
@@ -895,9 +1517,12 @@ def _orders(rng: np.random.Generator, plan: dict, span: int, start_dow: int,
 
     # value: the client's scale × season × trend × the fade before churn × noise
     years_in = np.maximum(0, day - first[owner]) / 365.25
-    value = (plan["scale"][owner] * _SEASON[months[day]] ** plan["season_power"][owner]
-             * np.exp(slope[owner] * years_in)
-             * np.exp(rng.normal(0.0, plan["noise"][owner])))
+    value = (
+        plan["scale"][owner]
+        * _SEASON[months[day]] ** plan["season_power"][owner]
+        * np.exp(slope[owner] * years_in)
+        * np.exp(rng.normal(0.0, plan["noise"][owner]))
+    )
     c, r = churn[owner], react[owner]
     fade = (c >= 0) & (day < c)
     value[fade] *= 1 - 0.5 * np.clip((day[fade] - (c[fade] - 180)) / 180, 0, 1)
@@ -905,16 +1530,25 @@ def _orders(rng: np.random.Generator, plan: dict, span: int, start_dow: int,
     nlines = rng.choice([1, 2, 3, 4], size=len(day), p=[0.28, 0.30, 0.24, 0.18])
     other = rng.random(len(day))
     channel = np.where(other < 0.8, plan["channel"][owner], rng.integers(0, 4, len(day)))
-    manager = np.where(rng.random(len(day)) < 0.95, plan["manager"][owner],
-                       rng.integers(0, 6, len(day)))
-    return {"client": owner, "day": day, "value": value, "nlines": nlines, "channel": channel,
-            "manager": manager}
+    manager = np.where(
+        rng.random(len(day)) < 0.95, plan["manager"][owner], rng.integers(0, 6, len(day))
+    )
+    return {
+        "client": owner,
+        "day": day,
+        "value": value,
+        "nlines": nlines,
+        "channel": channel,
+        "manager": manager,
+    }
 
 
 # --- step 3: lines and returns -------------------------------------------------------------------
 
-def _lines(rng: np.random.Generator, orders: dict, plan: dict, span: int, start_dow: int
-           ) -> dict[str, np.ndarray]:
+
+def _lines(
+    rng: np.random.Generator, orders: dict, plan: dict, span: int, start_dow: int
+) -> dict[str, np.ndarray]:
     """Sales lines (distinct products per order) and returns."""
     n_orders = len(orders["day"])
     n_products = sum(len(c[3]) for c in _CATEGORIES)
@@ -935,7 +1569,7 @@ def _lines(rng: np.random.Generator, orders: dict, plan: dict, span: int, start_
     log_price = np.log(base_price)
     log_value = np.log(np.maximum(orders["value"], 1.0))
     chunk = 20000
-    for lo in range(0, n_orders, chunk):   # Gumbel top-k: weighted, without replacement
+    for lo in range(0, n_orders, chunk):  # Gumbel top-k: weighted, without replacement
         hi = min(n_orders, lo + chunk)
         dear = np.maximum(0.0, log_price[None, :] - log_value[lo:hi, None])  # dearer than order
         keys = logw[client[lo:hi]] - 3.0 * dear + rng.gumbel(size=(hi - lo, n_products))
@@ -948,8 +1582,7 @@ def _lines(rng: np.random.Generator, orders: dict, plan: dict, span: int, start_
     share = rng.exponential(1.0, len(line_order))
     share /= np.bincount(line_order, weights=share, minlength=n_orders)[line_order]
     target = orders["value"][line_order] * share
-    price = np.round(base_price[product] * 1.07 ** (day / 365.25)
-                     * plan["price_factor"][owner], 2)
+    price = np.round(base_price[product] * 1.07 ** (day / 365.25) * plan["price_factor"][owner], 2)
     qty = np.maximum(1, np.round(target / price))
     amount = np.round(qty * price, 2)
     rate = cat_margin[product] * plan["margin_factor"][owner] * rng.normal(1.0, 0.08, len(qty))
@@ -993,7 +1626,7 @@ def _order_ids(lines: dict, lang: str) -> np.ndarray:
     """Document numbers in date order: ``012345`` (ru, 1C style) or ``INV-012345`` (en)."""
     orders = np.unique(lines["order"])
     number = np.empty(orders.max() + 1 if len(orders) else 0, dtype=np.int64)
-    number[orders] = np.arange(len(orders)) + 1001   # orders are numbered by date already
+    number[orders] = np.arange(len(orders)) + 1001  # orders are numbered by date already
     width = max(6, len(str(len(orders) + 1001)))
     fmt = f"{{:0{width}d}}" if lang == "ru" else f"INV-{{:0{width}d}}"
     text = np.array([fmt.format(x) for x in range(1001, 1001 + len(orders))], dtype=object)
@@ -1002,8 +1635,16 @@ def _order_ids(lines: dict, lang: str) -> np.ndarray:
 
 # --- step 4: client cards ------------------------------------------------------------------------
 
-def _cards(rng: np.random.Generator, r_names: np.random.Generator, plan: dict,
-           revenue: np.ndarray, span: int, start_dow: int, lang: str) -> dict:
+
+def _cards(
+    rng: np.random.Generator,
+    r_names: np.random.Generator,
+    plan: dict,
+    revenue: np.ndarray,
+    span: int,
+    start_dow: int,
+    lang: str,
+) -> dict:
     """Card contents of every distinct client (a card exists where ``has_card``)."""
     n = len(plan["rhythm"])
     is_buyer = plan["is_buyer"]
@@ -1077,16 +1718,25 @@ def _cards(rng: np.random.Generator, r_names: np.random.Generator, plan: dict,
 
     status = np.full(n, _ST_WORKING)
     u = rng.random(n)
-    status[leads] = np.select([u[leads] < 0.55, u[leads] < 0.80], [_ST_LEAD, _ST_ACTIVE],
-                              _ST_REFUSED)
+    status[leads] = np.select(
+        [u[leads] < 0.55, u[leads] < 0.80], [_ST_LEAD, _ST_ACTIVE], _ST_REFUSED
+    )
     gone = (plan["churn"] >= 0) & (plan["react"] < 0)
     status[gone & (u < 0.3)] = _ST_REFUSED
     status[is_buyer & ~gone & (u > 0.92)] = _ST_ACTIVE
     size = np.select([pct >= 0.9, pct >= 0.6], [2, 1], 0)
     size[leads] = rng.choice(3, size=leads.sum(), p=[0.6, 0.3, 0.1])
-    potential = np.where(is_buyer, yearly * rng.uniform(1.2, 3.5, n),
-                         np.exp(rng.normal(np.log(max(1.0, float(np.median(yearly[is_buyer]))
-                                                      if is_buyer.any() else 1e5)), 0.8, n)))
+    potential = np.where(
+        is_buyer,
+        yearly * rng.uniform(1.2, 3.5, n),
+        np.exp(
+            rng.normal(
+                np.log(max(1.0, float(np.median(yearly[is_buyer])) if is_buyer.any() else 1e5)),
+                0.8,
+                n,
+            )
+        ),
+    )
     potential[vip0] = max(potential[vip0], float(np.quantile(yearly[is_buyer], 0.9)) * 2)
     potential = np.round(potential, -4)
 
@@ -1095,12 +1745,27 @@ def _cards(rng: np.random.Generator, r_names: np.random.Generator, plan: dict,
     blank[POTENTIAL][key] = False
 
     return {
-        "has_card": has_card, "created": created, "person": person, "names": names,
-        "contacts": contacts, "emails": emails, "tax": tax, "phone_digits": phone_digits,
-        "phone_style": phone_style, "status": status, "size": size, "potential": potential,
-        "blank": blank, "key": key, "vip": vip, "revenue": revenue, "pct": pct,
-        "industry": rng.integers(0, len(_WORDS["industry"][0]), n), "lang": lang,
-        "region": plan["region"], "manager": plan["manager"],
+        "has_card": has_card,
+        "created": created,
+        "person": person,
+        "names": names,
+        "contacts": contacts,
+        "emails": emails,
+        "tax": tax,
+        "phone_digits": phone_digits,
+        "phone_style": phone_style,
+        "status": status,
+        "size": size,
+        "potential": potential,
+        "blank": blank,
+        "key": key,
+        "vip": vip,
+        "revenue": revenue,
+        "pct": pct,
+        "industry": rng.integers(0, len(_WORDS["industry"][0]), n),
+        "lang": lang,
+        "region": plan["region"],
+        "manager": plan["manager"],
     }
 
 
@@ -1113,8 +1778,11 @@ def _phone_numbers(rng: np.random.Generator, region: np.ndarray) -> list[str]:
             if rng.random() < 0.7:
                 d = "9" + "".join(map(str, rng.integers(0, 10, 9)))
             else:
-                d = _REGIONS[r][4] + str(rng.integers(2, 10)) + "".join(
-                    map(str, rng.integers(0, 10, 6)))
+                d = (
+                    _REGIONS[r][4]
+                    + str(rng.integers(2, 10))
+                    + "".join(map(str, rng.integers(0, 10, 6)))
+                )
             if d not in seen:
                 break
         seen.add(d)
@@ -1126,10 +1794,16 @@ def _emails(rng: np.random.Generator, names: list[_Name], lang: str) -> list[str
     """Unique lower-case e-mails: ``info@promsnab.ru``, ``s.ivanov@mail.ru``."""
     seen: set[str] = set()
     out = []
-    boxes = ["info", "sales", "zakupki", "office", "snab", "buh"] if lang == "ru" else \
-        ["info", "sales", "orders", "office", "purchasing", "accounts"]
-    free = ["mail.ru", "yandex.ru", "gmail.com"] if lang == "ru" else \
-        ["gmail.com", "outlook.com", "yahoo.com"]
+    boxes = (
+        ["info", "sales", "zakupki", "office", "snab", "buh"]
+        if lang == "ru"
+        else ["info", "sales", "orders", "office", "purchasing", "accounts"]
+    )
+    free = (
+        ["mail.ru", "yandex.ru", "gmail.com"]
+        if lang == "ru"
+        else ["gmail.com", "outlook.com", "yahoo.com"]
+    )
     tld = ".ru" if lang == "ru" else ".com"
     for nm in names:
         if nm.person:
@@ -1151,16 +1825,28 @@ def _emails(rng: np.random.Generator, names: list[_Name], lang: str) -> list[str
 
 # --- step 5: duplicate cards ----------------------------------------------------------------------
 
-def _duplicates(rng: np.random.Generator, r_names: np.random.Generator, cards: dict, plan: dict,
-                span: int, start_dow: int, lang: str) -> dict:
+
+def _duplicates(
+    rng: np.random.Generator,
+    r_names: np.random.Generator,
+    cards: dict,
+    plan: dict,
+    span: int,
+    start_dow: int,
+    lang: str,
+) -> dict:
     """Extra cards of existing buyers that share one key with the original."""
     n = len(plan["rhythm"])
     blank = cards["blank"]
     vip0 = int(plan["vip0"])
     n_dup = round(_DUPLICATE_SHARE * n)
     kinds = rng.choice(len(DUPLICATE_KINDS), size=n_dup, p=[0.30, 0.25, 0.20, 0.25])
-    has_key = {"phone": ~blank[PHONE], "email": ~blank[EMAIL], "tax_id": ~blank[TAX_ID],
-               "name": np.ones(n, bool)}
+    has_key = {
+        "phone": ~blank[PHONE],
+        "email": ~blank[EMAIL],
+        "tax_id": ~blank[TAX_ID],
+        "name": np.ones(n, bool),
+    }
     taken = np.zeros(n, bool)
     base_ok = cards["has_card"] & plan["is_buyer"] & (np.arange(n) != vip0)
     orig = np.full(n_dup, -1, dtype=np.int64)
@@ -1179,22 +1865,31 @@ def _duplicates(rng: np.random.Generator, r_names: np.random.Generator, cards: d
     created = np.minimum(created, _weekday_back(np.full(m, span - 1), start_dow))
     styles = cards["phone_style"][orig]
     new_style = (styles + rng.integers(1, 6, m)) % 6
-    manager = np.where(rng.random(m) < 0.6, (plan["manager"][orig] + rng.integers(1, 6, m)) % 6,
-                       plan["manager"][orig])
+    manager = np.where(
+        rng.random(m) < 0.6,
+        (plan["manager"][orig] + rng.integers(1, 6, m)) % 6,
+        plan["manager"][orig],
+    )
     look_alike = rng.random(m) < 0.5
     email_case = rng.integers(0, 3, m)
     books = rng.random(m) < 0.6
     names, emails = [], []
     # "Сергей Иванов (закупки)", "M. Morgan (accounts)": unlike the names of sole proprietors
     if lang == "ru":
-        contact_names = [" ".join(x.split(" ")[:2][::-1])
-                         for x in _person_names(r_names, m, lang, unique=True)]
+        contact_names = [
+            " ".join(x.split(" ")[:2][::-1]) for x in _person_names(r_names, m, lang, unique=True)
+        ]
     else:  # surnames without repetition (short names that differ in one letter look alike)
         last = r_names.permutation(len(_EN_LAST))
-        contact_names = [f"{_EN_FIRST[r_names.integers(len(_EN_FIRST))][0]}. "
-                         f"{_EN_LAST[last[j % len(last)]]}" for j in range(m)]
-    depts = (["закупки", "склад", "снабжение", "бухгалтерия"] if lang == "ru" else
-             ["purchasing", "warehouse", "supply", "accounts"])
+        contact_names = [
+            f"{_EN_FIRST[r_names.integers(len(_EN_FIRST))][0]}. {_EN_LAST[last[j % len(last)]]}"
+            for j in range(m)
+        ]
+    depts = (
+        ["закупки", "склад", "снабжение", "бухгалтерия"]
+        if lang == "ru"
+        else ["purchasing", "warehouse", "supply", "accounts"]
+    )
     for j in range(m):
         o, kind = orig[j], DUPLICATE_KINDS[kinds[j]]
         nm = cards["names"][o]
@@ -1205,17 +1900,27 @@ def _duplicates(rng: np.random.Generator, r_names: np.random.Generator, cards: d
         e = cards["emails"][o]
         if kind == "email":
             local, domain = e.split("@")
-            e = [local.capitalize() + "@" + domain.capitalize(), local + " @" + domain,
-                 e.upper()][email_case[j]]
+            e = [local.capitalize() + "@" + domain.capitalize(), local + " @" + domain, e.upper()][
+                email_case[j]
+            ]
         emails.append(e)
-    return {"orig": orig, "kind": kinds, "created": created, "phone_style": new_style,
-            "manager": manager, "names": names, "emails": emails, "books": books,
-            "status": rng.choice([_ST_ACTIVE, _ST_LEAD, _ST_WORKING], size=m, p=[0.5, 0.3, 0.2]),
-            "same_region": rng.random(m) < 0.7}
+    return {
+        "orig": orig,
+        "kind": kinds,
+        "created": created,
+        "phone_style": new_style,
+        "manager": manager,
+        "names": names,
+        "emails": emails,
+        "books": books,
+        "status": rng.choice([_ST_ACTIVE, _ST_LEAD, _ST_WORKING], size=m, p=[0.5, 0.3, 0.2]),
+        "same_region": rng.random(m) < 0.7,
+    }
 
 
-def _assign_ids(rng: np.random.Generator, plan: dict, cards: dict, dups: dict
-                ) -> dict[str, np.ndarray]:
+def _assign_ids(
+    rng: np.random.Generator, plan: dict, cards: dict, dups: dict
+) -> dict[str, np.ndarray]:
     """Client ids numbered by card creation (``C00001`` …); ~5 % are old all-digit codes."""
     n, m = len(plan["rhythm"]), len(dups["orig"])
     created = np.concatenate([cards["created"], dups["created"]])
@@ -1250,8 +1955,17 @@ def _book_on_duplicates(rng: np.random.Generator, lines: dict, plan: dict, dups:
 
 # --- step 6: activities and surveys --------------------------------------------------------------
 
-def _activities(rng: np.random.Generator, plan: dict, cards: dict, dups: dict, lines: dict,
-                span: int, start_ts: pd.Timestamp, start_dow: int) -> tuple[dict, pd.DataFrame]:
+
+def _activities(
+    rng: np.random.Generator,
+    plan: dict,
+    cards: dict,
+    dups: dict,
+    lines: dict,
+    span: int,
+    start_ts: pd.Timestamp,
+    start_dow: int,
+) -> tuple[dict, pd.DataFrame]:
     """The managers' log, overdue tasks and forgotten clients."""
     n = len(plan["rhythm"])
     is_buyer, churn, react = plan["is_buyer"], plan["churn"], plan["react"]
@@ -1296,18 +2010,28 @@ def _activities(rng: np.random.Generator, plan: dict, cards: dict, dups: dict, l
 
     k = len(owner)
     minutes = rng.integers(9 * 60, 19 * 60, k)
-    manager = np.where(dup_col >= 0, dups["manager"][np.maximum(dup_col, 0)],
-                       plan["manager"][owner])
+    manager = np.where(
+        dup_col >= 0, dups["manager"][np.maximum(dup_col, 0)], plan["manager"][owner]
+    )
     manager = np.where(rng.random(k) < 0.95, manager, rng.integers(0, 6, k))
     typ = rng.choice(4, size=k, p=_TYPE_P)
     due_day = day + rng.choice([0, 1, 2, 3, 5, 7, 14], size=k)
     p_done = np.where(due_day < span - 1, np.where(manager == _LAZY_MANAGER, 0.65, 0.93), 0.25)
     done = rng.random(k) < p_done
-    created = (start_ts + pd.to_timedelta(day, unit="D")
-               + pd.to_timedelta(minutes, unit="min")).to_numpy()
-    frame = pd.DataFrame({"client": owner, "dup": dup_col, CREATED: created, "manager": manager,
-                          "type": typ, DUE: (start_ts + pd.to_timedelta(due_day, unit="D")
-                                             ).to_numpy(), DONE: done})
+    created = (
+        start_ts + pd.to_timedelta(day, unit="D") + pd.to_timedelta(minutes, unit="min")
+    ).to_numpy()
+    frame = pd.DataFrame(
+        {
+            "client": owner,
+            "dup": dup_col,
+            CREATED: created,
+            "manager": manager,
+            "type": typ,
+            DUE: (start_ts + pd.to_timedelta(due_day, unit="D")).to_numpy(),
+            DONE: done,
+        }
+    )
     frame = frame.drop_duplicates(["client", "dup", CREATED]).reset_index(drop=True)
     frame[CREATED] = frame[CREATED].astype("datetime64[ns]")
     frame[DUE] = frame[DUE].astype("datetime64[ns]")
@@ -1315,13 +2039,15 @@ def _activities(rng: np.random.Generator, plan: dict, cards: dict, dups: dict, l
     own = frame[frame["dup"] < 0]
     last = own.groupby("client")[CREATED].max()
     fidx = np.flatnonzero(forgot)
-    forgotten = pd.DataFrame({"client": fidx,
-                              LAST_ACTIVITY: last.reindex(fidx).to_numpy(dtype="datetime64[ns]")})
+    forgotten = pd.DataFrame(
+        {"client": fidx, LAST_ACTIVITY: last.reindex(fidx).to_numpy(dtype="datetime64[ns]")}
+    )
     return {c: frame[c].to_numpy() for c in frame.columns}, forgotten
 
 
-def _surveys(rng: np.random.Generator, plan: dict, span: int, start_ts: pd.Timestamp,
-             start_dow: int) -> dict[str, np.ndarray]:
+def _surveys(
+    rng: np.random.Generator, plan: dict, span: int, start_ts: pd.Timestamp, start_dow: int
+) -> dict[str, np.ndarray]:
     """NPS answers in two waves a year (mid-March, mid-September)."""
     churn, react, first = plan["churn"], plan["react"], plan["first"]
     buyers = np.flatnonzero(plan["is_buyer"])
@@ -1358,8 +2084,10 @@ def _surveys(rng: np.random.Generator, plan: dict, span: int, start_ts: pd.Times
 
 # --- step 7: frames ------------------------------------------------------------------------------
 
-def _clients_frame(cards: dict, dups: dict, rid: np.ndarray, did: np.ndarray,
-                   start_ts: pd.Timestamp, li: int) -> pd.DataFrame:
+
+def _clients_frame(
+    cards: dict, dups: dict, rid: np.ndarray, did: np.ndarray, start_ts: pd.Timestamp, li: int
+) -> pd.DataFrame:
     lang = cards["lang"]
     phone_fmt = _phone_styles(lang)
     words = {k: np.asarray(v[li], dtype=object) for k, v in _WORDS.items()}
@@ -1373,50 +2101,69 @@ def _clients_frame(cards: dict, dups: dict, rid: np.ndarray, did: np.ndarray,
         return v
 
     regions = np.array([r[1 + li] for r in _REGIONS], dtype=object)
-    orig = pd.DataFrame({
-        CLIENT_ID: rid[idx],
-        NAME: [cards["names"][i].text(lang) for i in idx],
-        PHONE: col([phone_fmt(d, s) for d, s in zip(cards["phone_digits"],
-                                                    cards["phone_style"])], PHONE),
-        EMAIL: col(cards["emails"], EMAIL),
-        TAX_ID: col(cards["tax"], TAX_ID),
-        REGION: col(regions[cards["region"]], REGION),
-        INDUSTRY: col(words["industry"][cards["industry"]], INDUSTRY),
-        SIZE: col(words["size"][cards["size"]], SIZE),
-        CONTACT_PERSON: col(cards["contacts"], CONTACT_PERSON),
-        CREATED: cards["created"][idx],
-        MANAGER: col(words["manager"][cards["manager"]], MANAGER),
-        STATUS: col(words["status"][cards["status"]], STATUS),
-        VIP: cards["vip"][idx],
-        KEY_ACCOUNT: cards["key"][idx],
-        POTENTIAL: np.where(blank[POTENTIAL][idx], np.nan, cards["potential"][idx]),
-    })
+    orig = pd.DataFrame(
+        {
+            CLIENT_ID: rid[idx],
+            NAME: [cards["names"][i].text(lang) for i in idx],
+            PHONE: col(
+                [phone_fmt(d, s) for d, s in zip(cards["phone_digits"], cards["phone_style"])],
+                PHONE,
+            ),
+            EMAIL: col(cards["emails"], EMAIL),
+            TAX_ID: col(cards["tax"], TAX_ID),
+            REGION: col(regions[cards["region"]], REGION),
+            INDUSTRY: col(words["industry"][cards["industry"]], INDUSTRY),
+            SIZE: col(words["size"][cards["size"]], SIZE),
+            CONTACT_PERSON: col(cards["contacts"], CONTACT_PERSON),
+            CREATED: cards["created"][idx],
+            MANAGER: col(words["manager"][cards["manager"]], MANAGER),
+            STATUS: col(words["status"][cards["status"]], STATUS),
+            VIP: cards["vip"][idx],
+            KEY_ACCOUNT: cards["key"][idx],
+            POTENTIAL: np.where(blank[POTENTIAL][idx], np.nan, cards["potential"][idx]),
+        }
+    )
     o = dups["orig"]
     kind = np.array(DUPLICATE_KINDS, dtype=object)[dups["kind"]]
     m = len(o)
-    dup = pd.DataFrame({
-        CLIENT_ID: did,
-        NAME: dups["names"],
-        PHONE: [phone_fmt(cards["phone_digits"][i], s) if k == "phone" else None
-                for i, s, k in zip(o, dups["phone_style"], kind)],
-        EMAIL: [e if k == "email" else None for e, k in zip(dups["emails"], kind)],
-        TAX_ID: [cards["tax"][i] if k == "tax_id" else None for i, k in zip(o, kind)],
-        REGION: np.where(dups["same_region"], regions[cards["region"]][o], None),
-        INDUSTRY: np.full(m, None, dtype=object),
-        SIZE: np.full(m, None, dtype=object),
-        CONTACT_PERSON: np.full(m, None, dtype=object),
-        CREATED: dups["created"],
-        MANAGER: words["manager"][dups["manager"]],
-        STATUS: words["status"][dups["status"]],
-        VIP: np.zeros(m, bool),
-        KEY_ACCOUNT: np.zeros(m, bool),
-        POTENTIAL: np.full(m, np.nan),
-    })
+    dup = pd.DataFrame(
+        {
+            CLIENT_ID: did,
+            NAME: dups["names"],
+            PHONE: [
+                phone_fmt(cards["phone_digits"][i], s) if k == "phone" else None
+                for i, s, k in zip(o, dups["phone_style"], kind)
+            ],
+            EMAIL: [e if k == "email" else None for e, k in zip(dups["emails"], kind)],
+            TAX_ID: [cards["tax"][i] if k == "tax_id" else None for i, k in zip(o, kind)],
+            REGION: np.where(dups["same_region"], regions[cards["region"]][o], None),
+            INDUSTRY: np.full(m, None, dtype=object),
+            SIZE: np.full(m, None, dtype=object),
+            CONTACT_PERSON: np.full(m, None, dtype=object),
+            CREATED: dups["created"],
+            MANAGER: words["manager"][dups["manager"]],
+            STATUS: words["status"][dups["status"]],
+            VIP: np.zeros(m, bool),
+            KEY_ACCOUNT: np.zeros(m, bool),
+            POTENTIAL: np.full(m, np.nan),
+        }
+    )
     out = pd.concat([orig, dup], ignore_index=True)
     out[CREATED] = start_ts + pd.to_timedelta(out[CREATED].to_numpy(dtype=np.int64), unit="D")
     out[CREATED] = out[CREATED].astype("datetime64[ns]")
-    for c in (CLIENT_ID, NAME, PHONE, EMAIL, TAX_ID, REGION, INDUSTRY, SIZE, CONTACT_PERSON,
-              MANAGER, STATUS):
+    for c in (
+        CLIENT_ID,
+        NAME,
+        PHONE,
+        EMAIL,
+        TAX_ID,
+        REGION,
+        INDUSTRY,
+        SIZE,
+        CONTACT_PERSON,
+        MANAGER,
+        STATUS,
+    ):
         out[c] = out[c].astype("str")
     out[VIP] = out[VIP].astype(bool)
     out[KEY_ACCOUNT] = out[KEY_ACCOUNT].astype(bool)
@@ -1424,43 +2171,67 @@ def _clients_frame(cards: dict, dups: dict, rid: np.ndarray, did: np.ndarray,
     return out.sort_values(CLIENT_ID, kind="stable").reset_index(drop=True)
 
 
-def _truth(plan: dict, cards: dict, dups: dict, rid: np.ndarray, did: np.ndarray,
-           forgotten: pd.DataFrame, start_ts: pd.Timestamp) -> dict[str, pd.DataFrame]:
+def _truth(
+    plan: dict,
+    cards: dict,
+    dups: dict,
+    rid: np.ndarray,
+    did: np.ndarray,
+    forgotten: pd.DataFrame,
+    start_ts: pd.Timestamp,
+) -> dict[str, pd.DataFrame]:
     def dates(days: np.ndarray) -> pd.Series:
         s = pd.Series(start_ts + pd.to_timedelta(days, unit="D"))
         return s.where(pd.Series(days) >= 0).astype("datetime64[ns]")
 
     ch = np.flatnonzero(plan["churn"] >= 0)
-    churn = pd.DataFrame({CLIENT_ID: pd.Series(rid[ch], dtype="str"),
-                          CHURN_DATE: dates(plan["churn"][ch]),
-                          REACTIVATION_DATE: dates(plan["react"][ch])})
-    duplicates = pd.DataFrame({
-        CLIENT_ID_A: pd.Series(rid[dups["orig"]], dtype="str"),
-        CLIENT_ID_B: pd.Series(did, dtype="str"),
-        KIND: pd.Series(np.array(DUPLICATE_KINDS, dtype=object)[dups["kind"]], dtype="str"),
-    })
+    churn = pd.DataFrame(
+        {
+            CLIENT_ID: pd.Series(rid[ch], dtype="str"),
+            CHURN_DATE: dates(plan["churn"][ch]),
+            REACTIVATION_DATE: dates(plan["react"][ch]),
+        }
+    )
+    duplicates = pd.DataFrame(
+        {
+            CLIENT_ID_A: pd.Series(rid[dups["orig"]], dtype="str"),
+            CLIENT_ID_B: pd.Series(did, dtype="str"),
+            KIND: pd.Series(np.array(DUPLICATE_KINDS, dtype=object)[dups["kind"]], dtype="str"),
+        }
+    )
     lead_idx = np.flatnonzero(~plan["is_buyer"])
-    profiles = pd.DataFrame({CLIENT_ID: pd.Series(rid, dtype="str"),
-                             RHYTHM: pd.Series(plan["rhythm"], dtype="str"),
-                             TREND_KIND: pd.Series(plan["trend"], dtype="str"),
-                             HAS_CARD: cards["has_card"].astype(bool)})
+    profiles = pd.DataFrame(
+        {
+            CLIENT_ID: pd.Series(rid, dtype="str"),
+            RHYTHM: pd.Series(plan["rhythm"], dtype="str"),
+            TREND_KIND: pd.Series(plan["trend"], dtype="str"),
+            HAS_CARD: cards["has_card"].astype(bool),
+        }
+    )
     out = {
         "churn": churn,
         "duplicates": duplicates,
         "leads": pd.DataFrame({CLIENT_ID: pd.Series(rid[lead_idx], dtype="str")}),
-        "vip_no_payback": pd.DataFrame({CLIENT_ID: pd.Series([rid[int(plan["vip0"])]],
-                                                             dtype="str")}),
-        "key_accounts": pd.DataFrame({CLIENT_ID: pd.Series(rid[np.flatnonzero(cards["key"])],
-                                                           dtype="str")}),
+        "vip_no_payback": pd.DataFrame(
+            {CLIENT_ID: pd.Series([rid[int(plan["vip0"])]], dtype="str")}
+        ),
+        "key_accounts": pd.DataFrame(
+            {CLIENT_ID: pd.Series(rid[np.flatnonzero(cards["key"])], dtype="str")}
+        ),
         "profiles": profiles,
-        "forgotten": pd.DataFrame({
-            CLIENT_ID: pd.Series(rid[forgotten["client"].to_numpy(dtype=np.int64)], dtype="str"),
-            LAST_ACTIVITY: pd.Series(forgotten[LAST_ACTIVITY].to_numpy()
-                                     ).astype("datetime64[ns]")}),
+        "forgotten": pd.DataFrame(
+            {
+                CLIENT_ID: pd.Series(
+                    rid[forgotten["client"].to_numpy(dtype=np.int64)], dtype="str"
+                ),
+                LAST_ACTIVITY: pd.Series(forgotten[LAST_ACTIVITY].to_numpy()).astype(
+                    "datetime64[ns]"
+                ),
+            }
+        ),
     }
     for name, frame in out.items():
-        out[name] = frame.sort_values(list(frame.columns[:1]), kind="stable"
-                                      ).reset_index(drop=True)
+        out[name] = frame.sort_values(list(frame.columns[:1]), kind="stable").reset_index(drop=True)
     return out
 
 
@@ -1469,33 +2240,104 @@ def _truth(plan: dict, cards: dict, dups: dict, rid: np.ndarray, did: np.ndarray
 #: file names and headers of the CRM-style export, per language
 FILES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "ru": {
-        TRANSACTIONS: ("продажи.csv", ("Дата", "Номер документа", "Клиент", "Номенклатура",
-                                       "Категория", "Количество", "Цена", "Сумма",
-                                       "Валовая прибыль", "Менеджер", "Канал")),
-        CLIENTS: ("клиенты.csv", ("Код клиента", "Наименование", "Телефон", "E-mail", "ИНН",
-                                  "Регион", "Отрасль", "Размер", "Контактное лицо",
-                                  "Дата создания", "Менеджер", "Статус", "VIP",
-                                  "Ключевой клиент", "Потенциал")),
-        ACTIVITIES: ("задачи.csv", ("Клиент", "Дата создания", "Менеджер", "Тип", "Срок",
-                                    "Выполнено")),
+        TRANSACTIONS: (
+            "продажи.csv",
+            (
+                "Дата",
+                "Номер документа",
+                "Клиент",
+                "Номенклатура",
+                "Категория",
+                "Количество",
+                "Цена",
+                "Сумма",
+                "Валовая прибыль",
+                "Менеджер",
+                "Канал",
+            ),
+        ),
+        CLIENTS: (
+            "клиенты.csv",
+            (
+                "Код клиента",
+                "Наименование",
+                "Телефон",
+                "E-mail",
+                "ИНН",
+                "Регион",
+                "Отрасль",
+                "Размер",
+                "Контактное лицо",
+                "Дата создания",
+                "Менеджер",
+                "Статус",
+                "VIP",
+                "Ключевой клиент",
+                "Потенциал",
+            ),
+        ),
+        ACTIVITIES: (
+            "задачи.csv",
+            ("Клиент", "Дата создания", "Менеджер", "Тип", "Срок", "Выполнено"),
+        ),
         SURVEYS: ("опросы.csv", ("Клиент", "Дата", "Оценка")),
     },
     "en": {
-        TRANSACTIONS: ("transactions.csv", ("InvoiceDate", "InvoiceNo", "CustomerID", "Product",
-                                            "Category", "Quantity", "Price", "Amount", "Margin",
-                                            "Manager", "Channel")),
-        CLIENTS: ("clients.csv", ("CustomerID", "Name", "Phone", "Email", "TaxID", "Region",
-                                  "Industry", "Size", "ContactPerson", "Created", "Manager",
-                                  "Status", "VIP", "KeyAccount", "Potential")),
-        ACTIVITIES: ("activities.csv", ("CustomerID", "Created", "Manager", "Type", "Due",
-                                        "Done")),
+        TRANSACTIONS: (
+            "transactions.csv",
+            (
+                "InvoiceDate",
+                "InvoiceNo",
+                "CustomerID",
+                "Product",
+                "Category",
+                "Quantity",
+                "Price",
+                "Amount",
+                "Margin",
+                "Manager",
+                "Channel",
+            ),
+        ),
+        CLIENTS: (
+            "clients.csv",
+            (
+                "CustomerID",
+                "Name",
+                "Phone",
+                "Email",
+                "TaxID",
+                "Region",
+                "Industry",
+                "Size",
+                "ContactPerson",
+                "Created",
+                "Manager",
+                "Status",
+                "VIP",
+                "KeyAccount",
+                "Potential",
+            ),
+        ),
+        ACTIVITIES: ("activities.csv", ("CustomerID", "Created", "Manager", "Type", "Due", "Done")),
         SURVEYS: ("surveys.csv", ("CustomerID", "Date", "Score")),
     },
 }
 #: canonical columns in the order of the headers above
 _FILE_COLUMNS = {
-    TRANSACTIONS: (DATE, ORDER_ID, CLIENT_ID, PRODUCT, CATEGORY, QUANTITY, PRICE, AMOUNT, MARGIN,
-                   MANAGER, CHANNEL),
+    TRANSACTIONS: (
+        DATE,
+        ORDER_ID,
+        CLIENT_ID,
+        PRODUCT,
+        CATEGORY,
+        QUANTITY,
+        PRICE,
+        AMOUNT,
+        MARGIN,
+        MANAGER,
+        CHANNEL,
+    ),
     CLIENTS: CLIENT_COLUMNS,
     ACTIVITIES: ACTIVITY_COLUMNS,
     SURVEYS: (CLIENT_ID, DATE, SCORE),
@@ -1527,20 +2369,27 @@ def _write_csv(frame: pd.DataFrame, path: Path, table: str, lang: str) -> Path:
     encoding, sep, eol, *_ = _DIALECT[lang]
     _, headers = FILES[lang][table]
     columns = _FILE_COLUMNS[table]
-    out = pd.DataFrame({h: _format_column(frame[c], c, table, lang)
-                        for h, c in zip(headers, columns)})
+    out = pd.DataFrame(
+        {h: _format_column(frame[c], c, table, lang) for h, c in zip(headers, columns)}
+    )
     text = out.to_csv(index=False, sep=sep, lineterminator=eol)
     path.write_bytes(text.encode(encoding))
     return path
 
 
 def _write_truth(frame: pd.DataFrame, path: Path) -> Path:
-    out = pd.DataFrame({
-        c: (frame[c].dt.strftime("%Y-%m-%d").fillna("") if
-            pd.api.types.is_datetime64_any_dtype(frame[c]) else
-            frame[c].map({True: "true", False: "false"}) if pd.api.types.is_bool_dtype(frame[c])
-            else frame[c].astype(object).where(frame[c].notna(), ""))
-        for c in frame.columns})
+    out = pd.DataFrame(
+        {
+            c: (
+                frame[c].dt.strftime("%Y-%m-%d").fillna("")
+                if pd.api.types.is_datetime64_any_dtype(frame[c])
+                else frame[c].map({True: "true", False: "false"})
+                if pd.api.types.is_bool_dtype(frame[c])
+                else frame[c].astype(object).where(frame[c].notna(), "")
+            )
+            for c in frame.columns
+        }
+    )
     path.write_bytes(out.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     return path
 
@@ -1611,7 +2460,6 @@ def regenerate_sample(out: str | Path | None = None) -> dict[str, Path]:
     ``data/sample/README.md`` is written by hand and left alone.
     """
     if out is None:
-
         out = data_path("sample")
     args = dict(SAMPLE_ARGS)
     base = make_base(args.pop("n_clients"), args.pop("years"), **args)  # type: ignore[arg-type]

@@ -41,7 +41,10 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _NAME_OK = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 _CSV = {"en": {"sep": ",", "decimal": "."}, "ru": {"sep": ";", "decimal": ","}}
 _XLSX_FORMATS = {
-    "money": "#,##0.00", "int": "#,##0", "number": "#,##0.00", "pct": "0.0%",
+    "money": "#,##0.00",
+    "int": "#,##0",
+    "number": "#,##0.00",
+    "pct": "0.0%",
     "datetime": "yyyy-mm-dd hh:mm",
 }
 _XLSX_DATE = {"en": "yyyy-mm-dd", "ru": "dd.mm.yyyy"}
@@ -58,8 +61,7 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _prepared(df: pd.DataFrame, kinds: Mapping[str, str] | None
-              ) -> tuple[pd.DataFrame, list[str]]:
+def _prepared(df: pd.DataFrame, kinds: Mapping[str, str] | None) -> tuple[pd.DataFrame, list[str]]:
     """The frame with its index as a column when meaningful, and the kind of every column."""
     frame = df if isinstance(df.index, pd.RangeIndex) else df.reset_index()
     if frame.columns.duplicated().any():
@@ -68,15 +70,20 @@ def _prepared(df: pd.DataFrame, kinds: Mapping[str, str] | None
     return frame, [T.column_kind(c, frame[c], kinds) for c in frame.columns]
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")     # half a UTF-16 pair: UTF-8 cannot encode it
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half a UTF-16 pair: UTF-8 cannot encode it
 
 
 def _text_safe(col: pd.Series) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype) or \
-            pd.api.types.is_datetime64_any_dtype(col.dtype):
+    if (
+        pd.api.types.is_numeric_dtype(col.dtype)
+        or pd.api.types.is_bool_dtype(col.dtype)
+        or pd.api.types.is_datetime64_any_dtype(col.dtype)
+    ):
         return col
-    values = [neutralise(_SURROGATE.sub("?", v)) if isinstance(v, str) else v
-              for v in col.astype(object).tolist()]
+    values = [
+        neutralise(_SURROGATE.sub("?", v)) if isinstance(v, str) else v
+        for v in col.astype(object).tolist()
+    ]
     return pd.Series(values, index=col.index, dtype=object)
 
 
@@ -121,7 +128,7 @@ def _sheet_name(name: str, lang: str, taken: set[str]) -> str:
     title, n = base, 2
     while title.lower() in taken:
         suffix = f" ({n})"
-        title = base[:31 - len(suffix)] + suffix
+        title = base[: 31 - len(suffix)] + suffix
         n += 1
     taken.add(title.lower())
     return title
@@ -146,8 +153,9 @@ def _cell_value(value: Any) -> Any:
 def _width(header: str, frame: pd.DataFrame, col: Any, kind: str, lang: str) -> float:
     sample = frame[col].head(200).tolist()
     lengths = [len(str(header))]
-    lengths += [len(T.format_value(v, kind, lang, decimals=2 if kind == "money" else None))
-                for v in sample]
+    lengths += [
+        len(T.format_value(v, kind, lang, decimals=2 if kind == "money" else None)) for v in sample
+    ]
     return float(min(max(max(lengths) + 2, 8), 60))
 
 
@@ -155,7 +163,7 @@ def _width(header: str, frame: pd.DataFrame, col: Any, kind: str, lang: str) -> 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-_CELL_MAX = 32_767        # characters a spreadsheet cell holds
+_CELL_MAX = 32_767  # characters a spreadsheet cell holds
 
 
 def _xlsx_text(value: str, fixed: dict[str, int] | None = None) -> str:
@@ -183,7 +191,7 @@ def _xlsx_column(ws: Any, col: pd.Series, fixed: dict[str, int]) -> tuple[list, 
         values = [None if m else bool(v) for v, m in zip(col.tolist(), missing)]
         return values, ws.write_boolean
     if pd.api.types.is_numeric_dtype(col.dtype):
-        values = col.astype("float64").round(CSV_DECIMALS).tolist()     # as in the CSV files
+        values = col.astype("float64").round(CSV_DECIMALS).tolist()  # as in the CSV files
         return [None if m else v for v, m in zip(values, missing)], ws.write_number
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         if getattr(col.dt, "tz", None) is not None:
@@ -191,12 +199,13 @@ def _xlsx_column(ws: Any, col: pd.Series, fixed: dict[str, int]) -> tuple[list, 
         values = col.dt.floor("us").dt.to_pydatetime().tolist()
         return [None if m else v for v, m in zip(values, missing)], ws.write_datetime
     if isinstance(col.dtype, (pd.StringDtype, pd.CategoricalDtype)) and (
-            not isinstance(col.dtype, pd.CategoricalDtype)
-            or pd.api.types.is_string_dtype(col.cat.categories.dtype)):
+        not isinstance(col.dtype, pd.CategoricalDtype)
+        or pd.api.types.is_string_dtype(col.cat.categories.dtype)
+    ):
         values = col.astype(object).tolist()
-        return [None if m else _xlsx_text(neutralise(str(v)), fixed)
-                for v, m in zip(values, missing)], \
-            lambda r, c, value, fmt: ws.write_string(r, c, value)
+        return [
+            None if m else _xlsx_text(neutralise(str(v)), fixed) for v, m in zip(values, missing)
+        ], lambda r, c, value, fmt: ws.write_string(r, c, value)
 
     def write_any(r: int, c: int, value: Any, fmt: Any) -> None:
         value = _cell_value(value)
@@ -217,8 +226,12 @@ def _xlsx_column(ws: Any, col: pd.Series, fixed: dict[str, int]) -> tuple[list, 
     return [None if m else v for v, m in zip(values, missing)], write_any
 
 
-def _write_xlsx(frames: dict[str, tuple[pd.DataFrame, list[str]]], path: Path,
-                lang: str, max_rows: int | None = None) -> None:
+def _write_xlsx(
+    frames: dict[str, tuple[pd.DataFrame, list[str]]],
+    path: Path,
+    lang: str,
+    max_rows: int | None = None,
+) -> None:
     """The workbook, streamed row by row (xlsxwriter's constant-memory mode: each row goes to
     disk as it is written; about 2.5 times faster than openpyxl's write-only mode)."""
     import xlsxwriter
@@ -228,10 +241,22 @@ def _write_xlsx(frames: dict[str, tuple[pd.DataFrame, list[str]]], path: Path,
         _write_workbook(xlsxwriter, frames, tmp, lang, max_rows)
 
 
-def _write_workbook(xlsxwriter: Any, frames: dict[str, tuple[pd.DataFrame, list[str]]],
-                    tmp: Path, lang: str, max_rows: int) -> None:
-    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False})
+def _write_workbook(
+    xlsxwriter: Any,
+    frames: dict[str, tuple[pd.DataFrame, list[str]]],
+    tmp: Path,
+    lang: str,
+    max_rows: int,
+) -> None:
+    wb = xlsxwriter.Workbook(
+        str(tmp),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     # a fixed creation stamp: the same lists give the same bytes on every run
     wb.set_properties({"created": datetime.datetime(2000, 1, 1)})
     taken: set[str] = set()
@@ -250,9 +275,16 @@ def _write_workbook(xlsxwriter: Any, frames: dict[str, tuple[pd.DataFrame, list[
             title = _sheet_name(name, lang, taken)
             ws = wb.add_worksheet(title)
             if len(frame) > max_rows:
-                notes.append(T.t("action.cut", lang, sheet=title,
-                                 shown=T.fmt_int(max_rows, lang),
-                                 total=T.fmt_int(len(frame), lang), file=f"{name}.csv"))
+                notes.append(
+                    T.t(
+                        "action.cut",
+                        lang,
+                        sheet=title,
+                        shown=T.fmt_int(max_rows, lang),
+                        total=T.fmt_int(len(frame), lang),
+                        file=f"{name}.csv",
+                    )
+                )
                 frame = frame.iloc[:max_rows]
             ws.freeze_panes(1, 0)
             for i, (col, kind) in enumerate(zip(frame.columns, col_kinds)):
@@ -261,11 +293,17 @@ def _write_workbook(xlsxwriter: Any, frames: dict[str, tuple[pd.DataFrame, list[
                 if kind in T.NUMERIC_KINDS:
                     head["align"] = "right"
                 ws.write_string(0, i, str(col), style(**head))
-            formats = [style(num_format=_XLSX_DATE[lang] if kind == "date" else
-                             _XLSX_FORMATS[kind]) if kind == "date" or kind in _XLSX_FORMATS
-                       else None for kind in col_kinds]
-            columns, writers = zip(*[_xlsx_column(ws, frame[c], fixed)
-                                     for c in frame.columns]) if len(frame.columns) else ((), ())
+            formats = [
+                style(num_format=_XLSX_DATE[lang] if kind == "date" else _XLSX_FORMATS[kind])
+                if kind == "date" or kind in _XLSX_FORMATS
+                else None
+                for kind in col_kinds
+            ]
+            columns, writers = (
+                zip(*[_xlsx_column(ws, frame[c], fixed) for c in frame.columns])
+                if len(frame.columns)
+                else ((), ())
+            )
             for r, row in enumerate(zip(*columns), start=1):
                 for c, value in enumerate(row):
                     if value is not None:
@@ -287,9 +325,14 @@ def _write_workbook(xlsxwriter: Any, frames: dict[str, tuple[pd.DataFrame, list[
     wb.close()
 
 
-def write_action_lists(lists: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike, *,
-                       lang: str = "en", kinds: Mapping[str, str] | None = None,
-                       workbook: str = WORKBOOK_FILE) -> dict[str, Path]:
+def write_action_lists(
+    lists: Mapping[str, pd.DataFrame],
+    out_dir: str | os.PathLike,
+    *,
+    lang: str = "en",
+    kinds: Mapping[str, str] | None = None,
+    workbook: str = WORKBOOK_FILE,
+) -> dict[str, Path]:
     """Write action lists as CSV files and one XLSX workbook.
 
     Parameters
@@ -328,18 +371,27 @@ def write_action_lists(lists: Mapping[str, pd.DataFrame], out_dir: str | os.Path
     """
     check_param(lang in T.LANGS, "lang", 'one of "en", "ru"', lang)
     if not isinstance(lists, Mapping):
-        raise ParameterError(f"`lists` must be a dict of name to DataFrame, got "
-                             f"{type(lists).__name__}")
-    check_param(isinstance(workbook, str) and workbook.endswith(".xlsx") and "/" not in workbook,
-                "workbook", "a file name ending in .xlsx", workbook)
+        raise ParameterError(
+            f"`lists` must be a dict of name to DataFrame, got {type(lists).__name__}"
+        )
+    check_param(
+        isinstance(workbook, str) and workbook.endswith(".xlsx") and "/" not in workbook,
+        "workbook",
+        "a file name ending in .xlsx",
+        workbook,
+    )
     frames: dict[str, tuple[pd.DataFrame, list[str]]] = {}
     for name, df in lists.items():
-        check_param(isinstance(name, str) and bool(_NAME_OK.fullmatch(name))
-                    and name != WORKBOOK, "the name of an action list",
-                    "letters, digits, '_', '.' or '-' (and not 'workbook')", name)
+        check_param(
+            isinstance(name, str) and bool(_NAME_OK.fullmatch(name)) and name != WORKBOOK,
+            "the name of an action list",
+            "letters, digits, '_', '.' or '-' (and not 'workbook')",
+            name,
+        )
         if not isinstance(df, pd.DataFrame):
-            raise ParameterError(f"`lists[{name!r}]` must be a pandas DataFrame, got "
-                                 f"{type(df).__name__}")
+            raise ParameterError(
+                f"`lists[{name!r}]` must be a pandas DataFrame, got {type(df).__name__}"
+            )
         frames[name] = _prepared(df, kinds)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -349,9 +401,14 @@ def write_action_lists(lists: Mapping[str, pd.DataFrame], out_dir: str | os.Path
             path = folder / f"{name}.csv"
             with replaced(path) as tmp:
                 # (a lone surrogate, which UTF-8 cannot encode, is written as "?")
-                _csv_frame(frame, col_kinds).to_csv(tmp, index=False, encoding="utf-8-sig",
-                                                    errors="replace", lineterminator="\r\n",
-                                                    **_CSV[lang])
+                _csv_frame(frame, col_kinds).to_csv(
+                    tmp,
+                    index=False,
+                    encoding="utf-8-sig",
+                    errors="replace",
+                    lineterminator="\r\n",
+                    **_CSV[lang],
+                )
             paths[name] = path
         if frames:
             _write_xlsx(frames, folder / workbook, lang)
@@ -360,9 +417,11 @@ def write_action_lists(lists: Mapping[str, pd.DataFrame], out_dir: str | os.Path
         with replaced(folder / MANIFEST_FILE) as tmp:
             tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     except OSError as exc:
-        raise ReportError(f"cannot write the action lists to {folder}: "
-                          f"{exc.strerror or exc}. Free space or choose another output "
-                          "folder, and run again.") from None
+        raise ReportError(
+            f"cannot write the action lists to {folder}: "
+            f"{exc.strerror or exc}. Free space or choose another output "
+            "folder, and run again."
+        ) from None
     return paths
 
 

@@ -88,9 +88,11 @@ def mask_key(*, path: str | os.PathLike | None = None) -> bytes:
             tmp.unlink(missing_ok=True)
         return key
     except OSError as exc:
-        raise ReportError(f"cannot keep the masking key in {file}: {exc.strerror or exc}. Set "
-                          f"{MASK_KEY_ENV} to a secret of your own (the same secret gives the "
-                          "same pseudonyms) and run again.") from None
+        raise ReportError(
+            f"cannot keep the masking key in {file}: {exc.strerror or exc}. Set "
+            f"{MASK_KEY_ENV} to a secret of your own (the same secret gives the "
+            "same pseudonyms) and run again."
+        ) from None
 
 
 def _check_key_outside(out: Path) -> None:
@@ -104,9 +106,11 @@ def _check_key_outside(out: Path) -> None:
     except OSError:  # pragma: no cover - unresolvable path
         inside = False
     if inside:
-        raise OutputFolderError(f"the masking key {path} would lie inside the output folder "
-                                f"{out}, which is handed to the client; choose another --out "
-                                f"folder, or set {MASK_KEY_ENV}.")
+        raise OutputFolderError(
+            f"the masking key {path} would lie inside the output folder "
+            f"{out}, which is handed to the client; choose another --out "
+            f"folder, or set {MASK_KEY_ENV}."
+        )
     mask_key()
 
 
@@ -147,18 +151,27 @@ def _pseudonymiser(kind: str, key: bytes, lang: str):
         template = f"mask.{kind}"
         prefix = T.t(template, lang, code="\x00").split("\x00")
         rules: dict[str, tuple[str, Callable[[str], str]]] = {
-            "client": ("client:", str), "id": ("client:", str),
-            "person": ("person:", _norm_text), "manager": ("manager:", _norm_text)}
+            "client": ("client:", str),
+            "id": ("client:", str),
+            "person": ("person:", _norm_text),
+            "manager": ("manager:", _norm_text),
+        }
         salt, norm = rules[kind]
         return lambda v: prefix[0] + _mac(key, salt + norm(v)).hex()[:8].upper() + prefix[1]
     if kind == "phone":
-        return lambda v: "+000 " + str(int.from_bytes(_mac(key, "phone:" + _norm_phone(v))[:8],
-                                                       "big") % 10**8).zfill(8)
+        return lambda v: (
+            "+000 "
+            + str(int.from_bytes(_mac(key, "phone:" + _norm_phone(v))[:8], "big") % 10**8).zfill(8)
+        )
     if kind == "email":
         return lambda v: f"client-{_mac(key, 'email:' + _norm_text(v)).hex()[:8]}@masked.invalid"
     if kind == "tax_id":
-        return lambda v: "00" + str(int.from_bytes(_mac(key, "tax:" + re.sub(r"\s", "", v))[:8],
-                                                    "big") % 10**8).zfill(8)
+        return lambda v: (
+            "00"
+            + str(
+                int.from_bytes(_mac(key, "tax:" + re.sub(r"\s", "", v))[:8], "big") % 10**8
+            ).zfill(8)
+        )
     raise ParameterError(f"`kind` must be one of {', '.join(_KINDS)}, got {kind!r}")
 
 
@@ -205,14 +218,20 @@ def _id_text_masker(key: bytes, lang: str):
     def action(text: str) -> str:
         for prefix in prefixes:
             if prefix and text.startswith(prefix) and len(text) > len(prefix):
-                return prefix + idp(text[len(prefix):])
+                return prefix + idp(text[len(prefix) :])
         return text
 
     return {S.EVIDENCE: evidence, S.ACTION: action}
 
 
-def mask_frame(df: pd.DataFrame, key: bytes | str, *, lang: str = "en",
-               columns: Mapping[str, str] | None = None, ids: bool = False) -> pd.DataFrame:
+def mask_frame(
+    df: pd.DataFrame,
+    key: bytes | str,
+    *,
+    lang: str = "en",
+    columns: Mapping[str, str] | None = None,
+    ids: bool = False,
+) -> pd.DataFrame:
     """Replace client names, contact persons, phones, e-mails, tax ids and managers' names by
     pseudonyms (and, with ``ids=True``, the client ids too).
 
@@ -261,8 +280,10 @@ def mask_frame(df: pd.DataFrame, key: bytes | str, *, lang: str = "en",
     k = key.encode("utf-8") if isinstance(key, str) else key
     check_param(isinstance(k, bytes) and len(k) > 0, "key", "a non-empty key", key)
     mapping = dict(columns) if columns is not None else {c: c for c in _MASK_RULES}
-    id_col = next((c for c, canon in mapping.items() if canon == S.CLIENT_ID and c in df),
-                  S.CLIENT_ID if S.CLIENT_ID in df else None)
+    id_col = next(
+        (c for c, canon in mapping.items() if canon == S.CLIENT_ID and c in df),
+        S.CLIENT_ID if S.CLIENT_ID in df else None,
+    )
     out = df.copy()
     for col, canon in mapping.items():
         if col not in out.columns or canon not in _MASK_RULES:
@@ -307,10 +328,11 @@ def mask_dataset(dataset: Dataset, key: bytes | str, *, lang: str = "en") -> Dat
         rejected = getattr(rep, "rejected", None)
         cols = getattr(rep, "columns", {}) or {}
         if isinstance(rejected, pd.DataFrame) and len(rejected):
-            mapping = {header: canon for canon, header in cols.items()
-                       if canon in _MASK_RULES or canon == S.CLIENT_ID}
+            mapping = {
+                header: canon
+                for canon, header in cols.items()
+                if canon in _MASK_RULES or canon == S.CLIENT_ID
+            }
             rep = replace(rep, rejected=mask_frame(rejected, key, lang=lang, columns=mapping))
         reports[name] = rep
     return replace(dataset, reports=reports, **tables)
-
-

@@ -31,14 +31,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 
-
 # --- common helpers -------------------------------------------------------------------------------
 _TEXT: dict[str, dict[str, str]] = {
     "en": {
         "pareto_title": "Pareto curve: {a:.0%} of clients make {va:.0%} of {value}",
         "pareto_x": "Share of clients with {value} (largest first)",
         "pareto_y": "Cumulative share of {value}",
-        "revenue": "revenue", "margin": "margin",
+        "revenue": "revenue",
+        "margin": "margin",
         "heat_title": "ABC×XYZ: share of clients / share of {value}",
         "heat_x": "XYZ (regularity of purchases)",
         "heat_y": "ABC ({value})",
@@ -47,7 +47,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "rfm_title": "RFM: {what} by recency and frequency score",
         "rfm_x": "Frequency score (F)",
         "rfm_y": "Recency score (R)",
-        "clients": "clients", "rfm_revenue": "revenue",
+        "clients": "clients",
+        "rfm_revenue": "revenue",
         "bcg_title": "Client BCG matrix",
         "bcg_x": "Revenue relative to the median client (log scale)",
         "bcg_y": "Revenue growth vs the previous window",
@@ -58,18 +59,22 @@ _TEXT: dict[str, dict[str, str]] = {
         "pareto_title": "Кривая Парето: {a:.0%} клиентов дают {va:.0%} {value}",
         "pareto_x": "Доля клиентов с {value_ins} (от крупных к мелким)",
         "pareto_y": "Накопленная доля {value}",
-        "revenue": "выручки", "margin": "маржи",
-        "revenue_ins": "выручкой", "margin_ins": "маржой",
+        "revenue": "выручки",
+        "margin": "маржи",
+        "revenue_ins": "выручкой",
+        "margin_ins": "маржой",
         "heat_title": "ABC×XYZ: доля клиентов / доля {value}",
         "heat_x": "XYZ (регулярность покупок)",
         "heat_y": "ABC ({value_nom})",
-        "revenue_nom": "выручка", "margin_nom": "маржа",
+        "revenue_nom": "выручка",
+        "margin_nom": "маржа",
         "heat_cbar": "Доля {value}",
         "heat_cbar_clients": "Доля клиентов",
         "rfm_title": "RFM: {what} по давности и частоте",
         "rfm_x": "Частота (F)",
         "rfm_y": "Давность (R)",
-        "clients": "клиенты", "rfm_revenue": "выручка",
+        "clients": "клиенты",
+        "rfm_revenue": "выручка",
         "bcg_title": "BCG-матрица клиентов",
         "bcg_x": "Выручка относительно медианного клиента (лог. шкала)",
         "bcg_y": "Рост выручки к прошлому периоду",
@@ -77,8 +82,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "bcg_sample": "случайная выборка: {k} из {n} клиентов",
     },
 }
-_TEXT["en"].update({"revenue_ins": "revenue", "margin_ins": "margin",
-                    "revenue_nom": "revenue", "margin_nom": "margin"})
+_TEXT["en"].update(
+    {
+        "revenue_ins": "revenue",
+        "margin_ins": "margin",
+        "revenue_nom": "revenue",
+        "margin_nom": "margin",
+    }
+)
 
 
 def _text(lang: str, key: str, **kw: object) -> str:
@@ -87,8 +98,11 @@ def _text(lang: str, key: str, **kw: object) -> str:
 
 def _value_words(lang: str, by: str) -> dict[str, str]:
     by = by if by in ("revenue", "margin") else "revenue"
-    return {"value": _TEXT[lang][by], "value_ins": _TEXT[lang][f"{by}_ins"],
-            "value_nom": _TEXT[lang][f"{by}_nom"]}
+    return {
+        "value": _TEXT[lang][by],
+        "value_ins": _TEXT[lang][f"{by}_ins"],
+        "value_nom": _TEXT[lang][f"{by}_nom"],
+    }
 
 
 def _check_lang(lang: str) -> None:
@@ -116,12 +130,16 @@ def _frame(result: object, columns: tuple[str, ...], func: str, source: str) -> 
 
     frame = result.clients if isinstance(result, SegmentResult) else result
     if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{func}() needs the result of {source}() (or its to_frame()), got "
-                         f"{type(result).__name__}.")
+        raise InputError(
+            f"{func}() needs the result of {source}() (or its to_frame()), got "
+            f"{type(result).__name__}."
+        )
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(f"{func}() needs the column(s) {', '.join(missing)}; pass the result of "
-                         f"{source}() (or its to_frame()).")
+        raise InputError(
+            f"{func}() needs the column(s) {', '.join(missing)}; pass the result of "
+            f"{source}() (or its to_frame())."
+        )
     return frame
 
 
@@ -133,15 +151,18 @@ def _percent_axis(axis, lang: str = "en", decimals: int = 0) -> None:
     """Tick labels as percentages written the report's way ("80%", "80 %")."""
     from matplotlib.ticker import FuncFormatter
 
-
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_pct(v, lang,
-                                                                   decimals=decimals)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_pct(v, lang, decimals=decimals)))
 
 
 # --- segmentation ---------------------------------------------------------------------------------
-def pareto_curve(abc: SegmentResult | pd.DataFrame, *, lang: str = "en",
-                 cutoffs: tuple[float, float] | None = None, max_points: int = 2000,
-                 ax: Axes | None = None) -> Figure:
+def pareto_curve(
+    abc: SegmentResult | pd.DataFrame,
+    *,
+    lang: str = "en",
+    cutoffs: tuple[float, float] | None = None,
+    max_points: int = 2000,
+    ax: Axes | None = None,
+) -> Figure:
     """The Pareto (ABC) curve with the A/B/C cut-offs.
 
     x = share of the clients with a positive value, largest first; y = their cumulative share of
@@ -174,8 +195,9 @@ def pareto_curve(abc: SegmentResult | pd.DataFrame, *, lang: str = "en",
         y = np.concatenate(([0.0], ranked[S.CUM_SHARE].to_numpy(dtype=float)))
         x = np.arange(n + 1) / n
         classes = ranked[S.ABC].astype(str).to_numpy()
-        keep = np.unique(np.concatenate((np.linspace(0, n, min(n + 1, max_points)).astype(int),
-                                         [n])))
+        keep = np.unique(
+            np.concatenate((np.linspace(0, n, min(n + 1, max_points)).astype(int), [n]))
+        )
         ax.plot(x[keep], y[keep], color="#1f4e79", lw=2)
         # exact class boundaries: the last client of A and of B
         bounds = []
@@ -194,8 +216,9 @@ def pareto_curve(abc: SegmentResult | pd.DataFrame, *, lang: str = "en",
         ax.set_title(_text(lang, "pareto_title", a=a_x, va=a_y, **words))
     for c in cut:
         ax.axhline(c, ls="--", color="#c00000", lw=1)
-        ax.text(1.0, c, f" {c:.0%}", va="center", ha="left", color="#c00000", fontsize=9,
-                clip_on=False)
+        ax.text(
+            1.0, c, f" {c:.0%}", va="center", ha="left", color="#c00000", fontsize=9, clip_on=False
+        )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     _percent_axis(ax.xaxis, lang)
@@ -206,8 +229,9 @@ def pareto_curve(abc: SegmentResult | pd.DataFrame, *, lang: str = "en",
     return fig
 
 
-def abcxyz_heatmap(matrix: ABCXYZMatrix, *, lang: str = "en", color: str = "value_share",
-                   ax: Axes | None = None) -> Figure:
+def abcxyz_heatmap(
+    matrix: ABCXYZMatrix, *, lang: str = "en", color: str = "value_share", ax: Axes | None = None
+) -> Figure:
     """The ABC×XYZ matrix as a heat map: each cell shows its share of clients and of value.
 
     Rows A, B, C; columns X, Y, Z and new (clients too young for XYZ). Leads are not in the
@@ -228,13 +252,14 @@ def abcxyz_heatmap(matrix: ABCXYZMatrix, *, lang: str = "en", color: str = "valu
     """
     import seaborn as sns
 
-
     _check_lang(lang)
-    check_param(color in (S.VALUE_SHARE, S.CLIENT_SHARE), "color",
-                "'value_share' or 'client_share'", color)
+    check_param(
+        color in (S.VALUE_SHARE, S.CLIENT_SHARE), "color", "'value_share' or 'client_share'", color
+    )
     if not isinstance(matrix, ABCXYZMatrix):
-        raise InputError("abcxyz_heatmap() needs the result of abc_xyz_matrix(), got "
-                         f"{type(matrix).__name__}.")
+        raise InputError(
+            f"abcxyz_heatmap() needs the result of abc_xyz_matrix(), got {type(matrix).__name__}."
+        )
     words = _value_words(lang, str(_params(matrix).get("by", "revenue")))
     labels = _labels(lang)
     clients = matrix.pivot(S.CLIENT_SHARE).fillna(0.0)
@@ -243,13 +268,27 @@ def abcxyz_heatmap(matrix: ABCXYZMatrix, *, lang: str = "en", color: str = "valu
     annot = np.empty(shown.shape, dtype=object)
     for i in range(shown.shape[0]):
         for j in range(shown.shape[1]):
-            annot[i, j] = (f"{fmt_pct(clients.iat[i, j], lang, decimals=1)}\n"
-                           f"{fmt_pct(value.iat[i, j], lang, decimals=1)}")
+            annot[i, j] = (
+                f"{fmt_pct(clients.iat[i, j], lang, decimals=1)}\n"
+                f"{fmt_pct(value.iat[i, j], lang, decimals=1)}"
+            )
     fig, ax = _axes(ax, (7, 4.5))
-    cbar_label = (_text(lang, "heat_cbar", **words) if color == S.VALUE_SHARE
-                  else _text(lang, "heat_cbar_clients"))
-    sns.heatmap(shown, annot=annot, fmt="", cmap="Blues", vmin=0, linewidths=1,
-                linecolor="white", ax=ax, cbar_kws={"label": cbar_label})
+    cbar_label = (
+        _text(lang, "heat_cbar", **words)
+        if color == S.VALUE_SHARE
+        else _text(lang, "heat_cbar_clients")
+    )
+    sns.heatmap(
+        shown,
+        annot=annot,
+        fmt="",
+        cmap="Blues",
+        vmin=0,
+        linewidths=1,
+        linecolor="white",
+        ax=ax,
+        cbar_kws={"label": cbar_label},
+    )
     colorbar = ax.collections[0].colorbar
     if colorbar is not None:
         _percent_axis(colorbar.ax.yaxis, lang)
@@ -261,8 +300,13 @@ def abcxyz_heatmap(matrix: ABCXYZMatrix, *, lang: str = "en", color: str = "valu
     return fig
 
 
-def rfm_grid(rfm: SegmentResult | pd.DataFrame, *, color: str = "clients", lang: str = "en",
-             ax: Axes | None = None) -> Figure:
+def rfm_grid(
+    rfm: SegmentResult | pd.DataFrame,
+    *,
+    color: str = "clients",
+    lang: str = "en",
+    ax: Axes | None = None,
+) -> Figure:
     """The RFM grid: recency score (rows, best on top) × frequency score (columns).
 
     Each cell is annotated with its number of clients (``color="clients"``) or revenue
@@ -282,13 +326,14 @@ def rfm_grid(rfm: SegmentResult | pd.DataFrame, *, color: str = "clients", lang:
     """
     import seaborn as sns
 
-
     _check_lang(lang)
     check_param(color in ("clients", "revenue"), "color", "'clients' or 'revenue'", color)
     frame = _frame(rfm, (S.R_SCORE, S.F_SCORE, S.REVENUE_WINDOW), "rfm_grid", "rfm")
     scored = frame[frame[S.R_SCORE].notna() & frame[S.F_SCORE].notna()]
-    bins = int(_params(rfm).get("bins") or max(5, int(scored[S.R_SCORE].max() or 0),
-                                                  int(scored[S.F_SCORE].max() or 0)))
+    bins = int(
+        _params(rfm).get("bins")
+        or max(5, int(scored[S.R_SCORE].max() or 0), int(scored[S.F_SCORE].max() or 0))
+    )
     r = scored[S.R_SCORE].to_numpy(dtype=np.int64) - 1
     f = scored[S.F_SCORE].to_numpy(dtype=np.int64) - 1
     cell = r * bins + f
@@ -299,13 +344,22 @@ def rfm_grid(rfm: SegmentResult | pd.DataFrame, *, color: str = "clients", lang:
         rev = np.nan_to_num(scored[S.REVENUE_WINDOW].to_numpy(dtype=float), nan=0.0)
         values = np.bincount(cell, weights=rev, minlength=bins * bins)
         fmt = lambda v: fmt_compact(v, lang)
-    grid = pd.DataFrame(values.reshape(bins, bins), index=range(1, bins + 1),
-                        columns=range(1, bins + 1)).iloc[::-1]
+    grid = pd.DataFrame(
+        values.reshape(bins, bins), index=range(1, bins + 1), columns=range(1, bins + 1)
+    ).iloc[::-1]
     annot = grid.map(fmt).to_numpy()
     fig, ax = _axes(ax, (6, 5))
     what = _TEXT[lang]["clients" if color == "clients" else "rfm_revenue"]
-    sns.heatmap(grid, annot=annot, fmt="", cmap="YlGnBu", linewidths=1, linecolor="white", ax=ax,
-                cbar_kws={"label": what})
+    sns.heatmap(
+        grid,
+        annot=annot,
+        fmt="",
+        cmap="YlGnBu",
+        linewidths=1,
+        linecolor="white",
+        ax=ax,
+        cbar_kws={"label": what},
+    )
     ax.set_xlabel(_text(lang, "rfm_x"))
     ax.set_ylabel(_text(lang, "rfm_y"))
     ax.set_title(_text(lang, "rfm_title", what=what))
@@ -313,14 +367,23 @@ def rfm_grid(rfm: SegmentResult | pd.DataFrame, *, color: str = "clients", lang:
     return fig
 
 
+_BCG_COLORS = {
+    "star": "#2e7d32",
+    "cash_cow": "#1565c0",
+    "question_mark": "#ef6c00",
+    "dog": "#757575",
+}
 
-_BCG_COLORS = {"star": "#2e7d32", "cash_cow": "#1565c0", "question_mark": "#ef6c00",
-               "dog": "#757575"}
 
-
-def bcg_scatter(bcg: SegmentResult | pd.DataFrame, *, lang: str = "en",
-                growth_threshold: float | None = None, max_points: int = 5000,
-                random_state: int = 0, ax: Axes | None = None) -> Figure:
+def bcg_scatter(
+    bcg: SegmentResult | pd.DataFrame,
+    *,
+    lang: str = "en",
+    growth_threshold: float | None = None,
+    max_points: int = 5000,
+    random_state: int = 0,
+    ax: Axes | None = None,
+) -> Figure:
     """The client BCG matrix as a scatter: revenue relative to the median (log x) × growth.
 
     Clients without revenue in the window (not on a log axis) and leads are left out; clients
@@ -348,11 +411,18 @@ def bcg_scatter(bcg: SegmentResult | pd.DataFrame, *, lang: str = "en",
     import seaborn as sns
 
     _check_lang(lang)
-    check_param(isinstance(max_points, int) and max_points > 0, "max_points",
-                "a positive integer", max_points)
+    check_param(
+        isinstance(max_points, int) and max_points > 0,
+        "max_points",
+        "a positive integer",
+        max_points,
+    )
     frame = _frame(bcg, (S.RELATIVE_SHARE, S.GROWTH, S.BCG), "bcg_scatter", "bcg")
-    threshold = growth_threshold if growth_threshold is not None else float(
-        _params(bcg).get("growth_threshold", 0.0))
+    threshold = (
+        growth_threshold
+        if growth_threshold is not None
+        else float(_params(bcg).get("growth_threshold", 0.0))
+    )
     labels = _labels(lang)
     data = frame.loc[frame[S.RELATIVE_SHARE].notna(), [S.RELATIVE_SHARE, S.GROWTH, S.BCG]]
     n_all = len(data)
@@ -366,38 +436,73 @@ def bcg_scatter(bcg: SegmentResult | pd.DataFrame, *, lang: str = "en",
     y = np.where(undefined, top, np.minimum(growth, top))
     classes = data[S.BCG].astype(str).to_numpy()
     fig, ax = _axes(ax, (7, 6))
-    plot = pd.DataFrame({"x": x, "y": y, "cls": [labels.get(c, c) for c in classes],
-                         "undefined": undefined})
+    plot = pd.DataFrame(
+        {"x": x, "y": y, "cls": [labels.get(c, c) for c in classes], "undefined": undefined}
+    )
     palette = {labels.get(k, k): v for k, v in _BCG_COLORS.items()}
     order = [labels.get(k, k) for k in _BCG_COLORS if labels.get(k, k) in set(plot["cls"])]
     if len(plot):
-        sns.scatterplot(data=plot[~plot["undefined"]], x="x", y="y", hue="cls",
-                        hue_order=order, palette=palette, s=14, alpha=0.6, linewidth=0, ax=ax)
+        sns.scatterplot(
+            data=plot[~plot["undefined"]],
+            x="x",
+            y="y",
+            hue="cls",
+            hue_order=order,
+            palette=palette,
+            s=14,
+            alpha=0.6,
+            linewidth=0,
+            ax=ax,
+        )
         if plot["undefined"].any():
             sub = plot[plot["undefined"]]
-            ax.scatter(sub["x"], sub["y"], marker="^", s=18, alpha=0.6,
-                       c=[palette.get(c, "grey") for c in sub["cls"]],
-                       label=_text(lang, "bcg_new"))
+            ax.scatter(
+                sub["x"],
+                sub["y"],
+                marker="^",
+                s=18,
+                alpha=0.6,
+                c=[palette.get(c, "grey") for c in sub["cls"]],
+                label=_text(lang, "bcg_new"),
+            )
     ax.set_xscale("log")
     ax.axvline(1.0, color="black", lw=1)
     ax.axhline(threshold, color="black", lw=1)
     ax.set_ylim(min(-1.05, threshold - 0.1), top * 1.2 + 0.1)
     _percent_axis(ax.yaxis, lang)
     # quadrant names in the corners
-    for key, (hx, vy) in {"star": (0.98, 0.97), "cash_cow": (0.98, 0.03),
-                          "question_mark": (0.02, 0.97), "dog": (0.02, 0.03)}.items():
-        ax.text(hx, vy, labels.get(key, key), transform=ax.transAxes, fontsize=11,
-                weight="bold", ha="right" if hx > 0.5 else "left",
-                va="top" if vy > 0.5 else "bottom", color=_BCG_COLORS[key], alpha=0.8)
+    for key, (hx, vy) in {
+        "star": (0.98, 0.97),
+        "cash_cow": (0.98, 0.03),
+        "question_mark": (0.02, 0.97),
+        "dog": (0.02, 0.03),
+    }.items():
+        ax.text(
+            hx,
+            vy,
+            labels.get(key, key),
+            transform=ax.transAxes,
+            fontsize=11,
+            weight="bold",
+            ha="right" if hx > 0.5 else "left",
+            va="top" if vy > 0.5 else "bottom",
+            color=_BCG_COLORS[key],
+            alpha=0.8,
+        )
     ax.set_xlabel(_text(lang, "bcg_x"))
     ax.set_ylabel(_text(lang, "bcg_y"))
     title = _text(lang, "bcg_title")
     if n_all > max_points:
         sep = "," if lang == "en" else "\u00a0"
-        title += "\n" + _text(lang, "bcg_sample", k=f"{max_points:,}".replace(",", sep),
-                              n=f"{n_all:,}".replace(",", sep))
+        title += "\n" + _text(
+            lang,
+            "bcg_sample",
+            k=f"{max_points:,}".replace(",", sep),
+            n=f"{n_all:,}".replace(",", sep),
+        )
     ax.set_title(title)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False,
-                  fontsize=9)
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize=9
+        )
     return fig

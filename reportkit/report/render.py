@@ -82,10 +82,19 @@ REMOVE_CELL_TAGS = ("parameters", "injected-parameters", "remove-cell", "remove_
 CHROMIUM_ENV = "REPORTKIT_CHROMIUM"
 CHROMIUM_PATHS = ("/usr/bin/chromium",)
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-extensions", "--disable-default-apps",
-                  "--mute-audio", "--hide-scrollbars")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--hide-scrollbars",
+)
 _OWN_KERNEL = "reportkit-python"
 
 
@@ -105,8 +114,9 @@ def made_on_date() -> date:
         try:
             return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
         except ValueError:
-            raise ReportError(f"SOURCE_DATE_EPOCH must be a Unix time in seconds, got "
-                              f"{epoch!r}; fix or unset it") from None
+            raise ReportError(
+                f"SOURCE_DATE_EPOCH must be a Unix time in seconds, got {epoch!r}; fix or unset it"
+            ) from None
     return date.today()
 
 
@@ -128,15 +138,19 @@ def resolve_notebook(notebook: str | os.PathLike) -> Path:
     if path.suffix == ".ipynb" or path.parent != Path("."):
         if path.is_file():
             return path
-        raise ReportError(f"notebook {path} does not exist; pass the path of an .ipynb file or "
-                          "the name of a packaged notebook")
+        raise ReportError(
+            f"notebook {path} does not exist; pass the path of an .ipynb file or "
+            "the name of a packaged notebook"
+        )
     packaged = data_path("notebooks", f"{path.name}.ipynb")
     if packaged.is_file():
         return packaged
     folder = data_path("notebooks")
     known = sorted(p.stem for p in folder.glob("*.ipynb")) if folder.is_dir() else []
-    raise ReportError(f"no packaged notebook named {path.name!r} in {folder}; known: "
-                      f"{', '.join(known) or 'none'}. Pass a notebook path instead.")
+    raise ReportError(
+        f"no packaged notebook named {path.name!r} in {folder}; known: "
+        f"{', '.join(known) or 'none'}. Pass a notebook path instead."
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -147,7 +161,11 @@ def _spec_runs_this_python(argv: list[str]) -> bool:
         return False
     exe = argv[0]
     # jupyter_client replaces a bare "python"/"python3"/"python3.X" by the launching interpreter
-    bare = {"python", f"python{sys.version_info[0]}", f"python{sys.version_info[0]}.{sys.version_info[1]}"}
+    bare = {
+        "python",
+        f"python{sys.version_info[0]}",
+        f"python{sys.version_info[0]}.{sys.version_info[1]}",
+    }
     if exe in bare:
         return True
     try:
@@ -167,19 +185,22 @@ def _install_own_kernel() -> str:
     try:
         from ipykernel.kernelspec import install
     except ImportError:
-        raise ReportError("no Jupyter kernel for this Python: ipykernel is not installed. "
-                          "Install it with `pip install ipykernel`.") from None
+        raise ReportError(
+            "no Jupyter kernel for this Python: ipykernel is not installed. "
+            "Install it with `pip install ipykernel`."
+        ) from None
     prefix = _own_kernel_prefix()
     share = prefix / "share" / "jupyter"
     spec_file = share / "kernels" / _OWN_KERNEL / "kernel.json"
     try:
         if not spec_file.is_file():
-            install(kernel_name=_OWN_KERNEL, display_name="Python (reportkit)",
-                    prefix=str(prefix))
+            install(kernel_name=_OWN_KERNEL, display_name="Python (reportkit)", prefix=str(prefix))
     except Exception as exc:  # noqa: BLE001 - any failure becomes one clear error
-        raise ReportError(f"could not create a Jupyter kernel for {sys.executable} in {prefix} "
-                          f"({exc}); run `python -m ipykernel install --user` once, or pass "
-                          "kernel_name=") from None
+        raise ReportError(
+            f"could not create a Jupyter kernel for {sys.executable} in {prefix} "
+            f"({exc}); run `python -m ipykernel install --user` once, or pass "
+            "kernel_name="
+        ) from None
     paths = os.environ.get("JUPYTER_PATH", "")
     if str(share) not in paths.split(os.pathsep):
         os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(share), paths) if p)
@@ -202,9 +223,11 @@ def find_kernel(kernel_name: str | None = None) -> str:
             ksm.get_kernel_spec(kernel_name)
         except NoSuchKernel:
             known = sorted(ksm.find_kernel_specs())
-            raise ReportError(f"Jupyter kernel {kernel_name!r} not found; known kernels: "
-                              f"{', '.join(known) or 'none'}. Pass kernel_name=None to use "
-                              "this Python.") from None
+            raise ReportError(
+                f"Jupyter kernel {kernel_name!r} not found; known kernels: "
+                f"{', '.join(known) or 'none'}. Pass kernel_name=None to use "
+                "this Python."
+            ) from None
         return kernel_name
     try:
         spec = ksm.get_kernel_spec("python3")
@@ -270,10 +293,17 @@ def _failing_cell(source_nb: Path, source: str) -> str:
     return "a cell"
 
 
-def run_notebook(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = None, *,
-                 output_dir: str | os.PathLike, name: str | None = None, lang: str = "en",
-                 title: str | None = None, kernel_name: str | None = None,
-                 timeout: int | None = None) -> Path:
+def run_notebook(
+    notebook: str | os.PathLike,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    output_dir: str | os.PathLike,
+    name: str | None = None,
+    lang: str = "en",
+    title: str | None = None,
+    kernel_name: str | None = None,
+    timeout: int | None = None,
+) -> Path:
     """Execute a report notebook with Papermill.
 
     Parameters
@@ -309,8 +339,15 @@ def run_notebook(notebook: str | os.PathLike, parameters: Mapping[str, Any] | No
     extra = {"lang": lang, "output_dir": None}
     if title is not None:
         extra["title"] = title
-    return _execute(notebook, parameters or {}, extra, output_dir=output_dir, name=name,
-                    kernel_name=kernel_name, timeout=timeout)
+    return _execute(
+        notebook,
+        parameters or {},
+        extra,
+        output_dir=output_dir,
+        name=name,
+        kernel_name=kernel_name,
+        timeout=timeout,
+    )
 
 
 def _declared(src: Path) -> set[str] | None:
@@ -332,24 +369,36 @@ def _declared(src: Path) -> set[str] | None:
     return names
 
 
-def _execute(notebook: str | os.PathLike, parameters: Mapping[str, Any],
-             optional: Mapping[str, Any], *, output_dir: str | os.PathLike, name: str | None,
-             kernel_name: str | None, timeout: int | None = None) -> Path:
+def _execute(
+    notebook: str | os.PathLike,
+    parameters: Mapping[str, Any],
+    optional: Mapping[str, Any],
+    *,
+    output_dir: str | os.PathLike,
+    name: str | None,
+    kernel_name: str | None,
+    timeout: int | None = None,
+) -> Path:
     """Run a notebook; ``optional`` parameters are passed only if the notebook declares them
     (``output_dir`` None means the output folder)."""
     src = resolve_notebook(notebook)
     out_dir = Path(output_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     name = name or src.stem
-    check_param(isinstance(name, str) and bool(name) and "/" not in name and "\\" not in name,
-                "name", "a file name without folders", name)
+    check_param(
+        isinstance(name, str) and bool(name) and "/" not in name and "\\" not in name,
+        "name",
+        "a file name without folders",
+        name,
+    )
     out_nb = out_dir / f"{name}.ipynb"
     params = {str(k): _plain(v) for k, v in parameters.items()}
     declared = _declared(src)
     for key, value in optional.items():
         if key not in params and (declared is None or key in declared):
-            params[key] = str(out_dir.resolve()) if key == "output_dir" and value is None \
-                else _plain(value)
+            params[key] = (
+                str(out_dir.resolve()) if key == "output_dir" and value is None else _plain(value)
+            )
     kernel = find_kernel(kernel_name)
 
     import papermill as pm
@@ -362,22 +411,32 @@ def _execute(notebook: str | os.PathLike, parameters: Mapping[str, Any],
     pm_logger.setLevel(logging.ERROR)
     ipc_dir = tempfile.mkdtemp(prefix="rk-kernel-")
     try:
-        pm.execute_notebook(str(src), str(out_nb), parameters=params, kernel_name=kernel,
-                            language="python", cwd=str(out_dir), log_output=False,
-                            progress_bar=PROGRESS.enabled, execution_timeout=timeout,
-                            kernel_manager_class=_kernel_manager_class(ipc_dir))
+        pm.execute_notebook(
+            str(src),
+            str(out_nb),
+            parameters=params,
+            kernel_name=kernel,
+            language="python",
+            cwd=str(out_dir),
+            log_output=False,
+            progress_bar=PROGRESS.enabled,
+            execution_timeout=timeout,
+            kernel_manager_class=_kernel_manager_class(ipc_dir),
+        )
     except PapermillExecutionError as exc:
         first = next((ln for ln in exc.source.splitlines() if ln.strip()), "").strip()
         raise ReportError(
             f"notebook {src.name} failed in {_failing_cell(src, exc.source)} "
             f"(In [{exc.exec_count}]: {first[:80]!r}): {exc.ename}: {_tail(exc.evalue, 300)}. "
-            f"The executed notebook with the error is saved at {out_nb}") from None
+            f"The executed notebook with the error is saved at {out_nb}"
+        ) from None
     except ReportkitError:
         raise
     except Exception as exc:  # noqa: BLE001 - kernel died, timeout, bad notebook …
         saved = f"; the partly executed notebook is at {out_nb}" if out_nb.exists() else ""
-        raise ReportError(f"notebook {src.name} could not be run: {type(exc).__name__}: "
-                          f"{_tail(exc, 300)}{saved}") from None
+        raise ReportError(
+            f"notebook {src.name} could not be run: {type(exc).__name__}: {_tail(exc, 300)}{saved}"
+        ) from None
     finally:
         pm_logger.setLevel(level)
         shutil.rmtree(ipc_dir, ignore_errors=True)
@@ -439,9 +498,11 @@ def add_toc(page: str) -> str:
                 attrs = re.sub(r'class="([^"]*)"', r'class="\1 rk-section"', attrs, count=1)
             else:
                 attrs = attrs + ' class="rk-section"'
-        pieces.append(body[pos:m.start()])
-        pieces.append(f'<h{level} id="{new_id}"{" " + attrs.strip() if attrs.strip() else ""}>'
-                      f"{inner}</h{level}>")
+        pieces.append(body[pos : m.start()])
+        pieces.append(
+            f'<h{level} id="{new_id}"{" " + attrs.strip() if attrs.strip() else ""}>'
+            f"{inner}</h{level}>"
+        )
         pos = m.end()
         if level <= top + 1:
             entries.append((level - top, new_id, text))
@@ -477,9 +538,11 @@ def _exporter(lang: str):
 
         def preprocess_cell(self, cell, resources, index):
             if cell.cell_type == "code":
-                cell.outputs = [o for o in cell.get("outputs", [])
-                                if not (o.get("output_type") == "stream"
-                                        and o.get("name") == "stderr")]
+                cell.outputs = [
+                    o
+                    for o in cell.get("outputs", [])
+                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                ]
             return cell, resources
 
     c = TraitletsConfig()
@@ -489,20 +552,35 @@ def _exporter(lang: str):
     c.TagRemovePreprocessor.remove_input_tags = {"remove-input", "remove_input"}
     templates = data_path("templates")
     if not (templates / TEMPLATE_NAME / "index.html.j2").is_file():
-        raise ReportError(f"reportkit's report template is missing from {templates}; reinstall "
-                          "reportkit")
-    exporter = HTMLExporter(config=c, template_name=TEMPLATE_NAME,
-                            extra_template_basedirs=[str(templates)], exclude_input=True,
-                            exclude_input_prompt=True, exclude_output_prompt=True,
-                            embed_images=True, theme="light")
+        raise ReportError(
+            f"reportkit's report template is missing from {templates}; reinstall reportkit"
+        )
+    exporter = HTMLExporter(
+        config=c,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(templates)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        theme="light",
+    )
     exporter.register_preprocessor(DropStderrPreprocessor(), enabled=True)
     return exporter
 
 
-def render_html(executed_notebook: str | os.PathLike, *, out: str | os.PathLike,
-                title: str | None = None, period: str | None = None, lang: str | None = None,
-                version: str | None = None, made_on: date | str | None = None,
-                subtitle: str | None = None, note: str | None = None) -> Path:
+def render_html(
+    executed_notebook: str | os.PathLike,
+    *,
+    out: str | os.PathLike,
+    title: str | None = None,
+    period: str | None = None,
+    lang: str | None = None,
+    version: str | None = None,
+    made_on: date | str | None = None,
+    subtitle: str | None = None,
+    note: str | None = None,
+) -> Path:
     """Render an executed notebook to one self-contained HTML file.
 
     Parameters
@@ -534,8 +612,9 @@ def render_html(executed_notebook: str | os.PathLike, *, out: str | os.PathLike,
 
     nb_path = Path(executed_notebook)
     if not nb_path.is_file():
-        raise ReportError(f"executed notebook {nb_path} does not exist; run it first with "
-                          "run_notebook()")
+        raise ReportError(
+            f"executed notebook {nb_path} does not exist; run it first with run_notebook()"
+        )
     try:
         nb = nbformat.read(nb_path, as_version=4)
     except Exception as exc:  # noqa: BLE001
@@ -550,14 +629,21 @@ def render_html(executed_notebook: str | os.PathLike, *, out: str | os.PathLike,
     meta = []
     if period:
         meta.append({"label": T.t("report.period", lang), "value": str(period)})
-    meta.append({"label": T.t("report.made_on", lang),
-                 "value": T.fmt_date(made, lang) if not isinstance(made, str) else made})
+    meta.append(
+        {
+            "label": T.t("report.made_on", lang),
+            "value": T.fmt_date(made, lang) if not isinstance(made, str) else made,
+        }
+    )
     meta.append({"label": "reportkit", "value": version})
     resources = {
         "metadata": {"name": title, "path": str(nb_path.parent)},
         "language_code": lang,
         "reportkit": {
-            "lang": lang, "title": title, "kicker": subtitle or "", "meta": meta,
+            "lang": lang,
+            "title": title,
+            "kicker": subtitle or "",
+            "meta": meta,
             "note": note or "",
             "contents_label": T.t("report.contents", lang),
             "made_with": T.t("report.made_with", lang, version=version),
@@ -569,8 +655,9 @@ def render_html(executed_notebook: str | os.PathLike, *, out: str | os.PathLike,
     except ReportkitError:
         raise
     except Exception as exc:  # noqa: BLE001
-        raise ReportError(f"rendering {nb_path} to HTML failed: {type(exc).__name__}: "
-                          f"{_tail(exc, 300)}") from None
+        raise ReportError(
+            f"rendering {nb_path} to HTML failed: {type(exc).__name__}: {_tail(exc, 300)}"
+        ) from None
     page = add_toc(body)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -596,14 +683,17 @@ def find_chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise ReportError("printing to PDF needs Chromium, which was not found (looked for "
-                      f"/usr/bin/chromium and {', '.join(CHROMIUM_NAMES)} on PATH). Install it "
-                      "with `apt-get install chromium` (Debian/Ubuntu), or set "
-                      f"{CHROMIUM_ENV} to its path.")
+    raise ReportError(
+        "printing to PDF needs Chromium, which was not found (looked for "
+        f"/usr/bin/chromium and {', '.join(CHROMIUM_NAMES)} on PATH). Install it "
+        "with `apt-get install chromium` (Debian/Ubuntu), or set "
+        f"{CHROMIUM_ENV} to its path."
+    )
 
 
-def print_pdf(html_file: str | os.PathLike, pdf: str | os.PathLike | None = None, *,
-              timeout: int = 180) -> Path:
+def print_pdf(
+    html_file: str | os.PathLike, pdf: str | os.PathLike | None = None, *, timeout: int = 180
+) -> Path:
     """Print an HTML report to an A4 PDF (its print CSS) with headless Chromium.
 
     Parameters
@@ -622,18 +712,25 @@ def print_pdf(html_file: str | os.PathLike, pdf: str | os.PathLike | None = None
     target.parent.mkdir(parents=True, exist_ok=True)
     browser = find_chromium()
     with tempfile.TemporaryDirectory(prefix="reportkit-chromium-") as profile:
-        cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-               "--no-pdf-header-footer", f"--print-to-pdf={target}", src.as_uri()]
+        cmd = [
+            browser,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={target}",
+            src.as_uri(),
+        ]
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  check=False)
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
             raise ReportError(f"Chromium did not print {src.name} within {timeout} s") from None
         except OSError as exc:
             raise ReportError(f"could not start Chromium ({browser}): {exc}") from None
     if done.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
-        raise ReportError(f"Chromium failed to print {src.name} to PDF (exit code "
-                          f"{done.returncode}): {_tail(done.stderr, 400)}")
+        raise ReportError(
+            f"Chromium failed to print {src.name} to PDF (exit code "
+            f"{done.returncode}): {_tail(done.stderr, 400)}"
+        )
     return target
 
 
@@ -673,8 +770,9 @@ def output_lock(out: Path):
                 raise OutputFolderError(
                     f"another reportkit run (pid {pid}, started {started or 'earlier'}) is "
                     f"writing to {out}; wait for it to finish or choose another --out folder. "
-                    f"(If no such run exists, delete {path}.)") from None
-            path.unlink(missing_ok=True)        # stale: the run that held it is gone
+                    f"(If no such run exists, delete {path}.)"
+                ) from None
+            path.unlink(missing_ok=True)  # stale: the run that held it is gone
             continue
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(mine)
@@ -721,9 +819,11 @@ def _swap_in(stage: Path, out: Path, name: str, files: list[Path]) -> Path:
         for f in files:
             os.replace(f, out / f.name)
     except OSError as exc:
-        raise ReportError(f"cannot move the finished report into {out}: "
-                          f"{exc.strerror or exc}. The previous report, if any, is in "
-                          f"{aside}.") from None
+        raise ReportError(
+            f"cannot move the finished report into {out}: "
+            f"{exc.strerror or exc}. The previous report, if any, is in "
+            f"{aside}."
+        ) from None
     shutil.rmtree(aside, ignore_errors=True)
     return final
 
@@ -759,8 +859,10 @@ def check_output_folder(out: Path) -> None:
         why = exc.strerror or type(exc).__name__
         if isinstance(exc, (FileExistsError, NotADirectoryError)):
             why = "a file stands where the folder (or one of its parents) should be"
-        raise OutputFolderError(f"cannot write the report to {out}: {why}. Choose another "
-                                "output folder with --out, or free or fix that one.") from None
+        raise OutputFolderError(
+            f"cannot write the report to {out}: {why}. Choose another "
+            "output folder with --out, or free or fix that one."
+        ) from None
 
 
 def _load_data(data: Any, cfg: Config) -> Dataset:
@@ -882,10 +984,19 @@ def _parse_date(value: Any, name: str) -> pd.Timestamp:
     return ts.normalize()
 
 
-def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None = None,
-          out: str | os.PathLike = "reports", pdf: bool = False, mask: bool = False,
-          notebook: str | os.PathLike = "client_base_audit", kernel_name: str | None = None,
-          allow_future: bool = False) -> AuditResult:
+def audit(
+    data: Any,
+    *,
+    as_of: Any = None,
+    config: Any = None,
+    lang: str | None = None,
+    out: str | os.PathLike = "reports",
+    pdf: bool = False,
+    mask: bool = False,
+    notebook: str | os.PathLike = "client_base_audit",
+    kernel_name: str | None = None,
+    allow_future: bool = False,
+) -> AuditResult:
     """The client-base audit report as of a date.
 
     Parameters
@@ -935,8 +1046,9 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
         nb_src = resolve_notebook(notebook)
         dataset = _load_data(data, cfg)
 
-        stamp = (pd.Timestamp(default_as_of(dataset)) if as_of is None
-                 else _parse_date(as_of, "as_of"))
+        stamp = (
+            pd.Timestamp(default_as_of(dataset)) if as_of is None else _parse_date(as_of, "as_of")
+        )
         check_as_of(dataset, stamp, allow_future=allow_future)
 
         notes = check_data(dataset, stamp)
@@ -955,33 +1067,54 @@ def audit(data: Any, *, as_of: Any = None, config: Any = None, lang: str | None 
         try:
             inputs = _prepare_inputs(dataset, cfg, stage / "inputs")
             del dataset  # the notebook reads its own copy: one copy of the transactions at a time
-            params = {"period": stamp.strftime("%Y-%m"), "as_of": as_of_text, "title": title,
-                      "mask": bool(mask), **inputs}
-            PROGRESS.stage(f"report as of {as_of_text}: running the notebook (one bar step per "
-                           "cell)")
+            params = {
+                "period": stamp.strftime("%Y-%m"),
+                "as_of": as_of_text,
+                "title": title,
+                "mask": bool(mask),
+                **inputs,
+            }
+            PROGRESS.stage(
+                f"report as of {as_of_text}: running the notebook (one bar step per cell)"
+            )
             try:
-                executed = _execute(nb_src, {}, {**params, "lang": lang, "output_dir": None},
-                                    output_dir=stage / name, name=name,
-                                    kernel_name=kernel_name)
+                executed = _execute(
+                    nb_src,
+                    {},
+                    {**params, "lang": lang, "output_dir": None},
+                    output_dir=stage / name,
+                    name=name,
+                    kernel_name=kernel_name,
+                )
             except ReportError as exc:
                 raise _keep_failed_notebook(exc, stage / name / f"{name}.ipynb", out) from None
             PROGRESS.stage("rendering the HTML report")
-            start = (stamp - pd.DateOffset(months=cfg.report.window_months)
-                     + pd.Timedelta(days=1))
+            start = stamp - pd.DateOffset(months=cfg.report.window_months) + pd.Timedelta(days=1)
             period = f"{T.fmt_date(start, lang)} – {T.fmt_date(stamp, lang)}"
-            html = render_html(executed, out=stage / f"{name}.html", title=title,
-                               period=period, lang=lang,
-                               subtitle=T.t("report.audit_title", lang),
-                               note=_masked_note(lang) if mask else None)
+            html = render_html(
+                executed,
+                out=stage / f"{name}.html",
+                title=title,
+                period=period,
+                lang=lang,
+                subtitle=T.t("report.audit_title", lang),
+                note=_masked_note(lang) if mask else None,
+            )
             pdf_path = print_pdf(html) if pdf else None
             work = _swap_in(stage, out, name, [html] + ([pdf_path] if pdf_path else []))
-            (out / f"{name}.failed.ipynb").unlink(missing_ok=True)     # an earlier failure's
+            (out / f"{name}.failed.ipynb").unlink(missing_ok=True)  # an earlier failure's
         finally:
             shutil.rmtree(stage, ignore_errors=True)
         pdf_final = out / pdf_path.name if pdf_path else None
-        return AuditResult(html=out / html.name, notebook=work / executed.name,
-                           action_lists=_action_lists(work), pdf=pdf_final,
-                           kpis=read_kpis(work), as_of=as_of_text, notes=notes)
+        return AuditResult(
+            html=out / html.name,
+            notebook=work / executed.name,
+            action_lists=_action_lists(work),
+            pdf=pdf_final,
+            kpis=read_kpis(work),
+            as_of=as_of_text,
+            notes=notes,
+        )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1042,11 +1175,14 @@ class MonthlyResult:
         return [p.period for p in self.periods if p.status == OUTSIDE]
 
     def __str__(self) -> str:
-        lines = [f"index: {self.index}",
-                 (f"periods: {len(self.done)} built, {len(self.skipped)} up to date, "
-                  f"{len(self.failed)} failed"
-                  + (f", {len(self.outside_data)} outside the data" if self.outside_data
-                     else ""))]
+        lines = [
+            f"index: {self.index}",
+            (
+                f"periods: {len(self.done)} built, {len(self.skipped)} up to date, "
+                f"{len(self.failed)} failed"
+                + (f", {len(self.outside_data)} outside the data" if self.outside_data else "")
+            ),
+        ]
         for p in self.periods:
             if p.status == "failed":
                 lines.append(f"  {p.period} FAILED: {p.error}")
@@ -1058,8 +1194,14 @@ BUILD_FILE = "build.json"
 
 def _build_signature(cfg: Config, notebook: Path, *, lang: str, mask: bool, pdf: bool) -> str:
     """What a period's report depends on besides the files: a change means rebuild."""
-    what = {"lang": lang, "mask": bool(mask), "pdf": bool(pdf), "config": repr(cfg),
-            "notebook": str(Path(notebook).resolve()), "version": _version()}
+    what = {
+        "lang": lang,
+        "mask": bool(mask),
+        "pdf": bool(pdf),
+        "config": repr(cfg),
+        "notebook": str(Path(notebook).resolve()),
+        "version": _version(),
+    }
     return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
 
 
@@ -1073,8 +1215,14 @@ def _run_period(job: dict[str, Any]) -> dict[str, Any]:
     work = Path(job["work"])
     html = Path(job["html"])
     nb_name = f"monthly_{period}"
-    result: dict[str, Any] = {"period": period, "status": "failed", "html": None,
-                              "notebook": None, "pdf": None, "error": None}
+    result: dict[str, Any] = {
+        "period": period,
+        "status": "failed",
+        "html": None,
+        "notebook": None,
+        "pdf": None,
+        "error": None,
+    }
     out = html.parent
     # the period is built in a staging folder and swapped in when whole (as the audit): a
     # killed batch leaves each period either as it was or complete, never half of both
@@ -1082,17 +1230,28 @@ def _run_period(job: dict[str, Any]) -> dict[str, Any]:
     shutil.rmtree(stage, ignore_errors=True)
     try:
         stage.mkdir(parents=True)
-        executed = _execute(job["notebook"], {},
-                            {**job["parameters"], "lang": job["lang"], "output_dir": None},
-                            output_dir=stage / nb_name, name=nb_name,
-                            kernel_name=job["kernel_name"])
-        staged = render_html(executed, out=stage / html.name, title=job["title"],
-                             period=job["period_text"], lang=job["lang"],
-                             made_on=job["made_on"], subtitle=job["subtitle"], note=job["note"])
+        executed = _execute(
+            job["notebook"],
+            {},
+            {**job["parameters"], "lang": job["lang"], "output_dir": None},
+            output_dir=stage / nb_name,
+            name=nb_name,
+            kernel_name=job["kernel_name"],
+        )
+        staged = render_html(
+            executed,
+            out=stage / html.name,
+            title=job["title"],
+            period=job["period_text"],
+            lang=job["lang"],
+            made_on=job["made_on"],
+            subtitle=job["subtitle"],
+            note=job["note"],
+        )
         files = [staged] + ([print_pdf(staged)] if job["pdf"] else [])
         (stage / nb_name / BUILD_FILE).write_text(job["signature"], encoding="utf-8")
         final = _swap_in(stage, out, nb_name, files)
-        (out / f"{nb_name}.failed.ipynb").unlink(missing_ok=True)   # an earlier failure's
+        (out / f"{nb_name}.failed.ipynb").unlink(missing_ok=True)  # an earlier failure's
         result["notebook"] = str(final / executed.name)
         result["html"] = str(html)
         if job["pdf"]:
@@ -1101,8 +1260,11 @@ def _run_period(job: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - one period must not stop the others
         if isinstance(exc, ReportError):
             exc = _keep_failed_notebook(exc, stage / nb_name / f"{nb_name}.ipynb", out)
-        message = str(exc) if isinstance(exc, ReportkitError) else \
-            f"{type(exc).__name__}: {_tail(exc, 300)}"
+        message = (
+            str(exc)
+            if isinstance(exc, ReportkitError)
+            else f"{type(exc).__name__}: {_tail(exc, 300)}"
+        )
         result["error"] = message
         kept = out / f"{nb_name}.failed.ipynb"
         result["notebook"] = str(kept) if kept.is_file() else None
@@ -1126,15 +1288,26 @@ def _periods(start: Any, end: Any) -> list[pd.Period]:
 
     first, last = parse(start, "start"), parse(end, "end")
     if last < first:
-        raise ParameterError(f"`end` must not be before `start`, got start={start!r}, "
-                             f"end={end!r}")
+        raise ParameterError(f"`end` must not be before `start`, got start={start!r}, end={end!r}")
     return list(pd.period_range(first, last, freq="M"))
 
 
-def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | None = None,
-            out: str | os.PathLike = "reports", jobs: int | None = None, force: bool = False,
-            pdf: bool = False, mask: bool = False, notebook: str | os.PathLike = "monthly_report",
-            kernel_name: str | None = None, progress: bool | None = None) -> MonthlyResult:
+def monthly(
+    data: Any,
+    *,
+    start: Any,
+    end: Any,
+    config: Any = None,
+    lang: str | None = None,
+    out: str | os.PathLike = "reports",
+    jobs: int | None = None,
+    force: bool = False,
+    pdf: bool = False,
+    mask: bool = False,
+    notebook: str | os.PathLike = "monthly_report",
+    kernel_name: str | None = None,
+    progress: bool | None = None,
+) -> MonthlyResult:
     """One report per month from ``start`` to ``end`` and an index page.
 
     The data is loaded and the panel built once (and only if some period needs building), saved
@@ -1180,8 +1353,12 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
     check_paths(cfg, data)
     lang = lang or cfg.report.lang
     _check_lang(lang)
-    check_param(jobs is None or (isinstance(jobs, int) and jobs >= 1), "jobs",
-                "None or a positive integer", jobs)
+    check_param(
+        jobs is None or (isinstance(jobs, int) and jobs >= 1),
+        "jobs",
+        "None or a positive integer",
+        jobs,
+    )
     out = Path(out)
     check_output_folder(out)
     with output_lock(out):
@@ -1194,15 +1371,24 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
         todo: list[str] = []
         for period in periods:
             html, work = _period_paths(out, period)
-            fresh = (not force and inputs_time is not None and html.is_file()
-                     and html.stat().st_mtime > inputs_time and (work / KPIS_FILE).is_file()
-                     and (work / BUILD_FILE).is_file()
-                     and (work / BUILD_FILE).read_text(encoding="utf-8").strip() == signature)
+            fresh = (
+                not force
+                and inputs_time is not None
+                and html.is_file()
+                and html.stat().st_mtime > inputs_time
+                and (work / KPIS_FILE).is_file()
+                and (work / BUILD_FILE).is_file()
+                and (work / BUILD_FILE).read_text(encoding="utf-8").strip() == signature
+            )
             if fresh:
                 saved = work / f"monthly_{period}.ipynb"
-                results[period] = PeriodResult(period, "skipped", html=html,
-                                               notebook=saved if saved.is_file() else None,
-                                               kpis=read_kpis(work))
+                results[period] = PeriodResult(
+                    period,
+                    "skipped",
+                    html=html,
+                    notebook=saved if saved.is_file() else None,
+                    kpis=read_kpis(work),
+                )
             else:
                 todo.append(period)
         title = _base_title(cfg, data, lang)
@@ -1215,7 +1401,6 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
                 dataset = _load_data(data, cfg)
                 todo = _in_data(dataset, todo, periods, results, notes)
             if todo:
-
                 last_end = pd.Period(todo[-1], freq="M").end_time.normalize()
                 for note in check_data(dataset, min(last_end, _data_range(dataset)[1])):
                     notes.append(note)
@@ -1224,14 +1409,27 @@ def monthly(data: Any, *, start: Any, end: Any, config: Any = None, lang: str | 
                     _check_key_outside(out)
                 inputs = _prepare_inputs(dataset, cfg, cache)
                 del dataset
-                _run_periods(todo, out, results, inputs, nb_src=nb_src, lang=lang, title=title,
-                             kernel_name=kernel_name, pdf=pdf, mask=mask, signature=signature,
-                             jobs=jobs, progress=progress)
+                _run_periods(
+                    todo,
+                    out,
+                    results,
+                    inputs,
+                    nb_src=nb_src,
+                    lang=lang,
+                    title=title,
+                    kernel_name=kernel_name,
+                    pdf=pdf,
+                    mask=mask,
+                    signature=signature,
+                    jobs=jobs,
+                    progress=progress,
+                )
         finally:
             shutil.rmtree(cache, ignore_errors=True)
         ordered = [results[p] for p in periods]
-        index = write_index([r for r in ordered if r.status != OUTSIDE], out, lang=lang,
-                            title=title)
+        index = write_index(
+            [r for r in ordered if r.status != OUTSIDE], out, lang=lang, title=title
+        )
         return MonthlyResult(index=index, periods=ordered, notes=notes)
 
 
@@ -1245,8 +1443,13 @@ def _data_range(dataset: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(dates.min()).normalize(), pd.Timestamp(dates.max()).normalize()
 
 
-def _in_data(dataset: Dataset, todo: list[str], periods: list[str],
-             results: dict[str, PeriodResult], notes: list[str]) -> list[str]:
+def _in_data(
+    dataset: Dataset,
+    todo: list[str],
+    periods: list[str],
+    results: dict[str, PeriodResult],
+    notes: list[str],
+) -> list[str]:
     """The periods of ``todo`` within the data. Months after the last transaction's month (a
     report of nothing: revenue 0, every client at risk) or ending before the first transaction
     are not built: noted in ``results`` and ``notes`` (and on the terminal). Every requested
@@ -1257,15 +1460,18 @@ def _in_data(dataset: Dataset, todo: list[str], periods: list[str],
     before = [p for p in todo if pd.Period(p, freq="M").end_time.normalize() < first]
     outside = set(after) | set(before)
     if outside and len(outside) == len(periods):
-        raise InputError(f"every requested month ({periods[0]} – {periods[-1]}) lies outside "
-                         f"the data, which run from {span}: there is nothing to report. "
-                         f"Choose months from {first:%Y-%m} to {last:%Y-%m} (--from, --to).")
+        raise InputError(
+            f"every requested month ({periods[0]} – {periods[-1]}) lies outside "
+            f"the data, which run from {span}: there is nothing to report. "
+            f"Choose months from {first:%Y-%m} to {last:%Y-%m} (--from, --to)."
+        )
     for months, where in ((after, "after"), (before, "before")):
         if not months:
             continue
         which = ", ".join(months)
-        note = (f"{which}: {'is' if len(months) == 1 else 'are'} {where} the data ({span}), "
-                "not built")
+        note = (
+            f"{which}: {'is' if len(months) == 1 else 'are'} {where} the data ({span}), not built"
+        )
         notes.append(note)
         PROGRESS.stage(note)
         for p in months:
@@ -1273,10 +1479,22 @@ def _in_data(dataset: Dataset, todo: list[str], periods: list[str],
     return [p for p in todo if p not in outside]
 
 
-def _run_periods(todo: list[str], out: Path, results: dict[str, PeriodResult],
-                 inputs: dict[str, str], *, nb_src: Path, lang: str, title: str,
-                 kernel_name: str | None, pdf: bool, mask: bool, signature: str,
-                 jobs: int | None, progress: bool | None) -> None:
+def _run_periods(
+    todo: list[str],
+    out: Path,
+    results: dict[str, PeriodResult],
+    inputs: dict[str, str],
+    *,
+    nb_src: Path,
+    lang: str,
+    title: str,
+    kernel_name: str | None,
+    pdf: bool,
+    mask: bool,
+    signature: str,
+    jobs: int | None,
+    progress: bool | None,
+) -> None:
     """Build the periods of ``todo`` (in parallel) into ``results``."""
     kernel = find_kernel(kernel_name)
     made_on = made_on_date()
@@ -1285,32 +1503,51 @@ def _run_periods(todo: list[str], out: Path, results: dict[str, PeriodResult],
         html, work = _period_paths(out, period)
         p = pd.Period(period, freq="M")
         as_of = p.end_time.normalize()
-        jobs_list.append({
-            "period": period, "work": str(work), "html": str(html),
-            "notebook": str(nb_src), "lang": lang, "title": title,
-            "kernel_name": kernel, "pdf": pdf, "made_on": made_on, "signature": signature,
-            "subtitle": T.t("report.monthly_title", lang),
-            "note": _masked_note(lang) if mask else None,
-            "period_text": f"{T.fmt_date(p.start_time, lang)} – {T.fmt_date(as_of, lang)}",
-            "parameters": {"period": period, "as_of": as_of.strftime("%Y-%m-%d"),
-                           "title": title, "mask": bool(mask), **inputs},
-        })
-    for raw in _execute_all(jobs_list, jobs,
-                            PROGRESS.enabled if progress is None else progress):
+        jobs_list.append(
+            {
+                "period": period,
+                "work": str(work),
+                "html": str(html),
+                "notebook": str(nb_src),
+                "lang": lang,
+                "title": title,
+                "kernel_name": kernel,
+                "pdf": pdf,
+                "made_on": made_on,
+                "signature": signature,
+                "subtitle": T.t("report.monthly_title", lang),
+                "note": _masked_note(lang) if mask else None,
+                "period_text": f"{T.fmt_date(p.start_time, lang)} – {T.fmt_date(as_of, lang)}",
+                "parameters": {
+                    "period": period,
+                    "as_of": as_of.strftime("%Y-%m-%d"),
+                    "title": title,
+                    "mask": bool(mask),
+                    **inputs,
+                },
+            }
+        )
+    for raw in _execute_all(jobs_list, jobs, PROGRESS.enabled if progress is None else progress):
         period = raw["period"]
         results[period] = PeriodResult(
-            period, raw["status"],
+            period,
+            raw["status"],
             html=Path(raw["html"]) if raw["html"] else None,
             notebook=Path(raw["notebook"]) if raw["notebook"] else None,
             pdf=Path(raw["pdf"]) if raw["pdf"] else None,
-            kpis=read_kpis(_period_paths(out, period)[1]) if raw["status"] == "done"
-            else {},
-            error=raw["error"])
+            kpis=read_kpis(_period_paths(out, period)[1]) if raw["status"] == "done" else {},
+            error=raw["error"],
+        )
 
 
 #: thread-pool sizes that numerical libraries (OpenMP, OpenBLAS, MKL …) read at start-up
-THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-              "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+THREAD_ENV = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
 
 
 def _limit_threads(threads: int) -> None:
@@ -1337,10 +1574,10 @@ def _die_with_parent() -> None:
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL))      # PR_SET_PDEATHSIG
-        if os.getppid() == 1:                   # the parent died before the call
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the call
             os._exit(1)
-    except (OSError, AttributeError):           # pragma: no cover - no prctl: best effort
+    except (OSError, AttributeError):  # pragma: no cover - no prctl: best effort
         pass
 
 
@@ -1348,8 +1585,14 @@ def _execute_all(jobs_list: list[dict], jobs: int | None, progress: bool) -> lis
     from tqdm.auto import tqdm
 
     workers = min(jobs or os.cpu_count() or 1, len(jobs_list))
-    bar = tqdm(total=len(jobs_list), desc="reportkit monthly", unit="period", file=sys.stderr,
-               disable=not progress, leave=False)
+    bar = tqdm(
+        total=len(jobs_list),
+        desc="reportkit monthly",
+        unit="period",
+        file=sys.stderr,
+        disable=not progress,
+        leave=False,
+    )
     done: list[dict] = []
     try:
         if workers <= 1:
@@ -1362,8 +1605,9 @@ def _execute_all(jobs_list: list[dict], jobs: int | None, progress: bool) -> lis
 
             ctx = multiprocessing.get_context("spawn")
             threads = max(1, (os.cpu_count() or 1) // workers)
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                       initializer=_limit_threads, initargs=(threads,))
+            pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=ctx, initializer=_limit_threads, initargs=(threads,)
+            )
             try:
                 futures = {pool.submit(_run_period, job): job for job in jobs_list}
                 for fut in as_completed(futures):
@@ -1371,10 +1615,17 @@ def _execute_all(jobs_list: list[dict], jobs: int | None, progress: bool) -> lis
                     try:
                         done.append(fut.result())
                     except Exception as exc:  # noqa: BLE001 - a worker died
-                        done.append({"period": job["period"], "status": "failed", "html": None,
-                                     "notebook": None, "pdf": None,
-                                     "error": f"the worker process failed: "
-                                              f"{type(exc).__name__}: {_tail(exc, 200)}"})
+                        done.append(
+                            {
+                                "period": job["period"],
+                                "status": "failed",
+                                "html": None,
+                                "notebook": None,
+                                "pdf": None,
+                                "error": f"the worker process failed: "
+                                f"{type(exc).__name__}: {_tail(exc, 200)}",
+                            }
+                        )
                     bar.update(1)
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)  # e.g. Ctrl-C: stop queued work
@@ -1395,14 +1646,16 @@ def _kpi_label(key: str, lang: str) -> str:
     return key
 
 
-_TREND_ORDER = ("clients", "active_clients", "revenue", "churn_rate", "new_clients",
-                "lost_clients")
+_TREND_ORDER = ("clients", "active_clients", "revenue", "churn_rate", "new_clients", "lost_clients")
 
 
 def _trend_figure(periods: list[str], table: pd.DataFrame, lang: str) -> str:
     """A PNG (data URI) with up to four key figures over the periods; "" if nothing to plot."""
-    numeric = [c for c in table.columns
-               if pd.api.types.is_numeric_dtype(table[c]) and table[c].notna().any()]
+    numeric = [
+        c
+        for c in table.columns
+        if pd.api.types.is_numeric_dtype(table[c]) and table[c].notna().any()
+    ]
     if not numeric or len(periods) == 0:
         return ""
     chosen = [c for c in _TREND_ORDER if c in numeric]
@@ -1423,11 +1676,16 @@ def _trend_figure(periods: list[str], table: pd.DataFrame, lang: str) -> str:
         ax.plot(x, table[col].astype(float).to_numpy(), marker="o", color="#1f5f99")
         ax.set_title(_kpi_label(col, lang), fontsize=10)
         kind = T.kpi_kind(col, float(table[col].dropna().iloc[0]))
-        ax.yaxis.set_major_formatter(FuncFormatter(
-            lambda v, _pos, kind=kind: T.format_value(v, kind if kind != "int" else "number",
-                                                      lang, decimals=0 if kind != "pct" else 1)))
-        ax.set_xticks(x[::step], [T.fmt_period(p, lang) for p in periods][::step], fontsize=8,
-                      rotation=30)
+        ax.yaxis.set_major_formatter(
+            FuncFormatter(
+                lambda v, _pos, kind=kind: T.format_value(
+                    v, kind if kind != "int" else "number", lang, decimals=0 if kind != "pct" else 1
+                )
+            )
+        )
+        ax.set_xticks(
+            x[::step], [T.fmt_period(p, lang) for p in periods][::step], fontsize=8, rotation=30
+        )
         ax.tick_params(axis="y", labelsize=8)
         ax.grid(alpha=0.3)
     buf = io.BytesIO()
@@ -1435,8 +1693,14 @@ def _trend_figure(periods: list[str], table: pd.DataFrame, lang: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def write_index(periods: list[PeriodResult], out: str | os.PathLike, *, lang: str = "en",
-                title: str | None = None, made_on: date | None = None) -> Path:
+def write_index(
+    periods: list[PeriodResult],
+    out: str | os.PathLike,
+    *,
+    lang: str = "en",
+    title: str | None = None,
+    made_on: date | None = None,
+) -> Path:
     """Write ``out/index.html``: one row per period with its key figures, linked to its report;
     a failed period shows its error and a link to its executed notebook; a trend figure.
     Self-contained (CSS inlined, figure embedded), links relative to ``out``."""
@@ -1455,8 +1719,20 @@ def write_index(periods: list[PeriodResult], out: str | os.PathLike, *, lang: st
         converted = pd.to_numeric(table[k], errors="coerce")
         if converted.notna().sum() == table[k].notna().sum():
             table[k] = converted
-    kinds = {k: T.kpi_kind(k, next((v for v in table[k] if v is not None and not (
-        isinstance(v, float) and math.isnan(v))), 0)) for k in keys}
+    kinds = {
+        k: T.kpi_kind(
+            k,
+            next(
+                (
+                    v
+                    for v in table[k]
+                    if v is not None and not (isinstance(v, float) and math.isnan(v))
+                ),
+                0,
+            ),
+        )
+        for k in keys
+    }
 
     def rel(path: Path | None) -> str | None:
         if path is None:
@@ -1466,50 +1742,73 @@ def write_index(periods: list[PeriodResult], out: str | os.PathLike, *, lang: st
         except ValueError:  # pragma: no cover - other drive on Windows
             return Path(path).resolve().as_uri()
 
-    headers = [{"text": T.t("col.period", lang), "num": False},
-               {"text": T.t("index.status", lang), "num": False}]
-    headers += [{"text": _kpi_label(k, lang), "num": kinds[k] in T.NUMERIC_KINDS}
-                for k in keys]
+    headers = [
+        {"text": T.t("col.period", lang), "num": False},
+        {"text": T.t("index.status", lang), "num": False},
+    ]
+    headers += [{"text": _kpi_label(k, lang), "num": kinds[k] in T.NUMERIC_KINDS} for k in keys]
     rows = []
     for p, (_, krow) in zip(periods, table.iterrows()):
         failed = p.status == "failed"
-        rows.append({
-            "period": p.period, "period_label": T.fmt_period(p.period, lang),
-            "href": None if failed else rel(p.html),
-            "status": T.t("index.failed" if failed else "index.done", lang),
-            "failed": failed, "error": p.error or "",
-            "notebook_href": rel(p.notebook) if failed else None,
-            "notebook_label": T.t("index.notebook", lang),
-            "cells": [{"text": T.format_value(krow[k], kinds[k], lang),
-                       "num": kinds[k] in T.NUMERIC_KINDS} for k in keys],
-        })
+        rows.append(
+            {
+                "period": p.period,
+                "period_label": T.fmt_period(p.period, lang),
+                "href": None if failed else rel(p.html),
+                "status": T.t("index.failed" if failed else "index.done", lang),
+                "failed": failed,
+                "error": p.error or "",
+                "notebook_href": rel(p.notebook) if failed else None,
+                "notebook_label": T.t("index.notebook", lang),
+                "cells": [
+                    {
+                        "text": T.format_value(krow[k], kinds[k], lang),
+                        "num": kinds[k] in T.NUMERIC_KINDS,
+                    }
+                    for k in keys
+                ],
+            }
+        )
     ok = [p for p in periods if p.status != "failed"]
-    trend = _trend_figure([p.period for p in ok],
-                          table.loc[[p.status != "failed" for p in periods]], lang) \
-        if ok else ""
+    trend = (
+        _trend_figure(
+            [p.period for p in ok], table.loc[[p.status != "failed" for p in periods]], lang
+        )
+        if ok
+        else ""
+    )
     version = _version()
     made = made_on or made_on_date()
     page = {
-        "lang": lang, "version": version,
+        "lang": lang,
+        "version": version,
         "title": title or T.t("index.title", lang),
         "kicker": T.t("index.title", lang),
-        "meta": [{"label": T.t("report.period", lang),
-                  "value": f"{T.fmt_period(labels[0], lang)} – {T.fmt_period(labels[-1], lang)}"
-                  if labels else T.MISSING},
-                 {"label": T.t("report.made_on", lang), "value": T.fmt_date(made, lang)},
-                 {"label": "reportkit", "value": version}],
-        "summary": T.t("index.summary", lang, done=len(ok), total=len(periods),
-                       failed=len(periods) - len(ok)),
-        "trend_label": T.t("index.trend", lang), "periods_label": T.t("index.periods", lang),
+        "meta": [
+            {
+                "label": T.t("report.period", lang),
+                "value": f"{T.fmt_period(labels[0], lang)} – {T.fmt_period(labels[-1], lang)}"
+                if labels
+                else T.MISSING,
+            },
+            {"label": T.t("report.made_on", lang), "value": T.fmt_date(made, lang)},
+            {"label": "reportkit", "value": version},
+        ],
+        "summary": T.t(
+            "index.summary", lang, done=len(ok), total=len(periods), failed=len(periods) - len(ok)
+        ),
+        "trend_label": T.t("index.trend", lang),
+        "periods_label": T.t("index.periods", lang),
         "made_with": T.t("report.made_with", lang, version=version),
     }
     folder = data_path("templates", TEMPLATE_NAME)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
-                             keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, keep_trailing_newline=True
+    )
     css = (folder / "static" / "reportkit.css").read_text(encoding="utf-8")
     text = env.get_template("monthly_index.html.j2").render(
-        page=page, css=markupsafe.Markup(css), figure=trend, headers=headers,
-        rows=rows)
+        page=page, css=markupsafe.Markup(css), figure=trend, headers=headers, rows=rows
+    )
     path = out / "index.html"
     with replaced(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
@@ -1517,7 +1816,18 @@ def write_index(periods: list[PeriodResult], out: str | os.PathLike, *, lang: st
 
 
 __all__ = [
-    "AuditResult", "MonthlyResult", "PeriodResult", "add_toc", "audit", "find_chromium",
-    "find_kernel", "made_on_date", "monthly", "print_pdf", "render_html", "resolve_notebook",
-    "run_notebook", "write_index",
+    "AuditResult",
+    "MonthlyResult",
+    "PeriodResult",
+    "add_toc",
+    "audit",
+    "find_chromium",
+    "find_kernel",
+    "made_on_date",
+    "monthly",
+    "print_pdf",
+    "render_html",
+    "resolve_notebook",
+    "run_notebook",
+    "write_index",
 ]

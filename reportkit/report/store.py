@@ -22,6 +22,8 @@ from .export import replaced
 ACTION_LISTS_FILE = "action_lists.json"
 #: the file a notebook writes its key figures to (see :func:`record_kpis`)
 KPIS_FILE = "kpis.json"
+
+
 # ----------------------------------------------------------------------------------------------
 # key figures
 # ----------------------------------------------------------------------------------------------
@@ -31,8 +33,9 @@ def _kpi_value(key: str, value: Any) -> Any:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ParameterError(f"`kpis[{key!r}]` must be a number, a string or None, got "
-                             f"{value!r}") from None
+        raise ParameterError(
+            f"`kpis[{key!r}]` must be a number, a string or None, got {value!r}"
+        ) from None
     if math.isnan(number):
         return None
     if math.isinf(number):
@@ -86,8 +89,9 @@ def read_kpis(path: str | os.PathLike) -> dict[str, Any]:
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ReportError(f"{p} is not valid JSON ({exc}); delete it and re-run the report"
-                          ) from None
+        raise ReportError(
+            f"{p} is not valid JSON ({exc}); delete it and re-run the report"
+        ) from None
     return data if isinstance(data, dict) else {}
 
 
@@ -102,11 +106,14 @@ def write_cached(obj: Any, path: str | os.PathLike) -> Path:
         with replaced(path) as tmp, open(tmp, "wb") as fh:
             pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
-        raise ReportError(f"cannot save {type(obj).__name__} to {path} for the notebooks: "
-                          f"{exc}") from None
-    except OSError as exc:      # a full disk, a read-only folder …
-        raise ReportError(f"cannot write {path}: {exc.strerror or exc}. Free space or choose "
-                          "another output folder, and run again.") from None
+        raise ReportError(
+            f"cannot save {type(obj).__name__} to {path} for the notebooks: {exc}"
+        ) from None
+    except OSError as exc:  # a full disk, a read-only folder …
+        raise ReportError(
+            f"cannot write {path}: {exc.strerror or exc}. Free space or choose "
+            "another output folder, and run again."
+        ) from None
     return path
 
 
@@ -116,9 +123,9 @@ def read_cached(path: str | os.PathLike) -> Any:
     they are pickles."""
     p = Path(path)
     if not p.is_file():
-        raise ReportError(f"cached input {p} does not exist; run the report through "
-                          "reportkit.report.render.audit()/monthly(), which write it")
+        raise ReportError(
+            f"cached input {p} does not exist; run the report through "
+            "reportkit.report.render.audit()/monthly(), which write it"
+        )
     with open(p, "rb") as fh:
         return pickle.load(fh)
-
-

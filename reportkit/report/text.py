@@ -31,9 +31,9 @@ from ..errors import ReportkitError, check_param
 from ..io import schema as S
 
 LANGS = ("en", "ru")
-MISSING = "\u2014"          # em dash for a missing value
-MINUS = "\u2212"            # typographic minus sign
-NNBSP = "\u202f"            # narrow no-break space: Russian thousands separator
+MISSING = "\u2014"  # em dash for a missing value
+MINUS = "\u2212"  # typographic minus sign
+NNBSP = "\u202f"  # narrow no-break space: Russian thousands separator
 _SEPARATORS = {"en": (",", "."), "ru": (NNBSP, ",")}  # (thousands, decimal)
 
 # ----------------------------------------------------------------------------------------------
@@ -48,12 +48,18 @@ TEXT: dict[str, dict[str, str]] = {
     "report.period": {"en": "Period", "ru": "Период"},
     "report.as_of": {"en": "As of", "ru": "По состоянию на"},
     "report.made_on": {"en": "Made on", "ru": "Дата формирования"},
-    "report.made_with": {"en": "Made with reportkit {version}",
-                         "ru": "Сформировано reportkit {version}"},
-    "report.masked": {"en": "Client names and contacts in this report are pseudonyms.",
-                      "ru": "Названия клиентов и контакты в этом отчёте заменены псевдонимами."},
-    "report.rows_shown": {"en": "First {shown} of {total} rows.",
-                          "ru": "Первые {shown} из {total} строк."},
+    "report.made_with": {
+        "en": "Made with reportkit {version}",
+        "ru": "Сформировано reportkit {version}",
+    },
+    "report.masked": {
+        "en": "Client names and contacts in this report are pseudonyms.",
+        "ru": "Названия клиентов и контакты в этом отчёте заменены псевдонимами.",
+    },
+    "report.rows_shown": {
+        "en": "First {shown} of {total} rows.",
+        "ru": "Первые {shown} из {total} строк.",
+    },
     # the index page of the monthly batch
     "index.title": {"en": "Monthly reports", "ru": "Ежемесячные отчёты"},
     "index.periods": {"en": "Periods", "ru": "Периоды"},
@@ -64,8 +70,10 @@ TEXT: dict[str, dict[str, str]] = {
     "index.done": {"en": "done", "ru": "готов"},
     "index.failed": {"en": "failed", "ru": "ошибка"},
     "index.notebook": {"en": "executed notebook", "ru": "выполненный блокнот"},
-    "index.summary": {"en": "{done} of {total} periods built, {failed} failed.",
-                      "ru": "Построено периодов: {done} из {total}, с ошибкой: {failed}."},
+    "index.summary": {
+        "en": "{done} of {total} periods built, {failed} failed.",
+        "ru": "Построено периодов: {done} из {total}, с ошибкой: {failed}.",
+    },
     # key figures (kpis.json keys)
     "kpi.clients": {"en": "Clients", "ru": "Клиенты"},
     "kpi.active_clients": {"en": "Active clients", "ru": "Активные клиенты"},
@@ -95,8 +103,7 @@ TEXT: dict[str, dict[str, str]] = {
     "block.vip": {"en": "VIP", "ru": "VIP"},
     "block.key": {"en": "Key", "ru": "Ключевые"},
     "block.dead": {"en": "Dead", "ru": "Ушедшие"},
-    "block.dead_reanimatable": {"en": "Dead, can be reactivated",
-                                "ru": "Ушедшие, можно вернуть"},
+    "block.dead_reanimatable": {"en": "Dead, can be reactivated", "ru": "Ушедшие, можно вернуть"},
     "block.dead_lost": {"en": "Dead, lost", "ru": "Ушедшие безвозвратно"},
     "zone.birth": {"en": "Birth", "ru": "Зарождение"},
     "zone.life": {"en": "Life", "ru": "Жизнь"},
@@ -108,7 +115,8 @@ TEXT: dict[str, dict[str, str]] = {
     "dynamics.lost": {"en": "Lost", "ru": "Ушедшие"},
     "sentence.base_lost": {
         "en": "{lost} of {total} clients ({share}) left the base this period.",
-        "ru": "За период ушли {lost} из {total} клиентов ({share})."},
+        "ru": "За период ушли {lost} из {total} клиентов ({share}).",
+    },
     # action lists (file and sheet names)
     "action.reactivation": {"en": "Reactivation", "ru": "Реактивация"},
     "action.at_risk": {"en": "At risk", "ru": "Под угрозой ухода"},
@@ -119,18 +127,24 @@ TEXT: dict[str, dict[str, str]] = {
     "action.overdue": {"en": "Overdue tasks", "ru": "Просроченные задачи"},
     "action.detractors_a": {"en": "Detractors among A", "ru": "Критики среди A"},
     "action.notes": {"en": "Notes", "ru": "Примечания"},
-    "action.cleaned": {"en": "{count} cells held control characters a spreadsheet cell cannot "
-                             "hold; they were removed here (the CSV files keep them).",
-                       "ru": "В ячейках ({count}) были управляющие символы, которых ячейка "
-                             "таблицы не хранит; здесь они удалены (в файлах CSV они есть)."},
-    "action.long": {"en": "{count} cells were longer than the 32,767 characters a cell holds "
-                          "and were cut here (the CSV files keep them whole).",
-                    "ru": "Ячейки ({count}) длиннее 32 767 символов, которые вмещает ячейка, "
-                          "здесь обрезаны (в файлах CSV они целиком)."},
-    "action.cut": {"en": "Sheet “{sheet}” shows the first {shown} of {total} rows (the list is "
-                          "ranked, the most important first); every row is in {file}.",
-                   "ru": "На листе «{sheet}» первые {shown} из {total} строк (список упорядочен, "
-                         "важнейшие сверху); все строки — в файле {file}."},
+    "action.cleaned": {
+        "en": "{count} cells held control characters a spreadsheet cell cannot "
+        "hold; they were removed here (the CSV files keep them).",
+        "ru": "В ячейках ({count}) были управляющие символы, которых ячейка "
+        "таблицы не хранит; здесь они удалены (в файлах CSV они есть).",
+    },
+    "action.long": {
+        "en": "{count} cells were longer than the 32,767 characters a cell holds "
+        "and were cut here (the CSV files keep them whole).",
+        "ru": "Ячейки ({count}) длиннее 32 767 символов, которые вмещает ячейка, "
+        "здесь обрезаны (в файлах CSV они целиком).",
+    },
+    "action.cut": {
+        "en": "Sheet “{sheet}” shows the first {shown} of {total} rows (the list is "
+        "ranked, the most important first); every row is in {file}.",
+        "ru": "На листе «{sheet}» первые {shown} из {total} строк (список упорядочен, "
+        "важнейшие сверху); все строки — в файле {file}.",
+    },
     # column headers
     "col.client_id": {"en": "Client ID", "ru": "Код клиента"},
     "col.name": {"en": "Client", "ru": "Клиент"},
@@ -227,13 +241,17 @@ TEXT: dict[str, dict[str, str]] = {
     "col.tenure_days": {"en": "Days since first order", "ru": "Дней с первого заказа"},
     "col.orders_window": {"en": "Orders, 12 months", "ru": "Заказов за 12 месяцев"},
     "col.orders_total": {"en": "Orders, lifetime", "ru": "Заказов за всё время"},
-    "col.revenue_prev_window": {"en": "Revenue, previous 12 months",
-                                "ru": "Выручка за предыдущие 12 месяцев"},
+    "col.revenue_prev_window": {
+        "en": "Revenue, previous 12 months",
+        "ru": "Выручка за предыдущие 12 месяцев",
+    },
     "col.margin_window": {"en": "Margin, 12 months", "ru": "Маржа за 12 месяцев"},
     "col.margin_total": {"en": "Margin, lifetime", "ru": "Маржа за всё время"},
     "col.active_months": {"en": "Months with orders", "ru": "Месяцев с заказами"},
-    "col.cv": {"en": "Variation of monthly revenue (CV)",
-               "ru": "Коэффициент вариации месячной выручки"},
+    "col.cv": {
+        "en": "Variation of monthly revenue (CV)",
+        "ru": "Коэффициент вариации месячной выручки",
+    },
     "col.aov": {"en": "Average order", "ru": "Средний заказ"},
     "col.revenue_last3": {"en": "Revenue, last 3 months", "ru": "Выручка за последние 3 месяца"},
     "col.revenue_prev3": {"en": "Revenue, 3 months before", "ru": "Выручка за 3 месяца до них"},
@@ -250,8 +268,10 @@ TEXT: dict[str, dict[str, str]] = {
     "col.unrealised_potential": {"en": "Unrealised potential", "ru": "Нереализованный потенциал"},
     "col.share": {"en": "Share", "ru": "Доля"},
     "col.cum_share": {"en": "Cumulative share", "ru": "Накопленная доля"},
-    "col.relative_share": {"en": "Relative share (log scale)",
-                           "ru": "Относительная доля (логарифм)"},
+    "col.relative_share": {
+        "en": "Relative share (log scale)",
+        "ru": "Относительная доля (логарифм)",
+    },
     "col.growth": {"en": "Revenue growth", "ru": "Рост выручки"},
     "col.value_share": {"en": "Share of value", "ru": "Доля объёма"},
     "col.cell": {"en": "Cell", "ru": "Ячейка"},
@@ -278,22 +298,33 @@ TEXT: dict[str, dict[str, str]] = {
     "col.reactivated": {"en": "Reactivated", "ru": "Вернувшиеся"},
     "col.lost": {"en": "Lost", "ru": "Ушедшие"},
     "col.base_end": {"en": "Base at end", "ru": "База на конец"},
-    "col.churn_rate_annual": {"en": "Churn over the trailing year",
-                              "ru": "Доля ушедших за скользящий год"},
-    "col.revenue_prev": {"en": "Revenue of the previous period",
-                         "ru": "Выручка прошлого периода"},
+    "col.churn_rate_annual": {
+        "en": "Churn over the trailing year",
+        "ru": "Доля ушедших за скользящий год",
+    },
+    "col.revenue_prev": {"en": "Revenue of the previous period", "ru": "Выручка прошлого периода"},
     "col.revenue_new": {"en": "Revenue from new clients", "ru": "Выручка новых клиентов"},
-    "col.revenue_reactivated": {"en": "Revenue from reactivated clients",
-                                "ru": "Выручка вернувшихся клиентов"},
-    "col.revenue_retained": {"en": "Revenue from existing clients",
-                             "ru": "Выручка существующих клиентов"},
+    "col.revenue_reactivated": {
+        "en": "Revenue from reactivated clients",
+        "ru": "Выручка вернувшихся клиентов",
+    },
+    "col.revenue_retained": {
+        "en": "Revenue from existing clients",
+        "ru": "Выручка существующих клиентов",
+    },
     "col.revenue_retained_prev": {"en": "Their previous revenue", "ru": "Их прошлая выручка"},
-    "col.retained_growth": {"en": "Growth of existing clients",
-                            "ru": "Рост у существующих клиентов"},
-    "col.retained_decline": {"en": "Decline of existing clients",
-                             "ru": "Спад у существующих клиентов"},
-    "col.revenue_lost_12m": {"en": "Yearly revenue of lost clients",
-                             "ru": "Годовая выручка ушедших"},
+    "col.retained_growth": {
+        "en": "Growth of existing clients",
+        "ru": "Рост у существующих клиентов",
+    },
+    "col.retained_decline": {
+        "en": "Decline of existing clients",
+        "ru": "Спад у существующих клиентов",
+    },
+    "col.revenue_lost_12m": {
+        "en": "Yearly revenue of lost clients",
+        "ru": "Годовая выручка ушедших",
+    },
     "col.cohort": {"en": "Cohort", "ru": "Когорта"},
     "col.age": {"en": "Age, periods", "ru": "Возраст, периодов"},
     "col.cohort_size": {"en": "Cohort size", "ru": "Размер когорты"},
@@ -303,14 +334,17 @@ TEXT: dict[str, dict[str, str]] = {
     # -- churn model (reportkit.analysis.churn)
     "col.churn_probability": {"en": "Churn probability", "ru": "Вероятность ухода"},
     "col.band": {"en": "Risk", "ru": "Риск"},
-    "col.expected_revenue_12m": {"en": "Expected revenue, 12 months",
-                                 "ru": "Ожидаемая выручка за 12 месяцев"},
+    "col.expected_revenue_12m": {
+        "en": "Expected revenue, 12 months",
+        "ru": "Ожидаемая выручка за 12 месяцев",
+    },
     "col.revenue_at_risk": {"en": "Revenue at risk", "ru": "Выручка под угрозой"},
     "col.expected_next_order": {"en": "Expected next order", "ru": "Ожидаемый следующий заказ"},
-    "col.recency_ratio": {"en": "Silence / usual interval",
-                          "ru": "Молчание / обычный интервал"},
-    "col.p_alive": {"en": "Probability still buying (BG/NBD)",
-                    "ru": "Вероятность, что клиент ещё покупает (BG/NBD)"},
+    "col.recency_ratio": {"en": "Silence / usual interval", "ru": "Молчание / обычный интервал"},
+    "col.p_alive": {
+        "en": "Probability still buying (BG/NBD)",
+        "ru": "Вероятность, что клиент ещё покупает (BG/NBD)",
+    },
     "col.p_no_purchase": {"en": "Probability of no purchase", "ru": "Вероятность без покупки"},
     "col.expected_purchases": {"en": "Expected purchases", "ru": "Ожидаемых покупок"},
     # -- managers and NPS
@@ -322,8 +356,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col.risk_share": {"en": "Share of revenue at risk", "ru": "Доля выручки под угрозой"},
     "col.last_activity": {"en": "Last activity", "ru": "Последняя активность"},
     "col.days_without_contact": {"en": "Days without contact", "ru": "Дней без контакта"},
-    "col.allowed_days": {"en": "Allowed days without contact",
-                         "ru": "Допустимо дней без контакта"},
+    "col.allowed_days": {"en": "Allowed days without contact", "ru": "Допустимо дней без контакта"},
     "col.days_overdue": {"en": "Days overdue", "ru": "Дней просрочки"},
     "col.n_answers": {"en": "Answers", "ru": "Ответов"},
     "col.promoters": {"en": "Promoters", "ru": "Промоутеры"},
@@ -350,25 +383,31 @@ TEXT: dict[str, dict[str, str]] = {
     "table.surveys": {"en": "surveys", "ru": "опросы"},
     # why the loader rejected a row: the English text is reportkit.io.load's reason word for word
     # (see load_reason)
-    "load.malformed": {"en": "malformed line (wrong number of fields)",
-                       "ru": "испорченная строка (не то число полей)"},
+    "load.malformed": {
+        "en": "malformed line (wrong number of fields)",
+        "ru": "испорченная строка (не то число полей)",
+    },
     "load.empty_row": {"en": "empty row", "ru": "пустая строка"},
-    "load.repeated_header": {"en": "the header row repeated",
-                             "ru": "повтор строки заголовков"},
+    "load.repeated_header": {"en": "the header row repeated", "ru": "повтор строки заголовков"},
     "load.total_row": {"en": "total row", "ru": "строка итогов"},
     "load.missing_id": {"en": "missing client id", "ru": "нет кода клиента"},
     "load.bad_date": {"en": "unparseable date", "ru": "нечитаемая дата"},
     "load.bad_amount": {"en": "unparseable amount", "ru": "нечитаемая сумма"},
-    "load.early_date": {"en": "date before [load] earliest_date",
-                        "ru": "дата раньше самой ранней допустимой"},
+    "load.early_date": {
+        "en": "date before [load] earliest_date",
+        "ru": "дата раньше самой ранней допустимой",
+    },
     "load.future_date": {"en": "date in the future", "ru": "дата в будущем"},
-    "load.huge_amount": {"en": "implausible amount (1e15 or more)",
-                         "ru": "неправдоподобная сумма (10¹⁵ и больше)"},
-    "load.bad_score": {"en": "score missing or outside 0–10",
-                       "ru": "оценки нет или она вне 0–10"},
+    "load.huge_amount": {
+        "en": "implausible amount (1e15 or more)",
+        "ru": "неправдоподобная сумма (10¹⁵ и больше)",
+    },
+    "load.bad_score": {"en": "score missing or outside 0–10", "ru": "оценки нет или она вне 0–10"},
     "load.duplicate_row": {"en": "exact duplicate row", "ru": "точный дубль строки"},
-    "load.repeated_id": {"en": "repeated client id (first record kept)",
-                         "ru": "повтор кода клиента (оставлена первая запись)"},
+    "load.repeated_id": {
+        "en": "repeated client id (first record kept)",
+        "ru": "повтор кода клиента (оставлена первая запись)",
+    },
     # flags
     "flag.yes": {"en": "yes", "ru": "да"},
     "flag.no": {"en": "no", "ru": "нет"},
@@ -423,22 +462,30 @@ def _normalise(labels: Mapping, where: str) -> dict[str, dict[str, str]]:
     if not isinstance(labels, Mapping) or not labels:
         raise ReportkitError(f"{where}: labels must be a non-empty dict, got {labels!r}")
     if set(labels) <= set(LANGS):  # language first, possibly nested
-        flat = {lang: _flatten(labels[lang]) for lang in LANGS
-                if lang in labels and isinstance(labels[lang], Mapping)}
+        flat = {
+            lang: _flatten(labels[lang])
+            for lang in LANGS
+            if lang in labels and isinstance(labels[lang], Mapping)
+        }
         for lang in LANGS:
             if lang not in flat:
-                raise ReportkitError(f"{where}: labels have no {lang!r} dict; give every label "
-                                     "in both English and Russian")
+                raise ReportkitError(
+                    f"{where}: labels have no {lang!r} dict; give every label "
+                    "in both English and Russian"
+                )
         missing = set(flat["en"]) ^ set(flat["ru"])
         if missing:
-            raise ReportkitError(f"{where}: labels {sorted(missing)[:5]} are not given in both "
-                                 "languages; add the missing translations")
+            raise ReportkitError(
+                f"{where}: labels {sorted(missing)[:5]} are not given in both "
+                "languages; add the missing translations"
+            )
         return {key: {"en": flat["en"][key], "ru": flat["ru"][key]} for key in flat["en"]}
     out = {}
     for key, entry in labels.items():
         if not (isinstance(entry, Mapping) and set(entry) >= set(LANGS)):
-            raise ReportkitError(f"{where}: label {key!r} must be a dict with 'en' and 'ru' "
-                                 f"texts, got {entry!r}")
+            raise ReportkitError(
+                f"{where}: label {key!r} must be a dict with 'en' and 'ru' texts, got {entry!r}"
+            )
         out[str(key)] = {lang: entry[lang] for lang in LANGS}
     return out
 
@@ -446,12 +493,15 @@ def _normalise(labels: Mapping, where: str) -> dict[str, dict[str, str]]:
 def _validate(key: str, entry: Mapping[str, str], where: str) -> None:
     for lang in LANGS:
         if not isinstance(entry.get(lang), str):
-            raise ReportkitError(f"{where}: label {key!r} has no {lang!r} text (got "
-                                 f"{entry.get(lang)!r}); give it a string in both languages")
+            raise ReportkitError(
+                f"{where}: label {key!r} has no {lang!r} text (got "
+                f"{entry.get(lang)!r}); give it a string in both languages"
+            )
     if placeholders(entry["en"]) != placeholders(entry["ru"]):
         raise ReportkitError(
             f"{where}: label {key!r} has placeholders {sorted(placeholders(entry['en']))} in "
-            f"English but {sorted(placeholders(entry['ru']))} in Russian; make them the same")
+            f"English but {sorted(placeholders(entry['ru']))} in Russian; make them the same"
+        )
 
 
 def register(labels: Mapping, *, namespace: str | None = None, overwrite: bool = False) -> int:
@@ -492,12 +542,16 @@ def register(labels: Mapping, *, namespace: str | None = None, overwrite: bool =
         if full in TEXT:
             if dict(entry) == TEXT[full]:
                 continue
-            raise ReportkitError(f"{where}: key {full!r} is built into reportkit.report.text.TEXT; "
-                                 "use another key or a namespace")
+            raise ReportkitError(
+                f"{where}: key {full!r} is built into reportkit.report.text.TEXT; "
+                "use another key or a namespace"
+            )
         old = _REGISTERED.get(full)
         if old is not None and old != dict(entry) and not overwrite:
-            raise ReportkitError(f"{where}: key {full!r} is already registered as {old!r}; "
-                                 "pass overwrite=True to replace it")
+            raise ReportkitError(
+                f"{where}: key {full!r} is already registered as {old!r}; "
+                "pass overwrite=True to replace it"
+            )
         if old != dict(entry):
             _REGISTERED[full] = dict(entry)
             changed += 1
@@ -556,17 +610,19 @@ def t(key: str, lang: str = "en", **fmt: Any) -> str:
     _check_lang(lang)
     entry = _lookup(key)
     if entry is None:
-
         close = difflib.get_close_matches(key, keys(), n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ReportkitError(f"unknown text key {key!r}.{hint} Add it to reportkit.report.text.TEXT "
-                             "(in English and Russian) or register() it.")
+        raise ReportkitError(
+            f"unknown text key {key!r}.{hint} Add it to reportkit.report.text.TEXT "
+            "(in English and Russian) or register() it."
+        )
     text = entry[lang]
     try:
         return text.format(**fmt) if fmt or placeholders(text) else text
     except KeyError as exc:
-        raise ReportkitError(f"text {key!r} needs the value of {{{exc.args[0]}}}; pass "
-                             f"{exc.args[0]}=... to t()") from None
+        raise ReportkitError(
+            f"text {key!r} needs the value of {{{exc.args[0]}}}; pass {exc.args[0]}=... to t()"
+        ) from None
 
 
 def label(value: Any, lang: str = "en", namespace: str | None = None) -> str:
@@ -661,7 +717,6 @@ def zone_label(zone: str, lang: str = "en") -> str:
     return label(zone, lang, "zone")
 
 
-
 # ----------------------------------------------------------------------------------------------
 # Number and date formats
 # ----------------------------------------------------------------------------------------------
@@ -676,8 +731,12 @@ def _is_missing(value: Any) -> bool:
 
 def _group(value: float, lang: str, decimals: int) -> str:
     _check_lang(lang)
-    check_param(isinstance(decimals, (int, np.integer)) and 0 <= decimals <= 12, "decimals",
-                "an integer from 0 to 12", decimals)
+    check_param(
+        isinstance(decimals, (int, np.integer)) and 0 <= decimals <= 12,
+        "decimals",
+        "an integer from 0 to 12",
+        decimals,
+    )
     if math.isinf(value):
         return ("" if value > 0 else MINUS) + "∞"
     text = f"{abs(value):,.{decimals}f}"
@@ -720,8 +779,9 @@ def fmt_int(value: Any, lang: str = "en") -> str:
     return _group(_to_float(value, "a whole number"), lang, 0)
 
 
-def fmt_money(value: Any, lang: str = "en", *, decimals: int = 0,
-              currency: str | None = None) -> str:
+def fmt_money(
+    value: Any, lang: str = "en", *, decimals: int = 0, currency: str | None = None
+) -> str:
     """An amount of money: thousands separators, ``decimals`` decimals (default 0), and the
     ``currency`` after a no-break space when given (default None: no currency sign).
 
@@ -785,8 +845,10 @@ def fmt_period(value: Any, lang: str = "en") -> str:
     return p.strftime("%Y-%m" if lang == "en" else "%m.%Y")
 
 
-_COMPACT = {"en": ((1e9, "B"), (1e6, "M"), (1e3, "k")),
-            "ru": ((1e9, "\u00a0млрд"), (1e6, "\u00a0млн"), (1e3, "\u00a0тыс."))}
+_COMPACT = {
+    "en": ((1e9, "B"), (1e6, "M"), (1e3, "k")),
+    "ru": ((1e9, "\u00a0млрд"), (1e6, "\u00a0млн"), (1e3, "\u00a0тыс.")),
+}
 
 
 def fmt_compact(value: Any, lang: str = "en") -> str:
@@ -800,8 +862,11 @@ def fmt_compact(value: Any, lang: str = "en") -> str:
     for div, suffix in _COMPACT[lang]:
         if abs(v) >= div:
             digits = 1 if abs(v) < 10 * div else 0
-            text = f"{abs(v) / div:.{digits}f}".rstrip("0").rstrip(".") if digits else \
-                f"{abs(v) / div:.0f}"
+            text = (
+                f"{abs(v) / div:.{digits}f}".rstrip("0").rstrip(".")
+                if digits
+                else f"{abs(v) / div:.0f}"
+            )
             if lang == "ru":
                 text = text.replace(".", ",")
             return ("−" if v < 0 else "") + text + suffix
@@ -809,10 +874,34 @@ def fmt_compact(value: Any, lang: str = "en") -> str:
 
 
 _MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "ru": ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
-           "октябрь", "ноябрь", "декабрь"),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "ru": (
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ),
 }
 
 
@@ -833,8 +922,17 @@ def fmt_month(value: Any, lang: str = "en") -> str:
 #: kinds understood by :func:`table_html` and :func:`reportkit.report.export.write_action_lists`
 KINDS = ("money", "int", "number", "pct", "date", "datetime", "flag", "id", "text")
 NUMERIC_KINDS = frozenset({"money", "int", "number", "pct"})
-_MONEY_WORDS = ("revenue", "amount", "margin", "potential", "aov", "price", "value_at_risk",
-                "at_risk_value", "money")
+_MONEY_WORDS = (
+    "revenue",
+    "amount",
+    "margin",
+    "potential",
+    "aov",
+    "price",
+    "value_at_risk",
+    "at_risk_value",
+    "money",
+)
 _PCT_WORDS = frozenset({"share", "rate", "pct", "percent", "probability", "prob", "wallet"})
 
 
@@ -889,8 +987,9 @@ def column_kind(name: Any, values: pd.Series, kinds: Mapping[str, str] | None = 
 
 
 def _is_number(value: Any) -> bool:
-    return (isinstance(value, (int, float, np.integer, np.floating))
-            and not isinstance(value, (bool, np.bool_)))
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
 
 
 def _all_numbers(values: pd.Series) -> bool:
@@ -913,8 +1012,14 @@ class Html(str):
         return str(self)
 
 
-def format_value(value: Any, kind: str, lang: str = "en", *, decimals: int | None = None,
-                 namespace: str | None = None) -> str:
+def format_value(
+    value: Any,
+    kind: str,
+    lang: str = "en",
+    *,
+    decimals: int | None = None,
+    namespace: str | None = None,
+) -> str:
     """One value as text for the report, by kind (not escaped).
 
     A whole number (a Python or NumPy integer) of kind ``number`` prints without decimals
@@ -935,8 +1040,11 @@ def format_value(value: Any, kind: str, lang: str = "en", *, decimals: int | Non
     if kind == "int":
         return fmt_int(value, lang)
     if kind == "number":
-        if decimals is None and isinstance(value, (int, np.integer)) and not isinstance(
-                value, (bool, np.bool_)):
+        if (
+            decimals is None
+            and isinstance(value, (int, np.integer))
+            and not isinstance(value, (bool, np.bool_))
+        ):
             return fmt_int(value, lang)
         return fmt_number(value, lang, decimals=2 if decimals is None else decimals)
     if kind == "pct":
@@ -948,12 +1056,20 @@ def format_value(value: Any, kind: str, lang: str = "en", *, decimals: int | Non
     return label(value, lang, namespace) if namespace else str(value)
 
 
-def table_html(df: pd.DataFrame, lang: str = "en", *, kinds: Mapping[str, str] | None = None,
-               labels: Mapping[str, str] | None = None,
-               values: Mapping[str, str] | None = None,
-               decimals: Mapping[str, int] | None = None, index: bool | None = None,
-               max_rows: int | None = None, caption: str | None = None,
-               namespace: str | None = None, align_right: Iterable[str] = ()) -> Html:
+def table_html(
+    df: pd.DataFrame,
+    lang: str = "en",
+    *,
+    kinds: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    values: Mapping[str, str] | None = None,
+    decimals: Mapping[str, int] | None = None,
+    index: bool | None = None,
+    max_rows: int | None = None,
+    caption: str | None = None,
+    namespace: str | None = None,
+    align_right: Iterable[str] = (),
+) -> Html:
     """Render a DataFrame as an HTML table for the report.
 
     Every header and value is HTML-escaped; numbers are formatted for ``lang`` and their cells
@@ -1003,8 +1119,12 @@ def table_html(df: pd.DataFrame, lang: str = "en", *, kinds: Mapping[str, str] |
     _check_lang(lang)
     if not isinstance(df, pd.DataFrame):
         raise ReportkitError(f"table_html needs a pandas DataFrame, got {type(df).__name__}")
-    check_param(max_rows is None or (isinstance(max_rows, int) and max_rows >= 0), "max_rows",
-                "None or a non-negative integer", max_rows)
+    check_param(
+        max_rows is None or (isinstance(max_rows, int) and max_rows >= 0),
+        "max_rows",
+        "None or a non-negative integer",
+        max_rows,
+    )
     show_index = index if index is not None else not isinstance(df.index, pd.RangeIndex)
     frame = df.reset_index() if show_index else df
     if show_index and frame.columns.duplicated().any():
@@ -1018,9 +1138,13 @@ def table_html(df: pd.DataFrame, lang: str = "en", *, kinds: Mapping[str, str] |
     esc = html.escape
     right = set(align_right)
     col_kinds = [column_kind(c, frame[c], kinds) for c in frame.columns]
-    texts = [[format_value(v, kind, lang, decimals=decimals.get(col), namespace=values.get(col))
-              for v in frame.iloc[:, i].tolist()]
-             for i, (col, kind) in enumerate(zip(frame.columns, col_kinds))]
+    texts = [
+        [
+            format_value(v, kind, lang, decimals=decimals.get(col), namespace=values.get(col))
+            for v in frame.iloc[:, i].tolist()
+        ]
+        for i, (col, kind) in enumerate(zip(frame.columns, col_kinds))
+    ]
     # many columns: smaller type (class rk-wide in the report's CSS) so the table fits the page
     wide = " rk-wide" if len(frame.columns) >= 9 else ""
     parts = [f'<table class="rk-table{wide}">']
@@ -1041,13 +1165,14 @@ def table_html(df: pd.DataFrame, lang: str = "en", *, kinds: Mapping[str, str] |
     parts.append("".join(rows))
     parts.append("</tbody></table>")
     if max_rows is not None and total > max_rows:
-        note = t("report.rows_shown", lang, shown=fmt_int(max_rows, lang),
-                 total=fmt_int(total, lang))
+        note = t(
+            "report.rows_shown", lang, shown=fmt_int(max_rows, lang), total=fmt_int(total, lang)
+        )
         parts.append(f'<p class="rk-note">{esc(note)}</p>')
     return Html("".join(parts))
 
 
-_LONG_TEXT = 40   # characters: a text column with a longer value is "long" (class rk-long)
+_LONG_TEXT = 40  # characters: a text column with a longer value is "long" (class rk-long)
 
 
 def _header(col: Any, lang: str, namespace: str | None) -> str:

@@ -24,44 +24,80 @@ from ..text import (
 #: labels merged by :mod:`reportkit.report.text` under ``dynamics.`` (``t("dynamics.base_start")``)
 LABELS: dict[str, dict[str, Any]] = {
     "en": {
-        "period_start": "Period start", "period_end": "Period end",
-        "base_start": "Base at start", "base_end": "Base at end", "churn_rate": "Churn rate",
+        "period_start": "Period start",
+        "period_end": "Period end",
+        "base_start": "Base at start",
+        "base_end": "Base at end",
+        "churn_rate": "Churn rate",
         "churn_rate_annual": "Churn over the trailing year",
-        "revenue_lost_12m": "Yearly revenue of lost clients", "revenue_prev": "Previous revenue",
+        "revenue_lost_12m": "Yearly revenue of lost clients",
+        "revenue_prev": "Previous revenue",
         "revenue_new": "Revenue from new clients",
         "revenue_reactivated": "Revenue from reactivated clients",
         "revenue_retained": "Revenue from existing clients",
-        "revenue_retained_prev": "Their previous revenue", "retained_growth": "Growth",
-        "retained_decline": "Decline", "cohort": "Cohort", "age": "Age",
-        "cohort_size": "Cohort size", "active_clients": "Clients buying",
-        "retention": "Share still buying", "revenue_per_client": "Revenue per client",
-        "block_from": "From", "block_to": "To", "revenue_from": "Revenue before",
+        "revenue_retained_prev": "Their previous revenue",
+        "retained_growth": "Growth",
+        "retained_decline": "Decline",
+        "cohort": "Cohort",
+        "age": "Age",
+        "cohort_size": "Cohort size",
+        "active_clients": "Clients buying",
+        "retention": "Share still buying",
+        "revenue_per_client": "Revenue per client",
+        "block_from": "From",
+        "block_to": "To",
+        "revenue_from": "Revenue before",
         "revenue_to": "Revenue after",
-        "trend": {"growing": "growing", "stagnating": "stagnating", "eroding": "eroding",
-                  "unknown": "too short to judge"},
-        "verdict": {"worse": "newer cohorts hold worse", "better": "newer cohorts hold better",
-                    "similar": "newer cohorts hold about the same", "n/a": "not enough cohorts"},
+        "trend": {
+            "growing": "growing",
+            "stagnating": "stagnating",
+            "eroding": "eroding",
+            "unknown": "too short to judge",
+        },
+        "verdict": {
+            "worse": "newer cohorts hold worse",
+            "better": "newer cohorts hold better",
+            "similar": "newer cohorts hold about the same",
+            "n/a": "not enough cohorts",
+        },
     },
     "ru": {
-        "period_start": "Начало периода", "period_end": "Конец периода",
-        "base_start": "База на начало", "base_end": "База на конец", "churn_rate": "Доля ушедших",
+        "period_start": "Начало периода",
+        "period_end": "Конец периода",
+        "base_start": "База на начало",
+        "base_end": "База на конец",
+        "churn_rate": "Доля ушедших",
         "churn_rate_annual": "Ушедшие за скользящий год",
-        "revenue_lost_12m": "Годовая выручка ушедших", "revenue_prev": "Выручка прошлого периода",
+        "revenue_lost_12m": "Годовая выручка ушедших",
+        "revenue_prev": "Выручка прошлого периода",
         "revenue_new": "Выручка новых клиентов",
         "revenue_reactivated": "Выручка вернувшихся клиентов",
         "revenue_retained": "Выручка существующих клиентов",
-        "revenue_retained_prev": "Их прошлая выручка", "retained_growth": "Рост",
-        "retained_decline": "Спад", "cohort": "Когорта", "age": "Возраст",
-        "cohort_size": "Размер когорты", "active_clients": "Покупающих клиентов",
-        "retention": "Доля покупающих", "revenue_per_client": "Выручка на клиента",
-        "block_from": "Из блока", "block_to": "В блок", "revenue_from": "Выручка до",
+        "revenue_retained_prev": "Их прошлая выручка",
+        "retained_growth": "Рост",
+        "retained_decline": "Спад",
+        "cohort": "Когорта",
+        "age": "Возраст",
+        "cohort_size": "Размер когорты",
+        "active_clients": "Покупающих клиентов",
+        "retention": "Доля покупающих",
+        "revenue_per_client": "Выручка на клиента",
+        "block_from": "Из блока",
+        "block_to": "В блок",
+        "revenue_from": "Выручка до",
         "revenue_to": "Выручка после",
-        "trend": {"growing": "растёт", "stagnating": "стоит на месте",
-                  "eroding": "сокращается", "unknown": "мало периодов для вывода"},
-        "verdict": {"worse": "новые когорты удерживаются хуже",
-                    "better": "новые когорты удерживаются лучше",
-                    "similar": "новые когорты удерживаются так же",
-                    "n/a": "мало когорт для вывода"},
+        "trend": {
+            "growing": "растёт",
+            "stagnating": "стоит на месте",
+            "eroding": "сокращается",
+            "unknown": "мало периодов для вывода",
+        },
+        "verdict": {
+            "worse": "новые когорты удерживаются хуже",
+            "better": "новые когорты удерживаются лучше",
+            "similar": "новые когорты удерживаются так же",
+            "n/a": "мало когорт для вывода",
+        },
     },
 }
 
@@ -87,24 +123,36 @@ def trend_text(trend: BaseTrend, lang: str = "en") -> str:
         change = "+" + change
     mean = fmt_pct(trend.churn_rate_mean, lang)
     if lang == "ru":
-        words = {"growing": "растёт", "stagnating": "стоит на месте",
-                 "eroding": "сокращается", "unknown": "— периодов мало для вывода"}
+        words = {
+            "growing": "растёт",
+            "stagnating": "стоит на месте",
+            "eroding": "сокращается",
+            "unknown": "— периодов мало для вывода",
+        }
         k = trend.periods
         unit = plural_word(k, "ru", "quarter" if quarter else "month")
-        s = (f"База {words[trend.label]}: {fmt_int(trend.base_first, 'ru')} → "
-             f"{fmt_int(trend.base_last, 'ru')} {plural_word(trend.base_last, 'ru', 'client')} "
-             f"за {k} {unit} (тренд {change}); "
-             f"в среднем за {'квартал' if quarter else 'месяц'} уходит {mean} базы")
+        s = (
+            f"База {words[trend.label]}: {fmt_int(trend.base_first, 'ru')} → "
+            f"{fmt_int(trend.base_last, 'ru')} {plural_word(trend.base_last, 'ru', 'client')} "
+            f"за {k} {unit} (тренд {change}); "
+            f"в среднем за {'квартал' if quarter else 'месяц'} уходит {mean} базы"
+        )
         if np.isfinite(trend.churn_rate_annual):
             s += f", за последний год — {fmt_pct(trend.churn_rate_annual, 'ru', decimals=0)}"
         return s + "."
-    words = {"growing": "growing", "stagnating": "stagnating", "eroding": "eroding",
-             "unknown": "too short to judge"}
+    words = {
+        "growing": "growing",
+        "stagnating": "stagnating",
+        "eroding": "eroding",
+        "unknown": "too short to judge",
+    }
     unit = "quarter" if quarter else "month"
-    s = (f"The base is {words[trend.label]}: {fmt_int(trend.base_first)} → "
-         f"{fmt_int(trend.base_last)} clients over {trend.periods} "
-         f"{plural_word(trend.periods, 'en', unit)} (fitted change "
-         f"{change}); on average {mean} of the base is lost per {unit}")
+    s = (
+        f"The base is {words[trend.label]}: {fmt_int(trend.base_first)} → "
+        f"{fmt_int(trend.base_last)} clients over {trend.periods} "
+        f"{plural_word(trend.periods, 'en', unit)} (fitted change "
+        f"{change}); on average {mean} of the base is lost per {unit}"
+    )
     if np.isfinite(trend.churn_rate_annual):
         s += f", {fmt_pct(trend.churn_rate_annual, decimals=0)} over the last year"
     return s + "."
@@ -137,11 +185,15 @@ def moves(migration: Migration, lang: str = "en", *, top: int = 5) -> list[str]:
         if lang == "ru":
             verb = "перешёл" if n % 10 == 1 and n % 100 != 11 else "перешли"
             noun = count_phrase(n, "ru", "client")
-            out.append(f"{noun} {verb} из «{a}» в «{b}» (выручка за предыдущее окно "
-                       f"{fmt_money(r.revenue_from, 'ru')}).")
+            out.append(
+                f"{noun} {verb} из «{a}» в «{b}» (выручка за предыдущее окно "
+                f"{fmt_money(r.revenue_from, 'ru')})."
+            )
         else:
-            out.append(f"{count_phrase(n, 'en', 'client')} moved from {a} to {b} (revenue "
-                       f"over the previous window {fmt_money(r.revenue_from)}).")
+            out.append(
+                f"{count_phrase(n, 'en', 'client')} moved from {a} to {b} (revenue "
+                f"over the previous window {fmt_money(r.revenue_from)})."
+            )
     return out
 
 
@@ -152,8 +204,7 @@ def text(dyn: Dynamics, lang: str = "en") -> list[str]:
     if len(dyn.flows):
         r = dyn.flows.iloc[-1]
         # a month in words ("Декабрь 2025"), a quarter as fmt_period writes it
-        label = (fmt_month(r[PERIOD], lang) if dyn.trend.freq == "M"
-                 else fmt_period(r[PERIOD], lang))
+        label = fmt_month(r[PERIOD], lang) if dyn.trend.freq == "M" else fmt_period(r[PERIOD], lang)
         label = label[:1].upper() + label[1:]
         if lang == "ru":
             out.append(
@@ -161,13 +212,15 @@ def text(dyn: Dynamics, lang: str = "en") -> list[str]:
                 f"{fmt_int(r[REACTIVATED], 'ru')}, ушло {fmt_int(r[LOST], 'ru')} "
                 f"({fmt_pct(r[CHURN_RATE], 'ru')} базы на начало); в базе "
                 f"{fmt_int(r[BASE_END], 'ru')} "
-                f"{plural_word(int(r[BASE_END]), 'ru', 'client')}.")
+                f"{plural_word(int(r[BASE_END]), 'ru', 'client')}."
+            )
         else:
             out.append(
                 f"{label}: {fmt_int(r[NEW])} new, {fmt_int(r[REACTIVATED])} reactivated, "
                 f"{fmt_int(r[LOST])} lost ({fmt_pct(r[CHURN_RATE])} of the base at the "
                 f"start); {fmt_int(r[BASE_END])} "
-                f"{plural_word(int(r[BASE_END]), 'en', 'client')} in the base.")
+                f"{plural_word(int(r[BASE_END]), 'en', 'client')} in the base."
+            )
     if dyn.migration is not None:
         out.extend(moves(dyn.migration, lang, top=3))
     return out

@@ -33,20 +33,32 @@ from ..text import LANGS, count_phrase, fmt_date, fmt_money, fmt_pct
 
 #: labels merged by :mod:`reportkit.report.text` under ``lifecycle.`` (``t("lifecycle.n_clients")``)
 LABELS: dict[str, dict[str, str]] = {
-    "en": {"n_clients": "Clients", "client_share": "Share of clients",
-           "revenue_share": "Share of revenue", "usual_interval_days": "Usual cycle, days",
-           "best12_revenue": "Best 12 months revenue", "reactivation_list": "Reactivation list",
-           "vip_review": "VIP clients to review", "summary": "Lifecycle matrix"},
-    "ru": {"n_clients": "Клиентов", "client_share": "Доля клиентов",
-           "revenue_share": "Доля выручки", "usual_interval_days": "Обычный цикл, дней",
-           "best12_revenue": "Выручка за лучшие 12 месяцев",
-           "reactivation_list": "Список на реактивацию",
-           "vip_review": "VIP-клиенты на проверку", "summary": "Матрица жизненного цикла"},
+    "en": {
+        "n_clients": "Clients",
+        "client_share": "Share of clients",
+        "revenue_share": "Share of revenue",
+        "usual_interval_days": "Usual cycle, days",
+        "best12_revenue": "Best 12 months revenue",
+        "reactivation_list": "Reactivation list",
+        "vip_review": "VIP clients to review",
+        "summary": "Lifecycle matrix",
+    },
+    "ru": {
+        "n_clients": "Клиентов",
+        "client_share": "Доля клиентов",
+        "revenue_share": "Доля выручки",
+        "usual_interval_days": "Обычный цикл, дней",
+        "best12_revenue": "Выручка за лучшие 12 месяцев",
+        "reactivation_list": "Список на реактивацию",
+        "vip_review": "VIP-клиенты на проверку",
+        "summary": "Матрица жизненного цикла",
+    },
 }
 
-_CYCLE = {"en": {"own": "own interval", "deal": "deal cycle", "base": "base median; one order"},
-          "ru": {"own": "свой интервал", "deal": "цикл сделки",
-                 "base": "медиана базы: один заказ"}}
+_CYCLE = {
+    "en": {"own": "own interval", "deal": "deal cycle", "base": "base median; one order"},
+    "ru": {"own": "свой интервал", "deal": "цикл сделки", "base": "медиана базы: один заказ"},
+}
 
 
 def _check_lang(lang: str) -> None:
@@ -80,20 +92,29 @@ def _dead(code: str, row: Mapping[str, Any], lang: str, rules: LifecycleRules) -
     o_txt = count_phrase(_int(row[ORDERS_TOTAL]), lang, "order")
     mult = f"{rules.dead_interval_multiple:g}"
     if lang == "ru":
-        limit = (f"дольше {mult} × обычного интервала ({count_phrase(iv, 'ru', 'day')})"
-                 if row[LIMIT_BY_INTERVAL] else f"дольше порога {count_phrase(lim, 'ru', 'day')}")
-        verdict = {"winback_orders": "стоит вернуть: " + o_txt,
-                   "winback_revenue": "стоит вернуть: выручка за всё время выше медианы",
-                   "lost_refused": "потерян: отказ",
-                   "lost_low_value": f"потерян: {o_txt}, выручка за всё время не выше медианы",
-                   }[code]
+        limit = (
+            f"дольше {mult} × обычного интервала ({count_phrase(iv, 'ru', 'day')})"
+            if row[LIMIT_BY_INTERVAL]
+            else f"дольше порога {count_phrase(lim, 'ru', 'day')}"
+        )
+        verdict = {
+            "winback_orders": "стоит вернуть: " + o_txt,
+            "winback_revenue": "стоит вернуть: выручка за всё время выше медианы",
+            "lost_refused": "потерян: отказ",
+            "lost_low_value": f"потерян: {o_txt}, выручка за всё время не выше медианы",
+        }[code]
         return f"молчит {count_phrase(r, 'ru', 'day')}, {limit}; {verdict}"
-    limit = (f"longer than {mult} × the usual interval ({count_phrase(iv, 'en', 'day')})"
-             if row[LIMIT_BY_INTERVAL] else f"over the limit of {count_phrase(lim, 'en', 'day')}")
-    verdict = {"winback_orders": "worth winning back: " + o_txt,
-               "winback_revenue": "worth winning back: lifetime revenue above the median",
-               "lost_refused": "lost: refused",
-               "lost_low_value": f"lost: {o_txt}, lifetime revenue not above the median"}[code]
+    limit = (
+        f"longer than {mult} × the usual interval ({count_phrase(iv, 'en', 'day')})"
+        if row[LIMIT_BY_INTERVAL]
+        else f"over the limit of {count_phrase(lim, 'en', 'day')}"
+    )
+    verdict = {
+        "winback_orders": "worth winning back: " + o_txt,
+        "winback_revenue": "worth winning back: lifetime revenue above the median",
+        "lost_refused": "lost: refused",
+        "lost_low_value": f"lost: {o_txt}, lifetime revenue not above the median",
+    }[code]
     return f"silent {count_phrase(r, 'en', 'day')}, {limit}; {verdict}"
 
 
@@ -102,8 +123,11 @@ def reason_text(row: Mapping[str, Any], lang: str, rules: LifecycleRules) -> str
     code, ru = row[REASON], lang == "ru"
     status = "" if pd.isna(row[STATUS]) else str(row[STATUS])
     if code == "agreed_no_orders":
-        return (f"согласился работать (статус «{status}»), заказов пока нет" if ru
-                else f"agreed to work (status '{status}'), no orders yet")
+        return (
+            f"согласился работать (статус «{status}»), заказов пока нет"
+            if ru
+            else f"agreed to work (status '{status}'), no orders yet"
+        )
     if code in ("known_no_orders", "known_no_orders_refused"):
         text = "известен, заказов пока нет" if ru else "known, no orders yet"
         if status:
@@ -116,16 +140,20 @@ def reason_text(row: Mapping[str, Any], lang: str, rules: LifecycleRules) -> str
     if code == "vip_flag":
         return ("отметка VIP; " if ru else "VIP flag; ") + _activity(row, lang)
     if code == "key_flag":
-        return ("отметка «ключевой клиент»; " if ru else "key account flag; ") + _activity(row,
-                                                                                         lang)
+        return ("отметка «ключевой клиент»; " if ru else "key account flag; ") + _activity(
+            row, lang
+        )
     if code == "key_class_a":
-        return ("проверенный, класс A, без спада; " if ru
-                else "proven, ABC class A, not declining; ") + _activity(row, lang)
+        return (
+            "проверенный, класс A, без спада; " if ru else "proven, ABC class A, not declining; "
+        ) + _activity(row, lang)
     if code == "key_top_share":
         share = fmt_pct(rules.key_revenue_share, lang, decimals=0)
-        return (f"проверенный, в топ-{share} выручки, без спада; " if ru
-                else f"proven, in the top {share} of revenue, not declining; ") + _activity(row,
-                                                                                          lang)
+        return (
+            f"проверенный, в топ-{share} выручки, без спада; "
+            if ru
+            else f"proven, in the top {share} of revenue, not declining; "
+        ) + _activity(row, lang)
     if code in ("winback_orders", "winback_revenue", "lost_refused", "lost_low_value"):
         return _dead(code, row, lang, rules)
     raise ReportkitError(f"unknown lifecycle reason code {code!r}")
@@ -159,20 +187,32 @@ def vip_reason_text(row: Mapping[str, Any], lang: str) -> str:
         return "отмечен VIP, но заказов нет" if ru else "flagged VIP but has no orders"
     if code == "vip_dead":
         days = _int(row[RECENCY_DAYS])
-        return (f"отмечен VIP, но ушёл: молчит {count_phrase(days, 'ru', 'day')}" if ru
-                else f"flagged VIP but dead: silent {days} days")
+        return (
+            f"отмечен VIP, но ушёл: молчит {count_phrase(days, 'ru', 'day')}"
+            if ru
+            else f"flagged VIP but dead: silent {days} days"
+        )
     if code == "vip_no_revenue":
-        return ("отмечен VIP, нет чистой выручки за окно" if ru
-                else "flagged VIP, no net revenue over the window")
+        return (
+            "отмечен VIP, нет чистой выручки за окно"
+            if ru
+            else "flagged VIP, no net revenue over the window"
+        )
     if code == "vip_negative_margin":
-        return ("отмечен VIP, отрицательная маржа за окно" if ru
-                else "flagged VIP, negative margin over the window")
+        return (
+            "отмечен VIP, отрицательная маржа за окно"
+            if ru
+            else "flagged VIP, negative margin over the window"
+        )
     if code == "vip_below_median":
         rev, med = row[REVENUE_WINDOW], row["median_revenue"]
-        return (f"отмечен VIP, выручка за окно {fmt_money(rev, 'ru')} ниже, чем у "
-                f"медианного клиента ({fmt_money(med, 'ru')})" if ru else
-                f"flagged VIP, revenue over the window {fmt_money(rev)} is below the "
-                f"median client's {fmt_money(med)}")
+        return (
+            f"отмечен VIP, выручка за окно {fmt_money(rev, 'ru')} ниже, чем у "
+            f"медианного клиента ({fmt_money(med, 'ru')})"
+            if ru
+            else f"flagged VIP, revenue over the window {fmt_money(rev)} is below the "
+            f"median client's {fmt_money(med)}"
+        )
     raise ReportkitError(f"unknown VIP review reason code {code!r}")
 
 
@@ -185,8 +225,9 @@ def vip_review(lifecycle: Lifecycle, lang: str = "en") -> pd.DataFrame:
     return review.drop(columns=[RECENCY_DAYS, "median_revenue"])
 
 
-def reactivation_reasons(reactivation: pd.DataFrame, lifecycle: Lifecycle,
-                         lang: str = "en") -> pd.Series:
+def reactivation_reasons(
+    reactivation: pd.DataFrame, lifecycle: Lifecycle, lang: str = "en"
+) -> pd.Series:
     """The reason of every row of :func:`reportkit.analysis.lifecycle.reactivation_list`:
     "silent 120 days, usual cycle 52 days (own interval)" for an overdue client, the lifecycle's
     reason for a dead one worth winning back."""
@@ -198,17 +239,21 @@ def reactivation_reasons(reactivation: pd.DataFrame, lifecycle: Lifecycle,
             r = _int(row[RECENCY_DAYS])
             c = _int(np.round(np.nan_to_num(row[USUAL_INTERVAL_DAYS])))
             src = _CYCLE[lang][row["cycle_source"]]
-            out.append(f"молчит {count_phrase(r, 'ru', 'day')} при обычном цикле "
-                       f"{count_phrase(c, 'ru', 'day')} ({src})" if lang == "ru" else
-                       f"silent {count_phrase(r, 'en', 'day')}, usual cycle "
-                       f"{count_phrase(c, 'en', 'day')} ({src})")
+            out.append(
+                f"молчит {count_phrase(r, 'ru', 'day')} при обычном цикле "
+                f"{count_phrase(c, 'ru', 'day')} ({src})"
+                if lang == "ru"
+                else f"silent {count_phrase(r, 'en', 'day')}, usual cycle "
+                f"{count_phrase(c, 'en', 'day')} ({src})"
+            )
         else:
             out.append(reason_text(facts.loc[str(row[CLIENT_ID])], lang, lifecycle.rules))
     return pd.Series(out, index=reactivation.index, dtype=object, name=REASON)
 
 
-def reactivation_list(reactivation: pd.DataFrame, lifecycle: Lifecycle,
-                      lang: str = "en") -> pd.DataFrame:
+def reactivation_list(
+    reactivation: pd.DataFrame, lifecycle: Lifecycle, lang: str = "en"
+) -> pd.DataFrame:
     """The reactivation list as a manager reads it: the reason worded, ``cycle_source`` (folded
     into the reason) dropped."""
     out = reactivation.copy()
@@ -221,42 +266,62 @@ def note_text(code: str, params: Mapping[str, Any], lang: str) -> str:
     ru = lang == "ru"
     if code == "cards_created_later":
         n, day = params["n"], params["as_of"]
-        return (f"Не учтено карточек, созданных после {fmt_date(day, 'ru')}: {n}." if ru
-                else f"{n} client card(s) created after {pd.Timestamp(day).date()} are left out.")
+        return (
+            f"Не учтено карточек, созданных после {fmt_date(day, 'ru')}: {n}."
+            if ru
+            else f"{n} client card(s) created after {pd.Timestamp(day).date()} are left out."
+        )
     if code == "no_status_column":
-        return ("Нет столбца статуса: все клиенты без заказов считаются потенциальными "
-                "(ни одного активного)." if ru else "No status column: every client without "
-                "orders is counted as potential (none as active).")
+        return (
+            "Нет столбца статуса: все клиенты без заказов считаются потенциальными "
+            "(ни одного активного)."
+            if ru
+            else "No status column: every client without "
+            "orders is counted as potential (none as active)."
+        )
     if code == "no_vip_column":
-        return ("Нет столбца с отметкой VIP: блок VIP пуст." if ru
-                else "No vip column: the vip block is empty.")
+        return (
+            "Нет столбца с отметкой VIP: блок VIP пуст."
+            if ru
+            else "No vip column: the vip block is empty."
+        )
     if code == "key_derived":
         top = params["top_share"]
         top_txt = fmt_pct(top, lang, decimals=0) if top is not None else None
         if ru:
             where = f"из топ-{top_txt} выручки за окно" if top_txt else "класса A по выручке"
             margin = " и с положительной маржой" if params["margin"] else ""
-            return (f"Нет столбца «ключевой клиент»: ключевые — проверенные клиенты {where} без "
-                    f"спада выручки{margin}.")
-        where = (f"in the top {top_txt} of revenue over the window" if top_txt
-                 else "of ABC class A")
+            return (
+                f"Нет столбца «ключевой клиент»: ключевые — проверенные клиенты {where} без "
+                f"спада выручки{margin}."
+            )
+        where = f"in the top {top_txt} of revenue over the window" if top_txt else "of ABC class A"
         margin = " and positive margin" if params["margin"] else ""
-        return (f"No key_account column: key = proven clients {where} whose revenue did not "
-                f"decline{margin}.")
+        return (
+            f"No key_account column: key = proven clients {where} whose revenue did not "
+            f"decline{margin}."
+        )
     if code == "key_off":
-        return ("Нет столбца «ключевой клиент», а вывод ключевых клиентов по правилам выключен: "
-                "блок ключевых пуст." if ru else
-                "No key_account column and derive_key is off: the key block is empty.")
+        return (
+            "Нет столбца «ключевой клиент», а вывод ключевых клиентов по правилам выключен: "
+            "блок ключевых пуст."
+            if ru
+            else "No key_account column and derive_key is off: the key block is empty."
+        )
     if code == "vip_not_paying":
         n = params["n"]
-        return (f"VIP-клиентов, которые не окупаются: {n} (см. список VIP-клиентов на "
-                "проверку)." if ru else f"{n} VIP client(s) do not pay back: see the VIP clients "
-                "to review.")
+        return (
+            f"VIP-клиентов, которые не окупаются: {n} (см. список VIP-клиентов на проверку)."
+            if ru
+            else f"{n} VIP client(s) do not pay back: see the VIP clients to review."
+        )
     if code == "flagged_leads":
         n = params["n"]
-        return (f"Отмеченных VIP/ключевых клиентов без заказов: {n}; они остаются в зоне "
-                "рождения." if ru else
-                f"{n} flagged VIP/key client(s) have no orders and stay in the birth zone.")
+        return (
+            f"Отмеченных VIP/ключевых клиентов без заказов: {n}; они остаются в зоне рождения."
+            if ru
+            else f"{n} flagged VIP/key client(s) have no orders and stay in the birth zone."
+        )
     raise ReportkitError(f"unknown lifecycle note code {code!r}")
 
 
@@ -266,5 +331,14 @@ def notes(lifecycle: Lifecycle, lang: str = "en") -> list[str]:
     return [note_text(code, params, lang) for code, params in lifecycle.notes]
 
 
-__all__ = ["LABELS", "note_text", "notes", "reactivation_list", "reactivation_reasons",
-           "reason_text", "reasons", "vip_reason_text", "vip_review"]
+__all__ = [
+    "LABELS",
+    "note_text",
+    "notes",
+    "reactivation_list",
+    "reactivation_reasons",
+    "reason_text",
+    "reasons",
+    "vip_reason_text",
+    "vip_review",
+]

@@ -21,12 +21,18 @@ from ..text import LANGS, label, load_reason
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         # duplicates: evidence of a link
-        "ev.tax_id": "tax_id", "ev.email": "email", "ev.phone": "phone",
-        "ev.name": "name {score}", "ev.swapped": " (two letters swapped)",
-        "ev.tax_ids_differ": "tax ids differ", "ev.phones_differ": "phones differ",
+        "ev.tax_id": "tax_id",
+        "ev.email": "email",
+        "ev.phone": "phone",
+        "ev.name": "name {score}",
+        "ev.swapped": " (two letters swapped)",
+        "ev.tax_ids_differ": "tax ids differ",
+        "ev.phones_differ": "phones differ",
         "ev.emails_differ": "e-mails differ",
-        "problem.length": "not 10 or 12 digits", "problem.check": "check digits do not match",
-        "action.keep": "keep", "action.merge": "merge into {survivor}",
+        "problem.length": "not 10 or 12 digits",
+        "problem.check": "check digits do not match",
+        "action.keep": "keep",
+        "action.merge": "merge into {survivor}",
         # duplicates: summary items
         "dup.checked": "client records checked",
         "dup.phone": "records with a usable phone",
@@ -44,49 +50,69 @@ LABELS: dict[str, dict[str, str]] = {
         "dup.conf.low": "groups of low confidence",
         "dup.oversized": "groups still larger than {size} records",
         "dup.revenue": "revenue of clients in duplicate groups",
-        "dup.title": "Duplicate clients", "dup.largest": "Largest groups by revenue",
+        "dup.title": "Duplicate clients",
+        "dup.largest": "Largest groups by revenue",
         "dup.generic": "Shared values ignored (generic)",
-        "confidence.high": "high", "confidence.medium": "medium", "confidence.low": "low",
+        "confidence.high": "high",
+        "confidence.medium": "medium",
+        "confidence.low": "low",
         # completeness: groups, fields, notes, reason, summary
-        "card_group.business": "business", "card_group.contact": "contact",
-        "card_group.analytic": "analytic", "card_group.history": "history",
-        "field.industry": "industry", "field.region": "region", "field.size": "size",
-        "field.potential": "potential", "field.phone": "phone", "field.email": "e-mail",
-        "field.contact_person": "contact person", "field.decision_maker": "decision maker",
-        "field.manager": "manager", "field.status": "status", "field.segment": "segment",
-        "field.created": "creation date", "field.activities": "activities",
-        "column.vip": "vip", "column.key_account": "key_account",
+        "card_group.business": "business",
+        "card_group.contact": "contact",
+        "card_group.analytic": "analytic",
+        "card_group.history": "history",
+        "field.industry": "industry",
+        "field.region": "region",
+        "field.size": "size",
+        "field.potential": "potential",
+        "field.phone": "phone",
+        "field.email": "e-mail",
+        "field.contact_person": "contact person",
+        "field.decision_maker": "decision maker",
+        "field.manager": "manager",
+        "field.status": "status",
+        "field.segment": "segment",
+        "field.created": "creation date",
+        "field.activities": "activities",
+        "column.vip": "vip",
+        "column.key_account": "key_account",
         "note.no_log": "no activity log given",
         "note.no_flags": "the file has no vip or key_account column",
         "note.flags_unused": "the {columns} column{s} flag no client (an unused flag column "
-                             "reads as all 'no')",
+        "reads as all 'no')",
         "note.and": " and ",
         "note.no_column": "the file has no {field} column",
         "note.empty_column": "the {field} column is empty",
         "note.empty_share": "empty on {share} of cards",
         "reason.no_cards": "the clients table has no cards",
         "reason.client_base": "mean card completeness {score} (client_base from {need}) and "
-                              "contacts filled on {contacts} of cards (at least {need_contacts} "
-                              "needed)",
+        "contacts filled on {contacts} of cards (at least {need_contacts} "
+        "needed)",
         "reason.list": "mean card completeness {score} is below {low}: the cards hold little "
-                       "beyond names",
+        "beyond names",
         "reason.no_contacts": "mean card completeness {score} would make a client base, but "
-                              "contacts are filled on only {contacts} of cards (client_base "
-                              "needs {need_contacts})",
+        "contacts are filled on only {contacts} of cards (client_base "
+        "needs {need_contacts})",
         "reason.partial": "mean card completeness {score}, between {low} (list_of_names) and "
-                          "{need} (client_base)",
+        "{need} (client_base)",
         "reason.missing": "; most often missing: {fields}",
-        "comp.cards": "client cards", "comp.score": "mean card completeness",
+        "comp.cards": "client cards",
+        "comp.score": "mean card completeness",
         "comp.contacts": "cards with the contact group filled",
         "comp.all_groups": "cards with all four groups filled",
         "comp.orders_no_card": "clients with orders but no card",
-        "comp.cards_no_orders": "cards without orders", "comp.verdict": "verdict",
+        "comp.cards_no_orders": "cards without orders",
+        "comp.verdict": "verdict",
         "comp.title": "Completeness of client cards",
         # reconciliation
-        "section.rows": "rows", "section.returns": "returns", "section.revenue": "revenue",
+        "section.rows": "rows",
+        "section.returns": "returns",
+        "section.revenue": "revenue",
         "section.clients": "clients",
-        "check.ok": "ok", "check.mismatch": "mismatch",
-        "rec.read": "{where}: rows read", "rec.where": "{table} ({file})",
+        "check.ok": "ok",
+        "check.mismatch": "mismatch",
+        "rec.read": "{where}: rows read",
+        "rec.where": "{table} ({file})",
         "rec.rejected_reason": "{table}: rejected — {reason}",
         "rec.rejected_sum": "{table}: rows rejected = sum of reasons",
         "rec.read_sum": "{table}: rows read = kept + rejected",
@@ -94,7 +120,8 @@ LABELS: dict[str, dict[str, str]] = {
         "rec.returns_rows": "returns (negative amounts, kept and netted): rows",
         "rec.returns_amount": "returns amount",
         "rec.total": "total amount, net of returns",
-        "rec.revenue_year": "revenue {year}", "rec.revenue_all": "revenue, all years",
+        "rec.revenue_year": "revenue {year}",
+        "rec.revenue_all": "revenue, all years",
         "rec.tx_clients": "clients in transactions",
         "rec.panel_clients": "clients in the panel = clients in transactions",
         "rec.missing_panel": "clients in transactions missing from the panel",
@@ -105,13 +132,18 @@ LABELS: dict[str, dict[str, str]] = {
         "rec.cards_no_orders": "cards without orders",
     },
     "ru": {
-        "ev.tax_id": "ИНН", "ev.email": "эл. почта", "ev.phone": "телефон",
-        "ev.name": "название {score}", "ev.swapped": " (переставлены две буквы)",
-        "ev.tax_ids_differ": "разные ИНН", "ev.phones_differ": "разные телефоны",
+        "ev.tax_id": "ИНН",
+        "ev.email": "эл. почта",
+        "ev.phone": "телефон",
+        "ev.name": "название {score}",
+        "ev.swapped": " (переставлены две буквы)",
+        "ev.tax_ids_differ": "разные ИНН",
+        "ev.phones_differ": "разные телефоны",
         "ev.emails_differ": "разные адреса эл. почты",
         "problem.length": "не 10 и не 12 цифр",
         "problem.check": "не сходятся контрольные цифры",
-        "action.keep": "оставить", "action.merge": "объединить с {survivor}",
+        "action.keep": "оставить",
+        "action.merge": "объединить с {survivor}",
         "dup.checked": "проверено записей о клиентах",
         "dup.phone": "записей с пригодным телефоном",
         "dup.email": "записей с пригодной эл. почтой",
@@ -128,51 +160,67 @@ LABELS: dict[str, dict[str, str]] = {
         "dup.conf.low": "групп с низкой уверенностью",
         "dup.oversized": "групп, всё ещё больших {size} записей",
         "dup.revenue": "выручка клиентов в группах дублей",
-        "dup.title": "Дубли клиентов", "dup.largest": "Крупнейшие группы по выручке",
+        "dup.title": "Дубли клиентов",
+        "dup.largest": "Крупнейшие группы по выручке",
         "dup.generic": "Пропущенные общие значения",
-        "confidence.high": "высокая", "confidence.medium": "средняя",
+        "confidence.high": "высокая",
+        "confidence.medium": "средняя",
         "confidence.low": "низкая",
-        "card_group.business": "деловые", "card_group.contact": "контакты",
-        "card_group.analytic": "аналитика", "card_group.history": "история",
-        "field.industry": "отрасль", "field.region": "регион",
-        "field.size": "размер компании", "field.potential": "потенциал",
-        "field.phone": "телефон", "field.email": "эл. почта",
+        "card_group.business": "деловые",
+        "card_group.contact": "контакты",
+        "card_group.analytic": "аналитика",
+        "card_group.history": "история",
+        "field.industry": "отрасль",
+        "field.region": "регион",
+        "field.size": "размер компании",
+        "field.potential": "потенциал",
+        "field.phone": "телефон",
+        "field.email": "эл. почта",
         "field.contact_person": "контактное лицо",
         "field.decision_maker": "лицо, принимающее решения",
-        "field.manager": "менеджер", "field.status": "статус",
-        "field.segment": "сегмент (VIP, ключевой)", "field.created": "дата создания",
+        "field.manager": "менеджер",
+        "field.status": "статус",
+        "field.segment": "сегмент (VIP, ключевой)",
+        "field.created": "дата создания",
         "field.activities": "активности",
-        "column.vip": "«VIP»", "column.key_account": "«ключевой клиент»",
+        "column.vip": "«VIP»",
+        "column.key_account": "«ключевой клиент»",
         "note.no_log": "журнал активностей не передан",
         "note.no_flags": "в файле нет колонок «VIP» и «ключевой клиент»",
         "note.flags_unused": "в колонк{s} {columns} не отмечен ни один клиент (неиспользуемая "
-                             "колонка отметок читается как «нет»)",
+        "колонка отметок читается как «нет»)",
         "note.and": " и ",
         "note.no_column": "в файле нет колонки «{field}»",
         "note.empty_column": "колонка «{field}» пуста",
         "note.empty_share": "пусто на {share} карточек",
         "reason.no_cards": "в таблице клиентов нет карточек",
         "reason.client_base": "средняя заполненность карточек {score} (клиентская база — от "
-                              "{need}), контакты заполнены на {contacts} карточек (нужно не "
-                              "меньше {need_contacts})",
+        "{need}), контакты заполнены на {contacts} карточек (нужно не "
+        "меньше {need_contacts})",
         "reason.list": "средняя заполненность карточек {score} ниже {low}: в карточках почти "
-                       "ничего, кроме названий",
+        "ничего, кроме названий",
         "reason.no_contacts": "средняя заполненность карточек {score} достаточна для "
-                              "клиентской базы, но контакты заполнены только на {contacts} "
-                              "карточек (нужно {need_contacts})",
+        "клиентской базы, но контакты заполнены только на {contacts} "
+        "карточек (нужно {need_contacts})",
         "reason.partial": "средняя заполненность карточек {score} — между {low} (список "
-                          "названий) и {need} (клиентская база)",
+        "названий) и {need} (клиентская база)",
         "reason.missing": "; чаще всего не заполнены: {fields}",
-        "comp.cards": "карточек клиентов", "comp.score": "средняя заполненность карточек",
+        "comp.cards": "карточек клиентов",
+        "comp.score": "средняя заполненность карточек",
         "comp.contacts": "карточек с заполненными контактами",
         "comp.all_groups": "карточек, где заполнены все четыре группы",
         "comp.orders_no_card": "клиентов с заказами, но без карточки",
-        "comp.cards_no_orders": "карточек без заказов", "comp.verdict": "вывод",
+        "comp.cards_no_orders": "карточек без заказов",
+        "comp.verdict": "вывод",
         "comp.title": "Заполненность карточек клиентов",
-        "section.rows": "строки", "section.returns": "возвраты", "section.revenue": "выручка",
+        "section.rows": "строки",
+        "section.returns": "возвраты",
+        "section.revenue": "выручка",
         "section.clients": "клиенты",
-        "check.ok": "сходится", "check.mismatch": "расхождение",
-        "rec.read": "{where}: прочитано строк", "rec.where": "{table} ({file})",
+        "check.ok": "сходится",
+        "check.mismatch": "расхождение",
+        "rec.read": "{where}: прочитано строк",
+        "rec.where": "{table} ({file})",
         "rec.rejected_reason": "{table}: отклонено — {reason}",
         "rec.rejected_sum": "{table}: отклонено строк = сумма по причинам",
         "rec.read_sum": "{table}: прочитано = принято + отклонено",
@@ -180,7 +228,8 @@ LABELS: dict[str, dict[str, str]] = {
         "rec.returns_rows": "возвраты (отрицательные суммы, учтены и взаимозачтены): строк",
         "rec.returns_amount": "сумма возвратов",
         "rec.total": "итоговая сумма за вычетом возвратов",
-        "rec.revenue_year": "выручка за {year} год", "rec.revenue_all": "выручка за все годы",
+        "rec.revenue_year": "выручка за {year} год",
+        "rec.revenue_all": "выручка за все годы",
         "rec.tx_clients": "клиентов в продажах",
         "rec.panel_clients": "клиентов в помесячной таблице = клиентов в продажах",
         "rec.missing_panel": "клиентов из продаж нет в помесячной таблице",
@@ -191,6 +240,7 @@ LABELS: dict[str, dict[str, str]] = {
         "rec.cards_no_orders": "карточек без заказов",
     },
 }
+
 
 def _check_lang(lang: str) -> str:
     check_param(lang in LANGS, "lang", "'en' or 'ru'", lang)
@@ -261,8 +311,9 @@ def item_text(code: str, params: Mapping[str, Any] | None, lang: str = "en") -> 
         params["table"] = label(table, lang, "table") if lang != "en" else table
     if code == "rec.read":
         file = params.pop("file", None)
-        where = (_say("rec.where", lang, table=params["table"], file=file) if file
-                 else params["table"])
+        where = (
+            _say("rec.where", lang, table=params["table"], file=file) if file else params["table"]
+        )
         return _say(code, lang, where=where)
     if code == "rec.rejected_reason":
         params["reason"] = load_reason(params["reason"], lang)
@@ -307,9 +358,13 @@ def reason_text(completeness: Completeness, lang: str = "en") -> str:
     """
     _check_lang(lang)
     code, f = completeness.reason
-    figures = {"score": _decimal(f["score"], lang), "need": _decimal(f["need"], lang),
-               "low": _decimal(f["low"], lang), "contacts": _pct(f["contacts"]),
-               "need_contacts": _pct(f["need_contacts"])}
+    figures = {
+        "score": _decimal(f["score"], lang),
+        "need": _decimal(f["need"], lang),
+        "low": _decimal(f["low"], lang),
+        "contacts": _pct(f["contacts"]),
+        "need_contacts": _pct(f["need_contacts"]),
+    }
     text = _say(code, lang, **figures)
     missing = f.get("missing") or []
     if missing:
@@ -333,13 +388,14 @@ def groups_table(completeness: Completeness, lang: str = "en") -> pd.DataFrame:
     """:attr:`Completeness.groups` with the fields of each group by their names in ``lang``."""
     out = completeness.groups.copy()
     if lang != "en":
-        out[FIELD] = [", ".join(field_label(f, lang) for f in str(v).split(", "))
-                      for v in out[FIELD]]
+        out[FIELD] = [
+            ", ".join(field_label(f, lang) for f in str(v).split(", ")) for v in out[FIELD]
+        ]
     return out
 
 
 def action_text(action: str, survivor: Any, lang: str = "en") -> str:
-    """"keep" / "merge into C002" ("оставить" / "объединить с C002")."""
+    """ "keep" / "merge into C002" ("оставить" / "объединить с C002")."""
     if action == KEEP:
         return _say("action.keep", lang)
     return _say("action.merge", lang, survivor=survivor)
@@ -369,6 +425,18 @@ def invalid_tax_ids(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return out
 
 
-__all__ = ["LABELS", "action_text", "duplicates_list", "evidence_text", "field_label",
-           "fields_table", "groups_table", "groups_view", "invalid_tax_ids", "item_text",
-           "items_table", "note_text", "reason_text"]
+__all__ = [
+    "LABELS",
+    "action_text",
+    "duplicates_list",
+    "evidence_text",
+    "field_label",
+    "fields_table",
+    "groups_table",
+    "groups_view",
+    "invalid_tax_ids",
+    "item_text",
+    "items_table",
+    "note_text",
+    "reason_text",
+]
