@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from reportkit.report.words import managers as WM
+
 from reportkit import managers as M
 from reportkit import schema as S
 from reportkit.errors import InputError, MissingColumnError, ParameterError
@@ -95,12 +97,12 @@ def test_clients_with_no_manager_are_a_row_of_their_own_last():
     assert s[S.N_CLIENTS].tolist() == [1, 1, 1]
     assert s[S.REVENUE_WINDOW].tolist() == [20.0, 10.0, 500.0]
     assert s[S.REVENUE_SHARE].tolist() == pytest.approx([20 / 530, 10 / 530, 500 / 530])
-    assert M.LABELS["en"][M.NO_MANAGER] == "(no manager)"
-    assert M.LABELS["ru"][M.NO_MANAGER] == "(без менеджера)"
+    assert WM.LABELS["en"][M.NO_MANAGER] == "(no manager)"
+    assert WM.LABELS["ru"][M.NO_MANAGER] == "(без менеджера)"
     from reportkit import text as T
 
     assert T.t("managers.(no manager)", "ru") == "(без менеджера)"
-    assert "(без менеджера)" in m.to_html("ru")
+    assert "(без менеджера)" in WM.managers_html(m, "ru")
 
 
 def test_every_client_counted_once_across_managers():
@@ -228,7 +230,7 @@ def test_forgotten_policy_override_and_abc_without_xyz(forgotten_case):
     # without lifecycle blocks the dead A client is checked (its gap 120 days > 30) and c_work
     # stays out (class C); cy_reg is C and only regular+ would bring it in
     assert "a_dead" in f2.index and "cy_reg" not in f2.index
-    assert any("Y cell" in n for n in m2.notes)
+    assert any("Y cell" in n for n in WM.notes(m2))
 
 
 def test_forgotten_by_lifecycle_only_uses_the_other_cell(forgotten_case):
@@ -278,10 +280,10 @@ def test_mixes_lost_and_revenue_at_risk():
     assert ann["revenue_at_risk"] == 60.0 and bob["revenue_at_risk"] == 50.0
     assert ann[S.RISK_SHARE] == pytest.approx(60 / 900)
     assert bob[S.RISK_SHARE] == pytest.approx(50 / 100)
-    assert any("not in the snapshot" in n for n in m.notes)      # zz, twice
+    assert any("not in the snapshot" in n for n in WM.notes(m))      # zz, twice
     # no activity log: no activity columns, and a note says so
     assert S.N_ACTIVITIES not in m.summary.columns
-    assert any("No activity log" in n for n in m.notes)
+    assert any("No activity log" in n for n in WM.notes(m))
 
 
 def test_inputs_not_mutated_and_row_order_invariant(forgotten_case):
@@ -381,7 +383,7 @@ def test_nps_latest_answer_per_client():
     r = M.nps(sv, as_of="2024-06-30", min_answers=1)
     assert dict(zip(r.answers[S.CLIENT_ID], r.answers[S.SCORE])) == {"a": 2, "b": 5}
     assert r.value == -100.0
-    assert any("after" in n for n in r.notes)
+    assert any("after" in n for n in WM.notes(r))
 
 
 def test_nps_too_few_answers_is_flagged_not_scored():
@@ -395,9 +397,9 @@ def test_nps_too_few_answers_is_flagged_not_scored():
     assert math.isnan(t.loc["X", S.NPS]) and math.isnan(t.loc["X", S.CI_LOW])
     assert t.loc["X", S.PROMOTERS] == 9
     assert not t.loc["Y", S.TOO_FEW] and t.loc["Y", S.NPS] == -100.0
-    shown = r.display_frame().set_index("segment")
+    shown = WM.nps_display(r).set_index("segment")
     assert shown.loc["X", S.NPS] == "too few answers"
-    assert "мало ответов" in r.to_html("ru")
+    assert "мало ответов" in WM.nps_html(r, "ru")
     assert r.value == pytest.approx(100 * (9 - 10) / 19)
 
 
@@ -495,7 +497,7 @@ def test_labels_cover_every_output_column_and_value(forgotten_case):
     values = {M.NO_MANAGER, M.NO_GROUP, M.OVERALL, *M.NPS_CATEGORIES, "A", "B", "C",
               "clients", "transactions", "activities", "none"}
     for lang in ("en", "ru"):
-        missing = (columns | values) - set(M.LABELS[lang])
+        missing = (columns | values) - set(WM.LABELS[lang])
         assert not missing, (lang, missing)
 
 

@@ -53,7 +53,6 @@ NPS rules
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -67,7 +66,6 @@ from ..errors import InputError, MissingColumnError, check_param
 from ..io import schema as S
 from ..io.load import parse_ids
 from ..io.policy import NEW_CELL, POLICY_CELLS
-from ..report.text import fmt_date, fmt_number, fmt_pct, table_html
 from .churn import REVENUE_AT_RISK
 from .lifecycle import (
     BLOCKS,
@@ -83,7 +81,6 @@ from .segmentation import ABC_CLASSES, SegmentResult, Segments
 __all__ = [
     "ALLOWED_DAYS_CELLS",
     "DEFAULT_CONTACT_DAYS",
-    "LABELS",
     "NO_GROUP",
     "NO_MANAGER",
     "OTHER_CELL",
@@ -146,221 +143,6 @@ DEFAULT_CONTACT_DAYS: dict[str, int] = {
     NEW_CELL: 30,
     OTHER_CELL: 90,
 }
-
-_BLOCK_EN = {
-    "potential": "Potential",
-    "active": "Active",
-    "working": "Working",
-    "regular": "Regular",
-    "proven": "Proven",
-    "vip": "VIP",
-    "key": "Key",
-    "dead_reanimatable": "Dead, can be reactivated",
-    "dead_lost": "Dead, lost",
-}
-_BLOCK_RU = {
-    "potential": "Потенциальные",
-    "active": "Активные",
-    "working": "Работающие",
-    "regular": "Постоянные",
-    "proven": "Проверенные",
-    "vip": "VIP",
-    "key": "Ключевые",
-    "dead_reanimatable": "Ушедшие, можно вернуть",
-    "dead_lost": "Ушедшие безвозвратно",
-}
-
-#: display names of every value and output column, and the texts of notes and headings (en, ru);
-#: merged by :mod:`reportkit.report.text` under ``managers.`` (``t("managers.(no manager)", "ru")``)
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        # values
-        NO_MANAGER: "(no manager)",
-        NO_GROUP: "(no group)",
-        OVERALL: "All answers",
-        PROMOTER: "Promoter",
-        PASSIVE: "Passive",
-        DETRACTOR: "Detractor",
-        SOURCE_CLIENTS: "client card",
-        SOURCE_TRANSACTIONS: "latest sale",
-        SOURCE_ACTIVITIES: "latest activity",
-        SOURCE_NONE: "none",
-        OTHER_CELL: "unknown class",
-        NEW_CELL: "new",
-        "A": "Class A",
-        "B": "Class B",
-        "C": "Class C",
-        **_BLOCK_EN,
-        # columns
-        S.CLIENT_ID: "Client ID",
-        S.NAME: "Client",
-        S.MANAGER: "Manager",
-        S.MANAGER_SOURCE: "Manager taken from",
-        S.N_CLIENTS: "Clients",
-        S.REVENUE_WINDOW: "Revenue, 12 months",
-        S.REVENUE_SHARE: "Share of revenue",
-        S.N_ACTIVITIES: "Activities in the period",
-        S.OVERDUE_TASKS: "Overdue tasks",
-        S.N_FORGOTTEN: "Forgotten clients",
-        S.N_LOST: "Lost in the period",
-        REVENUE_AT_RISK: "Revenue at risk",
-        S.RISK_SHARE: "Revenue at risk, share",
-        S.ABC: "ABC",
-        S.BLOCK: "Lifecycle block",
-        S.CELL: "ABC×XYZ cell",
-        S.LAST_ACTIVITY: "Last activity",
-        S.DAYS_WITHOUT_CONTACT: "Days without contact",
-        S.ALLOWED_DAYS: "Allowed gap, days",
-        S.TYPE: "Type",
-        S.CREATED: "Created",
-        S.DUE: "Due",
-        S.DAYS_OVERDUE: "Days overdue",
-        S.DATE: "Date",
-        S.SCORE: "Score",
-        S.VALUE: "Revenue, 12 months",
-        S.NPS_CATEGORY: "Answer",
-        S.N_ANSWERS: "Answers",
-        S.PROMOTERS: "Promoters (9–10)",
-        S.PASSIVES: "Passives (7–8)",
-        S.DETRACTORS: "Detractors (0–6)",
-        S.PROMOTER_SHARE: "Promoters, share",
-        S.DETRACTOR_SHARE: "Detractors, share",
-        S.NPS: "NPS",
-        S.NPS_SE: "Standard error",
-        S.CI_LOW: "Lower bound",
-        S.CI_HIGH: "Upper bound",
-        S.TOO_FEW: "Too few answers",
-        S.DIMENSION: "Grouped by",
-        S.GROUP: "Group",
-        # headings and texts
-        "title.managers": "Managers",
-        "title.forgotten": "Forgotten clients",
-        "title.overdue": "Overdue tasks",
-        "title.nps": "NPS",
-        "title.detractors_a": "Detractors among class A clients",
-        "too_few_answers": "too few answers",
-        "note.no_manager_data": "No manager column and no activity log were given: every "
-        "client is in the row “(no manager)”.",
-        "note.no_manager": "Clients without a manager: {n} ({share}).",
-        "note.fallback": "Clients without a manager on their card that take the manager of "
-        "their latest sale: {n_tx}; of their latest activity: {n_act}.",
-        "note.no_activities": "No activity log: activities, overdue tasks and forgotten clients "
-        "are not computed.",
-        "note.no_due": "The activity log has no due date: overdue tasks are not computed.",
-        "note.no_classes": "Neither ABC classes nor lifecycle blocks were given: forgotten "
-        "clients are not computed.",
-        "note.no_xyz": "ABC classes without XYZ: each client is allowed the gap of the Y cell "
-        "of its class.",
-        "note.policy_no_days": "The contact policy table has no allowed_days column: the "
-        "default gaps were used.",
-        "note.never_contacted": "Forgotten clients with no activity at all: {n}; their gap is "
-        "counted from their first order or from the start of the "
-        "log ({log_start}), whichever is later.",
-        "note.unknown_lost": "Ids of lost clients that are not in the snapshot (not counted): {n}.",
-        "note.unknown_risk": "Clients of the churn scores that are not in the snapshot (not "
-        "counted): {n}.",
-        "note.later_answers": "Answers dated after {as_of} (not used): {n}.",
-        "note.repeat_answers": "Clients who answered more than once: {n}; only the latest "
-        "answer of each counts.",
-        "note.too_few": "Groups with fewer than {min} answers: {n}; their NPS is not shown.",
-    },
-    "ru": {
-        NO_MANAGER: "(без менеджера)",
-        NO_GROUP: "(без группы)",
-        OVERALL: "Все ответы",
-        PROMOTER: "Промоутер",
-        PASSIVE: "Нейтрал",
-        DETRACTOR: "Критик",
-        SOURCE_CLIENTS: "карточка клиента",
-        SOURCE_TRANSACTIONS: "последняя продажа",
-        SOURCE_ACTIVITIES: "последняя активность",
-        SOURCE_NONE: "нет",
-        OTHER_CELL: "класс неизвестен",
-        NEW_CELL: "новые",
-        "A": "Класс A",
-        "B": "Класс B",
-        "C": "Класс C",
-        **_BLOCK_RU,
-        S.CLIENT_ID: "Код клиента",
-        S.NAME: "Клиент",
-        S.MANAGER: "Менеджер",
-        S.MANAGER_SOURCE: "Менеджер взят из",
-        S.N_CLIENTS: "Клиентов",
-        S.REVENUE_WINDOW: "Выручка за 12 месяцев",
-        S.REVENUE_SHARE: "Доля выручки",
-        S.N_ACTIVITIES: "Активностей за период",
-        S.OVERDUE_TASKS: "Просроченных задач",
-        S.N_FORGOTTEN: "Забытых клиентов",
-        S.N_LOST: "Ушло за период",
-        REVENUE_AT_RISK: "Выручка под угрозой",
-        S.RISK_SHARE: "Доля выручки под угрозой",
-        S.ABC: "ABC",
-        S.BLOCK: "Блок жизненного цикла",
-        S.CELL: "Ячейка ABC×XYZ",
-        S.LAST_ACTIVITY: "Последняя активность",
-        S.DAYS_WITHOUT_CONTACT: "Дней без контакта",
-        S.ALLOWED_DAYS: "Допустимый перерыв, дней",
-        S.TYPE: "Тип",
-        S.CREATED: "Создана",
-        S.DUE: "Срок",
-        S.DAYS_OVERDUE: "Дней просрочки",
-        S.DATE: "Дата",
-        S.SCORE: "Оценка",
-        S.VALUE: "Выручка за 12 месяцев",
-        S.NPS_CATEGORY: "Ответ",
-        S.N_ANSWERS: "Ответов",
-        S.PROMOTERS: "Промоутеры (9–10)",
-        S.PASSIVES: "Нейтралы (7–8)",
-        S.DETRACTORS: "Критики (0–6)",
-        S.PROMOTER_SHARE: "Доля промоутеров",
-        S.DETRACTOR_SHARE: "Доля критиков",
-        S.NPS: "NPS",
-        S.NPS_SE: "Стандартная ошибка",
-        S.CI_LOW: "Нижняя граница",
-        S.CI_HIGH: "Верхняя граница",
-        S.TOO_FEW: "Мало ответов",
-        S.DIMENSION: "Разрез",
-        S.GROUP: "Группа",
-        "title.managers": "Менеджеры",
-        "title.forgotten": "Забытые клиенты",
-        "title.overdue": "Просроченные задачи",
-        "title.nps": "NPS",
-        "title.detractors_a": "Критики среди клиентов класса A",
-        "too_few_answers": "мало ответов",
-        "note.no_manager_data": "Нет ни колонки менеджера, ни журнала активностей: все клиенты "
-        "в строке «(без менеджера)».",
-        "note.no_manager": "Клиентов без менеджера: {n} ({share}).",
-        "note.fallback": "Клиентам без менеджера в карточке назначен менеджер последней "
-        "продажи: {n_tx}, последней активности: {n_act}.",
-        "note.no_activities": "Журнала активностей нет: активности, просроченные задачи и "
-        "забытые клиенты не считаются.",
-        "note.no_due": "В журнале активностей нет срока: просроченные задачи не считаются.",
-        "note.no_classes": "Не переданы ни классы ABC, ни блоки жизненного цикла: забытые "
-        "клиенты не считаются.",
-        "note.no_xyz": "Классы ABC без XYZ: каждому клиенту допускается перерыв ячейки Y его "
-        "класса.",
-        "note.policy_no_days": "В таблице политики контактов нет колонки allowed_days: "
-        "использованы перерывы по умолчанию.",
-        "note.never_contacted": "Забытых клиентов без единой активности: {n}; перерыв "
-        "считается от первого заказа или от начала журнала "
-        "({log_start}), что позже.",
-        "note.unknown_lost": "Кодов ушедших клиентов нет в срезе, они не учтены: {n}.",
-        "note.unknown_risk": "Клиентов из оценок оттока нет в срезе, они не учтены: {n}.",
-        "note.later_answers": "Ответов позже {as_of} не учтено: {n}.",
-        "note.repeat_answers": "Клиентов, ответивших несколько раз: {n}; учтён последний "
-        "ответ каждого.",
-        "note.too_few": "Групп, где меньше {min} ответов: {n}; их NPS не показан.",
-    },
-}
-
-
-def _t(key: str, lang: str, **fmt: Any) -> str:
-    return LABELS[lang][key].format(**fmt)
-
-
-def _check_lang(lang: Any) -> str:
-    check_param(lang in LABELS, "lang", "one of 'en', 'ru'", lang)
-    return lang
 
 
 # --- input checks ---------------------------------------------------------------------------------
@@ -617,25 +399,6 @@ def _block_frame(lifecycle: Any) -> dict[str, np.ndarray]:
 
 
 # --- managers: result -----------------------------------------------------------------------------
-def _html_table(
-    frame: pd.DataFrame,
-    lang: str,
-    *,
-    max_rows: int | None = 20,
-    values: Mapping[str, str] | None = None,
-    kinds: Mapping[str, str] | None = None,
-) -> str:
-
-    labels = {c: LABELS[lang].get(c, str(c)) for c in frame.columns}
-    return table_html(
-        frame,
-        lang,
-        labels=labels,
-        values=dict(values or {}),
-        kinds=dict(kinds or {}),
-        max_rows=max_rows,
-        index=False,
-    )
 
 
 @dataclass(repr=False, eq=False)
@@ -653,64 +416,29 @@ class Managers:
         The forgotten clients (see :func:`managers`), largest revenue first.
     overdue : DataFrame
         The overdue tasks, most overdue first.
-    notes : tuple of str
-        What was assumed or could not be computed, in ``lang``.
+    notes : tuple of (code, params)
+        What was assumed or could not be computed (worded by
+        :mod:`reportkit.report.words.managers`).
     as_of, period_start : Timestamp
     allowed_days : dict of str to int
         The gap allowed per cell that was used.
-    lang : {"en", "ru"}
-        Language of the notes and of the HTML view.
     """
 
     summary: pd.DataFrame
     assignments: pd.DataFrame
     forgotten: pd.DataFrame
     overdue: pd.DataFrame
-    notes: tuple[str, ...] = ()
+    notes: tuple[tuple[str, dict], ...] = ()
     as_of: pd.Timestamp | None = None
     period_start: pd.Timestamp | None = None
     allowed_days: dict[str, int] = field(default_factory=dict)
-    lang: str = "en"
 
     def to_frame(self) -> pd.DataFrame:
         """The per-manager table (a copy of :attr:`summary`)."""
         return self.summary.copy()
 
-    def to_html(self, lang: str | None = None, *, max_rows: int = 20) -> str:
-        """The summary, the two lists (first ``max_rows`` rows) and the notes, as HTML."""
-        lang = _check_lang(self.lang if lang is None else lang)
-        kinds = {b: "int" for b in BLOCKS}  # "potential" would otherwise read as money
-        kinds.update({c: "int" for c in ("A", "B", "C")})
-        parts = [
-            f"<div class='rk-managers'><h4>{html.escape(_t('title.managers', lang))}</h4>",
-            _html_table(
-                self.summary, lang, max_rows=None, kinds=kinds, values={S.MANAGER: "managers"}
-            ),
-        ]
-        for key, frame, values in (
-            (
-                "title.forgotten",
-                self.forgotten,
-                {S.MANAGER: "managers", S.BLOCK: "block", S.CELL: "managers"},
-            ),
-            ("title.overdue", self.overdue, {S.MANAGER: "managers"}),
-        ):
-            if len(frame):
-                parts += [
-                    f"<h5>{html.escape(_t(key, lang))} ({len(frame):,})</h5>",
-                    _html_table(
-                        frame, lang, max_rows=max_rows, values=values, kinds={S.CLIENT_ID: "id"}
-                    ),
-                ]
-        if self.notes:
-            parts.append(
-                "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>"
-            )
-        parts.append("</div>")
-        return "".join(parts)
-
     def _repr_html_(self) -> str:
-        return self.to_html()
+        return self.summary.to_html(index=False, border=0)
 
     def __repr__(self) -> str:
         n = int(self.summary[S.N_CLIENTS].sum()) if len(self.summary) else 0
@@ -825,7 +553,6 @@ def managers(
     as_of: Any,
     period_start: Any = None,
     lost_ids: Iterable[Any] | None = None,
-    lang: str = "en",
 ) -> Managers:
     """Clients, revenue, work done and clients neglected, per manager.
 
@@ -865,8 +592,6 @@ def managers(
         month.
     lost_ids : iterable of client ids, optional
         The clients lost in the period (e.g. from :mod:`reportkit.analysis.dynamics`).
-    lang : {"en", "ru"}, default "en"
-        Language of the notes and the HTML view.
 
     Returns
     -------
@@ -915,14 +640,13 @@ def managers(
       client_id  days_without_contact  allowed_days
     0         b                   172            60
     """
-    lang = _check_lang(lang)
     day = _day(as_of, "as_of")
     end = np.datetime64(day + pd.Timedelta(days=1), "ns")  # on or before as_of: < next midnight
     start = day.replace(day=1) if period_start is None else _day(period_start, "period_start")
     check_param(
         start <= day, "period_start", f"a date on or before as_of ({day.date()})", period_start
     )
-    notes: list[str] = []
+    notes: list[tuple[str, dict]] = []
 
     # --- the clients counted: the snapshot's
     snap = _table(snapshot, "snapshot", "client snapshot", [S.CLIENT_ID, S.REVENUE_WINDOW])
@@ -1025,7 +749,7 @@ def managers(
         if pd.isna(manager).any():
             fill(_latest_manager(log["pos"], log[S.MANAGER], log[S.CREATED], n), SOURCE_ACTIVITIES)
     if not any_source:
-        notes.append(_t("note.no_manager_data", lang))
+        notes.append(("note.no_manager_data", {}))
     no_mgr = pd.isna(manager)
     manager[no_mgr] = NO_MANAGER
     n_tx, n_act = (
@@ -1033,11 +757,9 @@ def managers(
         int((source == SOURCE_ACTIVITIES).sum()),
     )
     if n_tx or n_act:
-        notes.append(_t("note.fallback", lang, n_tx=n_tx, n_act=n_act))
+        notes.append(("note.fallback", {"n_tx": n_tx, "n_act": n_act}))
     if no_mgr.any() and any_source:
-        notes.append(
-            _t("note.no_manager", lang, n=int(no_mgr.sum()), share=fmt_pct(no_mgr.mean(), lang))
-        )
+        notes.append(("note.no_manager", {"n": int(no_mgr.sum()), "share": float(no_mgr.mean())}))
     assignments = pd.DataFrame(
         {
             S.CLIENT_ID: pd.Series(ids, dtype=object),
@@ -1054,7 +776,7 @@ def managers(
         cls, cell = _take(af[S.ABC], pos), _take(af[S.CELL], pos)
         cls_code = pd.Categorical(cls, categories=["A", "B", "C"]).codes
         if not has_xyz:
-            notes.append(_t("note.no_xyz", lang))
+            notes.append(("note.no_xyz", {}))
     if lifecycle is not None:
         bf = _block_frame(lifecycle)
         pos = _positions(pd.Index(bf[S.CLIENT_ID], dtype=object), ids)
@@ -1076,7 +798,7 @@ def managers(
         }
     )
     if log is None:
-        notes.append(_t("note.no_activities", lang))
+        notes.append(("note.no_activities", {}))
     else:
         fallback = _take(manager, log["pos"], NO_MANAGER)
         who = np.where(pd.isna(log[S.MANAGER]), fallback, log[S.MANAGER])
@@ -1103,7 +825,7 @@ def managers(
             )
         else:
             late = np.zeros(len(who), bool)
-            notes.append(_t("note.no_due", lang))
+            notes.append(("note.no_due", {}))
 
     # --- forgotten clients
     forgotten = pd.DataFrame(
@@ -1124,10 +846,10 @@ def managers(
     )
     days_used, days_given = contact_days(policy)
     if isinstance(policy, pd.DataFrame) and not days_given:
-        notes.append(_t("note.policy_no_days", lang))
+        notes.append(("note.policy_no_days", {}))
     is_forgotten = None
     if log is not None and cls is None and block is None:
-        notes.append(_t("note.no_classes", lang))
+        notes.append(("note.no_classes", {}))
     elif log is not None:
         eligible = np.zeros(n, bool)
         if cls is not None:
@@ -1178,12 +900,7 @@ def managers(
         n_never = int(never[sel].sum())
         if n_never:
             notes.append(
-                _t(
-                    "note.never_contacted",
-                    lang,
-                    n=n_never,
-                    log_start=fmt_date(pd.Timestamp(log_start), lang),
-                )
+                ("note.never_contacted", {"n": n_never, "log_start": pd.Timestamp(log_start)})
             )
 
     # --- one row per manager: codes over the client managers, then the log's own managers
@@ -1233,7 +950,7 @@ def managers(
         lost = pd.unique(np.array([str(v) for v in lost_ids], dtype=object))
         lost_pos = _positions(index, lost)
         if (lost_pos < 0).any():
-            notes.append(_t("note.unknown_lost", lang, n=int((lost_pos < 0).sum())))
+            notes.append(("note.unknown_lost", {"n": int((lost_pos < 0).sum())}))
         is_lost = np.zeros(n, bool)
         is_lost[lost_pos[lost_pos >= 0]] = True
         summary[S.N_LOST] = per_client(is_lost)
@@ -1253,7 +970,7 @@ def managers(
             )
         risk_pos = _positions(index, c_ids)
         if (risk_pos < 0).any():
-            notes.append(_t("note.unknown_risk", lang, n=int((risk_pos < 0).sum())))
+            notes.append(("note.unknown_risk", {"n": int((risk_pos < 0).sum())}))
         risk = np.zeros(n)
         values = pd.to_numeric(cs[REVENUE_AT_RISK], errors="coerce").fillna(0.0).to_numpy(float)
         risk[risk_pos[risk_pos >= 0]] = values[risk_pos >= 0]
@@ -1276,7 +993,6 @@ def managers(
         as_of=day,
         period_start=start,
         allowed_days=days_used,
-        lang=lang,
     )
 
 
@@ -1473,22 +1189,20 @@ class NPSResult:
         The answer used per client: ``client_id, date, score, nps_category``.
     group_columns : tuple of str
         The group columns of ``table`` (empty for the overall row).
-    notes : tuple of str
+    notes : tuple of (code, params)
     as_of : Timestamp or None
     min_answers : int
     confidence : float
-    lang : {"en", "ru"}
     """
 
     table: pd.DataFrame
     overall: pd.DataFrame
     answers: pd.DataFrame
     group_columns: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[tuple[str, dict], ...] = ()
     as_of: pd.Timestamp | None = None
     min_answers: int = 10
     confidence: float = 0.95
-    lang: str = "en"
 
     @property
     def value(self) -> float:
@@ -1499,37 +1213,8 @@ class NPSResult:
         """The per-group table (a copy of :attr:`table`)."""
         return self.table.copy()
 
-    def display_frame(self, lang: str | None = None) -> pd.DataFrame:
-        """:attr:`table` for people: NPS and bounds rounded, "too few answers" instead of NaN."""
-
-        lang = _check_lang(self.lang if lang is None else lang)
-        out = self.table.drop(columns=[S.TOO_FEW, S.NPS_SE]).copy()
-        few = self.table[S.TOO_FEW].to_numpy()
-        for col in (S.NPS, S.CI_LOW, S.CI_HIGH):
-            out[col] = [
-                _t("too_few_answers", lang) if f else fmt_number(v, lang, decimals=1)
-                for f, v in zip(few, self.table[col])
-            ]
-        return out
-
-    def to_html(self, lang: str | None = None) -> str:
-        """The table as HTML, with the notes."""
-        lang = _check_lang(self.lang if lang is None else lang)
-        values = {c: "managers" for c in (*self.group_columns, S.DIMENSION)}
-        values.update({S.BLOCK: "block"} if S.BLOCK in self.group_columns else {})
-        kinds = {c: "text" for c in (S.NPS, S.CI_LOW, S.CI_HIGH)}
-        body = _html_table(
-            self.display_frame(lang), lang, max_rows=None, values=values, kinds=kinds
-        )
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        return (
-            f"<div class='rk-nps'><h4>{html.escape(_t('title.nps', lang))}</h4>{body}"
-            + (f"<ul>{notes}</ul>" if notes else "")
-            + "</div>"
-        )
-
     def _repr_html_(self) -> str:
-        return self.to_html()
+        return self.table.to_html(index=False, border=0)
 
     def __repr__(self) -> str:
         v = self.value
@@ -1553,7 +1238,6 @@ def nps(
     by: Any = None,
     min_answers: int = 10,
     confidence: float = 0.95,
-    lang: str = "en",
 ) -> NPSResult:
     """Net Promoter Score with its confidence interval, overall or per group.
 
@@ -1574,8 +1258,6 @@ def nps(
         Groups (and the overall row) with fewer answers are not scored.
     confidence : float, default 0.95
         Two-sided level of the interval.
-    lang : {"en", "ru"}, default "en"
-        Language of the notes and the HTML view.
 
     Returns
     -------
@@ -1601,14 +1283,13 @@ def nps(
     >>> round(float(r.overall["ci_low"].iloc[0]), 1), round(float(r.overall["ci_high"].iloc[0]), 1)
     (-41.5, 61.5)
     """
-    lang = _check_lang(lang)
     _check_nps_params(min_answers, confidence)
     answers, n_later, n_repeat, day = _latest_answers(surveys, as_of)
-    notes = []
+    notes: list[tuple[str, dict]] = []
     if n_later:
-        notes.append(_t("note.later_answers", lang, n=n_later, as_of=fmt_date(day, lang)))
+        notes.append(("note.later_answers", {"n": n_later, "as_of": day}))
     if n_repeat:
-        notes.append(_t("note.repeat_answers", lang, n=n_repeat))
+        notes.append(("note.repeat_answers", {"n": n_repeat}))
     overall = _stats(answers[S.NPS_CATEGORY], None, min_answers, confidence).reset_index(drop=True)
     cols: list[str] = []
     if by is None:
@@ -1618,7 +1299,7 @@ def nps(
         table, cols = _grouped(answers, groups, min_answers, confidence)
         n_few = int(table[S.TOO_FEW].sum())
         if n_few:
-            notes.append(_t("note.too_few", lang, n=n_few, min=min_answers))
+            notes.append(("note.too_few", {"n": n_few, "min": min_answers}))
     return NPSResult(
         table=table,
         overall=overall,
@@ -1628,7 +1309,6 @@ def nps(
         as_of=day,
         min_answers=int(min_answers),
         confidence=float(confidence),
-        lang=lang,
     )
 
 
@@ -1642,7 +1322,6 @@ def nps_by(
     as_of: Any = None,
     min_answers: int = 10,
     confidence: float = 0.95,
-    lang: str = "en",
 ) -> NPSResult:
     """NPS overall and along several groupings at once, in one long table.
 
@@ -1655,8 +1334,8 @@ def nps_by(
         named like the key is used (``{"abc": segments.abc, "block": lifecycle, "manager":
         managers_result}``); otherwise the frame must have exactly one column besides
         ``client_id``.
-    as_of, min_answers, confidence, lang
-        As in :func:`nps` (defaults None, 10, 0.95, "en").
+    as_of, min_answers, confidence
+        As in :func:`nps` (defaults None, 10, 0.95).
 
     Returns
     -------
@@ -1677,7 +1356,6 @@ def nps_by(
     1       abc        A          2  100.0
     2       abc        B          1    NaN
     """
-    lang = _check_lang(lang)
     _check_nps_params(min_answers, confidence)
     if not isinstance(groups, Mapping) or not groups:
         raise InputError(
@@ -1685,7 +1363,7 @@ def nps_by(
             "{'abc': segments.abc, 'block': lifecycle}; got "
             f"{type(groups).__name__}."
         )
-    base = nps(surveys, as_of=as_of, min_answers=min_answers, confidence=confidence, lang=lang)
+    base = nps(surveys, as_of=as_of, min_answers=min_answers, confidence=confidence)
     first = base.overall.copy()
     first.insert(0, S.GROUP, OVERALL)
     first.insert(0, S.DIMENSION, OVERALL)
@@ -1703,7 +1381,7 @@ def nps_by(
     table[S.GROUP] = table[S.GROUP].astype(object)
     notes = list(base.notes)
     if n_few:
-        notes.append(_t("note.too_few", lang, n=n_few, min=min_answers))
+        notes.append(("note.too_few", {"n": n_few, "min": min_answers}))
     return NPSResult(
         table=table,
         overall=base.overall,
@@ -1713,7 +1391,6 @@ def nps_by(
         as_of=base.as_of,
         min_answers=int(min_answers),
         confidence=float(confidence),
-        lang=lang,
     )
 
 

@@ -31,10 +31,8 @@ from ..analysis import lifecycle as L
 from ..analysis import quality as Q
 from ..analysis.churn import BAND, EXPECTED_REVENUE_12M, REVENUE_AT_RISK, ChurnModel
 from ..analysis.lifecycle import BLOCKS
-from ..analysis.managers import LABELS as ML
 from ..analysis.managers import (
     OVERALL,
-    _html_table,
     contact_days,
     detractors_a,
     has_managers,
@@ -70,8 +68,10 @@ from .store import ACTION_LISTS_FILE, read_cached, record_kpis
 from .words import churn as WC
 from .words import dynamics as WD
 from .words import lifecycle as WL
+from .words import managers as WM
 from .words import quality as WQ
 from .words import segmentation as SW
+from .words.managers import LABELS as ML
 
 ESC = html.escape
 
@@ -888,7 +888,6 @@ class Audit:
             churn_scores=scores,
             as_of=self.as_of,
             lost_ids=None if lost is None else lost[S.CLIENT_ID],
-            lang=self.lang,
         )
 
     def _policy_table(self) -> pd.DataFrame:
@@ -907,7 +906,7 @@ class Audit:
         groups: dict[str, Any] = {S.ABC: r["segments"].abc, S.BLOCK: r["lifecycle"]}
         if r.get("managers") is not None:
             groups[S.MANAGER] = r["managers"]
-        table = nps_by(surveys, groups, as_of=self.as_of, lang=self.lang)
+        table = nps_by(surveys, groups, as_of=self.as_of)
         det = detractors_a(
             surveys,
             r["segments"].abc,
@@ -1867,7 +1866,7 @@ class Audit:
         """Portfolio per manager, lifecycle mix per manager, forgotten clients, overdue tasks."""
 
         lang, summ = self.lang, mg.summary
-        parts = [_p(n) for n in mg.notes]
+        parts = [_p(n) for n in WM.notes(mg, lang)]
         # three narrow tables rather than one too wide for the page: portfolio, work, lifecycle
         portfolio = [
             c
@@ -1886,7 +1885,7 @@ class Audit:
             if not cols:
                 continue
             parts.append(_p(_t(key, lang)))
-            table = _html_table(
+            table = WM.html_table(
                 self._shown(summ[[S.MANAGER, *cols]]),
                 lang,
                 max_rows=None,
@@ -1907,7 +1906,7 @@ class Audit:
             parts.append(_h(3, key, lang))
             view = self._shown(self._with_names(frame.drop(columns=[S.ABC], errors="ignore")))
             parts.append(
-                _html_table(view, lang, max_rows=20, values=values, kinds={S.CLIENT_ID: "id"})
+                WM.html_table(view, lang, max_rows=20, values=values, kinds={S.CLIENT_ID: "id"})
             )
             parts.append(_p(_t("shown", lang), "rk-note"))
         return "".join(parts)
@@ -1916,8 +1915,8 @@ class Audit:
         """NPS by dimension (counts, NPS, interval) and the detractors among class A."""
 
         lang, nps = self.lang, res["table"]
-        parts = [_p(n) for n in nps.notes]
-        shown = nps.display_frame(lang)
+        parts = [_p(n) for n in WM.notes(nps, lang)]
+        shown = WM.nps_display(nps, lang)
         few = nps.table[S.TOO_FEW].to_numpy()
         num = lambda v: T.fmt_number(v, lang, decimals=1)
         interval = [
@@ -1939,7 +1938,7 @@ class Audit:
                 view.loc[by_manager, S.GROUP]
             ).to_numpy()
         parts.append(
-            _html_table(
+            WM.html_table(
                 view,
                 lang,
                 max_rows=None,
@@ -1951,7 +1950,7 @@ class Audit:
         det = res["detractors_a"]
         if len(det):
             parts.append(
-                _html_table(
+                WM.html_table(
                     self._shown(self._with_names(det)),
                     lang,
                     max_rows=25,

@@ -426,7 +426,7 @@ PROVIDERS: dict[str, str] = {
     "dynamics": "reportkit.report.words.dynamics",
     "churn": "reportkit.analysis.churn",
     "quality": "reportkit.report.words.quality",
-    "managers": "reportkit.analysis.managers",
+    "managers": "reportkit.report.words.managers",
 }
 
 _REGISTERED: dict[str, dict[str, str]] = {}
