@@ -285,13 +285,13 @@ def test_rows_sorted_by_client_id_then_month_with_unicode_ids():
     f = panel.frame
     expected_order = sorted(zip(f[CLIENT_ID], f[MONTH]))
     assert list(zip(f[CLIENT_ID], f[MONTH])) == expected_order
-    assert list(panel._ids) == sorted(set(tx[CLIENT_ID]))
-    key = panel._rows.code.astype(np.int64) * 10_000 + panel._rows.month
+    assert list(panel.ids) == sorted(set(tx[CLIENT_ID]))
+    key = panel.rows.code.astype(np.int64) * 10_000 + panel.rows.month
     assert (np.diff(key) > 0).all()
     by_hand = tx.assign(month=tx[DATE].dt.to_period("M").dt.start_time).groupby(
         [CLIENT_ID, "month"])[AMOUNT].sum()
-    internal = pd.Series(panel._rows.revenue, index=pd.MultiIndex.from_arrays(
-        [panel._ids[panel._rows.code], _months(panel._rows.month)]))
+    internal = pd.Series(panel.rows.revenue, index=pd.MultiIndex.from_arrays(
+        [panel.ids[panel.rows.code], _months(panel.rows.month)]))
     pd.testing.assert_series_equal(internal, by_hand, check_names=False, check_index_type=False)
 
 

@@ -417,5 +417,5 @@ def test_blocks_of_clients_give_the_same_snapshot(base, monkeypatch, chunk):
     _, _, panel = base
     whole = snapshot(panel, as_of="2023-07-15", window_months=5)
     monkeypatch.setattr(snapshot_module, "_CHUNK_ROWS", chunk)
-    assert len(snapshot_module._blocks(panel._rows.code)) > 10
+    assert len(snapshot_module._blocks(panel.rows.code)) > 10
     pd.testing.assert_frame_equal(snapshot(panel, as_of="2023-07-15", window_months=5), whole)

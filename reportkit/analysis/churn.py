@@ -252,14 +252,14 @@ def _next_order_day(panel, cutoff: pd.Timestamp, client_ids: pd.Series) -> np.nd
     One pass over the panel's rows (each client's rows together, months ascending): among the
     purchase months after the cut-off month, a client's first row is its earliest.
     """
-    r = panel._rows
+    r = panel.rows
     after = (cutoff.year - 1970) * 12 + cutoff.month  # month number after the cut-off
     sel = np.flatnonzero((r.orders > 0) & (r.month >= after))
     code = r.code[sel]
     first = np.r_[True, code[1:] != code[:-1]] if len(code) else np.zeros(0, dtype=bool)
-    day = np.full(len(panel._ids), np.nan)
+    day = np.full(len(panel.ids), np.nan)
     day[code[first]] = r.first_day[sel[first]]
-    wanted = panel._id_index.get_indexer(client_ids.to_numpy())
+    wanted = panel.id_index.get_indexer(client_ids.to_numpy())
     return np.where(wanted >= 0, day[wanted], np.nan)
 
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.dates import parse_as_of
-from ..core.panel import _month_starts
+from ..core.panel import month_starts
 from ..core.snapshot import snapshot
 from ..errors import InputError, ReportkitError, check_param
 from ..io.config import LifecycleRules
@@ -167,7 +167,7 @@ def _months_fast(days: np.ndarray) -> np.ndarray:
     if len(days) == 0:
         return np.zeros(0, dtype=np.int64)
     lo, hi = _months70(np.array([days.min(), days.max()]))
-    starts = _month_starts(int(lo), int(hi))
+    starts = month_starts(int(lo), int(hi))
     return int(lo) + np.searchsorted(starts, days, side="right") - 1
 
 
@@ -273,7 +273,7 @@ def _history(panel, *, as_of: pd.Timestamp, freq: str, rules: LifecycleRules) ->
         )
     e_months = months[ev_idx]
     m_lo = int(months.min())
-    month_start = _month_starts(m_lo, int(months.max()) + 1)
+    month_start = month_starts(m_lo, int(months.max()) + 1)
     e_start = month_start[e_months - m_lo]
     e_next = month_start[e_months - m_lo + 1]
     bad = (e_first > e_last) | (e_first < e_start) | (e_last >= e_next)

@@ -88,8 +88,8 @@ _END = "__end"
 
 _MAX_MONTHS = 1 << 15  # |months since 1970| must stay below this
 
-_NO_FIRST = np.iinfo(np.int32).max  # sentinel: no purchase in the month (first day)
-_NO_LAST = np.iinfo(np.int32).min  # sentinel: no purchase in the month (last day)
+NO_FIRST = np.iinfo(np.int32).max  # sentinel: no purchase in the month (first day)
+NO_LAST = np.iinfo(np.int32).min  # sentinel: no purchase in the month (last day)
 
 
 def _days_to_datetime(days: np.ndarray, missing: int | None = None) -> np.ndarray:
@@ -108,11 +108,11 @@ def _months_to_datetime(months: np.ndarray) -> np.ndarray:
 _EPOCH = pd.Timestamp("1970-01-01")
 
 
-def _month_of_day(day: int) -> int:
+def month_of_day(day: int) -> int:
     return int(np.datetime64(int(day), "D").astype("datetime64[M]").astype("int64"))
 
 
-def _month_starts(m_lo: int, m_hi: int) -> np.ndarray:
+def month_starts(m_lo: int, m_hi: int) -> np.ndarray:
     """First day (day number) of the months m_lo … m_hi (months since 1970-01)."""
     return (
         np.arange(m_lo, m_hi + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
@@ -120,7 +120,7 @@ def _month_starts(m_lo: int, m_hi: int) -> np.ndarray:
 
 
 @dataclass
-class _Rows:
+class Rows:
     """Client-month rows as numpy arrays sorted by (code, month); code k is the k-th client id
     in lexical order. (reportkit.core.snapshot and reportkit.analysis.churn rely on that order.)"""
 
@@ -129,8 +129,8 @@ class _Rows:
     revenue: np.ndarray
     orders: np.ndarray
     margin: np.ndarray | None
-    first_day: np.ndarray  # first purchase day, _NO_FIRST when none
-    last_day: np.ndarray  # last purchase day, _NO_LAST when none
+    first_day: np.ndarray  # first purchase day, NO_FIRST when none
+    last_day: np.ndarray  # last purchase day, NO_LAST when none
 
     def __len__(self) -> int:
         return len(self.code)
@@ -273,7 +273,7 @@ def _aggregate(
     """Aggregate canonical transactions by ``keys`` (client_id and possibly month).
 
     Returns the keys plus ``revenue``, ``orders``, ``margin`` (with margin) and the first and
-    last purchase day (int32 days since 1970-01-01, _NO_FIRST / _NO_LAST without one); and the
+    last purchase day (int32 days since 1970-01-01, NO_FIRST / NO_LAST without one); and the
     first and last transaction dates of all rows.
     By month, ``month`` is the month number (months since 1970-01, int32), the rows are sorted
     by (client_id, month) and also hold the client code ``_CODE`` (0, 1, … in the order of
@@ -306,13 +306,8 @@ def _aggregate(
         .cast(pl.Int64)
         .alias(ORDERS),
         # days since 1970-01-01 (int32), the sentinels when the month has no purchase
-        pl.col(_PURCHASE)
-        .min()
-        .dt.date()
-        .cast(pl.Int32)
-        .fill_null(_NO_FIRST)
-        .alias(FIRST_ORDER_DAY),
-        pl.col(_PURCHASE).max().dt.date().cast(pl.Int32).fill_null(_NO_LAST).alias(LAST_ORDER_DAY),
+        pl.col(_PURCHASE).min().dt.date().cast(pl.Int32).fill_null(NO_FIRST).alias(FIRST_ORDER_DAY),
+        pl.col(_PURCHASE).max().dt.date().cast(pl.Int32).fill_null(NO_LAST).alias(LAST_ORDER_DAY),
     ]
     if has_margin:
         aggs.append(_exact_sum(MARGIN).alias(MARGIN))
@@ -453,7 +448,7 @@ class Panel:
         self,
         *,
         ids: np.ndarray,
-        rows: _Rows,
+        rows: Rows,
         start: pd.Timestamp,
         end: pd.Timestamp,
         has_txn: np.ndarray,
@@ -489,6 +484,23 @@ class Panel:
     def n_clients(self) -> int:
         return int(self._has_txn.sum())
 
+    # --- the internal API of core.snapshot and the analyses (read only) ----------------------
+    @property
+    def rows(self) -> Rows:
+        """Every client-month row, each client's rows together and months ascending (codes
+        index :attr:`ids`)."""
+        return self._rows
+
+    @property
+    def ids(self) -> np.ndarray:
+        """Every known client id, sorted (the codes of :attr:`rows` index it)."""
+        return self._ids
+
+    @property
+    def id_index(self) -> pd.Index:
+        """:attr:`ids` as an Index, to find the code of a client id."""
+        return self._id_index
+
     def __len__(self) -> int:
         return len(self._rows)
 
@@ -511,8 +523,8 @@ class Panel:
         }
         if r.margin is not None:
             cols[MARGIN] = r.margin.copy()
-        cols[FIRST_ORDER_DAY] = _days_to_datetime(r.first_day, _NO_FIRST)
-        cols[LAST_ORDER_DAY] = _days_to_datetime(r.last_day, _NO_LAST)
+        cols[FIRST_ORDER_DAY] = _days_to_datetime(r.first_day, NO_FIRST)
+        cols[LAST_ORDER_DAY] = _days_to_datetime(r.last_day, NO_LAST)
         return pd.DataFrame(cols, copy=False)
 
     def to_frame(self) -> pd.DataFrame:
@@ -527,7 +539,7 @@ class Panel:
         )
 
     # -- rows as of a day (used by reportkit.core.snapshot) --------------------------------------
-    def _rows_as_of(self, day: int) -> _Rows:
+    def rows_as_of(self, day: int) -> Rows:
         """The rows of the transactions dated on or before ``day`` (days since 1970-01-01).
 
         The months before the month of ``day`` as they are; that month itself as it is when
@@ -535,12 +547,12 @@ class Panel:
         to ``day`` from the retained transactions (once per day, cached).
         """
         r = self._rows
-        m_a = _month_of_day(day)
-        complete = self._end_day is None or day >= self._end_day or _month_of_day(day + 1) != m_a
+        m_a = month_of_day(day)
+        complete = self._end_day is None or day >= self._end_day or month_of_day(day + 1) != m_a
         if complete and (len(r) == 0 or int(r.month.max()) <= m_a):
             return r  # every row counts, as it is (read only)
         idx = np.flatnonzero(r.month <= m_a)
-        out = _Rows(
+        out = Rows(
             code=r.code[idx],
             month=r.month[idx],
             revenue=r.revenue[idx],
@@ -572,7 +584,7 @@ class Panel:
         if len(drop):
             keep = np.ones(len(out), dtype=bool)
             keep[drop] = False
-            out = _Rows(
+            out = Rows(
                 code=out.code[keep],
                 month=out.month[keep],
                 revenue=out.revenue[keep],
@@ -601,7 +613,7 @@ class Panel:
                     f"{path}: the file changed or disappeared after the panel "
                     "was built; call build_panel() again."
                 )
-        lo = pd.Timestamp(np.datetime64(_month_of_day(day), "M")).to_pydatetime()
+        lo = pd.Timestamp(np.datetime64(month_of_day(day), "M")).to_pydatetime()
         hi = pd.Timestamp(np.datetime64(day + 1, "D")).to_pydatetime()
         got, _ = _aggregate(
             self._source.filter((pl.col(DATE) >= lo) & (pl.col(DATE) < hi)),
@@ -716,7 +728,7 @@ def build_panel(data: Any, *, clients: pd.DataFrame | pl.DataFrame | None = None
         ids = tx_ids
     n_ids = len(ids)
 
-    rows = _Rows(
+    rows = Rows(
         code=code,
         month=cols[MONTH].astype(np.int32, copy=False),
         revenue=cols[REVENUE].astype(np.float64, copy=False),

@@ -66,7 +66,7 @@ from ..io.schema import (
     TREND,
 )
 from .dates import parse_as_of
-from .panel import _NO_FIRST, Panel, _month_of_day, _month_starts, _Rows, build_panel
+from .panel import NO_FIRST, Panel, Rows, build_panel, month_of_day, month_starts
 
 __all__ = ["snapshot", "snapshots"]
 
@@ -223,11 +223,11 @@ class _Frame:
 
     @classmethod
     def of(cls, day: int, window: int) -> _Frame:
-        m_a = _month_of_day(day)
-        return cls(day, m_a, window, *_month_bins(window), _month_starts(m_a - window + 1, m_a))
+        m_a = month_of_day(day)
+        return cls(day, m_a, window, *_month_bins(window), month_starts(m_a - window + 1, m_a))
 
 
-def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, fr: _Frame) -> None:
+def _fill_block(st: _Stats, r: Rows, lo: int, hi: int, fr: _Frame) -> None:
     """Compute the columns of the clients of the rows lo:hi (whole clients) into ``st``."""
     day, m_a, window = fr.day, fr.m_a, fr.window
     code = r.code[lo:hi]
@@ -247,7 +247,7 @@ def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, fr: _Frame) -> None:
     st.has_txn[out] = True
     first = np.minimum.reduceat(r.first_day[lo:hi], starts).astype(np.int64)
     last = np.maximum.reduceat(r.last_day[lo:hi], starts).astype(np.int64)
-    has_order = first != _NO_FIRST
+    has_order = first != NO_FIRST
     # purchase days; the sentinels of clients without a purchase become NaT
     first_dt = np.where(has_order, first, 0).astype("datetime64[D]").astype("datetime64[ns]")
     first_dt[~has_order] = np.datetime64("NaT")
@@ -308,8 +308,8 @@ def _fill_block(st: _Stats, r: _Rows, lo: int, hi: int, fr: _Frame) -> None:
 
 
 def _snapshot(panel: Panel, day: int, ts: pd.Timestamp, window: int) -> pd.DataFrame:
-    r = panel._rows_as_of(day)
-    n = len(panel._ids)
+    r = panel.rows_as_of(day)
+    n = len(panel.ids)
     has_margin = r.margin is not None
     st = _Stats(n, has_margin)
     # block by block: the temporaries stay small (cache-friendly, and reused by the memory
@@ -341,7 +341,7 @@ def _snapshot(panel: Panel, day: int, ts: pd.Timestamp, window: int) -> pd.DataF
             return a[idx]
 
     cols: dict[str, Any] = {
-        CLIENT_ID: pd.Series(take(panel._ids), dtype=object, copy=True),
+        CLIENT_ID: pd.Series(take(panel.ids), dtype=object, copy=True),
         AS_OF: np.full(len(idx), ts.to_datetime64(), dtype="datetime64[ns]"),
     }
     for name in _COLUMNS:

@@ -95,7 +95,7 @@ def mask_key(*, path: str | os.PathLike | None = None) -> bytes:
         ) from None
 
 
-def _check_key_outside(out: Path) -> None:
+def check_key_outside(out: Path) -> None:
     """Masking: make (or read) the key before any notebook runs, and refuse a key file that would
     lie inside the output folder handed to the client."""
     if os.environ.get(MASK_KEY_ENV):

@@ -70,7 +70,7 @@ from ..progress import PROGRESS
 from ..version import __version__
 from . import text as T
 from .export import replaced
-from .mask import _check_key_outside
+from .mask import check_key_outside
 from .pipeline import check_data
 from .store import ACTION_LISTS_FILE, KPIS_FILE, read_kpis, write_cached
 
@@ -1055,7 +1055,7 @@ def audit(
         for note in notes:
             PROGRESS.stage(note)
         if mask:
-            _check_key_outside(out)
+            check_key_outside(out)
         as_of_text = stamp.strftime("%Y-%m-%d")
         title = _base_title(cfg, data, lang)
         name = f"audit_{as_of_text}"
@@ -1406,7 +1406,7 @@ def monthly(
                     notes.append(note)
                     PROGRESS.stage(note)
                 if mask:
-                    _check_key_outside(out)
+                    check_key_outside(out)
                 inputs = _prepare_inputs(dataset, cfg, cache)
                 del dataset
                 _run_periods(
