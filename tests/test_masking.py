@@ -181,5 +181,5 @@ def test_a_key_file_inside_the_output_folder_is_refused(tmp_path, monkeypatch):
     out = tmp_path / "out"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(out / "cfg"))
     with pytest.raises(rk.OutputFolderError, match="would lie inside the output folder"):
-        R._check_key_outside(out)
+        M.check_key_outside(out)
     assert not (out / "cfg").exists()
