@@ -123,9 +123,11 @@ LABELS: dict[str, dict[str, str]] = {
         "f.lost_period": "In {period} the base lost {lost} ({a_lost} of them class A, worth "
         "{revenue} over the year before).",
         "f.at_risk": "{n} are likely (60 %+) to place no order in the next {days}; they put "
-        "{revenue} of expected revenue at risk.",
+        "{revenue} of expected revenue at risk, of the {total} at risk across all the clients "
+        "scored.",
         "f.at_risk_one": "{n} is likely (60 %+) to place no order in the next {days}; this "
-        "puts {revenue} of expected revenue at risk.",
+        "puts {revenue} of expected revenue at risk, of the {total} at risk across all the "
+        "clients scored.",
         "f.reactivation": "{n} are silent longer than their usual cycle or have left but can "
         "be won back; at their best they brought {revenue} a year.",
         "f.reactivation_one": "{n} is silent longer than its usual cycle or has left but can "
@@ -300,9 +302,11 @@ LABELS: dict[str, dict[str, str]] = {
         "f.lost_period": "Потери базы за {period}: {lost} (из них класса A — {a_lost}; их "
         "выручка за предыдущий год — {revenue}).",
         "f.at_risk": "С высокой вероятностью (60 %+) не сделают заказ в ближайшие {days}: "
-        "{n}; под угрозой {revenue} ожидаемой выручки.",
+        "{n}; под угрозой {revenue} ожидаемой выручки из {total} под угрозой по всем "
+        "оценённым клиентам.",
         "f.at_risk_one": "С высокой вероятностью (60 %+) не сделают заказ в ближайшие {days}: "
-        "{n}; под угрозой {revenue} ожидаемой выручки.",
+        "{n}; под угрозой {revenue} ожидаемой выручки из {total} под угрозой по всем "
+        "оценённым клиентам.",
         "f.reactivation": "Молчат дольше своего обычного цикла или ушли, но их можно вернуть: "
         "{n}; в лучший год они приносили {revenue}.",
         "f.reactivation_one": "Молчат дольше своего обычного цикла или ушли, но их можно "
@@ -1060,6 +1064,7 @@ class Audit:
                     n=_count(len(high), "client", lang),
                     days=_count(self.config.churn.horizon_days, "day", lang),
                     revenue=money(high[REVENUE_AT_RISK].sum()),
+                    total=money(k["revenue_at_risk"]),
                 )
             )
         react = r.get("reactivation")
