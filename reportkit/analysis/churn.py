@@ -3,7 +3,7 @@
 The model learns from the base's own past. For monthly cut-offs whose horizon is fully observed,
 the snapshot at the cut-off (only data up to it) gives the features, and "no order within
 ``horizon_days`` after the cut-off" the label. The population at a cut-off is the clients with at
-least one order who are not dead yet (DESIGN.md lifecycle rule).
+least one order who are not dead yet (the lifecycle's rule for dead clients).
 
 The backtest is a time split with embargoes so that no label window overlaps a later set::
 
@@ -113,7 +113,7 @@ from ..io.schema import (
 from .btyd import BetaGeoModel
 from .value import expected_revenue
 
-#: default churn horizon in days (DESIGN.md): churn = no order within this many days
+#: default churn horizon in days: churn = no order within this many days
 HORIZON_DAYS = 90
 
 # output columns

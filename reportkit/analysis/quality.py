@@ -1549,11 +1549,6 @@ class Completeness:
         """Mean card completeness of the base (0–1; 0 for an empty table)."""
         return float(self.per_client[COMPLETENESS].mean()) if len(self.per_client) else 0.0
 
-    def most_missing(self, n: int = 5) -> pd.DataFrame:
-        """The ``n`` fields most often missing (lowest ``share_filled`` first)."""
-        f = self.fields[self.fields[SHARE_FILLED] < 1]
-        return f.sort_values([SHARE_FILLED, FIELD], kind="stable").head(n).reset_index(drop=True)
-
     def to_frame(self) -> pd.DataFrame:
         """The cards to complete: ``per_client`` sorted by completeness, least complete first."""
         return self.per_client.sort_values([COMPLETENESS, CLIENT_ID], kind="stable").reset_index(

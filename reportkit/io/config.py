@@ -28,7 +28,8 @@ import datetime
 import difflib
 import math
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -531,6 +532,30 @@ def check_paths(cfg: Config, data: Any) -> None:
             f"lies outside {where}; reportkit reads only the files it was given. "
             "Put the policy file beside the data or the config file."
         )
+
+
+def with_overrides(config: Config, overrides: Mapping[str, Mapping[str, Any]] | None) -> Config:
+    """``config`` with some settings replaced, each checked as in a TOML file.
+
+    ``overrides`` maps a section to its settings, e.g. ``{"churn": {"horizon_days": 60}}``;
+    empty sections are ignored. Unknown keys and values out of range raise
+    :class:`~reportkit.errors.ConfigError` naming the setting.
+
+    >>> with_overrides(Config(), {"churn": {"horizon_days": 60}, "report": {}}).churn.horizon_days
+    60
+    """
+    given = {section: dict(values) for section, values in (overrides or {}).items() if values}
+    if not given:
+        return config
+    checked = config_from_dict(given, source="overrides")
+    sections = {
+        section: replace(
+            getattr(config, section),
+            **{key: getattr(getattr(checked, section), key) for key in values},
+        )
+        for section, values in given.items()
+    }
+    return replace(config, **sections)
 
 
 def load_config(config: Config | str | Path | dict | None = None) -> Config:

@@ -39,7 +39,6 @@ POLICY_CELLS: tuple[str, ...] = ("AX", "AY", "AZ", "BX", "BY", "BZ", "CX", "CY",
 NEW_CELL = "new"
 #: the columns of a policy table, in order
 POLICY_COLUMNS: tuple[str, ...] = (S.CELL, S.LANG, S.OWNER, S.MEETINGS, S.CALLS, S.OFFER)
-_TEXT_COLUMNS = (S.OWNER, S.MEETINGS, S.CALLS, S.OFFER)
 _FIX = (
     f"The file needs the columns {', '.join(POLICY_COLUMNS)} and one row per cell "
     f"({', '.join(POLICY_CELLS)}; optionally {NEW_CELL}) and language; start from a copy of "

@@ -19,6 +19,7 @@ import io
 import json
 import os
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ from ..core.panel import build_panel
 from ..core.snapshot import snapshot
 from ..errors import InputError, ParameterError, ReportkitError
 from ..io import schema as S
-from ..io.config import Config, load_config
+from ..io.config import Config, load_config, with_overrides
 from ..io.dataset import Dataset
 from ..io.load import load
 from ..io.policy import NEW_CELL, POLICY_COLUMNS, load_contact_policy
@@ -686,6 +687,7 @@ class Audit:
         churn: bool = True,
         monthly: bool = False,
         mask: bool = False,
+        overrides: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> Audit:
         """Load (or read the cached inputs), build the panel and run every analysis.
 
@@ -712,6 +714,9 @@ class Audit:
             managers' names in the sections and the action lists (key:
             :func:`reportkit.report.render.mask_key`). The analyses and every figure are
             those of the real data.
+        overrides : dict of section to settings, optional
+            Settings that replace the config's, e.g. ``{"churn": {"horizon_days": 60}}``
+            (checked like a config file's; see :func:`reportkit.io.config.with_overrides`).
 
         Raises
         ------
@@ -723,6 +728,7 @@ class Audit:
         if lang not in ("en", "ru"):
             raise ParameterError(f"`lang` must be 'en' or 'ru', got {lang!r}")
         cfg = read_cached(config_path) if config_path else load_config(config or None)
+        cfg = with_overrides(cfg, overrides)
         if dataset_path:
             dataset = read_cached(dataset_path)
         elif isinstance(data, Dataset):

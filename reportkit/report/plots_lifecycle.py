@@ -1,4 +1,5 @@
-"""Figures of the lifecycle and base-dynamics sections (to be merged into :mod:`reportkit.report.plots`).
+"""Figures of the lifecycle and base-dynamics sections (those of the segmentations are in
+:mod:`reportkit.report.plots`).
 
 Same conventions as :mod:`reportkit.report.plots`: every function returns a
 :class:`matplotlib.figure.Figure` built on the Agg canvas without pyplot (nothing is shown or left
