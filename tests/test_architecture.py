@@ -3,7 +3,8 @@
 Layers, bottom to top: the ground (``errors``, ``progress``, ``version``), ``io``, ``core``,
 ``analysis``, ``report``, then the entry points (``cli``, ``__init__``, ``__main__``). A module
 imports only from its own layer or a lower one, the import graph has no cycle, and a module
-imports another of the package at its top, never inside a function.
+imports another of the package at its top, never inside a function. Imports under
+``if TYPE_CHECKING:`` serve annotations only and draw no arrow.
 """
 
 from __future__ import annotations
@@ -56,8 +57,13 @@ def _imports(inner: bool) -> frozenset[tuple[str, str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         funcs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
         in_funcs = {id(n) for f in funcs for n in ast.walk(f)}
+        # ``if TYPE_CHECKING:`` imports are for annotations only: no arrow at run time (the
+        # sections name the Audit they render, the pipeline imports the sections)
+        typing_only = {id(n) for node in ast.walk(tree)
+                       if isinstance(node, ast.If) and isinstance(node.test, ast.Name)
+                       and node.test.id == "TYPE_CHECKING" for n in ast.walk(node)}
         for node in ast.walk(tree):
-            if (id(node) in in_funcs) != inner:
+            if (id(node) in in_funcs) != inner or id(node) in typing_only:
                 continue
             if isinstance(node, ast.ImportFrom):
                 for a in node.names:

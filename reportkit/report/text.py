@@ -420,7 +420,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 #: modules whose ``LABELS`` dict is merged under their own name on first use
 PROVIDERS: dict[str, str] = {
-    "audit": "reportkit.report.pipeline",
+    "audit": "reportkit.report.words.audit",
     "segmentation": "reportkit.report.words.segmentation",
     "lifecycle": "reportkit.report.words.lifecycle",
     "dynamics": "reportkit.report.words.dynamics",

@@ -1,0 +1,43 @@
+"""The sections of the audit report, one module each: ``render(audit) -> str`` turns the
+results of an :class:`~reportkit.report.pipeline.Audit` into an HTML fragment in its language."""
+
+from __future__ import annotations
+
+from . import (
+    abc,
+    bcg,
+    churn,
+    churn_new,
+    data,
+    dynamics,
+    lifecycle,
+    managers,
+    overview,
+    period,
+    quality,
+    reactivation,
+    rfm,
+    size,
+    xyz,
+)
+
+#: section name -> its renderer
+RENDERERS = {
+    "overview": overview.render,
+    "data": data.render,
+    "abc": abc.render,
+    "xyz": xyz.render,
+    "rfm": rfm.render,
+    "bcg": bcg.render,
+    "size": size.render,
+    "lifecycle": lifecycle.render,
+    "dynamics": dynamics.render,
+    "churn": churn.render,
+    "reactivation": reactivation.render,
+    "quality": quality.render,
+    "managers": managers.render,
+    "period": period.render,
+    "churn_new": churn_new.render,
+}
+
+__all__ = ["RENDERERS"]

@@ -1,0 +1,38 @@
+"""The overview section of the audit report."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import text as T
+from ..words.audit import say
+from .common import ESC, h, limits_html, tiles
+
+if TYPE_CHECKING:
+    from ..pipeline import Audit
+
+
+def render(audit: Audit) -> str:
+    lang, k = audit.lang, audit.kpis
+    money = lambda v: T.fmt_money(v, lang) if v is not None else T.MISSING
+    pct = lambda v: T.fmt_pct(v, lang) if v is not None else T.MISSING
+    items = [
+        (say("kpi.clients", lang), T.fmt_int(k["clients"], lang)),
+        (say("kpi.active", lang), T.fmt_int(k["active_clients"], lang)),
+        (say("kpi.revenue_12m", lang), money(k["revenue"])),
+        (say("kpi.top20_share", lang), pct(k.get("top20_share"))),
+        (say("kpi.churn_rate_12m", lang), pct(k.get("churn_rate_12m"))),
+        (say("kpi.revenue_at_risk", lang), money(k.get("revenue_at_risk"))),
+    ]
+    parts = [
+        h(2, "overview", lang),
+        limits_html(
+            audit,
+        ),
+        tiles(items),
+        h(3, "findings", lang),
+        "<ul>",
+    ]
+    parts += [f"<li>{ESC(s)}</li>" for s in audit.findings()]
+    parts.append("</ul>")
+    return "".join(parts)

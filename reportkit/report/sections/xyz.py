@@ -1,0 +1,55 @@
+"""The xyz section of the audit report."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...analysis.managers import contact_days
+from ...io import schema as S
+from ...io.policy import NEW_CELL, POLICY_COLUMNS
+from .. import text as T
+from ..plots import abcxyz_heatmap
+from ..words import segmentation as SW
+from ..words.audit import say
+from .common import fig_html, h
+
+if TYPE_CHECKING:
+    from ..pipeline import Audit
+
+
+def render(audit: Audit) -> str:
+    lang, seg = audit.lang, audit.results["segments"]
+    summary = seg.abcxyz.summary
+    cell_policy = SW.policy_table(seg.abcxyz, lang, audit.config.segmentation.contact_policy)
+    texts = [c for c in POLICY_COLUMNS[2:] if c in cell_policy.columns]
+    figures = summary
+    parts = [
+        h(2, "xyz", lang),
+        T.table_html(seg.xyz.summary, lang, values={S.XYZ: "segmentation"}),
+        fig_html(abcxyz_heatmap(seg.abcxyz, lang=lang)),
+        T.table_html(
+            figures,
+            lang,
+            values={S.ABC: "segmentation", S.XYZ: "segmentation", S.ABCXYZ: "segmentation"},
+            kinds={S.VALUE: "money"},
+        ),
+    ]
+    if texts:
+        # the policy per cell, with the longest gap without contact that the forgotten-client
+        # check of the managers section allows
+        policy = summary[[S.ABCXYZ]].copy()
+        key = policy[S.ABCXYZ].astype(str).where(summary[S.XYZ].astype(str) != "new", NEW_CELL)
+        days, _ = contact_days(audit.policy_table())
+        policy[S.ALLOWED_DAYS] = key.map(days).astype("Int64")
+        policy[texts] = cell_policy[texts]
+        parts += [
+            h(3, "policy", lang),
+            T.table_html(
+                policy,
+                lang,
+                values={S.ABCXYZ: "segmentation"},
+                labels={S.ALLOWED_DAYS: say("policy.allowed_days", lang)},
+                kinds={S.ALLOWED_DAYS: "int"},
+            ),
+        ]
+    return "".join(parts)
