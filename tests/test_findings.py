@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 
+import pandas as pd
 import pytest
 
 import reportkit as rk
@@ -82,3 +83,18 @@ def test_one_order_clients_no_longer_carry_most_of_the_risk(audit):
     assert len(one) > 100
     assert one["expected_revenue_12m"].sum() < 2 * spent
     assert one["revenue_at_risk"].sum() < 0.1 * scores["revenue_at_risk"].sum()
+
+
+def test_the_reasons_are_worded_as_row_by_row(audit):
+    """The at-risk list's words are made once per distinct code and rounded facts; they are
+    the same, client for client, as wording every row on its own."""
+    from reportkit.report.words import churn as WC
+
+    scores = audit.results["churn"]["scores"]
+    by_row = []
+    for row in scores.to_dict("records"):
+        parts = [WC.reason_text(row[c], row, audit.lang) for c in ("reason_1", "reason_2")
+                 if row[c] is not None and not pd.isna(row[c])]
+        by_row.append("; ".join(parts))
+    assert WC.reasons(scores, audit.lang).tolist() == by_row
+    assert sum(bool(t) for t in by_row) > 0.9 * len(by_row)

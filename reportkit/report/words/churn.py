@@ -77,14 +77,15 @@ def reason_text(
         return "заказывает нерегулярно" if ru else "orders irregularly"
     if code == C.SPEND_DOWN:
         q, y = row.get(C.SPEND_CHANGE_3M), row.get(C.SPEND_CHANGE)
-        if q is not None and pd.notna(q) and q < 0:
+        # a change that rounds to 0 % is no drop to speak of
+        if q is not None and pd.notna(q) and q < -0.005:
             drop = fmt_pct(-float(q), lang, decimals=0)
             return (
                 f"выручка за 3 месяца упала на {drop} к трём предыдущим"
                 if ru
                 else f"spend down {drop} on the previous quarter"
             )
-        if y is not None and pd.notna(y) and y < 0:
+        if y is not None and pd.notna(y) and y < -0.005:
             drop = fmt_pct(-float(y), lang, decimals=0)
             return (
                 f"выручка за 12 месяцев упала на {drop} к прошлому году"
@@ -124,19 +125,65 @@ def reason_text(
     raise ReportkitError(f"unknown churn reason code {code!r}")
 
 
+#: the facts each reason's words use, rounded as they are shown (the words are made once per
+#: distinct combination: a base of a million clients has a few thousand)
+_FACTS: dict[str, tuple[tuple[str, int], ...]] = {
+    C.SILENT: ((RECENCY_DAYS, 0), (INTERVAL_DAYS, 0)),
+    C.SINGLE_ORDER: ((RECENCY_DAYS, 0),),
+    C.FEW_ORDERS: ((ORDERS_WINDOW, 0),),
+    C.RARE_ORDERS: ((INTERVAL_DAYS, 0),),
+    C.IRREGULAR_ORDERS: (),
+    C.SPEND_DOWN: ((C.SPEND_CHANGE_3M, 2), (C.SPEND_CHANGE, 2)),
+    C.LOW_SPEND: ((REVENUE_WINDOW, 0),),
+    C.NEW_CLIENT: ((TENURE_DAYS, 0),),
+    C.LONG_SINCE_FIRST_ORDER: ((TENURE_DAYS, 0),),
+    C.LOW_P_ALIVE: ((C.P_NO_PURCHASE, 2),),
+}
+
+
+def _one_column(scores: pd.DataFrame, column: str, lang: str, horizon_days: int) -> pd.Series:
+    """The words of one reason column, made once per distinct code and rounded facts."""
+    out = pd.Series("", index=scores.index, dtype=object)
+    codes = scores[column]
+    for code in pd.unique(codes.dropna()):
+        rows = codes == code
+        facts = [(name, digits) for name, digits in _FACTS.get(code, ()) if name in scores]
+        keys = pd.DataFrame(
+            {
+                name: scores.loc[rows, name].astype("float64").round(digits)
+                for name, digits in facts
+            },
+            index=scores.index[rows],
+        )
+        if facts:
+            distinct = keys.drop_duplicates()
+            words = [
+                reason_text(
+                    code, dict(zip(distinct.columns, values)), lang, horizon_days=horizon_days
+                )
+                for values in distinct.itertuples(index=False, name=None)
+            ]
+            table = distinct.assign(_words=words)
+            merged = keys.merge(table, on=list(keys.columns), how="left")
+            out[rows] = merged["_words"].to_numpy()
+        else:
+            out[rows] = reason_text(code, {}, lang, horizon_days=horizon_days)
+    return out
+
+
 def reasons(scores: pd.DataFrame, lang: str = "en", *, horizon_days: int = 90) -> pd.Series:
     """The two reasons of every scored client joined in one sentence ("…; …"), empty when the
     model gave none."""
     _check_lang(lang)
-    out = []
-    for row in scores.to_dict("records"):
-        parts = [
-            reason_text(row[c], row, lang, horizon_days=horizon_days)
-            for c in (C.REASON_1, C.REASON_2)
-            if c in row and row[c] is not None and not pd.isna(row[c])
-        ]
-        out.append("; ".join(parts))
-    return pd.Series(out, index=scores.index, dtype=object, name=REASON)
+    parts = [
+        _one_column(scores, c, lang, horizon_days) for c in (C.REASON_1, C.REASON_2) if c in scores
+    ]
+    if not parts:
+        return pd.Series("", index=scores.index, dtype=object, name=REASON)
+    text = parts[0]
+    for more in parts[1:]:
+        text = text.where(more == "", text + "; " + more).where(text != "", more)
+    return pd.Series(text.to_numpy(), index=scores.index, dtype=object, name=REASON)
 
 
 #: the columns of the scores that only serve the wording (the codes and the raw changes)

@@ -232,23 +232,48 @@ def reactivation_reasons(
     "silent 120 days, usual cycle 52 days (own interval)" for an overdue client, the lifecycle's
     reason for a dead one worth winning back."""
     _check_lang(lang)
-    facts = lifecycle.frame.set_index(lifecycle.frame[CLIENT_ID].astype(str))
-    out = []
-    for row in reactivation.to_dict("records"):
-        if row[REASON] == OVERDUE:
-            r = _int(row[RECENCY_DAYS])
-            c = _int(np.round(np.nan_to_num(row[USUAL_INTERVAL_DAYS])))
-            src = _CYCLE[lang][row["cycle_source"]]
-            out.append(
-                f"молчит {count_phrase(r, 'ru', 'day')} при обычном цикле "
-                f"{count_phrase(c, 'ru', 'day')} ({src})"
-                if lang == "ru"
-                else f"silent {count_phrase(r, 'en', 'day')}, usual cycle "
-                f"{count_phrase(c, 'en', 'day')} ({src})"
-            )
-        else:
-            out.append(reason_text(facts.loc[str(row[CLIENT_ID])], lang, lifecycle.rules))
-    return pd.Series(out, index=reactivation.index, dtype=object, name=REASON)
+    out = pd.Series("", index=reactivation.index, dtype=object, name=REASON)
+    overdue = (reactivation[REASON] == OVERDUE).to_numpy()
+    if overdue.any():
+        # the words once per distinct (silence, cycle, source): a long list repeats them
+        keys = pd.DataFrame(
+            {
+                "r": reactivation.loc[overdue, RECENCY_DAYS].astype("float64").round(),
+                "c": np.round(
+                    np.nan_to_num(
+                        reactivation.loc[overdue, USUAL_INTERVAL_DAYS].to_numpy(dtype="float64")
+                    )
+                ),
+                "s": reactivation.loc[overdue, "cycle_source"].astype(str).to_numpy(),
+            },
+            index=reactivation.index[overdue],
+        )
+        distinct = keys.drop_duplicates()
+        words = [
+            _overdue_text(_int(r), _int(c), _CYCLE[lang][src], lang)
+            for r, c, src in distinct.itertuples(index=False, name=None)
+        ]
+        merged = keys.merge(distinct.assign(_w=words), on=["r", "c", "s"], how="left")
+        out[overdue] = merged["_w"].to_numpy()
+    if (~overdue).any():
+        # dead clients worth winning back: the lifecycle's reason of just those rows
+        frame = lifecycle.frame
+        ids = reactivation.loc[~overdue, CLIENT_ID].astype(str).to_numpy()
+        rows = frame.set_index(frame[CLIENT_ID].astype(str)).loc[ids]
+        out[~overdue] = [reason_text(row, lang, lifecycle.rules) for row in rows.to_dict("records")]
+    return out
+
+
+def _overdue_text(r: int, c: int, source: str, lang: str) -> str:
+    if lang == "ru":
+        return (
+            f"молчит {count_phrase(r, 'ru', 'day')} при обычном цикле "
+            f"{count_phrase(c, 'ru', 'day')} ({source})"
+        )
+    return (
+        f"silent {count_phrase(r, 'en', 'day')}, usual cycle "
+        f"{count_phrase(c, 'en', 'day')} ({source})"
+    )
 
 
 def reactivation_list(
