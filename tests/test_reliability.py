@@ -143,6 +143,27 @@ def test_a_stale_lock_is_taken_over_and_released(tmp_path):
     assert not lock.exists()
 
 
+def test_a_lock_being_written_is_not_taken_for_stale(tmp_path):
+    """A second run that finds the lock file still empty (the first has created it and not yet
+    written its pid) must not take it over: it is refused. The same empty file left an hour
+    ago by a crash is stale and taken over. The lock is created whole, by a hard link."""
+    import reportkit as rk
+    from reportkit.report.render import LOCK_FILE, output_lock
+
+    lock = tmp_path / LOCK_FILE
+    lock.write_text("")
+    with pytest.raises(rk.OutputFolderError, match="another reportkit run"):
+        with output_lock(tmp_path):
+            pass
+    assert lock.exists() and lock.read_text() == ""
+    hour_ago = time.time() - 3600
+    os.utime(lock, (hour_ago, hour_ago))
+    with output_lock(tmp_path) as held:
+        assert held.read_text().split()[0] == str(os.getpid())
+        assert sorted(q.name for q in tmp_path.iterdir()) == [LOCK_FILE]   # no helper file left
+    assert not lock.exists()
+
+
 def test_kernels_talk_over_sockets_in_a_private_folder(tmp_path):
     """The kernel's IPC sockets are made in a temporary folder of the run, not in the
     notebook's working folder (where two runs into one output folder shared them)."""

@@ -43,6 +43,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -750,6 +751,34 @@ def _alive(pid: int) -> bool:
     return True
 
 
+#: an unreadable lock file younger than this is a run writing it, not a stale lock
+_LOCK_WRITE_SECONDS = 30.0
+
+
+def _create_lock(path: Path, text: str) -> bool:
+    """Create ``path`` holding ``text`` only if it does not exist, in one step: the text is
+    written to a file of our own and hard-linked into place, so no other run can ever read the
+    lock half-written. Filesystems without hard links fall back to an exclusive create."""
+    own = path.with_name(f"{path.name}.{os.getpid()}")
+    try:
+        own.write_text(text, encoding="utf-8")
+        try:
+            os.link(own, path)
+            return True
+        except FileExistsError:
+            return False
+        except OSError:  # no hard links here
+            try:
+                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                return False
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            return True
+    finally:
+        own.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def output_lock(out: Path):
     """Hold ``out/.reportkit.lock`` (the holder's pid and start time) for one run: a second run
@@ -758,25 +787,25 @@ def output_lock(out: Path):
     path = out / LOCK_FILE
     mine = f"{os.getpid()} {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n"
     for _ in range(3):
+        if _create_lock(path, mine):
+            break
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                pid_text, _, started = path.read_text(encoding="utf-8").strip().partition(" ")
-                pid = int(pid_text)
-            except (OSError, ValueError):
-                pid, started = None, ""
-            if pid is not None and pid != os.getpid() and _alive(pid):
-                raise OutputFolderError(
-                    f"another reportkit run (pid {pid}, started {started or 'earlier'}) is "
-                    f"writing to {out}; wait for it to finish or choose another --out folder. "
-                    f"(If no such run exists, delete {path}.)"
-                ) from None
-            path.unlink(missing_ok=True)  # stale: the run that held it is gone
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(mine)
-        break
+            text = path.read_text(encoding="utf-8")
+            age = time.time() - path.stat().st_mtime
+        except OSError:
+            continue  # gone meanwhile: try again
+        pid_text, _, started = text.strip().partition(" ")
+        pid = int(pid_text) if pid_text.isdigit() else None
+        if pid is None and age < _LOCK_WRITE_SECONDS:
+            pid, started = -1, "just now"  # a lock being written by a run that is starting
+        if pid is not None and pid != os.getpid() and (pid == -1 or _alive(pid)):
+            holder = "starting" if pid == -1 else f"pid {pid}"
+            raise OutputFolderError(
+                f"another reportkit run ({holder}, started {started or 'earlier'}) is "
+                f"writing to {out}; wait for it to finish or choose another --out folder. "
+                f"(If no such run exists, delete {path}.)"
+            ) from None
+        path.unlink(missing_ok=True)  # stale: the run that held it is gone
     else:  # pragma: no cover - another run keeps winning the race
         raise OutputFolderError(f"cannot take the lock {path}; another run is starting there.")
     try:
