@@ -424,7 +424,6 @@ PROVIDERS: dict[str, str] = {
     "segmentation": "reportkit.report.words.segmentation",
     "lifecycle": "reportkit.report.words.lifecycle",
     "dynamics": "reportkit.report.words.dynamics",
-    "churn": "reportkit.analysis.churn",
     "quality": "reportkit.report.words.quality",
     "managers": "reportkit.report.words.managers",
 }
@@ -709,12 +708,6 @@ def block_label(block: str, lang: str = "en") -> str:
     """
 
     return label(block, lang, "block")
-
-
-def zone_label(zone: str, lang: str = "en") -> str:
-    """Display name of a lifecycle zone."""
-
-    return label(zone, lang, "zone")
 
 
 # ----------------------------------------------------------------------------------------------

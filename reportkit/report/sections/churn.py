@@ -6,11 +6,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ...io import schema as S
 from .. import text as T
-from ..words import churn as WC
 from ..words.audit import VALUE_METHODS, say, value_word
-from .common import fig_html, h, p
+from .common import at_risk_table, fig_html, h, p
 
 if TYPE_CHECKING:
     from ..pipeline import Audit
@@ -107,24 +105,9 @@ def render(audit: Audit) -> str:
             )
         )
     parts.append(fig_html(reliability_figure(card.reliability, lang)))
-    parts += value_card(
-        audit,
-    )
+    parts += value_card(audit)
     parts.append(h(3, "at_risk", lang))
-    top = WC.at_risk_list(scores.head(25), lang, horizon_days=card.horizon_days)
-    top["band"] = top["band"].map(lambda b: value_word(b, lang))
-    # shown: the name beside the id, the expected next order as a day
-    first = [c for c in (S.CLIENT_ID, S.NAME, S.MANAGER) if c in top.columns]
-    top = top[first + [c for c in top.columns if c not in first]]
-    top["expected_next_order"] = pd.to_datetime(top["expected_next_order"]).dt.normalize()
-    parts.append(
-        T.table_html(
-            audit.shown(top),
-            lang,
-            index=False,
-            decimals={S.RECENCY_DAYS: 0, S.INTERVAL_DAYS: 0},
-        )
-    )
+    parts.append(at_risk_table(audit, scores))
     parts.append(p(say("shown", lang), "rk-note"))
     return "".join(parts)
 

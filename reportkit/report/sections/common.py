@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ...io import schema as S
-from ..words.audit import say
+from .. import text as T
+from ..words import churn as WC
+from ..words.audit import say, value_word
 
 if TYPE_CHECKING:
     from ..pipeline import Audit
@@ -91,3 +93,28 @@ def result_or_why(audit: Audit, name: str, render, why: str) -> str:
     if name in audit.errors:
         return audit.error_or_na(name, say(f"h.{name}", audit.lang))
     return na(audit.lang, say(why, audit.lang))
+
+
+def at_risk_table(audit: Audit, scores: pd.DataFrame) -> str:
+    """The first 25 clients of the at-risk list as the report shows them: the reasons worded,
+    the name beside the id, the expected next order as a day (pseudonyms with ``mask``)."""
+    lang = audit.lang
+    view = WC.at_risk_list(scores.head(25), lang, horizon_days=audit.config.churn.horizon_days)
+    view["band"] = view["band"].map(lambda b: value_word(b, lang))
+    first = [c for c in (S.CLIENT_ID, S.NAME, S.MANAGER) if c in view.columns]
+    view = view[first + [c for c in view.columns if c not in first]]
+    view["expected_next_order"] = pd.to_datetime(view["expected_next_order"]).dt.normalize()
+    return T.table_html(
+        audit.shown(view), lang, index=False, decimals={S.RECENCY_DAYS: 0, S.INTERVAL_DAYS: 0}
+    )
+
+
+def reactivation_table(audit: Audit, frame: pd.DataFrame) -> str:
+    """The first 25 rows of the reactivation list with their reasons worded."""
+    return T.table_html(
+        audit.shown(audit.reactivation_view(frame.head(25))),
+        audit.lang,
+        values={S.BLOCK: "block"},
+        index=False,
+        decimals={S.RECENCY_DAYS: 0, S.USUAL_INTERVAL_DAYS: 0},
+    )

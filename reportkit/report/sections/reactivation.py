@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...io import schema as S
-from .. import text as T
 from ..words.audit import say
-from .common import h, p
+from .common import h, p, reactivation_table
 
 if TYPE_CHECKING:
     from ..pipeline import Audit
@@ -19,13 +17,6 @@ def render(audit: Audit) -> str:
     react = audit.results.get("reactivation")
     if react is None:
         return "".join(parts) + audit.error_or_na("reactivation", say("h.reactivation", lang))
-    parts.append(
-        T.table_html(
-            audit.shown(audit.reactivation_view(react.head(25))),
-            lang,
-            values={S.BLOCK: "block"},
-            decimals={S.RECENCY_DAYS: 0, S.USUAL_INTERVAL_DAYS: 0},
-        )
-    )
+    parts.append(reactivation_table(audit, react))
     parts.append(p(say("shown", lang), "rk-note"))
     return "".join(parts)

@@ -14,16 +14,12 @@ from typing import Any
 import pandas as pd
 
 from ...analysis import churn as C
-from ...errors import ReportkitError, check_param
+from ...errors import ReportkitError
 from ...io.schema import INTERVAL_DAYS, ORDERS_WINDOW, RECENCY_DAYS, REVENUE_WINDOW, TENURE_DAYS
 from ..text import count_phrase, fmt_money, fmt_pct
+from . import check_lang, once_per_distinct
 
 REASON = "reason"
-
-
-def _check_lang(lang: str) -> str:
-    check_param(lang in ("en", "ru"), "lang", "'en' or 'ru'", lang)
-    return lang
 
 
 def _int(value: Any) -> int | None:
@@ -44,7 +40,7 @@ def reason_text(
     >>> reason_text("spend_down", {"spend_change_3m": -0.6, "spend_change": -0.1})
     'spend down 60% on the previous quarter'
     """
-    ru = _check_lang(lang) == "ru"
+    ru = check_lang(lang) == "ru"
     recency, interval = _int(row.get(RECENCY_DAYS)), _int(row.get(INTERVAL_DAYS))
     if code == C.SILENT:
         if interval:
@@ -155,26 +151,24 @@ def _one_column(scores: pd.DataFrame, column: str, lang: str, horizon_days: int)
             },
             index=scores.index[rows],
         )
-        if facts:
-            distinct = keys.drop_duplicates()
-            words = [
-                reason_text(
-                    code, dict(zip(distinct.columns, values)), lang, horizon_days=horizon_days
-                )
-                for values in distinct.itertuples(index=False, name=None)
-            ]
-            table = distinct.assign(_words=words)
-            merged = keys.merge(table, on=list(keys.columns), how="left")
-            out[rows] = merged["_words"].to_numpy()
-        else:
-            out[rows] = reason_text(code, {}, lang, horizon_days=horizon_days)
+        names = [name for name, _ in facts]
+        out[rows] = (
+            once_per_distinct(
+                keys,
+                lambda *values, code=code, names=names: reason_text(
+                    code, dict(zip(names, values)), lang, horizon_days=horizon_days
+                ),
+            )
+            if facts
+            else reason_text(code, {}, lang, horizon_days=horizon_days)
+        )
     return out
 
 
 def reasons(scores: pd.DataFrame, lang: str = "en", *, horizon_days: int = 90) -> pd.Series:
     """The two reasons of every scored client joined in one sentence ("…; …"), empty when the
     model gave none."""
-    _check_lang(lang)
+    check_lang(lang)
     parts = [
         _one_column(scores, c, lang, horizon_days) for c in (C.REASON_1, C.REASON_2) if c in scores
     ]

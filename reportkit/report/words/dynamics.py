@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 from ...analysis.dynamics import NONE, BaseTrend, Dynamics, Migration
-from ...errors import check_param
 from ...io.schema import BASE_END, CHURN_RATE, LOST, NEW, PERIOD, REACTIVATED
 from ..text import (
     block_label,
@@ -20,6 +19,7 @@ from ..text import (
     fmt_period,
     plural_word,
 )
+from . import check_lang
 
 #: labels merged by :mod:`reportkit.report.text` under ``dynamics.`` (``t("dynamics.base_start")``)
 LABELS: dict[str, dict[str, Any]] = {
@@ -102,11 +102,6 @@ LABELS: dict[str, dict[str, Any]] = {
 }
 
 
-def _check_lang(lang: str) -> str:
-    check_param(lang in ("en", "ru"), "lang", "'en' or 'ru'", lang)
-    return lang
-
-
 def trend_text(trend: BaseTrend, lang: str = "en") -> str:
     """The base trend in one sentence.
 
@@ -116,7 +111,7 @@ def trend_text(trend: BaseTrend, lang: str = "en") -> str:
     The base is eroding: 1,200 → 1,050 clients over 12 months (fitted change −13%);
     on average 1.2% of the base is lost per month, 16% over the last year.
     """
-    _check_lang(lang)
+    check_lang(lang)
     quarter = trend.freq == "Q"
     change = fmt_pct(trend.relative_change, lang, decimals=0)
     if trend.relative_change > 0:
@@ -176,7 +171,7 @@ def moves(migration: Migration, lang: str = "en", *, top: int = 5) -> list[str]:
     14 clients moved from Regular to Dead, can be reactivated
     (revenue over the previous window 1,200).
     """
-    _check_lang(lang)
+    check_lang(lang)
     out = []
     for r in migration.largest_moves(top).itertuples(index=False):
         a = block_or_none(str(r.block_from), lang)
@@ -199,7 +194,7 @@ def moves(migration: Migration, lang: str = "en", *, top: int = 5) -> list[str]:
 
 def text(dyn: Dynamics, lang: str = "en") -> list[str]:
     """Sentences for the report: the trend, the last period, the largest moves."""
-    _check_lang(lang)
+    check_lang(lang)
     out = [trend_text(dyn.trend, lang)]
     if len(dyn.flows):
         r = dyn.flows.iloc[-1]

@@ -17,7 +17,7 @@ from ...analysis.lifecycle import (
     TENURE_MONTHS,
     Lifecycle,
 )
-from ...errors import ReportkitError, check_param
+from ...errors import ReportkitError
 from ...io.config import LifecycleRules
 from ...io.schema import (
     CLIENT_ID,
@@ -29,7 +29,8 @@ from ...io.schema import (
     STATUS,
     USUAL_INTERVAL_DAYS,
 )
-from ..text import LANGS, count_phrase, fmt_date, fmt_money, fmt_pct
+from ..text import count_phrase, fmt_date, fmt_money, fmt_pct
+from . import check_lang, once_per_distinct
 
 #: labels merged by :mod:`reportkit.report.text` under ``lifecycle.`` (``t("lifecycle.n_clients")``)
 LABELS: dict[str, dict[str, str]] = {
@@ -59,10 +60,6 @@ _CYCLE = {
     "en": {"own": "own interval", "deal": "deal cycle", "base": "base median; one order"},
     "ru": {"own": "свой интервал", "deal": "цикл сделки", "base": "медиана базы: один заказ"},
 }
-
-
-def _check_lang(lang: str) -> None:
-    check_param(lang in LANGS, "lang", "'en' or 'ru'", lang)
 
 
 def _int(value: Any) -> int:
@@ -174,7 +171,7 @@ def reasons(lifecycle: Lifecycle, lang: str = "en") -> pd.Series:
     >>> reasons(classify(snap), "ru")[0]
     '3 заказа за 14 месяцев; последний 40 дней назад'
     """
-    _check_lang(lang)
+    check_lang(lang)
     frame = lifecycle.frame
     texts = [reason_text(row, lang, lifecycle.rules) for row in frame.to_dict("records")]
     return pd.Series(texts, index=frame.index, dtype=object, name=REASON)
@@ -219,7 +216,7 @@ def vip_reason_text(row: Mapping[str, Any], lang: str) -> str:
 def vip_review(lifecycle: Lifecycle, lang: str = "en") -> pd.DataFrame:
     """:attr:`Lifecycle.vip_review` with its ``reason`` worded in ``lang`` (facts columns that
     only serve the wording dropped)."""
-    _check_lang(lang)
+    check_lang(lang)
     review = lifecycle.vip_review.copy()
     review[REASON] = [vip_reason_text(row, lang) for row in review.to_dict("records")]
     return review.drop(columns=[RECENCY_DAYS, "median_revenue"])
@@ -231,7 +228,7 @@ def reactivation_reasons(
     """The reason of every row of :func:`reportkit.analysis.lifecycle.reactivation_list`:
     "silent 120 days, usual cycle 52 days (own interval)" for an overdue client, the lifecycle's
     reason for a dead one worth winning back."""
-    _check_lang(lang)
+    check_lang(lang)
     out = pd.Series("", index=reactivation.index, dtype=object, name=REASON)
     overdue = (reactivation[REASON] == OVERDUE).to_numpy()
     if overdue.any():
@@ -248,13 +245,9 @@ def reactivation_reasons(
             },
             index=reactivation.index[overdue],
         )
-        distinct = keys.drop_duplicates()
-        words = [
-            _overdue_text(_int(r), _int(c), _CYCLE[lang][src], lang)
-            for r, c, src in distinct.itertuples(index=False, name=None)
-        ]
-        merged = keys.merge(distinct.assign(_w=words), on=["r", "c", "s"], how="left")
-        out[overdue] = merged["_w"].to_numpy()
+        out[overdue] = once_per_distinct(
+            keys, lambda r, c, src: _overdue_text(_int(r), _int(c), _CYCLE[lang][src], lang)
+        )
     if (~overdue).any():
         # dead clients worth winning back: the lifecycle's reason of just those rows
         frame = lifecycle.frame
@@ -352,7 +345,7 @@ def note_text(code: str, params: Mapping[str, Any], lang: str) -> str:
 
 def notes(lifecycle: Lifecycle, lang: str = "en") -> list[str]:
     """Every note of ``lifecycle`` as a sentence in ``lang``."""
-    _check_lang(lang)
+    check_lang(lang)
     return [note_text(code, params, lang) for code, params in lifecycle.notes]
 
 

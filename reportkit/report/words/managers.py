@@ -27,9 +27,9 @@ from ...analysis.managers import (
     Managers,
     NPSResult,
 )
-from ...errors import check_param
 from ...io import schema as S
 from ..text import fmt_date, fmt_number, fmt_pct, table_html
+from . import check_lang
 
 _BLOCK_EN = {
     "potential": "Potential",
@@ -239,18 +239,13 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def _check_lang(lang: Any) -> str:
-    check_param(lang in LABELS, "lang", "one of 'en', 'ru'", lang)
-    return lang
-
-
 def _t(key: str, lang: str, **fmt: Any) -> str:
     return LABELS[lang][key].format(**fmt)
 
 
 def note_text(code: str, params: Mapping[str, Any], lang: str = "en") -> str:
     """One note of a :class:`Managers` or :class:`NPSResult` as a sentence in ``lang``."""
-    _check_lang(lang)
+    check_lang(lang)
     fmt = dict(params)
     if "share" in fmt:
         fmt["share"] = fmt_pct(fmt["share"], lang)
@@ -288,7 +283,7 @@ def html_table(
 
 def managers_html(result: Managers, lang: str = "en", *, max_rows: int = 20) -> str:
     """The summary, the two lists (first ``max_rows`` rows) and the notes, as HTML."""
-    _check_lang(lang)
+    check_lang(lang)
     kinds = {b: "int" for b in BLOCKS}  # "potential" would otherwise read as money
     kinds.update({c: "int" for c in ("A", "B", "C")})
     parts = [
@@ -322,7 +317,7 @@ def managers_html(result: Managers, lang: str = "en", *, max_rows: int = 20) -> 
 def nps_display(result: NPSResult, lang: str = "en") -> pd.DataFrame:
     """:attr:`NPSResult.table` for people: NPS and bounds rounded, "too few answers" instead of
     NaN."""
-    _check_lang(lang)
+    check_lang(lang)
     out = result.table.drop(columns=[S.TOO_FEW, S.NPS_SE]).copy()
     few = result.table[S.TOO_FEW].to_numpy()
     for col in (S.NPS, S.CI_LOW, S.CI_HIGH):
@@ -335,7 +330,7 @@ def nps_display(result: NPSResult, lang: str = "en") -> pd.DataFrame:
 
 def nps_html(result: NPSResult, lang: str = "en") -> str:
     """The NPS table as HTML, with the notes."""
-    _check_lang(lang)
+    check_lang(lang)
     values = {c: "managers" for c in (*result.group_columns, S.DIMENSION)}
     values.update({S.BLOCK: "block"} if S.BLOCK in result.group_columns else {})
     kinds = {c: "text" for c in (S.NPS, S.CI_LOW, S.CI_HIGH)}

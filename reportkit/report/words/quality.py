@@ -12,9 +12,10 @@ from typing import Any
 import pandas as pd
 
 from ...analysis.quality import KEEP, PARAMS, Completeness, Duplicates
-from ...errors import ReportkitError, check_param
+from ...errors import ReportkitError
 from ...io.schema import ACTION, EVIDENCE, FIELD, ITEM, NOTE, PROBLEM, SURVIVOR
-from ..text import LANGS, label, load_reason
+from ..text import label, load_reason
+from . import check_lang
 
 #: every sentence, item and category name of the data-quality results, merged by
 #: :mod:`reportkit.report.text` under ``quality.`` (``t("quality.check.ok", "ru")``)
@@ -242,11 +243,6 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def _check_lang(lang: str) -> str:
-    check_param(lang in LANGS, "lang", "'en' or 'ru'", lang)
-    return lang
-
-
 def _say(key: str, lang: str, **fmt: Any) -> str:
     text = LABELS[lang][key]
     return text.format(**fmt) if fmt else text
@@ -263,7 +259,7 @@ def _pct(x: float) -> str:
 
 def field_label(name: str, lang: str = "en") -> str:
     """The name of a card field in ``lang`` (``phone`` -> "phone" / "телефон")."""
-    return LABELS[_check_lang(lang)].get(f"field.{name}", name)
+    return LABELS[check_lang(lang)].get(f"field.{name}", name)
 
 
 def _link(codes: str, lang: str) -> str:
@@ -292,7 +288,7 @@ def evidence_text(evidence: Any, lang: str = "en") -> str:
     >>> evidence_text("phone ~ C002; name=95 ~ C007", "ru")
     'телефон ~ C002; название 95 ~ C007'
     """
-    _check_lang(lang)
+    check_lang(lang)
     if evidence is None or (isinstance(evidence, float) and math.isnan(evidence)):
         return ""
     parts = []
@@ -304,7 +300,7 @@ def evidence_text(evidence: Any, lang: str = "en") -> str:
 
 def item_text(code: str, params: Mapping[str, Any] | None, lang: str = "en") -> str:
     """A summary or reconciliation item (``dup.shared`` with ``{"limit": 5}``) as words."""
-    _check_lang(lang)
+    check_lang(lang)
     params = dict(params or {})
     table = params.get("table")
     if table is not None:
@@ -332,7 +328,7 @@ def items_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
 def note_text(code: str, params: Mapping[str, Any], lang: str = "en") -> str:
     """A note of a completeness field ("note.no_column" with ``{"field": "email"}``)."""
-    _check_lang(lang)
+    check_lang(lang)
     if not code:
         return ""
     if code == "note.flags_unused":
@@ -356,7 +352,7 @@ def reason_text(completeness: Completeness, lang: str = "en") -> str:
     >>> reason_text(completeness(clients), "ru").split(":")[0]
     'средняя заполненность карточек 0,06 ниже 0,30'
     """
-    _check_lang(lang)
+    check_lang(lang)
     code, f = completeness.reason
     figures = {
         "score": _decimal(f["score"], lang),
@@ -404,7 +400,7 @@ def action_text(action: str, survivor: Any, lang: str = "en") -> str:
 def duplicates_list(duplicates: Duplicates, lang: str = "en") -> pd.DataFrame:
     """The duplicates action list as a manager reads it: the action and the evidence worded
     (the survivor named in the action)."""
-    _check_lang(lang)
+    check_lang(lang)
     out = duplicates.to_frame()
     out[ACTION] = [action_text(a, s, lang) for a, s in zip(out[ACTION], out[SURVIVOR])]
     out[EVIDENCE] = [evidence_text(e, lang) for e in out[EVIDENCE]]
