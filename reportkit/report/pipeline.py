@@ -54,7 +54,6 @@ from .sections import RENDERERS
 from .sections.common import na
 from .store import ACTION_LISTS_FILE, read_cached, record_kpis
 from .words import churn as WC
-from .words import dynamics as WD
 from .words import lifecycle as WL
 from .words import quality as WQ
 from .words.audit import LABELS, count, say, say_n, verdict_text
@@ -63,8 +62,8 @@ T.register(LABELS, namespace="audit", overwrite=True)
 
 
 SECTIONS_AUDIT = (
+    "verdict",
     "overview",
-    "data",
     "abc",
     "xyz",
     "rfm",
@@ -76,6 +75,9 @@ SECTIONS_AUDIT = (
     "reactivation",
     "quality",
     "managers",
+    "appendix",
+    "data",
+    "model",
 )
 SECTIONS_MONTHLY = ("period", "dynamics", "churn_new", "reactivation")
 
@@ -504,6 +506,12 @@ class Audit:
             "revenue": total,
             "top20_share": float(rev.iloc[:top_n].sum() / total) if total > 0 else None,
         }
+        abc = r["segments"].abc.clients
+        class_a = abc[abc[S.ABC] == "A"]
+        k["class_a_clients"] = len(class_a)
+        k["class_a_revenue_share"] = (
+            float(class_a["value"].sum() / total) if total > 0 and "value" in abc else None
+        )
         dyn = r.get("dynamics")
         if dyn is not None and len(dyn.flows):
             f = dyn.flows
@@ -518,6 +526,8 @@ class Audit:
             k["lost_12m"] = int(year[S.LOST].sum())
             k["base_year_ago"] = base_year_ago
             k["churn_rate_12m"] = (k["lost_12m"] / base_year_ago) if base_year_ago else None
+            k["new_12m"] = int(year[S.NEW].sum())
+            k["reactivated_12m"] = int(year[S.REACTIVATED].sum())
             month = self.panel.frame
             in_period = month[S.MONTH] == self.period_end.to_period("M").start_time
             k["revenue_period"] = float(month.loc[in_period, S.REVENUE].sum())
@@ -542,49 +552,153 @@ class Audit:
         scores = churn["scores"]
         return scores[scores[BAND] == "high"]
 
+    def actions(self) -> list[dict[str, Any]]:
+        """What to do first: one entry per action list that has clients, ranked by money.
+
+        Each entry: ``code`` (``at_risk``, ``forgotten``, ``reactivation``, ``detractors_a``,
+        ``overdue``, ``duplicates``), ``value`` (the money the sentence quotes: the clients'
+        revenue over the last 12 months; for the reactivation list, their best 12 months; for
+        duplicates, the revenue split across the duplicate records), ``text`` (the sentence in
+        the report's language), ``list`` (the action list that carries it out) and ``section``
+        (the id of the report section that shows it). The clients to win or keep come first,
+        largest money first, then the records to tidy. The lists overlap: the values are not
+        to be added up.
+        """
+        lang, r = self.lang, self.results
+        money = lambda v: T.fmt_money(v, lang)
+        snap = r["snapshot"]
+        rev12 = snap.set_index(S.CLIENT_ID)[S.REVENUE_WINDOW]
+
+        def revenue_of(ids: pd.Series) -> float:
+            return float(rev12.reindex(pd.unique(ids)).fillna(0).sum())
+
+        out: list[dict[str, Any]] = []
+
+        def add(code: str, value: float, size: int, section: str, **fmt: Any) -> None:
+            text = say_n(f"act.{code}", lang, size, revenue=money(value), **fmt)
+            out.append(
+                {"code": code, "value": value, "text": text, "list": code, "section": section}
+            )
+
+        high = self.high_risk()
+        if high is not None and len(high):
+            add(
+                "at_risk",
+                revenue_of(high[S.CLIENT_ID]),
+                len(high),
+                "at-risk",
+                n=count(len(high), "client", lang),
+                days=count(self.config.churn.horizon_days, "day", lang),
+                risk=money(high[REVENUE_AT_RISK].sum()),
+            )
+        mg = r.get("managers")
+        if mg is not None and len(mg.forgotten):
+            n = len(mg.forgotten)
+            add(
+                "forgotten",
+                revenue_of(mg.forgotten[S.CLIENT_ID]),
+                n,
+                "forgotten",
+                n=count(n, "valuable_client", lang),
+            )
+        react = r.get("reactivation")
+        if react is not None and len(react):
+            left = int((react[S.BLOCK].astype(str) == "dead_reanimatable").sum())
+            add(
+                "reactivation",
+                float(react[S.BEST12_REVENUE].sum()),
+                len(react),
+                "reactivation",
+                n=count(len(react), "client", lang),
+                silent=T.fmt_int(len(react) - left, lang),
+                left=T.fmt_int(left, lang),
+            )
+        nps = r.get("nps")
+        if nps is not None and len(nps["detractors_a"]):
+            det = nps["detractors_a"]
+            n = int(det[S.CLIENT_ID].nunique())
+            add(
+                "detractors_a",
+                revenue_of(det[S.CLIENT_ID]),
+                n,
+                "detractors-a",
+                n=count(n, "a_client", lang),
+            )
+        if mg is not None and len(mg.overdue):
+            n = len(mg.overdue)
+            add(
+                "overdue",
+                revenue_of(mg.overdue[S.CLIENT_ID]),
+                n,
+                "overdue",
+                n=count(n, "task", lang),
+            )
+        dups = r.get("duplicates")
+        if dups is not None and len(dups.groups):
+            g = dups.groups
+            n_groups = int(g["group_id"].nunique())
+            value = float(g[S.REVENUE].sum()) if S.REVENUE in g else 0.0
+            add(
+                "duplicates",
+                value,
+                len(g),
+                "duplicates",
+                records=count(len(g), "record", lang),
+                clients=count(n_groups, "client", lang),
+            )
+        # clients to win or keep first, by money; then the records to tidy (duplicates, overdue
+        # tasks), by money: a clean-up is never ranked above a client who is leaving
+        tidy = ("duplicates", "overdue")
+        return sorted(out, key=lambda a: (a["code"] in tidy, -a["value"]))
+
     def findings(self) -> list[str]:
-        """Sentences that quote the numbers of this base (in the report's language)."""
+        """The base in figures: sentences that quote the numbers of this base (in the report's
+        language). Every figure a sentence shares with the summary tiles or another section
+        comes from :attr:`kpis` or the same result; the actions are in :meth:`actions`."""
         lang, r, k = self.lang, self.results, self.kpis
-        out: list[str] = []
         money = lambda v: T.fmt_money(v, lang)
         pct = lambda v: T.fmt_pct(v, lang, decimals=0)
-        abc = r["segments"].abc.clients
-        a = abc[abc[S.ABC] == "A"]
-        paying = int((abc["value"] > 0).sum()) if "value" in abc else 0
-        if k["revenue"] > 0 and len(a) and paying:
+        out: list[str] = []
+        if k.get("class_a_clients") and k["revenue"] > 0:
             out.append(
                 say(
-                    "f.pareto",
+                    "f.class_a",
                     lang,
-                    share=pct(a["value"].sum() / k["revenue"]),
-                    clients=count(len(a), "client", lang),
-                    client_share=pct(len(a) / paying),
+                    share=pct(k["class_a_revenue_share"]),
+                    clients=count(k["class_a_clients"], "client", lang),
+                    paying_share=pct(k["class_a_clients"] / k["active_clients"]),
+                    paying=T.fmt_int(k["active_clients"], lang),
+                    known_share=T.fmt_pct(k["class_a_clients"] / k["clients"], lang),
+                    known=T.fmt_int(k["clients"], lang),
                 )
             )
-        if k.get("top20_share") is not None:
-            out.append(say("f.top20", lang, share=pct(k["top20_share"])))
+        if k.get("base_year_ago") is not None:
+            dyn = r["dynamics"]
+            out.append(
+                say(
+                    "f.base_change",
+                    lang,
+                    trend=say(f"trend.{dyn.trend.label}", lang),
+                    before=T.fmt_int(k["base_year_ago"], lang),
+                    after=T.fmt_int(k["base"], lang),
+                    new=T.fmt_int(k["new_12m"], lang),
+                    back=T.fmt_int(k["reactivated_12m"], lang),
+                    lost=T.fmt_int(k["lost_12m"], lang),
+                    share=T.fmt_pct(k["churn_rate_12m"], lang),
+                )
+            )
         life = r["lifecycle"].frame
         ever = int((r["snapshot"][S.ORDERS_TOTAL] > 0).sum())
         dead = life[S.BLOCK].astype(str).str.startswith("dead")
         if ever:
             out.append(
                 say_n(
-                    "f.dead",
+                    "f.dead_split",
                     lang,
                     int(dead.sum()),
                     dead=count(int(dead.sum()), "client", lang),
                     share=pct(dead.sum() / ever),
                     reanimatable=T.fmt_int(int((life[S.BLOCK] == "dead_reanimatable").sum()), lang),
-                )
-            )
-        if k.get("churn_rate_12m") is not None:
-            out.append(
-                say(
-                    "f.lost_year",
-                    lang,
-                    lost=count(k["lost_12m"], "client", lang),
-                    share=pct(k["churn_rate_12m"]),
-                    base=count(k["base_year_ago"], "client", lang),
                 )
             )
         lost = self.lost_this_period()
@@ -599,65 +713,12 @@ class Audit:
                     revenue=money(lost["revenue_before"].sum()),
                 )
             )
-        high = self.high_risk()
-        if high is not None:
-            out.append(
-                say_n(
-                    "f.at_risk",
-                    lang,
-                    len(high),
-                    n=count(len(high), "client", lang),
-                    days=count(self.config.churn.horizon_days, "day", lang),
-                    revenue=money(high[REVENUE_AT_RISK].sum()),
-                    total=money(k["revenue_at_risk"]),
-                )
-            )
-        react = r.get("reactivation")
-        if react is not None and len(react):
-            out.append(
-                say_n(
-                    "f.reactivation",
-                    lang,
-                    len(react),
-                    n=count(len(react), "client", lang),
-                    revenue=money(react[S.BEST12_REVENUE].sum()),
-                )
-            )
         vip = r["lifecycle"].vip_review
         if len(vip):
             out.append(say_n("f.vip", lang, len(vip), n=count(len(vip), "vip_client", lang)))
-        dups = r.get("duplicates")
-        if dups is not None and len(dups.groups):
-            g = dups.groups
-            n_groups = int(g["group_id"].nunique())
-            out.append(
-                say(
-                    "f.duplicates",
-                    lang,
-                    groups=count(n_groups, "group", lang),
-                    records=count(len(g), "record", lang),
-                    clients=count(n_groups, "client", lang),
-                )
-            )
         comp = r.get("completeness")
         if comp is not None:
             out.append(say("f.verdict", lang, verdict=verdict_text(comp.verdict, lang)))
-        mg = r.get("managers")
-        if mg is not None and S.N_FORGOTTEN in mg.summary.columns:
-            n_forgotten = len(mg.forgotten)
-            out.append(
-                say_n(
-                    "f.forgotten",
-                    lang,
-                    n_forgotten,
-                    n=count(n_forgotten, "valuable_client", lang),
-                    revenue=money(mg.forgotten[S.REVENUE_WINDOW].sum()),
-                )
-            )
-        if mg is not None and len(mg.overdue):
-            out.append(
-                say_n("f.overdue", lang, len(mg.overdue), n=count(len(mg.overdue), "task", lang))
-            )
         nps = r.get("nps")
         if nps is not None:
             ov = nps["table"].overall.iloc[0]
@@ -675,12 +736,6 @@ class Audit:
                         high=num(ov[S.CI_HIGH]),
                     )
                 )
-            if len(nps["detractors_a"]):
-                n_det = len(nps["detractors_a"])
-                out.append(say_n("f.detractors_a", lang, n_det, n=count(n_det, "a_client", lang)))
-        dyn = r.get("dynamics")
-        if dyn is not None:
-            out.append(WD.trend_text(dyn.trend, lang))
         return out
 
     def _previous_lifecycle(self):

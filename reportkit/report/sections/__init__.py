@@ -12,17 +12,28 @@ from . import (
     dynamics,
     lifecycle,
     managers,
+    model,
     overview,
     period,
     quality,
     reactivation,
     rfm,
     size,
+    verdict,
     xyz,
 )
+from .common import h
+
+
+def appendix(audit) -> str:
+    """The heading that opens the technical appendix (data received, the model, the method)."""
+    return h(2, "appendix", audit.lang)
+
 
 #: section name -> its renderer
 RENDERERS = {
+    "appendix": appendix,
+    "verdict": verdict.render,
     "overview": overview.render,
     "data": data.render,
     "abc": abc.render,
@@ -36,6 +47,7 @@ RENDERERS = {
     "reactivation": reactivation.render,
     "quality": quality.render,
     "managers": managers.render,
+    "model": model.render,
     "period": period.render,
     "churn_new": churn_new.render,
 }

@@ -1,4 +1,4 @@
-"""The overview section of the audit report."""
+"""The base in figures: the summary tiles and the facts behind them (after page one's actions)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import text as T
 from ..words.audit import say
-from .common import ESC, h, limits_html, tiles
+from .common import ESC, h, tiles
 
 if TYPE_CHECKING:
     from ..pipeline import Audit
@@ -26,11 +26,7 @@ def render(audit: Audit) -> str:
     ]
     parts = [
         h(2, "overview", lang),
-        limits_html(
-            audit,
-        ),
         tiles(items),
-        h(3, "findings", lang),
         "<ul>",
     ]
     parts += [f"<li>{ESC(s)}</li>" for s in audit.findings()]

@@ -10,7 +10,7 @@ from .. import text as T
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
-        "h.overview": "The base at a glance",
+        "h.overview": "The base in figures",
         "h.findings": "Findings",
         "h.data": "Data received",
         "h.abc": "ABC: who brings the money",
@@ -43,6 +43,64 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi.churn_rate_12m": "Lost in 12 months",
         "kpi.revenue_at_risk": "Revenue at risk",
         "kpi.revenue_period": "Revenue of the period",
+        "churn.plain": "Each client who bought is given the chance of placing no order in the "
+        "next {days}, from how its buying changed; the list below starts with the highest "
+        "chances. How far the model can be trusted is in the appendix.",
+        "m.plain_lift": "Of the 10 % of clients the model rated riskiest on {date}, {rate} "
+        "placed no order in the next {days} — {lift} times the rate of all clients ({base}).",
+        "m.plain_capture": "Those 10 % held {share} of all the clients who left.",
+        "m.plain_auc": "Given one client who left and one who stayed, the model rated the one "
+        "who left as riskier {times} times in 10.",
+        "m.plain_brier": "Its probabilities were off by about {points} percentage points "
+        "(root mean square); the table gives the technical measures.",
+        "h.verdict": "What to do first",
+        "h.appendix": "Appendix: how the figures were made",
+        "h.model": "How far the churn model can be trusted",
+        "verdict.intro": "Ranked by the money involved. The lists overlap (a client can be both "
+        "at risk and forgotten), so the figures are not to be added up.",
+        "verdict.none": "Nothing on these data calls for action first.",
+        "verdict.list": "the list: {file}, section “{section}”",
+        "act.at_risk": "Call the {n} most likely (60 %+) to place no order in the next {days}: "
+        "they brought {revenue} over the last 12 months, and {risk} of next year's revenue is "
+        "at risk with them.",
+        "act.at_risk_one": "Call the {n} most likely (60 %+) to place no order in the next "
+        "{days}: it brought {revenue} over the last 12 months, and {risk} of next year's "
+        "revenue is at risk with it.",
+        "act.forgotten": "Get in touch with {n} nobody has contacted for longer than the "
+        "contact policy allows: they brought {revenue} over the last 12 months.",
+        "act.forgotten_one": "Get in touch with {n} nobody has contacted for longer than the "
+        "contact policy allows: it brought {revenue} over the last 12 months.",
+        "act.reactivation": "Win back {n}: {silent} silent for longer than their usual cycle "
+        "and {left} that have left but can still be won back; in their best year they brought "
+        "{revenue}.",
+        "act.detractors_a": "Call {n} who gave 0–6 in the survey: they brought {revenue} over "
+        "the last 12 months.",
+        "act.detractors_a_one": "Call {n} who gave 0–6 in the survey: it brought {revenue} "
+        "over the last 12 months.",
+        "act.overdue": "Close {n} overdue in the activity log: their clients brought {revenue} "
+        "over the last 12 months.",
+        "act.duplicates": "Merge {records} into {clients}: {revenue} of revenue is split across "
+        "duplicate records.",
+        "f.class_a": "{share} of revenue over the last 12 months comes from class A: {clients}, "
+        "{paying_share} of the {paying} who paid in that time ({known_share} of all {known} "
+        "known clients, the share the ABC table shows).",
+        "f.base_change": "The base is {trend}: {before} clients a year ago, {after} now; over "
+        "the 12 months {new} came, {back} came back and {lost} were lost ({share} of the base a "
+        "year ago).",
+        "trend.growing": "growing",
+        "trend.stagnating": "stable",
+        "trend.eroding": "shrinking",
+        "trend.unknown": "changing",
+        "f.dead_split": "{dead} ({share} of those who ever bought) have stopped buying; "
+        "{reanimatable} of them can still be won back (they are on the reactivation list).",
+        "f.dead_split_one": "{dead} ({share} of those who ever bought) has stopped buying; "
+        "{reanimatable} of them can still be won back (they are on the reactivation list).",
+        "xyz.leads": "The matrix counts the {matrix} clients who ever bought; the {leads} who "
+        "never did are class C in the ABC table ({abc_c} there, {matrix_c} here), with no XYZ "
+        "class.",
+        "lists.where": "The workbook (XLSX) is for people: open it in Excel. The CSV files are "
+        "for other systems: Excel drops the leading zeros of ids when a CSV is opened by "
+        "double-click.",
         "kpi.base": "Clients in the base",
         "f.pareto": "{share} of revenue over the last 12 months comes from {clients} "
         "(class A, {client_share} of paying clients).",
@@ -222,6 +280,63 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi.churn_rate_12m": "Ушло за 12 месяцев",
         "kpi.revenue_at_risk": "Выручка под угрозой",
         "kpi.revenue_period": "Выручка за период",
+        "churn.plain": "Для каждого покупавшего клиента оценена вероятность, что он не сделает "
+        "заказ в ближайшие {days}, по тому, как менялись его покупки; список ниже начинается с "
+        "самых высоких вероятностей. Насколько можно доверять модели — в приложении.",
+        "m.plain_lift": "Из 10 % клиентов, которых модель на {date} сочла самыми рискованными, "
+        "{rate} не сделали заказ в следующие {days} — в {lift} раза больше, чем среди всех "
+        "клиентов ({base}).",
+        "m.plain_capture": "На эти 10 % пришлось {share} всех ушедших клиентов.",
+        "m.plain_auc": "Из пары «ушедший — оставшийся» модель считала ушедшего более "
+        "рискованным в {times} случаях из 10.",
+        "m.plain_brier": "Её вероятности ошибались в среднем примерно на {points} процентных "
+        "пункта (среднеквадратично); технические меры — в таблице.",
+        "act.at_risk_one": "Позвонить тем, кто с вероятностью 60 %+ не сделает заказ в "
+        "ближайшие {days}: {n}; за последние 12 месяцев он принёс {revenue}, под угрозой {risk} "
+        "выручки следующего года.",
+        "act.forgotten_one": "Связаться с теми, с кем не было контакта дольше, чем допускает "
+        "политика контактов: {n}; за последние 12 месяцев он принёс {revenue}.",
+        "act.detractors_a_one": "Позвонить тем, кто поставил 0–6 в опросе: {n}; за последние 12 "
+        "месяцев он принёс {revenue}.",
+        "f.dead_split_one": "Перестал покупать: {dead} ({share} от когда-либо покупавших); из "
+        "них ещё можно вернуть {reanimatable} (они в списке для реактивации).",
+        "h.verdict": "Что сделать в первую очередь",
+        "h.appendix": "Приложение: как получены цифры",
+        "h.model": "Насколько можно доверять модели оттока",
+        "verdict.intro": "По убыванию суммы денег. Списки пересекаются (клиент может быть и под "
+        "угрозой ухода, и забытым), поэтому суммы не складываются.",
+        "verdict.none": "На этих данных нет действий, которые нужны в первую очередь.",
+        "verdict.list": "список: {file}, раздел «{section}»",
+        "act.at_risk": "Позвонить тем, кто с вероятностью 60 %+ не сделает заказ в ближайшие "
+        "{days}: {n}; за последние 12 месяцев они принесли {revenue}, под угрозой {risk} "
+        "выручки следующего года.",
+        "act.forgotten": "Связаться с теми, с кем не было контакта дольше, чем допускает "
+        "политика контактов: {n}; за последние 12 месяцев они принесли {revenue}.",
+        "act.reactivation": "Вернуть клиентов: {n} — {silent} молчат дольше своего обычного "
+        "цикла, {left} ушли, но их ещё можно вернуть; в лучший год они приносили {revenue}.",
+        "act.detractors_a": "Позвонить тем, кто поставил 0–6 в опросе: {n}; за последние 12 "
+        "месяцев они принесли {revenue}.",
+        "act.overdue": "Закрыть просроченные задачи в журнале активностей: {n}; их клиенты "
+        "принесли {revenue} за последние 12 месяцев.",
+        "act.duplicates": "Объединить дубли: {records} → {clients}; выручка {revenue} разнесена "
+        "по дублирующимся записям.",
+        "f.class_a": "{share} выручки за последние 12 месяцев приносит класс A: {clients} — "
+        "{paying_share} из {paying}, плативших за это время ({known_share} от всех {known} "
+        "известных клиентов — эту долю показывает таблица ABC).",
+        "f.base_change": "База {trend}: год назад {before} клиентов, сейчас {after}; за 12 "
+        "месяцев пришли {new}, вернулись {back}, ушли {lost} ({share} от базы годом ранее).",
+        "trend.growing": "растёт",
+        "trend.stagnating": "стабильна",
+        "trend.eroding": "сокращается",
+        "trend.unknown": "меняется",
+        "f.dead_split": "Перестали покупать: {dead} ({share} от когда-либо покупавших); из них "
+        "ещё можно вернуть {reanimatable} (они в списке для реактивации).",
+        "xyz.leads": "Матрица считает {matrix} клиентов, которые хоть раз покупали; {leads} "
+        "не покупавших ни разу входят в класс C таблицы ABC ({abc_c} там, {matrix_c} здесь) и "
+        "класса XYZ не имеют.",
+        "lists.where": "Книга Excel (XLSX) — для людей: открывайте её в Excel. Файлы CSV — для "
+        "других систем: Excel при открытии CSV двойным щелчком теряет ведущие нули в "
+        "идентификаторах.",
         "kpi.base": "Клиентов в базе",
         "f.pareto": "{share} выручки за последние 12 месяцев приносит класс A — {clients} "
         "({client_share} платящих клиентов).",

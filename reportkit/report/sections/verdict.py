@@ -1,0 +1,46 @@
+"""Page one of the audit report: what to do first, ranked by the money involved."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..export import WORKBOOK_FILE
+from ..words.audit import say
+from .common import ESC, h, limits_html, p
+
+if TYPE_CHECKING:
+    from ..pipeline import Audit
+
+#: the most actions page one lists (the rest are in their sections)
+MAX_ACTIONS = 5
+
+#: action -> the key of the heading of the section that carries it out
+SECTION_HEADING = {
+    "at_risk": "at_risk",
+    "forgotten": "forgotten",
+    "reactivation": "reactivation",
+    "detractors_a": "detractors_a",
+    "overdue": "overdue",
+    "duplicates": "duplicates",
+}
+
+
+def render(audit: Audit) -> str:
+    """What the data cannot tell (when they are thin), then the ranked actions (at most
+    :data:`MAX_ACTIONS`), each linked to the section that lists its clients."""
+    lang = audit.lang
+    actions = audit.actions()[:MAX_ACTIONS]
+    parts = [h(2, "verdict", lang), limits_html(audit)]
+    if not actions:
+        return "".join(parts) + p(say("verdict.none", lang))
+    parts.append(p(say("verdict.intro", lang), "rk-note"))
+    items = []
+    for action in actions:
+        heading = SECTION_HEADING[action["code"]]
+        where = say("verdict.list", lang, file=WORKBOOK_FILE, section=say("h." + heading, lang))
+        anchor = action["section"]
+        items.append(
+            f"<li><strong>{ESC(action['text'])}</strong> "
+            f'<a href="#{ESC(anchor)}">{ESC(where)}</a></li>'
+        )
+    return "".join(parts) + '<ol class="rk-verdict">' + "".join(items) + "</ol>"
