@@ -42,27 +42,63 @@ def test_revenue_at_risk_is_the_sum_of_the_at_risk_list_and_a_minority(audit):
     assert (product - at_risk["revenue_at_risk"]).abs().max() < 1e-6
 
 
-def test_the_churn_finding_quotes_the_clients_it_names(audit):
+def _action(audit, code):
+    hits = [a for a in audit.actions() if a["code"] == code]
+    assert len(hits) == 1, (code, audit.actions())
+    return hits[0]
+
+
+def _revenue_12m(audit, ids) -> float:
+    """The clients' revenue over the last 12 months, summed from the transactions themselves
+    (not from the snapshot the actions read)."""
+    tx = audit.dataset.transactions
+    end = audit.as_of + pd.Timedelta(days=1)
+    start = end - pd.DateOffset(months=12)
+    window = tx[(tx["date"] >= start) & (tx["date"] < end) & tx["client_id"].isin(set(ids))]
+    return float(window["amount"].sum())
+
+
+def test_the_churn_action_quotes_the_clients_it_names(audit):
     lang = audit.lang
     at_risk = audit.action_lists()["at_risk"]
     high = at_risk[at_risk["band"] == "high"]
-    sentence = _finding(audit, "60 %+")
+    action = _action(audit, "at_risk")
+    sentence = action["text"]
     assert T.fmt_int(len(high), lang) in sentence
     assert T.fmt_money(high["revenue_at_risk"].sum(), lang) in sentence
-    # the whole list's figure (the summary card's) is quoted as the total it is part of
-    total = T.fmt_money(at_risk["revenue_at_risk"].sum(), lang)
-    assert sentence.index(T.fmt_money(high["revenue_at_risk"].sum(), lang)) < sentence.index(total)
+    # its value is what these clients brought over the last 12 months
+    assert action["value"] == pytest.approx(_revenue_12m(audit, high["client_id"]), rel=1e-9)
+    assert T.fmt_money(action["value"], lang) in sentence
+    # the whole list's figure is the summary card's, not repeated on page one
+    assert T.fmt_money(at_risk["revenue_at_risk"].sum(), lang) not in sentence
 
 
-def test_the_reactivation_and_forgotten_findings_quote_their_lists(audit):
+def test_the_reactivation_and_forgotten_actions_quote_their_lists(audit):
     lang = audit.lang
     lists = audit.action_lists()
     react = lists["reactivation"]
-    sentence = _finding(audit, T.fmt_money(react["best12_revenue"].sum(), lang))
+    sentence = _action(audit, "reactivation")["text"]
+    assert T.fmt_money(react["best12_revenue"].sum(), lang) in sentence
     assert T.fmt_int(len(react), lang) in sentence
     forgotten = lists["forgotten"]
-    sentence = _finding(audit, T.fmt_money(forgotten["revenue_window"].sum(), lang))
-    assert T.fmt_int(len(forgotten), lang) in sentence
+    action = _action(audit, "forgotten")
+    assert T.fmt_money(forgotten["revenue_window"].sum(), lang) in action["text"]
+    assert action["value"] == pytest.approx(
+        _revenue_12m(audit, forgotten["client_id"]), rel=1e-9
+    )
+    assert T.fmt_int(len(forgotten), lang) in action["text"]
+
+
+def test_the_actions_are_ranked_by_money_clients_before_records(audit):
+    actions = audit.actions()
+    codes = [a["code"] for a in actions]
+    # the sample has every list: at risk, forgotten, reactivation, detractors, duplicates, overdue
+    assert set(codes) == {"at_risk", "forgotten", "reactivation", "detractors_a", "duplicates",
+                          "overdue"}
+    clients = [a for a in actions if a["code"] not in ("duplicates", "overdue")]
+    assert actions[: len(clients)] == clients
+    values = [a["value"] for a in clients]
+    assert values == sorted(values, reverse=True)
 
 
 def test_the_managers_table_adds_up_to_the_revenue_at_risk(audit):

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ...analysis.dynamics import NONE, BaseTrend, Dynamics, Migration
-from ...io.schema import BASE_END, CHURN_RATE, LOST, NEW, PERIOD, REACTIVATED
+from ...io.schema import BASE_END, BASE_START, CHURN_RATE, LOST, NEW, PERIOD, REACTIVATED
 from ..text import (
     block_label,
     count_phrase,
@@ -102,54 +102,58 @@ LABELS: dict[str, dict[str, Any]] = {
 }
 
 
-def trend_text(trend: BaseTrend, lang: str = "en") -> str:
+def trend_text(trend: BaseTrend, lang: str = "en", *, before: int | None = None) -> str:
     """The base trend in one sentence.
+
+    ``before`` is the base at the start of the first period the trend covers (the figure the
+    summary calls "the base a year ago"); without it, the first period's end is quoted. No
+    fitted percentage is printed: a straight line through a shrinking base can fall below
+    -100 %, a change no base can make.
 
     >>> t = BaseTrend("eroding", 12, 1200, 1050, 1120.0, -13.6, -0.134, 0.012, 0.0004, 0.16,
     ...               0.05)
-    >>> print(trend_text(t))  # doctest: +NORMALIZE_WHITESPACE
-    The base is eroding: 1,200 → 1,050 clients over 12 months (fitted change −13%);
-    on average 1.2% of the base is lost per month, 16% over the last year.
+    >>> print(trend_text(t, before=1210))  # doctest: +NORMALIZE_WHITESPACE
+    The base is shrinking: 1,210 → 1,050 clients over 12 months; on average 1.2% of the base
+    is lost per month, 16.0% over the last year.
     """
     check_lang(lang)
     quarter = trend.freq == "Q"
-    change = fmt_pct(trend.relative_change, lang, decimals=0)
-    if trend.relative_change > 0:
-        change = "+" + change
+    first = trend.base_first if before is None else before
     mean = fmt_pct(trend.churn_rate_mean, lang)
+    annual = np.isfinite(trend.churn_rate_annual)
     if lang == "ru":
         words = {
             "growing": "растёт",
-            "stagnating": "стоит на месте",
+            "stagnating": "стабильна",
             "eroding": "сокращается",
             "unknown": "— периодов мало для вывода",
         }
         k = trend.periods
         unit = plural_word(k, "ru", "quarter" if quarter else "month")
         s = (
-            f"База {words[trend.label]}: {fmt_int(trend.base_first, 'ru')} → "
+            f"База {words[trend.label]}: {fmt_int(first, 'ru')} → "
             f"{fmt_int(trend.base_last, 'ru')} {plural_word(trend.base_last, 'ru', 'client')} "
-            f"за {k} {unit} (тренд {change}); "
+            f"за {k} {unit}; "
             f"в среднем за {'квартал' if quarter else 'месяц'} уходит {mean} базы"
         )
-        if np.isfinite(trend.churn_rate_annual):
-            s += f", за последний год — {fmt_pct(trend.churn_rate_annual, 'ru', decimals=0)}"
+        if annual:
+            s += f", за последний год — {fmt_pct(trend.churn_rate_annual, 'ru')}"
         return s + "."
     words = {
         "growing": "growing",
-        "stagnating": "stagnating",
-        "eroding": "eroding",
+        "stagnating": "stable",
+        "eroding": "shrinking",
         "unknown": "too short to judge",
     }
     unit = "quarter" if quarter else "month"
     s = (
-        f"The base is {words[trend.label]}: {fmt_int(trend.base_first)} → "
+        f"The base is {words[trend.label]}: {fmt_int(first)} → "
         f"{fmt_int(trend.base_last)} clients over {trend.periods} "
-        f"{plural_word(trend.periods, 'en', unit)} (fitted change "
-        f"{change}); on average {mean} of the base is lost per {unit}"
+        f"{plural_word(trend.periods, 'en', unit)}; on average {mean} of the base is lost per "
+        f"{unit}"
     )
-    if np.isfinite(trend.churn_rate_annual):
-        s += f", {fmt_pct(trend.churn_rate_annual, decimals=0)} over the last year"
+    if annual:
+        s += f", {fmt_pct(trend.churn_rate_annual)} over the last year"
     return s + "."
 
 
@@ -195,7 +199,9 @@ def moves(migration: Migration, lang: str = "en", *, top: int = 5) -> list[str]:
 def text(dyn: Dynamics, lang: str = "en") -> list[str]:
     """Sentences for the report: the trend, the last period, the largest moves."""
     check_lang(lang)
-    out = [trend_text(dyn.trend, lang)]
+    flows = dyn.flows.tail(dyn.trend.periods)
+    before = int(flows.iloc[0][BASE_START]) if len(flows) else None
+    out = [trend_text(dyn.trend, lang, before=before)]
     if len(dyn.flows):
         r = dyn.flows.iloc[-1]
         # a month in words ("Декабрь 2025"), a quarter as fmt_period writes it
