@@ -422,9 +422,9 @@ def test_base_trend_rule_by_hand():
 
 def test_base_trend_text():
     t = base_trend(trend_frame([120, 110, 100, 90]))
-    assert WD.trend_text(t).startswith("The base is eroding: 120 → 90 clients over 4 months")
+    assert WD.trend_text(t).startswith("The base is shrinking: 120 → 90 clients over 4 months")
     assert WD.trend_text(t, "ru").startswith("База сокращается: 120 → 90 клиентов за 4 месяца")
-    assert "20%" in WD.trend_text(t)
+    assert "20.0% over the last year" in WD.trend_text(t)
     assert isinstance(t.to_frame(), pd.DataFrame) and t.to_frame()["label"].iloc[0] == "eroding"
 
 

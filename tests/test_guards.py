@@ -104,10 +104,10 @@ def test_two_months_of_data_open_the_report_with_what_cannot_be_concluded(tmp_pa
     ru = "Прочтите сначала: данные охватывают только 1 месяц (01.05.2024 – 31.05.2024)."
     for lang, words in (("en", en), ("ru", ru)):
         a = P.Audit.build(ds, lang=lang, churn=False)
-        overview = str(a.show("overview"))
-        first = re.search(r"</h2><p[^>]*>(.*?)</p>", overview).group(1)
+        page_one = str(a.show("verdict"))   # the report opens with it
+        first = re.search(r"</h2><p[^>]*>(.*?)</p>", page_one).group(1)
         assert html.unescape(first).startswith(words), first
-        assert "rk-limits" in overview
+        assert "rk-limits" in page_one
         assert str(a.show("period")).count("rk-limits") == 1
     # a year of data: nothing to warn about
     long = rk.load(_sales(tmp_path / "long", _monthly_rows(25, 12)))
@@ -200,10 +200,10 @@ def one_big_client(tmp_path_factory):
 def test_one_class_a_client_is_one_client(one_big_client):
     en = P.Audit.build(one_big_client, lang="en", churn=False)
     text = " ".join(en.findings())
-    assert re.search(r"of revenue over the last 12 months comes from 1 client \(class A", text)
+    assert re.search(r"of revenue over the last 12 months comes from class A: 1 client, ", text)
     assert not re.search(r"\b1 clients\b", text)
     ru = " ".join(P.Audit.build(one_big_client, lang="ru", churn=False).findings())
-    assert "приносит класс A — 1 клиент (" in ru and "1 клиентов" not in ru
+    assert "приносит класс A: 1 клиент — " in ru and "1 клиентов" not in ru
 
 
 def test_no_developer_hint_reaches_the_report(one_big_client, monkeypatch):

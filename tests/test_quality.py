@@ -201,7 +201,7 @@ def test_duplicate_groups_evidence_and_revenue(base):
                  index=False)}
     assert d.pairs["evidence"].tolist() == ["name=100", "phone", "email", "name=100"]  # codes
     assert pairs == {("C1", "C2"): ("name 100", "medium"), ("C1", "C3"): ("phone", "high"),
-                     ("C2", "C3"): ("email", "high"), ("C4", "C5"): ("name 100", "medium")}
+                     ("C2", "C3"): ("e-mail", "high"), ("C4", "C5"): ("name 100", "medium")}
     g = d.groups.set_index("client_id")
     # revenue per record (returns netted): C1 100 + 50, C2 300, C3 -20 + 40; group 470.
     assert g.loc[["C1", "C2", "C3"], "revenue"].tolist() == [150.0, 300.0, 20.0]
@@ -326,7 +326,7 @@ def test_different_valid_tax_ids_are_evidence_against():
     # X~Y by name only but two legal entities: no link. X~Z same INN: high. Y~W same INN: high.
     # Z~W same phone, different INNs: kept, medium.
     assert ("X", "Y") not in pairs
-    assert pairs[("X", "Z")] == ("tax_id", "high")
+    assert pairs[("X", "Z")] == ("tax id", "high")
     assert pairs[("W", "Z")] == ("phone, tax ids differ", "medium")
 
 
@@ -561,7 +561,7 @@ def test_partial_base_and_configurable_thresholds():
                        "manager": ["M", "N"]})
     c = completeness(df)
     assert c.score == pytest.approx(1 / 3)
-    assert c.verdict == PARTIAL_BASE and "between 0.30 (list_of_names) and 0.60" in WQ.reason_text(c)
+    assert c.verdict == PARTIAL_BASE and "between 0.30 (a list of names) and 0.60" in WQ.reason_text(c)
     c = completeness(df, settings=QualitySettings(client_base_score=0.3,
                                                   list_of_names_score=0.1))
     assert c.verdict == CLIENT_BASE

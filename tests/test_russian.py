@@ -36,7 +36,7 @@ NNBSP = "\u202f"
 #: Latin words a Russian report may keep: abbreviations and names of methods
 ALLOWED = frozenset({
     "ABC", "XYZ", "RFM", "VIP", "NPS", "BCG", "ROC", "AUC", "PR", "BG", "NBD", "CSV", "XLSX",
-    "reportkit", "e-mail",
+    "reportkit", "e-mail", "Excel",
     "A", "B", "C", "X", "Y", "Z",                      # ABC and XYZ classes
     "AX", "AY", "AZ", "BX", "BY", "BZ", "CX", "CY", "CZ",  # cells of the ABC×XYZ matrix
     "R", "F", "M",                                     # the RFM scores
@@ -56,7 +56,8 @@ def visible_text(fragment: str) -> str:
 
 def proper_names(audit: Audit, files: dict) -> list[str]:
     """Names from the data, longest first (so a name is removed before its parts)."""
-    names: set[str] = {Path(p).name for p in files.values()}
+    # the files the report names (page one names the workbook its lists are in)
+    names: set[str] = {Path(p).name for p in files.values()} | {"action_lists.xlsx"}
     clients, tx = audit.dataset.clients, audit.dataset.transactions
     for frame in (clients, tx):
         for column in (S.CLIENT_ID, S.NAME, S.MANAGER):

@@ -11,7 +11,7 @@ from .. import text as T
 from ..plots import abcxyz_heatmap
 from ..words import segmentation as SW
 from ..words.audit import say
-from .common import fig_html, h
+from .common import fig_html, h, p
 
 if TYPE_CHECKING:
     from ..pipeline import Audit
@@ -25,6 +25,7 @@ def render(audit: Audit) -> str:
     figures = summary
     parts = [
         h(2, "xyz", lang),
+        leads_note(seg, lang),
         T.table_html(seg.xyz.summary, lang, values={S.XYZ: "segmentation"}),
         fig_html(abcxyz_heatmap(seg.abcxyz, lang=lang)),
         T.table_html(
@@ -53,3 +54,26 @@ def render(audit: Audit) -> str:
             ),
         ]
     return "".join(parts)
+
+
+def leads_note(seg, lang: str) -> str:
+    """Why the matrix counts fewer clients than the ABC table (the clients who never bought
+    are class C there and have no XYZ class), with both counts of class C."""
+    matrix = seg.abcxyz.summary
+    abc = seg.abc.summary
+    in_matrix = int(matrix[S.N_CLIENTS].sum())
+    leads = int(abc[S.N_CLIENTS].sum()) - in_matrix
+    if leads <= 0:
+        return ""
+    abc_c = int(abc.loc[abc[S.ABC].astype(str) == "C", S.N_CLIENTS].sum())
+    matrix_c = int(matrix.loc[matrix[S.ABC].astype(str) == "C", S.N_CLIENTS].sum())
+    return p(
+        say(
+            "xyz.leads",
+            lang,
+            matrix=T.fmt_int(in_matrix, lang),
+            leads=T.fmt_int(leads, lang),
+            abc_c=T.fmt_int(abc_c, lang),
+            matrix_c=T.fmt_int(matrix_c, lang),
+        )
+    )

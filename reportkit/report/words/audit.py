@@ -11,7 +11,6 @@ from .. import text as T
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "h.overview": "The base in figures",
-        "h.findings": "Findings",
         "h.data": "Data received",
         "h.abc": "ABC: who brings the money",
         "h.xyz": "XYZ and the ABC×XYZ matrix",
@@ -102,43 +101,13 @@ LABELS: dict[str, dict[str, str]] = {
         "for other systems: Excel drops the leading zeros of ids when a CSV is opened by "
         "double-click.",
         "kpi.base": "Clients in the base",
-        "f.pareto": "{share} of revenue over the last 12 months comes from {clients} "
-        "(class A, {client_share} of paying clients).",
-        "f.top20": "The top 20 % of paying clients bring {share} of revenue.",
-        "f.dead": "{dead} ({share} of those who ever bought) have stopped buying; "
-        "{reanimatable} of them can be won back.",
-        "f.dead_one": "{dead} ({share} of those who ever bought) has stopped buying; "
-        "{reanimatable} of them can be won back.",
-        "f.lost_year": "Over the last 12 months the base lost {lost}, {share} of the {base} it "
-        "had a year ago.",
         "f.lost_period": "In {period} the base lost {lost} ({a_lost} of them class A, worth "
         "{revenue} over the year before).",
-        "f.at_risk": "{n} are likely (60 %+) to place no order in the next {days}; they put "
-        "{revenue} of expected revenue at risk, of the {total} at risk across all the clients "
-        "scored.",
-        "f.at_risk_one": "{n} is likely (60 %+) to place no order in the next {days}; this "
-        "puts {revenue} of expected revenue at risk, of the {total} at risk across all the "
-        "clients scored.",
-        "f.reactivation": "{n} are silent longer than their usual cycle or have left but can "
-        "be won back; at their best they brought {revenue} a year.",
-        "f.reactivation_one": "{n} is silent longer than its usual cycle or has left but can "
-        "be won back; at its best it brought {revenue} a year.",
-        "f.duplicates": "{groups} of duplicate records ({records} that should be {clients}).",
         "f.verdict": "Card completeness: {verdict}.",
         "f.vip": "{n} do not pay back and should be reviewed.",
         "f.vip_one": "{n} does not pay back and should be reviewed.",
-        "f.forgotten": "{n} (class A or B, or regular and better) have had no contact for "
-        "longer than their contact policy allows; together they brought "
-        "{revenue} over the last 12 months.",
-        "f.forgotten_one": "{n} (class A or B, or regular and better) has had no contact for "
-        "longer than its contact policy allows; it brought {revenue} over "
-        "the last 12 months.",
-        "f.overdue": "{n} in the activity log are overdue.",
-        "f.overdue_one": "{n} in the activity log is overdue.",
         "f.nps": "NPS is {nps} from {n} answers ({low} to {high} at 95 % confidence).",
         "f.nps_few": "Only {n}: too few for an NPS.",
-        "f.detractors_a": "{n} are detractors (gave 0–6): call them first.",
-        "f.detractors_a_one": "{n} is a detractor (gave 0–6): call them first.",
         "noun.client": "client|clients",
         "noun.valuable_client": "valuable client|valuable clients",
         "noun.vip_client": "VIP client|VIP clients",
@@ -248,7 +217,6 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "ru": {
         "h.overview": "База в цифрах",
-        "h.findings": "Выводы",
         "h.data": "Полученные данные",
         "h.abc": "ABC: кто приносит деньги",
         "h.xyz": "XYZ и матрица ABC×XYZ",
@@ -338,44 +306,13 @@ LABELS: dict[str, dict[str, str]] = {
         "других систем: Excel при открытии CSV двойным щелчком теряет ведущие нули в "
         "идентификаторах.",
         "kpi.base": "Клиентов в базе",
-        "f.pareto": "{share} выручки за последние 12 месяцев приносит класс A — {clients} "
-        "({client_share} платящих клиентов).",
-        "f.top20": "Топ-20 % платящих клиентов приносят {share} выручки.",
-        "f.dead": "Перестали покупать: {dead} ({share} от когда-либо покупавших); из них "
-        "можно вернуть: {reanimatable}.",
-        "f.dead_one": "Перестали покупать: {dead} ({share} от когда-либо покупавших); из них "
-        "можно вернуть: {reanimatable}.",
-        "f.lost_year": "Потери базы за последние 12 месяцев: {lost} — {share} от базы годом "
-        "ранее ({base}).",
         "f.lost_period": "Потери базы за {period}: {lost} (из них класса A — {a_lost}; их "
         "выручка за предыдущий год — {revenue}).",
-        "f.at_risk": "С высокой вероятностью (60 %+) не сделают заказ в ближайшие {days}: "
-        "{n}; под угрозой {revenue} ожидаемой выручки из {total} под угрозой по всем "
-        "оценённым клиентам.",
-        "f.at_risk_one": "С высокой вероятностью (60 %+) не сделают заказ в ближайшие {days}: "
-        "{n}; под угрозой {revenue} ожидаемой выручки из {total} под угрозой по всем "
-        "оценённым клиентам.",
-        "f.reactivation": "Молчат дольше своего обычного цикла или ушли, но их можно вернуть: "
-        "{n}; в лучший год они приносили {revenue}.",
-        "f.reactivation_one": "Молчат дольше своего обычного цикла или ушли, но их можно "
-        "вернуть: {n}; в лучший год они приносили {revenue}.",
-        "f.duplicates": "{groups} дублирующихся записей ({records}; после объединения "
-        "останется {clients}).",
         "f.verdict": "Заполненность карточек: {verdict}.",
         "f.vip": "Не окупаются и требуют пересмотра: {n}.",
         "f.vip_one": "Не окупаются и требуют пересмотра: {n}.",
-        "f.forgotten": "Без контакта дольше, чем допускает политика контактов: {n} (класса A "
-        "или B либо постоянных и выше); за последние 12 месяцев они принесли "
-        "{revenue}.",
-        "f.forgotten_one": "Без контакта дольше, чем допускает политика контактов: {n} "
-        "(класса A или B либо постоянных и выше); за последние 12 месяцев "
-        "он принёс {revenue}.",
-        "f.overdue": "Просрочено в журнале активностей: {n}.",
-        "f.overdue_one": "Просрочено в журнале активностей: {n}.",
         "f.nps": "NPS равен {nps} по {n} ответам (от {low} до {high} с доверием 95 %).",
         "f.nps_few": "Для NPS мало ответов на опросы: {n}.",
-        "f.detractors_a": "Критики (оценки 0–6): {n} — им звонить в первую очередь.",
-        "f.detractors_a_one": "Критики (оценки 0–6): {n} — ему звонить в первую очередь.",
         "noun.client": "клиент|клиента|клиентов",
         "noun.valuable_client": "ценный клиент|ценных клиента|ценных клиентов",
         "noun.vip_client": "VIP-клиент|VIP-клиента|VIP-клиентов",

@@ -22,8 +22,8 @@ from . import check_lang
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         # duplicates: evidence of a link
-        "ev.tax_id": "tax_id",
-        "ev.email": "email",
+        "ev.tax_id": "tax id",
+        "ev.email": "e-mail",
         "ev.phone": "phone",
         "ev.name": "name {score}",
         "ev.swapped": " (two letters swapped)",
@@ -86,16 +86,16 @@ LABELS: dict[str, dict[str, str]] = {
         "note.empty_column": "the {field} column is empty",
         "note.empty_share": "empty on {share} of cards",
         "reason.no_cards": "the clients table has no cards",
-        "reason.client_base": "mean card completeness {score} (client_base from {need}) and "
+        "reason.client_base": "mean card completeness {score} (a client base from {need}) and "
         "contacts filled on {contacts} of cards (at least {need_contacts} "
         "needed)",
         "reason.list": "mean card completeness {score} is below {low}: the cards hold little "
         "beyond names",
         "reason.no_contacts": "mean card completeness {score} would make a client base, but "
-        "contacts are filled on only {contacts} of cards (client_base "
-        "needs {need_contacts})",
-        "reason.partial": "mean card completeness {score}, between {low} (list_of_names) and "
-        "{need} (client_base)",
+        "contacts are filled on only {contacts} of cards (a client "
+        "base needs {need_contacts})",
+        "reason.partial": "mean card completeness {score}, between {low} (a list of names) "
+        "and {need} (a client base)",
         "reason.missing": "; most often missing: {fields}",
         "comp.cards": "client cards",
         "comp.score": "mean card completeness",
@@ -284,7 +284,7 @@ def evidence_text(evidence: Any, lang: str = "en") -> str:
     name=95 ~ C007; …") as words; the linked ids stay as they are.
 
     >>> evidence_text("tax_id,name=93,swapped")
-    'tax_id, name 93 (two letters swapped)'
+    'tax id, name 93 (two letters swapped)'
     >>> evidence_text("phone ~ C002; name=95 ~ C007", "ru")
     'телефон ~ C002; название 95 ~ C007'
     """
@@ -366,7 +366,7 @@ def reason_text(completeness: Completeness, lang: str = "en") -> str:
     if missing:
         named = []
         for name, note, params in missing:
-            shown = name if lang == "en" else field_label(name, lang)
+            shown = field_label(name, lang)
             words = note_text(note, params, lang)
             named.append(f"{shown} ({words})" if words else shown)
         text += _say("reason.missing", lang, fields=", ".join(named))
@@ -383,10 +383,7 @@ def fields_table(completeness: Completeness, lang: str = "en") -> pd.DataFrame:
 def groups_table(completeness: Completeness, lang: str = "en") -> pd.DataFrame:
     """:attr:`Completeness.groups` with the fields of each group by their names in ``lang``."""
     out = completeness.groups.copy()
-    if lang != "en":
-        out[FIELD] = [
-            ", ".join(field_label(f, lang) for f in str(v).split(", ")) for v in out[FIELD]
-        ]
+    out[FIELD] = [", ".join(field_label(f, lang) for f in str(v).split(", ")) for v in out[FIELD]]
     return out
 
 
