@@ -12,30 +12,20 @@ import pandas as pd
 from ...errors import check_param
 from ..schema import (
     AMOUNT,
-    CATEGORY,
-    CHANNEL,
-    CLIENT_ID,
-    CREATED,
-    DATE,
-    DONE,
-    DUE,
-    MANAGER,
-    MARGIN,
-    ORDER_ID,
-    PRICE,
-    PRODUCT,
-    QUANTITY,
-    SCORE,
-    TYPE,
 )
 from .activities import _activities, _surveys
 from .cards import _cards
 from .duplicates import _assign_ids, _book_on_duplicates, _duplicates
-from .frames import _clients_frame, _truth
-from .lines import _lines, _order_ids
+from .frames import (
+    _activities_frame,
+    _clients_frame,
+    _surveys_frame,
+    _transactions_frame,
+    _truth,
+)
+from .lines import _lines
 from .orders import _orders
 from .plan import _plan
-from .vocabulary import _CATEGORIES, _WORDS
 
 
 @dataclass
@@ -204,10 +194,43 @@ def make_base(
     False
     """
     end_ts = _check_args(n_clients, years, end, random_state, lang)
-    n = int(n_clients)
     start_ts = end_ts - pd.DateOffset(years=int(years)) + pd.Timedelta(days=1)
-    span = int((end_ts - start_ts).days) + 1
     li = 0 if lang == "ru" else 1
+    g = _generate(int(n_clients), start_ts, end_ts, random_state, lang)
+    rid = g.ids["real"]  # id of each distinct client
+    did = g.ids["dup"]  # id of each duplicate card
+    return SampleBase(
+        transactions=_transactions_frame(g.lines, rid, did, start_ts, lang),
+        clients=_clients_frame(g.cards, g.dups, rid, did, start_ts, li),
+        activities=_activities_frame(g.activities, rid, did, li),
+        surveys=_surveys_frame(g.surveys, rid, start_ts),
+        truth=_truth(g.plan, g.cards, g.dups, rid, did, g.forgotten, start_ts),
+        start=start_ts,
+        end=end_ts,
+        lang=lang,
+        random_state=None if random_state is None else int(random_state),
+    )
+
+
+@dataclass
+class _Generated:
+    """What the steps of the generator made, before it becomes frames (see :func:`_generate`)."""
+
+    plan: dict
+    cards: dict
+    dups: dict
+    ids: dict[str, np.ndarray]
+    lines: dict
+    activities: dict
+    forgotten: pd.DataFrame
+    surveys: dict[str, np.ndarray]
+
+
+def _generate(
+    n: int, start_ts: pd.Timestamp, end_ts: pd.Timestamp, random_state: int | None, lang: str
+) -> _Generated:
+    """Run the steps of the generator in order, each on its own random stream."""
+    span = int((end_ts - start_ts).days) + 1
     root = np.random.default_rng(random_state)
     (r_plan, r_orders, r_lines, r_cards, r_names, r_dups, r_acts, r_surv) = root.spawn(8)
 
@@ -226,83 +249,4 @@ def make_base(
     lines = _book_on_duplicates(r_dups, lines, plan, dups)
     activities, forgotten = _activities(r_acts, plan, cards, dups, lines, span, start_ts, start_dow)
     surveys = _surveys(r_surv, plan, span, start_ts, start_dow)
-
-    # --- assemble the frames ------------------------------------------------------------------
-    rid = ids["real"]  # id of each distinct client
-    did = ids["dup"]  # id of each duplicate card
-    order_ids = _order_ids(lines, lang)
-    client_of_line = np.where(
-        lines["dup"] >= 0, did[np.maximum(lines["dup"], 0)], rid[lines["client"]]
-    )
-    tx = pd.DataFrame(
-        {
-            CLIENT_ID: client_of_line.astype(object),
-            DATE: (start_ts + pd.to_timedelta(lines["day"], unit="D")).astype("datetime64[ns]"),
-            ORDER_ID: order_ids,
-            PRODUCT: np.asarray([p[li] for c in _CATEGORIES for p in c[3]], dtype=object)[
-                lines["product"]
-            ],
-            CATEGORY: np.asarray([c[li] for c in _CATEGORIES], dtype=object)[lines["product"] // 8],
-            QUANTITY: lines[QUANTITY].astype("float64"),
-            PRICE: lines[PRICE],
-            AMOUNT: lines[AMOUNT],
-            MARGIN: lines[MARGIN],
-            MANAGER: np.asarray(_WORDS["manager"][li], dtype=object)[lines["manager"]],
-            CHANNEL: np.asarray(_WORDS["channel"][li], dtype=object)[lines["channel"]],
-        }
-    )
-    tx["_o"] = lines["order"]
-    tx["_k"] = lines["k"]
-    tx = tx.sort_values([DATE, "_o", "_k"], kind="stable").drop(columns=["_o", "_k"])
-    tx = tx.reset_index(drop=True)
-    for col in (CLIENT_ID, ORDER_ID, PRODUCT, CATEGORY, MANAGER, CHANNEL):
-        tx[col] = tx[col].astype("str")
-
-    clients = _clients_frame(cards, dups, rid, did, start_ts, li)
-    acts = (
-        pd.DataFrame(
-            {
-                CLIENT_ID: np.where(
-                    activities["dup"] >= 0,
-                    did[np.maximum(activities["dup"], 0)],
-                    rid[activities["client"]],
-                ).astype(object),
-                CREATED: activities[CREATED],
-                MANAGER: np.asarray(_WORDS["manager"][li], dtype=object)[activities["manager"]],
-                TYPE: np.asarray(_WORDS["type"][li], dtype=object)[activities["type"]],
-                DUE: activities[DUE],
-                DONE: activities[DONE].astype(bool),
-            }
-        )
-        .sort_values([CREATED, CLIENT_ID], kind="stable")
-        .reset_index(drop=True)
-    )
-    for col in (CLIENT_ID, MANAGER, TYPE):
-        acts[col] = acts[col].astype("str")
-    surv = (
-        pd.DataFrame(
-            {
-                CLIENT_ID: rid[surveys["client"]].astype(object),
-                DATE: (start_ts + pd.to_timedelta(surveys["day"], unit="D")).astype(
-                    "datetime64[ns]"
-                ),
-                SCORE: surveys[SCORE].astype("float64"),
-            }
-        )
-        .sort_values([DATE, CLIENT_ID], kind="stable")
-        .reset_index(drop=True)
-    )
-    surv[CLIENT_ID] = surv[CLIENT_ID].astype("str")
-
-    truth = _truth(plan, cards, dups, rid, did, forgotten, start_ts)
-    return SampleBase(
-        transactions=tx,
-        clients=clients,
-        activities=acts,
-        surveys=surv,
-        truth=truth,
-        start=start_ts,
-        end=end_ts,
-        lang=lang,
-        random_state=None if random_state is None else int(random_state),
-    )
+    return _Generated(plan, cards, dups, ids, lines, activities, forgotten, surveys)

@@ -1,4 +1,6 @@
-"""Step 7 of the generator: the canonical frames of the clients table and of the truth."""
+"""Step 7 of the generator: the canonical frames (transactions, clients, activities, surveys)
+and the truth tables.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +8,37 @@ import numpy as np
 import pandas as pd
 
 from ..schema import (
+    AMOUNT,
+    CATEGORY,
+    CHANNEL,
     CLIENT_ID,
     CONTACT_PERSON,
     CREATED,
+    DATE,
+    DONE,
+    DUE,
     EMAIL,
     INDUSTRY,
     KEY_ACCOUNT,
     MANAGER,
+    MARGIN,
     NAME,
+    ORDER_ID,
     PHONE,
     POTENTIAL,
+    PRICE,
+    PRODUCT,
+    QUANTITY,
     REGION,
+    SCORE,
     SIZE,
     STATUS,
     TAX_ID,
+    TYPE,
     VIP,
 )
 from .keys import _phone_styles
+from .lines import _order_ids
 from .shape import (
     CHURN_DATE,
     CLIENT_ID_A,
@@ -35,7 +51,86 @@ from .shape import (
     RHYTHM,
     TREND_KIND,
 )
-from .vocabulary import _REGIONS, _WORDS
+from .vocabulary import _CATEGORIES, _REGIONS, _WORDS
+
+
+def _transactions_frame(
+    lines: dict, rid: np.ndarray, did: np.ndarray, start_ts: pd.Timestamp, lang: str
+) -> pd.DataFrame:
+    """The sales lines as the canonical transactions table, sorted by date and document."""
+    li = 0 if lang == "ru" else 1
+    order_ids = _order_ids(lines, lang)
+    client_of_line = np.where(
+        lines["dup"] >= 0, did[np.maximum(lines["dup"], 0)], rid[lines["client"]]
+    )
+    tx = pd.DataFrame(
+        {
+            CLIENT_ID: client_of_line.astype(object),
+            DATE: (start_ts + pd.to_timedelta(lines["day"], unit="D")).astype("datetime64[ns]"),
+            ORDER_ID: order_ids,
+            PRODUCT: np.asarray([p[li] for c in _CATEGORIES for p in c[3]], dtype=object)[
+                lines["product"]
+            ],
+            CATEGORY: np.asarray([c[li] for c in _CATEGORIES], dtype=object)[lines["product"] // 8],
+            QUANTITY: lines[QUANTITY].astype("float64"),
+            PRICE: lines[PRICE],
+            AMOUNT: lines[AMOUNT],
+            MARGIN: lines[MARGIN],
+            MANAGER: np.asarray(_WORDS["manager"][li], dtype=object)[lines["manager"]],
+            CHANNEL: np.asarray(_WORDS["channel"][li], dtype=object)[lines["channel"]],
+        }
+    )
+    tx["_o"] = lines["order"]
+    tx["_k"] = lines["k"]
+    tx = tx.sort_values([DATE, "_o", "_k"], kind="stable").drop(columns=["_o", "_k"])
+    tx = tx.reset_index(drop=True)
+    for col in (CLIENT_ID, ORDER_ID, PRODUCT, CATEGORY, MANAGER, CHANNEL):
+        tx[col] = tx[col].astype("str")
+    return tx
+
+
+def _activities_frame(activities: dict, rid: np.ndarray, did: np.ndarray, li: int) -> pd.DataFrame:
+    """The managers' log as the canonical activities table, sorted by creation and client."""
+    acts = (
+        pd.DataFrame(
+            {
+                CLIENT_ID: np.where(
+                    activities["dup"] >= 0,
+                    did[np.maximum(activities["dup"], 0)],
+                    rid[activities["client"]],
+                ).astype(object),
+                CREATED: activities[CREATED],
+                MANAGER: np.asarray(_WORDS["manager"][li], dtype=object)[activities["manager"]],
+                TYPE: np.asarray(_WORDS["type"][li], dtype=object)[activities["type"]],
+                DUE: activities[DUE],
+                DONE: activities[DONE].astype(bool),
+            }
+        )
+        .sort_values([CREATED, CLIENT_ID], kind="stable")
+        .reset_index(drop=True)
+    )
+    for col in (CLIENT_ID, MANAGER, TYPE):
+        acts[col] = acts[col].astype("str")
+    return acts
+
+
+def _surveys_frame(surveys: dict, rid: np.ndarray, start_ts: pd.Timestamp) -> pd.DataFrame:
+    """The NPS answers as the canonical surveys table, sorted by date and client."""
+    surv = (
+        pd.DataFrame(
+            {
+                CLIENT_ID: rid[surveys["client"]].astype(object),
+                DATE: (start_ts + pd.to_timedelta(surveys["day"], unit="D")).astype(
+                    "datetime64[ns]"
+                ),
+                SCORE: surveys[SCORE].astype("float64"),
+            }
+        )
+        .sort_values([DATE, CLIENT_ID], kind="stable")
+        .reset_index(drop=True)
+    )
+    surv[CLIENT_ID] = surv[CLIENT_ID].astype("str")
+    return surv
 
 
 def _clients_frame(
