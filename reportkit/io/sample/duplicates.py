@@ -33,6 +33,40 @@ def _duplicates(
     lang: str,
 ) -> dict:
     """Extra cards of existing buyers that share one key with the original."""
+    orig, kinds = _originals(rng, cards, plan)
+    m = len(orig)
+    lo = np.maximum(cards["created"][orig] + 30, 0)
+    hi = np.maximum(lo + 1, span - 30)
+    created = _weekday(rng.integers(lo, hi), start_dow)
+    created = np.minimum(created, _weekday_back(np.full(m, span - 1), start_dow))
+    styles = cards["phone_style"][orig]
+    new_style = (styles + rng.integers(1, 6, m)) % 6
+    manager = np.where(
+        rng.random(m) < 0.6,
+        (plan["manager"][orig] + rng.integers(1, 6, m)) % 6,
+        plan["manager"][orig],
+    )
+    look_alike = rng.random(m) < 0.5
+    email_case = rng.integers(0, 3, m)
+    books = rng.random(m) < 0.6
+    names, emails = _names_and_emails(r_names, cards, orig, kinds, look_alike, email_case, lang)
+    return {
+        "orig": orig,
+        "kind": kinds,
+        "created": created,
+        "phone_style": new_style,
+        "manager": manager,
+        "names": names,
+        "emails": emails,
+        "books": books,
+        "status": rng.choice([_ST_ACTIVE, _ST_LEAD, _ST_WORKING], size=m, p=[0.5, 0.3, 0.2]),
+        "same_region": rng.random(m) < 0.7,
+    }
+
+
+def _originals(rng: np.random.Generator, cards: dict, plan: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The original card of each duplicate (a distinct buyer with a card that has the key the
+    duplicate shares) and the kind of key (index into ``DUPLICATE_KINDS``)."""
     n = len(plan["rhythm"])
     blank = cards["blank"]
     vip0 = int(plan["vip0"])
@@ -53,23 +87,21 @@ def _duplicates(
             orig[j] = ok[rng.integers(len(ok))]
             taken[orig[j]] = True
     keep = orig >= 0
-    orig, kinds = orig[keep], kinds[keep]
-    m = len(orig)
+    return orig[keep], kinds[keep]
 
-    lo = np.maximum(cards["created"][orig] + 30, 0)
-    hi = np.maximum(lo + 1, span - 30)
-    created = _weekday(rng.integers(lo, hi), start_dow)
-    created = np.minimum(created, _weekday_back(np.full(m, span - 1), start_dow))
-    styles = cards["phone_style"][orig]
-    new_style = (styles + rng.integers(1, 6, m)) % 6
-    manager = np.where(
-        rng.random(m) < 0.6,
-        (plan["manager"][orig] + rng.integers(1, 6, m)) % 6,
-        plan["manager"][orig],
-    )
-    look_alike = rng.random(m) < 0.5
-    email_case = rng.integers(0, 3, m)
-    books = rng.random(m) < 0.6
+
+def _names_and_emails(
+    r_names: np.random.Generator,
+    cards: dict,
+    orig: np.ndarray,
+    kinds: np.ndarray,
+    look_alike: np.ndarray,
+    email_case: np.ndarray,
+    lang: str,
+) -> tuple[list[str], list[str]]:
+    """The duplicates' names (the original's written differently, or a contact and a
+    department) and e-mails (the original's, written differently for the e-mail kind)."""
+    m = len(orig)
     names, emails = [], []
     # "Сергей Иванов (закупки)", "M. Morgan (accounts)": unlike the names of sole proprietors
     if lang == "ru":
@@ -101,18 +133,7 @@ def _duplicates(
                 email_case[j]
             ]
         emails.append(e)
-    return {
-        "orig": orig,
-        "kind": kinds,
-        "created": created,
-        "phone_style": new_style,
-        "manager": manager,
-        "names": names,
-        "emails": emails,
-        "books": books,
-        "status": rng.choice([_ST_ACTIVE, _ST_LEAD, _ST_WORKING], size=m, p=[0.5, 0.3, 0.2]),
-        "same_region": rng.random(m) < 0.7,
-    }
+    return names, emails
 
 
 def _assign_ids(
