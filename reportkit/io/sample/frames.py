@@ -136,66 +136,9 @@ def _surveys_frame(surveys: dict, rid: np.ndarray, start_ts: pd.Timestamp) -> pd
 def _clients_frame(
     cards: dict, dups: dict, rid: np.ndarray, did: np.ndarray, start_ts: pd.Timestamp, li: int
 ) -> pd.DataFrame:
-    lang = cards["lang"]
-    phone_fmt = _phone_styles(lang)
-    words = {k: np.asarray(v[li], dtype=object) for k, v in _WORDS.items()}
-    idx = np.flatnonzero(cards["has_card"])
-    blank = cards["blank"]
-
-    def col(values, key=None):
-        v = np.asarray(values, dtype=object)[idx]
-        if key is not None:
-            v = np.where(blank[key][idx], None, v)
-        return v
-
-    regions = np.array([r[1 + li] for r in _REGIONS], dtype=object)
-    orig = pd.DataFrame(
-        {
-            CLIENT_ID: rid[idx],
-            NAME: [cards["names"][i].text(lang) for i in idx],
-            PHONE: col(
-                [phone_fmt(d, s) for d, s in zip(cards["phone_digits"], cards["phone_style"])],
-                PHONE,
-            ),
-            EMAIL: col(cards["emails"], EMAIL),
-            TAX_ID: col(cards["tax"], TAX_ID),
-            REGION: col(regions[cards["region"]], REGION),
-            INDUSTRY: col(words["industry"][cards["industry"]], INDUSTRY),
-            SIZE: col(words["size"][cards["size"]], SIZE),
-            CONTACT_PERSON: col(cards["contacts"], CONTACT_PERSON),
-            CREATED: cards["created"][idx],
-            MANAGER: col(words["manager"][cards["manager"]], MANAGER),
-            STATUS: col(words["status"][cards["status"]], STATUS),
-            VIP: cards["vip"][idx],
-            KEY_ACCOUNT: cards["key"][idx],
-            POTENTIAL: np.where(blank[POTENTIAL][idx], np.nan, cards["potential"][idx]),
-        }
-    )
-    o = dups["orig"]
-    kind = np.array(DUPLICATE_KINDS, dtype=object)[dups["kind"]]
-    m = len(o)
-    dup = pd.DataFrame(
-        {
-            CLIENT_ID: did,
-            NAME: dups["names"],
-            PHONE: [
-                phone_fmt(cards["phone_digits"][i], s) if k == "phone" else None
-                for i, s, k in zip(o, dups["phone_style"], kind)
-            ],
-            EMAIL: [e if k == "email" else None for e, k in zip(dups["emails"], kind)],
-            TAX_ID: [cards["tax"][i] if k == "tax_id" else None for i, k in zip(o, kind)],
-            REGION: np.where(dups["same_region"], regions[cards["region"]][o], None),
-            INDUSTRY: np.full(m, None, dtype=object),
-            SIZE: np.full(m, None, dtype=object),
-            CONTACT_PERSON: np.full(m, None, dtype=object),
-            CREATED: dups["created"],
-            MANAGER: words["manager"][dups["manager"]],
-            STATUS: words["status"][dups["status"]],
-            VIP: np.zeros(m, bool),
-            KEY_ACCOUNT: np.zeros(m, bool),
-            POTENTIAL: np.full(m, np.nan),
-        }
-    )
+    """The cards (originals, then duplicates) as the canonical clients table, sorted by id."""
+    orig = _original_cards(cards, rid, li)
+    dup = _duplicate_cards(cards, dups, did, li)
     out = pd.concat([orig, dup], ignore_index=True)
     out[CREATED] = start_ts + pd.to_timedelta(out[CREATED].to_numpy(dtype=np.int64), unit="D")
     out[CREATED] = out[CREATED].astype("datetime64[ns]")
@@ -217,6 +160,78 @@ def _clients_frame(
     out[KEY_ACCOUNT] = out[KEY_ACCOUNT].astype(bool)
     out[POTENTIAL] = out[POTENTIAL].astype("float64")
     return out.sort_values(CLIENT_ID, kind="stable").reset_index(drop=True)
+
+
+def _original_cards(cards: dict, rid: np.ndarray, li: int) -> pd.DataFrame:
+    """The card of every distinct client that has one, blanks as None (``created``: day
+    numbers)."""
+    lang = cards["lang"]
+    phone_fmt = _phone_styles(lang)
+    words = {k: np.asarray(v[li], dtype=object) for k, v in _WORDS.items()}
+    idx = np.flatnonzero(cards["has_card"])
+    blank = cards["blank"]
+
+    def col(values, key=None):
+        v = np.asarray(values, dtype=object)[idx]
+        if key is not None:
+            v = np.where(blank[key][idx], None, v)
+        return v
+
+    regions = np.array([r[1 + li] for r in _REGIONS], dtype=object)
+    return pd.DataFrame(
+        {
+            CLIENT_ID: rid[idx],
+            NAME: [cards["names"][i].text(lang) for i in idx],
+            PHONE: col(
+                [phone_fmt(d, s) for d, s in zip(cards["phone_digits"], cards["phone_style"])],
+                PHONE,
+            ),
+            EMAIL: col(cards["emails"], EMAIL),
+            TAX_ID: col(cards["tax"], TAX_ID),
+            REGION: col(regions[cards["region"]], REGION),
+            INDUSTRY: col(words["industry"][cards["industry"]], INDUSTRY),
+            SIZE: col(words["size"][cards["size"]], SIZE),
+            CONTACT_PERSON: col(cards["contacts"], CONTACT_PERSON),
+            CREATED: cards["created"][idx],
+            MANAGER: col(words["manager"][cards["manager"]], MANAGER),
+            STATUS: col(words["status"][cards["status"]], STATUS),
+            VIP: cards["vip"][idx],
+            KEY_ACCOUNT: cards["key"][idx],
+            POTENTIAL: np.where(blank[POTENTIAL][idx], np.nan, cards["potential"][idx]),
+        }
+    )
+
+
+def _duplicate_cards(cards: dict, dups: dict, did: np.ndarray, li: int) -> pd.DataFrame:
+    """The duplicate cards: the shared key as the original's, the other keys blank."""
+    phone_fmt = _phone_styles(cards["lang"])
+    words = {k: np.asarray(v[li], dtype=object) for k, v in _WORDS.items()}
+    regions = np.array([r[1 + li] for r in _REGIONS], dtype=object)
+    o = dups["orig"]
+    kind = np.array(DUPLICATE_KINDS, dtype=object)[dups["kind"]]
+    m = len(o)
+    return pd.DataFrame(
+        {
+            CLIENT_ID: did,
+            NAME: dups["names"],
+            PHONE: [
+                phone_fmt(cards["phone_digits"][i], s) if k == "phone" else None
+                for i, s, k in zip(o, dups["phone_style"], kind)
+            ],
+            EMAIL: [e if k == "email" else None for e, k in zip(dups["emails"], kind)],
+            TAX_ID: [cards["tax"][i] if k == "tax_id" else None for i, k in zip(o, kind)],
+            REGION: np.where(dups["same_region"], regions[cards["region"]][o], None),
+            INDUSTRY: np.full(m, None, dtype=object),
+            SIZE: np.full(m, None, dtype=object),
+            CONTACT_PERSON: np.full(m, None, dtype=object),
+            CREATED: dups["created"],
+            MANAGER: words["manager"][dups["manager"]],
+            STATUS: words["status"][dups["status"]],
+            VIP: np.zeros(m, bool),
+            KEY_ACCOUNT: np.zeros(m, bool),
+            POTENTIAL: np.full(m, np.nan),
+        }
+    )
 
 
 def _truth(
