@@ -12,6 +12,13 @@ the analyses can be measured against known answers.
 
 :func:`regenerate_sample` rewrites the committed sample ``data/sample`` (:data:`SAMPLE_ARGS`).
 
+The package, one module per step of the generator, each on its own random stream (run in this
+order by :func:`make_base` in ``base``): ``plan`` (who the clients are), ``orders``, ``lines``
+(and returns), ``cards``, ``duplicates`` (and the client ids), ``activities`` (and surveys),
+``frames`` (the canonical frames and the truth). Beside them: ``shape`` (the public constants
+and the shares below), ``vocabulary`` and ``names`` (the words), ``keys`` (tax ids, phones,
+e-mails) and ``files`` (:func:`write_base`, :func:`regenerate_sample`).
+
 How the base is made (the numbers are the defaults of the generator, not parameters):
 
 * **Clients.** ``n_clients`` distinct companies: 10 % *leads* that never order, the rest buyers

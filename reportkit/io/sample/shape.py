@@ -106,7 +106,7 @@ CLIENT_COLUMNS = (
 ACTIVITY_COLUMNS = (CLIENT_ID, CREATED, MANAGER, TYPE, DUE, DONE)
 SURVEY_COLUMNS = (CLIENT_ID, DATE, SCORE)
 
-# --- the generator's shares (documented in the module docstring) -------------------------------
+# --- the generator's shares (documented in the docstring of reportkit.io.sample) ------------
 _LEAD_SHARE = 0.10
 _RHYTHM_P = {"monthly": 0.25, "quarterly": 0.25, "irregular": 0.30, "one_off": 0.20}
 _EXISTING_SHARE = 0.35
