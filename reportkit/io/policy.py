@@ -105,6 +105,14 @@ def validate_contact_policy(
     >>> sorted(t["lang"].unique())
     ['en', 'ru']
     """
+    out, raw_cells = _normalised(table, source)
+    _check_cells(out, raw_cells, source)
+    return out
+
+
+def _normalised(table: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.Series]:
+    """The table with its columns checked and its texts stripped, cells upper-cased (``new``
+    lower-cased) and languages lower-cased; and the cells as they were written (for messages)."""
     if not isinstance(table, pd.DataFrame):
         raise InputError(
             f"{source} must be a DataFrame or the path of a CSV file, "
@@ -125,6 +133,12 @@ def validate_contact_policy(
     out[S.CELL] = cell.where(cell.str.lower() == NEW_CELL, cell.str.upper())
     out.loc[out[S.CELL].str.lower() == NEW_CELL, S.CELL] = NEW_CELL
     out[S.LANG] = out[S.LANG].str.lower()
+    return out, raw_cells
+
+
+def _check_cells(out: pd.DataFrame, raw_cells: pd.Series, source: str) -> None:
+    """Every cell known, every row with a language, each (cell, language) once, and all nine
+    cells for every language of a table that has rows."""
     known = set(POLICY_CELLS) | {NEW_CELL}
     bad = out.index[~out[S.CELL].isin(known)]
     if len(bad):
@@ -156,7 +170,6 @@ def validate_contact_policy(
                 f"{source}: language {lang!r} has no row for cell "
                 f"{', '.join(absent)}; add one row per missing cell. {_FIX}"
             )
-    return out
 
 
 def load_contact_policy(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
