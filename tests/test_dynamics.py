@@ -442,7 +442,7 @@ def lifecycle(as_of, rows):
     frame["block"] = pd.Categorical(frame["block"])
     frame["zone"] = "life"
     frame["reason"] = ""
-    return Lifecycle(frame=frame, summary=pd.DataFrame(), vip_review=pd.DataFrame(),
+    return Lifecycle(clients=frame, summary=pd.DataFrame(), vip_review=pd.DataFrame(),
                      as_of=pd.Timestamp(as_of))
 
 
@@ -474,7 +474,7 @@ def test_migration_matrix_by_hand():
     with pytest.raises(InputError, match="earlier lifecycle first"):
         migration_matrix(after, before)
     with pytest.raises(InputError, match="must be a Lifecycle"):
-        migration_matrix(before.frame, after)
+        migration_matrix(before.clients, after)
 
 
 # --- errors ---------------------------------------------------------------------------------------
@@ -552,7 +552,7 @@ def test_base_matches_classify_of_snapshots(seed):
     f = flows(panel, as_of="2023-12-31", start="2022-01").set_index("period")
     for end in ("2022-03-31", "2022-12-31", "2023-06-30", "2023-12-31"):
         lc = classify(snapshot(panel, as_of=end))
-        living = int(lc.frame["block"].isin(LIVING_BLOCKS).sum())
+        living = int(lc.clients["block"].isin(LIVING_BLOCKS).sum())
         assert f.loc[end[:7], "base_end"] == living, end
     # the panel object and its frame give the same answer
     pd.testing.assert_frame_equal(f.reset_index(),
@@ -569,8 +569,8 @@ def test_migration_from_panel_matches_cross_tab_of_two_classifications():
     panel = build_panel(tx)
     m = migration(panel, as_of="2023-06-30")
     assert m.before == pd.Timestamp("2023-05-31") and m.after == pd.Timestamp("2023-06-30")
-    a = classify(snapshot(panel, as_of="2023-05-31")).frame.set_index("client_id")["block"]
-    b = classify(snapshot(panel, as_of="2023-06-30")).frame.set_index("client_id")["block"]
+    a = classify(snapshot(panel, as_of="2023-05-31")).clients.set_index("client_id")["block"]
+    b = classify(snapshot(panel, as_of="2023-06-30")).clients.set_index("client_id")["block"]
     both = pd.DataFrame({"a": a.astype(str), "b": b.astype(str)}).fillna("none")
     expected = both.groupby(["a", "b"]).size().to_dict()
     got = {(r.block_from, r.block_to): r.n_clients for r in m.frame.itertuples()}
