@@ -425,7 +425,7 @@ def test_base_trend_text():
     assert WD.trend_text(t).startswith("The base is shrinking: 120 → 90 clients over 4 months")
     assert WD.trend_text(t, "ru").startswith("База сокращается: 120 → 90 клиентов за 4 месяца")
     assert "20.0% over the last year" in WD.trend_text(t)
-    assert isinstance(t.to_frame(), pd.DataFrame) and t.to_frame()["label"].iloc[0] == "eroding"
+    assert isinstance(t.summary, pd.DataFrame) and t.summary["label"].iloc[0] == "eroding"
 
 
 def test_base_trend_on_flows():
@@ -442,7 +442,7 @@ def lifecycle(as_of, rows):
     frame["block"] = pd.Categorical(frame["block"])
     frame["zone"] = "life"
     frame["reason"] = ""
-    return Lifecycle(frame=frame, summary=pd.DataFrame(), vip_review=pd.DataFrame(),
+    return Lifecycle(clients=frame, summary=pd.DataFrame(), vip_review=pd.DataFrame(),
                      as_of=pd.Timestamp(as_of))
 
 
@@ -455,7 +455,7 @@ def test_migration_matrix_by_hand():
                                      ("w", "working", 10.0), ("v", "working", 5.0)])
     m = migration_matrix(before, after)
     cells = {(r.block_from, r.block_to): (r.n_clients, r.revenue_from, r.revenue_to)
-             for r in m.frame.itertuples()}
+             for r in m.summary.itertuples()}
     assert cells == {("regular", "regular"): (1, 100.0, 110.0),
                      ("regular", "dead_reanimatable"): (2, 350.0, 0.0),
                      ("working", "regular"): (1, 20.0, 40.0),
@@ -474,7 +474,7 @@ def test_migration_matrix_by_hand():
     with pytest.raises(InputError, match="earlier lifecycle first"):
         migration_matrix(after, before)
     with pytest.raises(InputError, match="must be a Lifecycle"):
-        migration_matrix(before.frame, after)
+        migration_matrix(before.clients, after)
 
 
 # --- errors ---------------------------------------------------------------------------------------
@@ -552,7 +552,7 @@ def test_base_matches_classify_of_snapshots(seed):
     f = flows(panel, as_of="2023-12-31", start="2022-01").set_index("period")
     for end in ("2022-03-31", "2022-12-31", "2023-06-30", "2023-12-31"):
         lc = classify(snapshot(panel, as_of=end))
-        living = int(lc.frame["block"].isin(LIVING_BLOCKS).sum())
+        living = int(lc.clients["block"].isin(LIVING_BLOCKS).sum())
         assert f.loc[end[:7], "base_end"] == living, end
     # the panel object and its frame give the same answer
     pd.testing.assert_frame_equal(f.reset_index(),
@@ -569,11 +569,11 @@ def test_migration_from_panel_matches_cross_tab_of_two_classifications():
     panel = build_panel(tx)
     m = migration(panel, as_of="2023-06-30")
     assert m.before == pd.Timestamp("2023-05-31") and m.after == pd.Timestamp("2023-06-30")
-    a = classify(snapshot(panel, as_of="2023-05-31")).frame.set_index("client_id")["block"]
-    b = classify(snapshot(panel, as_of="2023-06-30")).frame.set_index("client_id")["block"]
+    a = classify(snapshot(panel, as_of="2023-05-31")).clients.set_index("client_id")["block"]
+    b = classify(snapshot(panel, as_of="2023-06-30")).clients.set_index("client_id")["block"]
     both = pd.DataFrame({"a": a.astype(str), "b": b.astype(str)}).fillna("none")
     expected = both.groupby(["a", "b"]).size().to_dict()
-    got = {(r.block_from, r.block_to): r.n_clients for r in m.frame.itertuples()}
+    got = {(r.block_from, r.block_to): r.n_clients for r in m.summary.itertuples()}
     assert got == expected
     q = migration(panel, as_of="2023-06-30", freq="Q")
     assert q.before == pd.Timestamp("2023-03-31")
@@ -598,7 +598,7 @@ def test_dynamics_bundle():
     assert WD.text(d)[1].startswith(f"December 2023: {r['new']} new, {r['reactivated']} reactivated, "
                                   f"{r['lost']} lost")
     assert WD.text(d, "ru")[0].startswith("База ")
-    wide = d.to_frame()
+    wide = d.by_period()
     assert len(wide) == 12 and {"base_end", "revenue_new"} <= set(wide.columns)
     assert "<table" in d._repr_html_() and "churn_rate" in d._repr_html_()
     assert dynamics(panel.frame, as_of="2023-12-31", migration=False).migration is None

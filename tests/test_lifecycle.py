@@ -22,7 +22,7 @@ from reportkit.report.text import count_phrase
 
 def worded(lc, lang="en"):
     """The reasons of a lifecycle as the report words them, by client id."""
-    return W.reasons(lc, lang).set_axis(lc.frame["client_id"])
+    return W.reasons(lc, lang).set_axis(lc.clients["client_id"])
 
 
 def note_texts(lc, lang="en"):
@@ -67,7 +67,7 @@ def frame(rows):
 
 
 def blocks_of(lc: Lifecycle) -> dict:
-    return dict(zip(lc.frame["client_id"], lc.frame["block"].astype(str)))
+    return dict(zip(lc.clients["client_id"], lc.clients["block"].astype(str)))
 
 
 # --- the hand-worked base -------------------------------------------------------------------------
@@ -148,7 +148,7 @@ def test_every_boundary_by_hand():
 def test_every_client_in_exactly_one_block():
     snap, clients = hand_base()
     lc = classify(snap, clients)
-    f = lc.frame
+    f = lc.clients
     # snapshot clients + clients-table leads, minus the card created after as_of
     expected_ids = set(snap["client_id"]) | set(clients["client_id"]) - {"lead_future"}
     assert set(f["client_id"]) == expected_ids
@@ -180,7 +180,7 @@ def test_inputs_are_not_mutated():
 def test_reasons_in_english_and_russian():
     snap, clients = hand_base()
     lc = classify(snap, clients)
-    assert set(lc.frame["reason"]) <= set(REASONS)
+    assert set(lc.clients["reason"]) <= set(REASONS)
     en, ru = worded(lc), worded(lc, "ru")
     assert en["r3"] == "3 orders in 14 months; last 40 days ago"
     assert ru["r3"] == "3 заказа за 14 месяцев; последний 40 дней назад"
@@ -241,14 +241,14 @@ def test_notes_without_status_and_vip_columns():
     assert [code for code, _ in lc.notes] == ["no_status_column", "no_vip_column", "key_derived"]
     assert any("No status column" in n and "potential" in n for n in note_texts(lc))
     assert any("vip block is empty" in n for n in note_texts(lc))
-    assert (lc.frame["block"] == "active").sum() == 0
+    assert (lc.clients["block"] == "active").sum() == 0
     assert any("Нет столбца статуса" in n for n in note_texts(lc, "ru"))
 
 
 def test_card_created_after_as_of_is_left_out_with_a_note():
     snap, clients = hand_base()
     lc = classify(snap, clients)
-    assert "lead_future" not in set(lc.frame["client_id"])
+    assert "lead_future" not in set(lc.clients["client_id"])
     assert ("cards_created_later", {"n": 1, "as_of": AS_OF}) in lc.notes
     assert any("created after 2024-06-30" in n for n in note_texts(lc))
 
@@ -314,7 +314,7 @@ def test_derived_key_rule():
     lc = classify(snap)
     assert blocks_of(lc) == {"big": "key", "mid": "key", "small": "proven", "tiny": "proven"}
     assert any("No key_account column" in n for n in note_texts(lc))
-    assert lc.frame.set_index("client_id").loc["big", "reason"] == "key_top_share"
+    assert lc.clients.set_index("client_id").loc["big", "reason"] == "key_top_share"
     reason = worded(lc)["big"]
     assert reason.startswith("proven, in the top 80% of revenue, not declining; 12 orders")
     ru = worded(lc, "ru")["big"]
@@ -547,7 +547,7 @@ def test_reactivation_list_errors():
     with pytest.raises(InputError, match="classify the same snapshot"):
         reactivation_list(snap, other)
     with pytest.raises(InputError, match="must be the Lifecycle"):
-        reactivation_list(snap, lc.frame)
+        reactivation_list(snap, lc.clients)
 
 
 # --- figures ------------------------------------------------------------------------------------
@@ -597,7 +597,7 @@ def test_planted_churners_are_dead_or_on_the_reactivation_list():
         snap = snapshot(panel, as_of=day)
         lc = classify(snap, base.clients)
         listed = set(reactivation_list(snap, lc, base.clients)["client_id"])
-        dead = set(lc.frame.loc[lc.frame["block"].astype(str).str.startswith("dead"),
+        dead = set(lc.clients.loc[lc.clients["block"].astype(str).str.startswith("dead"),
                                 "client_id"])
         found += sum(cid in listed or cid in dead for cid in ids)
         total += len(ids)

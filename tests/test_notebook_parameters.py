@@ -54,7 +54,7 @@ def test_thresholds_reach_the_analyses():
     ordered = value[value > 0].sort_values(ascending=False)
     before = ordered.cumsum().shift(fill_value=0.0) / ordered.sum()
     assert a_changed == int((before < 0.5).sum())
-    dead = lambda a: int(a.results["lifecycle"].frame["block"].astype(str)
+    dead = lambda a: int(a.results["lifecycle"].clients["block"].astype(str)
                          .str.startswith("dead").sum())
     assert dead(changed) > dead(base)
 

@@ -109,7 +109,7 @@ def test_each_fact_has_one_value_everywhere_it_is_quoted(report, fact):
     flows = audit.results["dynamics"].flows
     year = flows.tail(12)
     abc = audit.results["segments"].abc.clients
-    life = audit.results["lifecycle"].frame
+    life = audit.results["lifecycle"].clients
     expected = {
         "known_clients": len(snap),
         "paying_clients": int((snap["orders_window"] > 0).sum()),

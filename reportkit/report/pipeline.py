@@ -78,6 +78,7 @@ SECTIONS_AUDIT = (
     "appendix",
     "data",
     "model",
+    "method",
 )
 SECTIONS_MONTHLY = ("period", "dynamics", "churn_new", "reactivation")
 
@@ -687,7 +688,7 @@ class Audit:
                     share=T.fmt_pct(k["churn_rate_12m"], lang),
                 )
             )
-        life = r["lifecycle"].frame
+        life = r["lifecycle"].clients
         ever = int((r["snapshot"][S.ORDERS_TOTAL] > 0).sum())
         dead = life[S.BLOCK].astype(str).str.startswith("dead")
         if ever:
@@ -761,8 +762,8 @@ class Audit:
         prev_abc = self.results.get("prev_abc")
         if prev is None or prev_abc is None:
             return None
-        before = self._previous_lifecycle().frame
-        now = self.results["lifecycle"].frame
+        before = self._previous_lifecycle().clients
+        now = self.results["lifecycle"].clients
         alive_before = set(
             before.loc[
                 ~before[S.BLOCK].astype(str).str.startswith("dead")
@@ -808,7 +809,7 @@ class Audit:
         if r.get("nps") is not None and len(r["nps"]["detractors_a"]):
             lists["detractors_a"] = r["nps"]["detractors_a"]
         seg = r["segments"].to_frame()
-        life = r["lifecycle"].frame[[S.CLIENT_ID, S.BLOCK, S.ZONE]]
+        life = r["lifecycle"].clients[[S.CLIENT_ID, S.BLOCK, S.ZONE]]
         seg = seg.merge(life, on=S.CLIENT_ID, how="left")
         clients = self.dataset.clients
         if clients is not None:

@@ -12,6 +12,7 @@ from . import (
     dynamics,
     lifecycle,
     managers,
+    method,
     model,
     overview,
     period,
@@ -48,6 +49,7 @@ RENDERERS = {
     "quality": quality.render,
     "managers": managers.render,
     "model": model.render,
+    "method": method.render,
     "period": period.render,
     "churn_new": churn_new.render,
 }

@@ -27,7 +27,7 @@ def render(audit: Audit) -> str:
         return "".join(parts) + audit.error_or_na("dynamics", say("h.dynamics", lang))
     parts += [p(s) for s in WD.text(dyn, lang)]
     parts.append(fig_html(flows_chart(dyn.flows, lang=lang)))
-    frame = dyn.to_frame().tail(13)
+    frame = dyn.by_period().tail(13)
     # two tables that fit the page: the flows of clients, then where the revenue came from
     flows = [
         "period",

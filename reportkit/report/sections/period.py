@@ -40,7 +40,7 @@ def render(audit: Audit) -> str:
     parts.append(tiles(items))
     parts += [f"<p>{ESC(s)}</p>" for s in audit.findings()[-3:]]
     if dyn is not None and len(dyn.flows):
-        f = dyn.to_frame()
+        f = dyn.by_period()
         cols = [S.BASE_END, S.NEW, S.REACTIVATED, S.LOST, S.CHURN_RATE]
         now = f.iloc[-1]
         prev = f.iloc[-2] if len(f) >= 2 else None

@@ -116,7 +116,7 @@ def _dead(code: str, row: Mapping[str, Any], lang: str, rules: LifecycleRules) -
 
 
 def reason_text(row: Mapping[str, Any], lang: str, rules: LifecycleRules) -> str:
-    """The reason of one row of :attr:`Lifecycle.frame` as a sentence in ``lang``."""
+    """The reason of one row of :attr:`Lifecycle.clients` as a sentence in ``lang``."""
     code, ru = row[REASON], lang == "ru"
     status = "" if pd.isna(row[STATUS]) else str(row[STATUS])
     if code == "agreed_no_orders":
@@ -157,7 +157,7 @@ def reason_text(row: Mapping[str, Any], lang: str, rules: LifecycleRules) -> str
 
 
 def reasons(lifecycle: Lifecycle, lang: str = "en") -> pd.Series:
-    """The reason of every client of ``lifecycle.frame`` in ``lang`` (indexed like the frame).
+    """The reason of every client of ``lifecycle.clients`` in ``lang`` (indexed like the frame).
 
     >>> from reportkit.analysis.lifecycle import classify
     >>> snap = pd.DataFrame({
@@ -172,7 +172,7 @@ def reasons(lifecycle: Lifecycle, lang: str = "en") -> pd.Series:
     '3 заказа за 14 месяцев; последний 40 дней назад'
     """
     check_lang(lang)
-    frame = lifecycle.frame
+    frame = lifecycle.clients
     texts = [reason_text(row, lang, lifecycle.rules) for row in frame.to_dict("records")]
     return pd.Series(texts, index=frame.index, dtype=object, name=REASON)
 
@@ -250,7 +250,7 @@ def reactivation_reasons(
         )
     if (~overdue).any():
         # dead clients worth winning back: the lifecycle's reason of just those rows
-        frame = lifecycle.frame
+        frame = lifecycle.clients
         ids = reactivation.loc[~overdue, CLIENT_ID].astype(str).to_numpy()
         rows = frame.set_index(frame[CLIENT_ID].astype(str)).loc[ids]
         out[~overdue] = [reason_text(row, lang, lifecycle.rules) for row in rows.to_dict("records")]
