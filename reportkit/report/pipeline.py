@@ -627,8 +627,8 @@ class Audit:
         if len(vip):
             out.append(say_n("f.vip", lang, len(vip), n=count(len(vip), "vip_client", lang)))
         dups = r.get("duplicates")
-        if dups is not None and len(dups.groups):
-            g = dups.groups
+        if dups is not None and len(dups.clients):
+            g = dups.clients
             n_groups = int(g["group_id"].nunique())
             out.append(
                 say(
