@@ -52,6 +52,7 @@ _FORGOTTEN_COLUMNS: tuple[tuple[str, Any], ...] = (
 
 
 def _empty(columns: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    """An empty table with these (column, dtype) pairs."""
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns})
 
 

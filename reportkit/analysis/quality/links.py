@@ -56,6 +56,7 @@ class _Keys:
 
 
 def _keys(cl: pd.DataFrame) -> _Keys:
+    """Phones, e-mails, tax ids and names of ``cl`` normalised (all None for a missing column)."""
     n = len(cl)
 
     def column(name: str, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
