@@ -225,12 +225,12 @@ def _components(pairs: pd.DataFrame, a: str, b: str) -> dict[str, int]:
 def evaluate(dups, truth: pd.DataFrame) -> list[tuple[str, float, int]]:
     """(metric, value, support) rows: pair precision / recall as defined in the module doc."""
     true_group = _components(truth, S.CLIENT_ID_A, S.CLIENT_ID_B)
-    pred_group = dict(zip(dups.groups[S.CLIENT_ID], dups.groups[S.GROUP_ID]))
+    pred_group = dict(zip(dups.clients[S.CLIENT_ID], dups.clients[S.GROUP_ID]))
 
     def same(mapping: dict, x: str, y: str) -> bool:
         return x in mapping and y in mapping and mapping[x] == mapping[y]
 
-    predicted = [p for _, g in dups.groups.groupby(S.GROUP_ID)[S.CLIENT_ID]
+    predicted = [p for _, g in dups.clients.groupby(S.GROUP_ID)[S.CLIENT_ID]
                  for p in combinations(sorted(g), 2)]
     members: dict[int, list[str]] = {}
     for cid, g in true_group.items():

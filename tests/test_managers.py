@@ -63,7 +63,7 @@ def test_manager_from_card_then_latest_sale_then_latest_activity():
     ac = acts([("e", "2024-03-01 10:00", "Ivy"), ("e", "2024-06-30 18:00", "Joe"),
                ("e", "2024-07-02 09:00", "Kim"), ("f", "2024-05-01", None)])
     m = M.managers(sn, clients=clients, transactions=tx, activities=ac, as_of=AS_OF)
-    got = m.assignments.set_index(S.CLIENT_ID)
+    got = m.clients.set_index(S.CLIENT_ID)
     # a: its card (not the sale's Zed); c: latest sale on or before as_of (Cid, not Dan of July);
     # d: card, trimmed; e: blank card, no sale → latest activity on or before as_of (Joe);
     # f: nothing names a manager; g: two lines by Eve, one by Ann that day → Eve;
@@ -82,7 +82,7 @@ def test_manager_taken_from_transactions_when_clients_table_has_no_manager_colum
                        S.DATE: pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
                        S.MANAGER: ["Ann", "Ann", "Bob"]})
     m = M.managers(sn, clients=clients, transactions=tx, as_of=AS_OF)
-    assert dict(zip(m.assignments[S.CLIENT_ID], m.assignments[S.MANAGER])) == {"a": "Ann",
+    assert dict(zip(m.clients[S.CLIENT_ID], m.clients[S.MANAGER])) == {"a": "Ann",
                                                                                "b": "Bob"}
     assert m.summary[S.MANAGER].tolist() == ["Ann", "Bob"]
 
@@ -117,7 +117,7 @@ def test_every_client_counted_once_across_managers():
     m = M.managers(sn, clients=clients, transactions=tx, as_of=AS_OF)
     assert m.summary[S.N_CLIENTS].sum() == 300
     assert m.summary[S.REVENUE_WINDOW].sum() == pytest.approx(sn[S.REVENUE_WINDOW].sum())
-    assert m.assignments[S.CLIENT_ID].tolist() == ids
+    assert m.clients[S.CLIENT_ID].tolist() == ids
     assert m.summary[S.MANAGER].is_unique
 
 
@@ -360,7 +360,7 @@ def test_nps_hand_worked_with_interval():
 
 def test_nps_category_boundaries_and_clipped_interval():
     r = M.nps(answers([6, 6.5, 7, 8.9, 9]), min_answers=1)
-    assert r.answers[S.NPS_CATEGORY].tolist() == ["detractor", "detractor", "passive",
+    assert r.clients[S.NPS_CATEGORY].tolist() == ["detractor", "detractor", "passive",
                                                   "passive", "promoter"]
     # 9 promoters, 1 detractor: NPS 80, SE = 100·√((1 − 0.64)/10) = 18.97 → upper 117 → 100
     r = M.nps(answers([10] * 9 + [0]))
@@ -377,11 +377,11 @@ def test_nps_latest_answer_per_client():
         S.SCORE: [2, 10, 9, 5, 10]})
     r = M.nps(sv, min_answers=1)
     # a: the September 10; b: two answers the same day → the lower, 5; c: 10
-    assert dict(zip(r.answers[S.CLIENT_ID], r.answers[S.SCORE])) == {"a": 10, "b": 5, "c": 10}
+    assert dict(zip(r.clients[S.CLIENT_ID], r.clients[S.SCORE])) == {"a": 10, "b": 5, "c": 10}
     assert r.value == pytest.approx(100 * (2 - 1) / 3)
     # as of 30 June: a's March 2 counts, c has not answered yet
     r = M.nps(sv, as_of="2024-06-30", min_answers=1)
-    assert dict(zip(r.answers[S.CLIENT_ID], r.answers[S.SCORE])) == {"a": 2, "b": 5}
+    assert dict(zip(r.clients[S.CLIENT_ID], r.clients[S.SCORE])) == {"a": 2, "b": 5}
     assert r.value == -100.0
     assert any("after" in n for n in WM.notes(r))
 
@@ -392,7 +392,7 @@ def test_nps_too_few_answers_is_flagged_not_scored():
     groups = pd.DataFrame({S.CLIENT_ID: [f"x{i}" for i in range(9)] + [f"y{i}" for i in range(10)],
                            "segment": ["X"] * 9 + ["Y"] * 10})
     r = M.nps(sv, by=groups)                      # default min_answers = 10
-    t = r.table.set_index("segment")
+    t = r.summary.set_index("segment")
     assert t.loc["X", S.TOO_FEW] and t.loc["X", S.N_ANSWERS] == 9
     assert math.isnan(t.loc["X", S.NPS]) and math.isnan(t.loc["X", S.CI_LOW])
     assert t.loc["X", S.PROMOTERS] == 9
@@ -409,7 +409,7 @@ def test_nps_by_with_clients_outside_the_grouping():
                         S.ABC: pd.Categorical(["B", "A", "B"], categories=["A", "B", "C"])})
     mg = pd.DataFrame({S.CLIENT_ID: ["a", "b", "c", "d"], "who": ["Ann", "Ann", "Bob", None]})
     r = M.nps_by(sv, {"abc": seg, "manager": mg}, min_answers=1)
-    t = r.table
+    t = r.summary
     assert t[S.DIMENSION].tolist() == ["overall", "abc", "abc", "abc", "manager", "manager",
                                        "manager"]
     assert t[S.GROUP].tolist() == ["overall", "A", "B", M.NO_GROUP, "Ann", "Bob", M.NO_GROUP]
@@ -443,7 +443,7 @@ def test_nps_matches_a_slow_reference():
         pro = sum(s >= 9 for s in scores) / len(scores)
         det = sum(s <= 6 for s in scores) / len(scores)
         se = 100 * math.sqrt((pro + det - (pro - det) ** 2) / len(scores))
-        got = r.table.set_index("g").loc[g]
+        got = r.summary.set_index("g").loc[g]
         assert got[S.N_ANSWERS] == len(scores)
         assert got[S.NPS] == pytest.approx(100 * (pro - det))
         assert got[S.NPS_SE] == pytest.approx(se)
@@ -492,8 +492,8 @@ def test_labels_cover_every_output_column_and_value(forgotten_case):
                    lifecycle=life, churn_scores=risk, lost_ids=[], as_of=AS_OF)
     r = M.nps_by(answers([10, 0]), {"abc": abc[[S.CLIENT_ID, S.ABC]]})
     columns = (set(m.summary.columns) - {"A", "B", "C"}) | set(m.forgotten.columns) \
-        | set(m.overdue.columns) | set(m.assignments.columns) | set(r.table.columns) \
-        | set(r.answers.columns)
+        | set(m.overdue.columns) | set(m.clients.columns) | set(r.summary.columns) \
+        | set(r.clients.columns)
     values = {M.NO_MANAGER, M.NO_GROUP, M.OVERALL, *M.NPS_CATEGORIES, "A", "B", "C",
               "clients", "transactions", "activities", "none"}
     for lang in ("en", "ru"):
@@ -531,13 +531,13 @@ def test_sample_base_planted_forgotten_and_overdue(sample):
     assert len(m.overdue) == 699
     assert m.summary.set_index(S.MANAGER)[S.OVERDUE_TASKS].idxmax() == "Волков А."
     assert m.summary[S.N_CLIENTS].sum() == len(sn)
-    assert m.assignments[S.CLIENT_ID].is_unique
+    assert m.clients[S.CLIENT_ID].is_unique
 
 
 def test_sample_base_nps(sample):
     ds, sn, seg, lc, m = sample
     r = M.nps_by(ds.surveys, {"abc": seg.abc, "block": lc, "manager": m}, as_of="2025-12-31")
-    t = r.table
+    t = r.summary
     n = int(t.loc[t[S.DIMENSION] == "overall", S.N_ANSWERS].iloc[0])
     assert n == ds.surveys[S.CLIENT_ID].nunique()
     for dim in ("abc", "block", "manager"):

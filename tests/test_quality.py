@@ -188,7 +188,7 @@ def base():
 
 
 def _groups_as_sets(d):
-    return sorted(sorted(g) for g in d.groups.groupby("group_id")["client_id"].apply(list))
+    return sorted(sorted(g) for g in d.clients.groupby("group_id")["client_id"].apply(list))
 
 
 def test_duplicate_groups_evidence_and_revenue(base):
@@ -202,7 +202,7 @@ def test_duplicate_groups_evidence_and_revenue(base):
     assert d.pairs["evidence"].tolist() == ["name=100", "phone", "email", "name=100"]  # codes
     assert pairs == {("C1", "C2"): ("name 100", "medium"), ("C1", "C3"): ("phone", "high"),
                      ("C2", "C3"): ("e-mail", "high"), ("C4", "C5"): ("name 100", "medium")}
-    g = d.groups.set_index("client_id")
+    g = d.clients.set_index("client_id")
     # revenue per record (returns netted): C1 100 + 50, C2 300, C3 -20 + 40; group 470.
     assert g.loc[["C1", "C2", "C3"], "revenue"].tolist() == [150.0, 300.0, 20.0]
     assert (g.loc[["C1", "C2", "C3"], "group_revenue"] == 470.0).all()
@@ -236,7 +236,7 @@ def test_duplicate_groups_evidence_and_revenue(base):
 def test_action_list_and_html(base):
     clients, tx = base
     d = find_duplicates(clients, transactions=tx)
-    assert d.to_frame()["action"].tolist() == ["keep", "merge", "merge", "keep", "merge"]
+    assert d.action_list()["action"].tolist() == ["keep", "merge", "merge", "keep", "merge"]
     f = WQ.duplicates_list(d)
     # survivor first, then the others by revenue (C2 300, C1 150)
     assert f["client_id"].tolist() == ["C3", "C2", "C1", "C4", "C5"]
@@ -268,8 +268,8 @@ def test_chain_of_pairs_makes_one_group():
     assert _groups_as_sets(d) == [["A", "B", "C", "D"]]
     assert set(zip(d.pairs["client_id_a"], d.pairs["client_id_b"])) == {
         ("A", "B"), ("B", "C"), ("C", "D")}
-    assert (d.groups["group_confidence"] == "high").all()
-    assert (d.groups["orders"].isna()).all() and d.groups["revenue"].isna().all()
+    assert (d.clients["group_confidence"] == "high").all()
+    assert (d.clients["orders"].isna()).all() and d.clients["revenue"].isna().all()
 
 
 @pytest.mark.parametrize("case, expected", [
@@ -293,10 +293,10 @@ def test_survivor_choice(case, expected):
     tx = pd.DataFrame(rows, columns=["client_id", "order_id", "amount"])
     tx["date"] = pd.Timestamp("2023-01-01")
     d = find_duplicates(clients, transactions=tx)
-    assert (d.groups["survivor"] == expected).all()
+    assert (d.clients["survivor"] == expected).all()
     # the same answer whatever the row order
     d2 = find_duplicates(clients.iloc[::-1], transactions=tx.iloc[::-1])
-    assert (d2.groups["survivor"] == expected).all()
+    assert (d2.clients["survivor"] == expected).all()
 
 
 def test_generic_phone_links_nothing():
@@ -304,12 +304,12 @@ def test_generic_phone_links_nothing():
     # on exactly 5 records it still makes one group.
     six = pd.DataFrame({"client_id": list("ABCDEF"), "phone": ["8 800 555-35-35"] * 6})
     d = find_duplicates(six)
-    assert len(d.groups) == 0 and len(d.pairs) == 0
+    assert len(d.clients) == 0 and len(d.pairs) == 0
     assert d.shared_keys.to_dict("records") == [
         {"key": "phone", "value": "78005553535", "records": 6}]
     five = six.iloc[:5]
     assert _groups_as_sets(find_duplicates(five)) == [list("ABCDE")]
-    assert len(find_duplicates(six, settings=QualitySettings(shared_key_limit=6)).groups) == 6
+    assert len(find_duplicates(six, settings=QualitySettings(shared_key_limit=6)).clients) == 6
 
 
 def test_different_valid_tax_ids_are_evidence_against():
@@ -408,15 +408,15 @@ def test_duplicates_invariant_to_row_order_and_inputs_untouched(base):
     pd.testing.assert_frame_equal(tx, before_t)
     shuffled = clients.sample(frac=1.0, random_state=3).set_axis(list("pqrstu"))
     d2 = find_duplicates(shuffled, transactions=tx.sample(frac=1.0, random_state=4))
-    pd.testing.assert_frame_equal(d1.groups, d2.groups)
+    pd.testing.assert_frame_equal(d1.clients, d2.clients)
     pd.testing.assert_frame_equal(d1.pairs, d2.pairs)
 
 
 def test_duplicates_edge_inputs():
     empty = find_duplicates(pd.DataFrame({"client_id": pd.Series([], dtype=object)}))
-    assert len(empty.groups) == 0 and len(empty.pairs) == 0
+    assert len(empty.clients) == 0 and len(empty.pairs) == 0
     ids_only = find_duplicates(pd.DataFrame({"client_id": [1, 2, 3]}))  # numeric ids are fine
-    assert len(ids_only.groups) == 0
+    assert len(ids_only.clients) == 0
 
 
 def _rand_names(rng, n):
@@ -509,7 +509,7 @@ def test_completeness_per_client_by_hand(cards):
                          "created": pd.to_datetime(["2024-01-01", "2024-02-01"])})
     tx = pd.DataFrame({"client_id": ["K1", "K9"], "amount": [1.0, 2.0]})
     c = completeness(cards, transactions=tx, activities=acts)
-    p = c.per_client.set_index("client_id")
+    p = c.clients.set_index("client_id")
     # K1: every field present -> 4 groups, 13 fields, score 1.
     assert p.loc["K1", "groups_filled"] == 4 and p.loc["K1", "fields_filled"] == 13
     assert p.loc["K1", "completeness"] == pytest.approx(1.0)
@@ -535,7 +535,7 @@ def test_completeness_per_client_by_hand(cards):
     assert f.loc["decision_maker", "note"] == "empty on 50 % of cards"
     g = c.groups.set_index("card_group")
     assert g["filled"].tolist() == [1, 1, 2, 1]                 # business contact analytic history
-    assert list(c.to_frame()["client_id"]) == ["K2", "K1"]     # least complete first
+    assert list(c.action_list()["client_id"]) == ["K2", "K1"]     # least complete first
     assert "client_base" in c._repr_html_()
 
 
@@ -543,14 +543,14 @@ def test_list_of_names_says_which_columns_are_missing():
     names = pd.DataFrame({"client_id": ["1", "2", "3"], "name": ["Альфа", "Бета", "Гамма"]})
     c = completeness(names)
     assert c.verdict == LIST_OF_NAMES
-    assert (c.per_client["completeness"] == 0).all()
+    assert (c.clients["completeness"] == 0).all()
     notes = dict(zip(c.fields["field"], WQ.fields_table(c)["note"]))
     assert notes["email"] == "the file has no e-mail column"
     assert notes["segment"] == "the file has no vip or key_account column"
     assert notes["activities"] == "no activity log given"
     assert not c.fields["in_file"].any()
     assert "below 0.30" in WQ.reason_text(c) and "the file has no" in WQ.reason_text(c)
-    assert c.per_client["has_orders"].isna().all()
+    assert c.clients["has_orders"].isna().all()
 
 
 def test_partial_base_and_configurable_thresholds():
@@ -567,7 +567,7 @@ def test_partial_base_and_configurable_thresholds():
     assert c.verdict == CLIENT_BASE
     # a group filled only at 3 of 4 fields: contact 2/4 is no longer filled
     c = completeness(df, settings=QualitySettings(group_filled_share=0.75))
-    assert not c.per_client["contact_filled"].any()
+    assert not c.clients["contact_filled"].any()
 
 
 def test_no_contacts_is_not_a_client_base():

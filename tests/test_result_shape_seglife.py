@@ -140,7 +140,6 @@ def test_lifecycle_clients_and_params(results):
     blocks = lc.clients.set_index("client_id")["block"].astype(str).to_dict()
     assert blocks == {"a": "proven", "b": "dead_lost", "c": "working", "d": "regular"}
     assert lc.params["rules"] is RULES and lc.params["as_of"] == pd.Timestamp(AS_OF)
-    assert lc.frame is lc.clients  # the former name, kept as an alias
 
 
 def test_migration_clients_are_each_clients_move(results):

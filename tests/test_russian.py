@@ -293,7 +293,7 @@ def test_duplicates_in_russian():
     assert items["групп дублей"] == 1 and items["лишних записей (объединить с основными)"] == 2
     shown = WQ.duplicates_list(d, "ru")
     actions = dict(zip(shown["client_id"], shown["action"]))
-    survivor = d.groups["survivor"].iloc[0]
+    survivor = d.clients["survivor"].iloc[0]
     assert actions[survivor] == "оставить"
     assert {a for c, a in actions.items() if c != survivor} == {f"объединить с {survivor}"}
     assert [WQ.evidence_text(e) for e in d.pairs["evidence"]] == ["name 100", "phone"]

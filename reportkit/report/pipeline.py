@@ -635,8 +635,8 @@ class Audit:
                 n=count(n, "task", lang),
             )
         dups = r.get("duplicates")
-        if dups is not None and len(dups.groups):
-            g = dups.groups
+        if dups is not None and len(dups.clients):
+            g = dups.clients
             n_groups = int(g["group_id"].nunique())
             value = float(g[S.REVENUE].sum()) if S.REVENUE in g else 0.0
             add(

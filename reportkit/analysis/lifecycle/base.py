@@ -308,11 +308,6 @@ class Lifecycle:
         """The settings the classification ran with: ``rules`` and ``as_of``."""
         return {"rules": self.rules, "as_of": self.as_of}
 
-    @property
-    def frame(self) -> pd.DataFrame:
-        """The former name of :attr:`clients` (deprecated; read :attr:`clients`)."""
-        return self.clients
-
     def to_frame(self) -> pd.DataFrame:
         """The per-client table (a copy of :attr:`clients`)."""
         return self.clients.copy()

@@ -83,11 +83,11 @@ def nps_html(audit: Audit, res) -> str:
     lang, nps = audit.lang, res["table"]
     parts = [p(n) for n in WM.notes(nps, lang)]
     shown = WM.nps_display(nps, lang)
-    few = nps.table[S.TOO_FEW].to_numpy()
+    few = nps.summary[S.TOO_FEW].to_numpy()
     num = lambda v: T.fmt_number(v, lang, decimals=1)
     interval = [
         ML[lang]["too_few_answers"] if f else f"{num(lo)} … {num(hi)}"
-        for f, lo, hi in zip(few, nps.table[S.CI_LOW], nps.table[S.CI_HIGH])
+        for f, lo, hi in zip(few, nps.summary[S.CI_LOW], nps.summary[S.CI_HIGH])
     ]
     view = shown.drop(
         columns=[S.PROMOTER_SHARE, S.DETRACTOR_SHARE, S.CI_LOW, S.CI_HIGH], errors="ignore"
@@ -99,7 +99,7 @@ def nps_html(audit: Audit, res) -> str:
     view[S.DIMENSION] = dim.where(dim.ne(dim.shift()), "")  # the dimension once per group
     view[S.GROUP] = view[S.GROUP].where(~overall, "")
     if audit.mask:  # the groups of the manager dimension are managers' names
-        by_manager = (nps.table[S.DIMENSION] == S.MANAGER).to_numpy()
+        by_manager = (nps.summary[S.DIMENSION] == S.MANAGER).to_numpy()
         view.loc[by_manager, S.GROUP] = audit.shown_manager(
             view.loc[by_manager, S.GROUP]
         ).to_numpy()

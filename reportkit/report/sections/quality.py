@@ -43,10 +43,10 @@ def render(audit: Audit) -> str:
                 labels={S.VALUE: T.t("col.figure", lang)},
             )
         )
-        if len(dups.groups):
+        if len(dups.clients):
             parts.append(
                 T.table_html(
-                    audit.shown(WQ.groups_view(dups.groups.head(30), lang)),
+                    audit.shown(WQ.groups_view(dups.clients.head(30), lang)),
                     lang,
                     values={
                         S.CONFIDENCE: "quality.confidence",

@@ -315,15 +315,15 @@ def managers_html(result: Managers, lang: str = "en", *, max_rows: int = 20) -> 
 
 
 def nps_display(result: NPSResult, lang: str = "en") -> pd.DataFrame:
-    """:attr:`NPSResult.table` for people: NPS and bounds rounded, "too few answers" instead of
+    """:attr:`NPSResult.summary` for people: NPS and bounds rounded, "too few answers" instead of
     NaN."""
     check_lang(lang)
-    out = result.table.drop(columns=[S.TOO_FEW, S.NPS_SE]).copy()
-    few = result.table[S.TOO_FEW].to_numpy()
+    out = result.summary.drop(columns=[S.TOO_FEW, S.NPS_SE]).copy()
+    few = result.summary[S.TOO_FEW].to_numpy()
     for col in (S.NPS, S.CI_LOW, S.CI_HIGH):
         out[col] = [
             _t("too_few_answers", lang) if f else fmt_number(v, lang, decimals=1)
-            for f, v in zip(few, result.table[col])
+            for f, v in zip(few, result.summary[col])
         ]
     return out
 

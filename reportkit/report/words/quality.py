@@ -398,14 +398,14 @@ def duplicates_list(duplicates: Duplicates, lang: str = "en") -> pd.DataFrame:
     """The duplicates action list as a manager reads it: the action and the evidence worded
     (the survivor named in the action)."""
     check_lang(lang)
-    out = duplicates.to_frame()
+    out = duplicates.action_list()
     out[ACTION] = [action_text(a, s, lang) for a, s in zip(out[ACTION], out[SURVIVOR])]
     out[EVIDENCE] = [evidence_text(e, lang) for e in out[EVIDENCE]]
     return out.drop(columns=[SURVIVOR])
 
 
 def groups_view(groups: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """Rows of :attr:`Duplicates.groups` with their evidence worded."""
+    """Rows of :attr:`Duplicates.clients` with their evidence worded."""
     out = groups.copy()
     out[EVIDENCE] = [evidence_text(e, lang) for e in out[EVIDENCE]]
     return out
