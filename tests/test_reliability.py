@@ -244,22 +244,27 @@ def test_a_full_disk_leaves_no_half_written_list(tmp_path, monkeypatch):
 
     from reportkit.report.export import write_action_lists
 
-    real = pd.DataFrame.to_csv
+    real = Path.open
 
-    def half_then_full(self, path, *args, **kwargs):
-        Path(path).write_text("client_id\n00", encoding="utf-8")      # half a file …
-        raise OSError(28, "No space left on device")                   # … then the disk is full
+    def half_then_full(self, mode="r", *args, **kwargs):
+        fh = real(self, mode, *args, **kwargs)
+        if "w" in mode and "segments.csv" in self.name:
+            fh.write(b"client_id\r\n00")                               # half a file …
+            fh.close()
+            raise OSError(28, "No space left on device")               # … then the disk is full
+        return fh
 
     df = pd.DataFrame({"client_id": ["001"], "revenue": [1.5]})
-    monkeypatch.setattr(pd.DataFrame, "to_csv", half_then_full)
+    monkeypatch.setattr(Path, "open", half_then_full)
     with pytest.raises(rk.ReportError, match="No space left on device"):
         write_action_lists({"segments": df}, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == []            # no temporary, no half
-    monkeypatch.setattr(pd.DataFrame, "to_csv", real)
+    monkeypatch.setattr(Path, "open", real)
     paths = write_action_lists({"segments": df}, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["action_lists.json",
                                                           "action_lists.xlsx", "segments.csv"]
-    assert paths["segments"].read_text(encoding="utf-8-sig").splitlines()[1] == "001,1.5"
+    # the id quoted, the money to the unit (1.5 rounds away from zero)
+    assert paths["segments"].read_text(encoding="utf-8-sig").splitlines()[1] == '"001",2'
 
 
 def test_csv_floats_are_written_the_same_every_time(tmp_path):
@@ -268,11 +273,12 @@ def test_csv_floats_are_written_the_same_every_time(tmp_path):
 
     from reportkit.report.export import write_action_lists
 
-    a = pd.DataFrame({"client_id": ["1"], "revenue": [351527.71]})
-    b = pd.DataFrame({"client_id": ["1"], "revenue": [351527.7100000001]})
+    a = pd.DataFrame({"client_id": ["1"], "revenue": [351527.71], "quantity": [351527.71]})
+    b = pd.DataFrame({"client_id": ["1"], "revenue": [351527.7100000001],
+                      "quantity": [351527.7100000001]})
     pa = write_action_lists({"x": a}, tmp_path / "a")["x"].read_bytes()
     pb = write_action_lists({"x": b}, tmp_path / "b")["x"].read_bytes()
-    assert pa == pb and b"351527.71\r\n" in pa
+    assert pa == pb and b'"1",351528,351527.71\r\n' in pa   # money to the unit, 2 decimals
 
 
 @pytest.mark.slow

@@ -1,24 +1,42 @@
-"""Action lists as files a manager opens in Excel: one CSV per list and one XLSX workbook.
+"""Action lists as files: one CSV per list for other systems, one XLSX workbook for people.
 
 :func:`write_action_lists` writes each list (who to call back, who to reactivate, which records
-are duplicates, …) as ``<name>.csv`` — UTF-8 with a BOM; in Russian with ``;`` between fields and
-a decimal comma, as Excel expects in a Russian locale — and all of them as sheets of one
-``action_lists.xlsx``: frozen header row, column widths, number formats (money with thousands
-separators, dates as dates, percentages).
+are duplicates, …) as ``<name>.csv`` and all of them as sheets of one ``action_lists.xlsx``.
 
-Text cells that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are
-neutralised against formula injection by a leading ``'`` in both files; numbers (also negative
-ones) stay numbers.
+**The workbook is for people.** Its headers and its category values are words in the report's
+language (``Код клиента``, ``Блок жизненного цикла``, ``Проверенные``; the words are in
+:mod:`reportkit.report.words.lists`), and a ``Codes`` sheet (``Коды``) maps every sheet's
+headers back to the column codes and every category word back to its value code, so that a
+program can read the workbook too. Ids are text cells (``001893`` keeps its zeros). Text that
+begins like a formula (``=``, ``+``, ``-``, ``@``) is written as a text cell and shown as it is:
+it is never a formula, and it carries no guard character. Frozen header row, column widths,
+number formats: money in whole units with thousands separators, whole percents (the cell holds
+the fraction, ``0.26`` shown as ``26%``), dates as dates.
+
+**The CSV files are for other systems.** They keep stable English column codes and value codes
+in every language (``client_id``, ``proven``); UTF-8 with a BOM, and in Russian ``;`` between
+fields and a decimal comma, as Excel expects in a Russian locale. Ids are always quoted. Text
+that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
+against formula injection; numbers (also negative ones) stay numbers. Quoting does not stop
+Excel from reading ``"001893"`` as the number 1893 when a CSV is opened by double-click, and no
+cell may become a formula to stop it: people read the workbook, and the report says so
+(:func:`reportkit.report.words.lists.files_sentence`).
+
+Both files hold the same rounded values (halves away from zero): money to the currency unit,
+shares and probabilities to whole percents (``0.26``), other fractional numbers to 2 decimals,
+days and scores to whole numbers (:data:`reportkit.report.words.lists.KINDS`), dates as days (a time of day, like the
+expected next order's, is dropped).
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +44,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError, ReportError, check_param
+from ..io import schema as S
 from . import text as T
+from .words import lists as WLI
 
 #: the key of the workbook in the dict returned by :func:`write_action_lists`
 WORKBOOK = "workbook"
@@ -39,15 +59,16 @@ XLSX_MAX_ROWS = 100_000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _NAME_OK = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
-_CSV = {"en": {"sep": ",", "decimal": "."}, "ru": {"sep": ";", "decimal": ","}}
-_XLSX_FORMATS = {
-    "money": "#,##0.00",
-    "int": "#,##0",
-    "number": "#,##0.00",
-    "pct": "0.0%",
-    "datetime": "yyyy-mm-dd hh:mm",
-}
+_CSV = {"en": (",", "."), "ru": (";", ",")}  # (between fields, decimal sign)
+#: decimals a number keeps in both files, by its kind: money to the currency unit, shares to
+#: whole percents
+DECIMALS = {"money": 0, "int": 0, "pct": 2, "number": 2}
+#: decimals of any other float (a column of another kind given by the caller): the same text
+#: every run (351527.71, not 351527.7100000001 from a sum taken in another order)
+CSV_DECIMALS = 6
+_XLSX_FORMATS = {"money": "#,##0", "int": "#,##0", "number": "#,##0.00", "pct": "0%"}
 _XLSX_DATE = {"en": "yyyy-mm-dd", "ru": "dd.mm.yyyy"}
+_CSV_CHUNK = 50_000  # rows formatted at a time
 
 
 def neutralise(value: Any) -> Any:
@@ -61,30 +82,90 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+# ----------------------------------------------------------------------------------------------
+# the lists as both files hold them
+# ----------------------------------------------------------------------------------------------
+def with_client_names(
+    lists: Mapping[str, pd.DataFrame], clients: pd.DataFrame | None
+) -> dict[str, pd.DataFrame]:
+    """Every list that has a ``client_id`` with the client's ``name`` right after the id: taken
+    from ``clients`` when the list has none (and ``clients`` has names), moved beside the id
+    when the list has one. Lists without a client id are returned as they are.
+
+    >>> lists = {"overdue": pd.DataFrame({"client_id": ["007", "9"], "due": [3, 4]})}
+    >>> clients = pd.DataFrame({"client_id": ["007"], "name": ["Alpha"]})
+    >>> with_client_names(lists, clients)["overdue"].columns.tolist()
+    ['client_id', 'name', 'due']
+    >>> with_client_names(lists, clients)["overdue"]["name"].tolist()
+    ['Alpha', nan]
+    """
+    names = None
+    if clients is not None and {S.CLIENT_ID, S.NAME} <= set(clients.columns):
+        names = clients.drop_duplicates(S.CLIENT_ID).set_index(S.CLIENT_ID)[S.NAME]
+    out = {}
+    for key, frame in lists.items():
+        if S.CLIENT_ID in frame.columns and (S.NAME in frame.columns or names is not None):
+            name = frame[S.NAME] if S.NAME in frame.columns else frame[S.CLIENT_ID].map(names)
+            frame = frame.drop(columns=[S.NAME], errors="ignore")
+            frame.insert(list(frame.columns).index(S.CLIENT_ID) + 1, S.NAME, name.to_numpy())
+        out[key] = frame
+    return out
+
+
 def _prepared(df: pd.DataFrame, kinds: Mapping[str, str] | None) -> tuple[pd.DataFrame, list[str]]:
-    """The frame with its index as a column when meaningful, and the kind of every column."""
+    """The frame with its index as a column when meaningful, and the kind of every column (the
+    caller's ``kinds`` first, then the lists' own, then the name and the dtype)."""
     frame = df if isinstance(df.index, pd.RangeIndex) else df.reset_index()
     if frame.columns.duplicated().any():
         dup = frame.columns[frame.columns.duplicated()].tolist()
         raise ParameterError(f"an action list has repeated column names {dup}; rename them")
-    return frame, [T.column_kind(c, frame[c], kinds) for c in frame.columns]
+    merged = {**WLI.KINDS, **(kinds or {})}
+    return frame, [T.column_kind(c, frame[c], merged) for c in frame.columns]
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")  # half a UTF-16 pair: UTF-8 cannot encode it
+def _id_text(values: pd.Series) -> pd.Series:
+    """Ids as text (a number id without its decimal point: ``1893.0`` is ``1893``)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return values
+
+    def text(v: Any) -> str:
+        if isinstance(v, str):
+            return v
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        return str(v)
+
+    missing = values.isna().to_numpy()
+    texts = [None if m else text(v) for v, m in zip(values.tolist(), missing)]
+    return pd.Series(texts, index=values.index, dtype=object)
 
 
-def _text_safe(col: pd.Series) -> pd.Series:
-    if (
-        pd.api.types.is_numeric_dtype(col.dtype)
-        or pd.api.types.is_bool_dtype(col.dtype)
-        or pd.api.types.is_datetime64_any_dtype(col.dtype)
-    ):
-        return col
-    values = [
-        neutralise(_SURROGATE.sub("?", v)) if isinstance(v, str) else v
-        for v in col.astype(object).tolist()
-    ]
-    return pd.Series(values, index=col.index, dtype=object)
+def _round(values: pd.Series, decimals: int) -> pd.Series:
+    """Floats rounded half away from zero, as people round money (1,234.50 is 1,235; numpy
+    rounds halves to even), without a negative zero."""
+    scale = 10.0**decimals
+    arr = values.to_numpy(dtype="float64", na_value=np.nan)
+    out = np.sign(arr) * np.floor(np.abs(arr) * scale + 0.5) / scale + 0.0
+    return pd.Series(out, index=values.index, name=values.name)
+
+
+def _rounded(frame: pd.DataFrame, col_kinds: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The values both files hold: ids as text, numbers rounded by kind (:data:`DECIMALS`),
+    dates as days (kind ``datetime`` becomes ``date``)."""
+    out, kinds = {}, []
+    for col, kind in zip(frame.columns, col_kinds):
+        values = frame[col]
+        if kind == "id":
+            values = _id_text(values)
+        elif pd.api.types.is_datetime64_any_dtype(values.dtype):
+            if getattr(values.dt, "tz", None) is not None:
+                values = values.dt.tz_localize(None)  # the day where the time was recorded
+            values, kind = values.dt.normalize(), "date"
+        elif pd.api.types.is_float_dtype(values.dtype):
+            values = _round(values, DECIMALS.get(kind, CSV_DECIMALS))
+        out[col] = values
+        kinds.append(kind)
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns), kinds
 
 
 @contextlib.contextmanager
@@ -100,27 +181,81 @@ def replaced(path: Path):
         tmp.unlink(missing_ok=True)
 
 
-#: decimals a float keeps in a CSV list: enough for any amount or probability, and the same
-#: text every run (351527.71, not 351527.7100000001 from a sum taken in another order)
-CSV_DECIMALS = 6
+# ----------------------------------------------------------------------------------------------
+# CSV: codes, for other systems
+# ----------------------------------------------------------------------------------------------
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half a UTF-16 pair: UTF-8 cannot encode it
 
 
-def _csv_frame(frame: pd.DataFrame, col_kinds: list[str]) -> pd.DataFrame:
-    out = {}
-    for col, kind in zip(frame.columns, col_kinds):
-        values = frame[col]
-        if pd.api.types.is_float_dtype(values.dtype):
-            out[col] = values.round(CSV_DECIMALS)
-            continue
-        if pd.api.types.is_datetime64_any_dtype(values.dtype):
-            fmt = "%Y-%m-%d" if kind == "date" else "%Y-%m-%d %H:%M:%S"
-            values = values.dt.strftime(fmt).astype(object).where(values.notna(), None)
-        else:
-            values = _text_safe(values)
-        out[col] = values
-    return pd.DataFrame(out, columns=frame.columns)
+def _csv_text(value: Any, dec: str) -> str:
+    """One value of a column of Python objects as CSV text (unquoted; empty when missing)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        if np.isnan(value):
+            return ""
+        return repr(round(float(value), CSV_DECIMALS) + 0.0).replace(".", dec)
+    if isinstance(value, (datetime.date, np.datetime64)):
+        day = pd.Timestamp(value)
+        return "" if day is pd.NaT else day.strftime("%Y-%m-%d")
+    return neutralise(_SURROGATE.sub("?", value if isinstance(value, str) else str(value)))
 
 
+def _csv_column(col: pd.Series, kind: str, dec: str, special: re.Pattern) -> list[str]:
+    """A column as CSV fields: numbers with the decimal sign of the language, dates as
+    ``YYYY-MM-DD``, text guarded and quoted when it holds a separator, a quote or a line break
+    (an id always)."""
+    dtype = col.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        texts = ["True" if v else "False" for v in col.fillna(False).astype(bool).tolist()]
+    elif pd.api.types.is_integer_dtype(dtype):
+        texts = col.astype(str).tolist()
+    elif pd.api.types.is_float_dtype(dtype):
+        arr = col.to_numpy(dtype="float64", na_value=np.nan)
+        whole = DECIMALS.get(kind, CSV_DECIMALS) == 0
+        texts = (np.char.mod("%.0f", arr) if whole else arr.astype(str)).tolist()
+        if dec != "." and not whole:
+            texts = [t.replace(".", dec) for t in texts]
+    elif pd.api.types.is_datetime64_any_dtype(dtype):
+        texts = col.dt.strftime("%Y-%m-%d").tolist()
+    else:
+        always = kind == "id"
+        return [
+            '"' + t.replace('"', '""') + '"' if t and (always or special.search(t)) else t
+            for t in (_csv_text(v, dec) for v in col.tolist())
+        ]
+    return ["" if m else t for t, m in zip(texts, col.isna().to_numpy())]
+
+
+def _write_csv(frame: pd.DataFrame, col_kinds: list[str], path: Path, lang: str) -> None:
+    """One list as CSV, ``_CSV_CHUNK`` rows at a time (a lone surrogate, which UTF-8 cannot
+    encode, is written as ``?``)."""
+    sep, dec = _CSV[lang]
+    special = re.compile(f'[{re.escape(sep)}"\r\n]')
+    header = [
+        '"' + h.replace('"', '""') + '"' if special.search(h) else h
+        for h in map(str, frame.columns)
+    ]
+    with path.open("wb") as fh:
+        fh.write(codecs.BOM_UTF8 + (sep.join(header) + "\r\n").encode("utf-8", "replace"))
+        for start in range(0, len(frame), _CSV_CHUNK):
+            part = frame.iloc[start : start + _CSV_CHUNK]
+            cols = [
+                _csv_column(part[c], kind, dec, special) for c, kind in zip(part.columns, col_kinds)
+            ]
+            if len(cols) == 1:  # an empty field alone on its line is written "" (not a blank line)
+                cols = [[t or '""' for t in cols[0]]]
+            rows = [sep.join(r) for r in zip(*cols)] if cols else [""] * len(part)
+            fh.write(("\r\n".join(rows) + "\r\n").encode("utf-8", "replace"))
+
+
+# ----------------------------------------------------------------------------------------------
+# XLSX: words, for people
+# ----------------------------------------------------------------------------------------------
 def _sheet_name(name: str, lang: str, taken: set[str]) -> str:
     base = T.t(f"action.{name}", lang) if T.has(f"action.{name}") else name
     base = _SHEET_BAD.sub("_", base).strip("'") or "list"
@@ -132,6 +267,27 @@ def _sheet_name(name: str, lang: str, taken: set[str]) -> str:
         n += 1
     taken.add(title.lower())
     return title
+
+
+def _people(
+    name: str, frame: pd.DataFrame, col_kinds: list[str], lang: str
+) -> tuple[pd.DataFrame, list[str], list[tuple[str, str, str, str]]]:
+    """The list as the workbook shows it: the headers and the category values as words in
+    ``lang``; and the rows of the codes sheet that map them back (header, column code, value
+    word, value code)."""
+    headers, codes, out = [], [], {}
+    for col, kind in zip(frame.columns, col_kinds):
+        head = WLI.header(col, lang, name)
+        headers.append(head)
+        codes.append((head, str(col), "", ""))
+        values = frame[col]
+        words = {} if kind in T.NUMERIC_KINDS else WLI.value_words(col, values, lang)
+        if words:
+            table = {v: words[str(v)] for v in values.dropna().unique()}
+            values = values.astype(object).map(table)
+            codes += [(head, str(col), word, code) for code, word in words.items()]
+        out[col] = values
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns), headers, codes
 
 
 def _cell_value(value: Any) -> Any:
@@ -147,15 +303,14 @@ def _cell_value(value: Any) -> Any:
         value = value.item()
         if isinstance(value, float) and np.isnan(value):
             return None
-    return neutralise(value)
+    return value
 
 
 def _width(header: str, frame: pd.DataFrame, col: Any, kind: str, lang: str) -> float:
     sample = frame[col].head(200).tolist()
     lengths = [len(str(header))]
-    lengths += [
-        len(T.format_value(v, kind, lang, decimals=2 if kind == "money" else None)) for v in sample
-    ]
+    decimals = 0 if kind in ("money", "pct") else None
+    lengths += [len(T.format_value(v, kind, lang, decimals=decimals)) for v in sample]
     return float(min(max(max(lengths) + 2, 8), 60))
 
 
@@ -183,19 +338,20 @@ def _xlsx_text(value: str, fixed: dict[str, int] | None = None) -> str:
     return value
 
 
-def _xlsx_column(ws: Any, col: pd.Series, fixed: dict[str, int]) -> tuple[list, Any]:
+def _xlsx_column(
+    ws: Any, col: pd.Series, fixed: dict[str, int], day: Any = None
+) -> tuple[list, Any]:
     """A column's cell values (None = empty) and the writer for them, decided once per column
-    by its dtype; a column of mixed objects is dispatched value by value."""
+    by its dtype; a column of mixed objects is dispatched value by value. Text is always a
+    text cell (``write_string``): ``=SUM(A1)`` is shown as it is, never computed."""
     missing = col.isna().to_numpy()
     if pd.api.types.is_bool_dtype(col.dtype):
         values = [None if m else bool(v) for v, m in zip(col.tolist(), missing)]
         return values, ws.write_boolean
     if pd.api.types.is_numeric_dtype(col.dtype):
-        values = col.astype("float64").round(CSV_DECIMALS).tolist()  # as in the CSV files
+        values = col.astype("float64").tolist()
         return [None if m else v for v, m in zip(values, missing)], ws.write_number
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
-        if getattr(col.dt, "tz", None) is not None:
-            col = col.dt.tz_convert(None)
         values = col.dt.floor("us").dt.to_pydatetime().tolist()
         return [None if m else v for v, m in zip(values, missing)], ws.write_datetime
     if isinstance(col.dtype, (pd.StringDtype, pd.CategoricalDtype)) and (
@@ -204,7 +360,7 @@ def _xlsx_column(ws: Any, col: pd.Series, fixed: dict[str, int]) -> tuple[list, 
     ):
         values = col.astype(object).tolist()
         return [
-            None if m else _xlsx_text(neutralise(str(v)), fixed) for v, m in zip(values, missing)
+            None if m else _xlsx_text(str(v), fixed) for v, m in zip(values, missing)
         ], lambda r, c, value, fmt: ws.write_string(r, c, value)
 
     def write_any(r: int, c: int, value: Any, fmt: Any) -> None:
@@ -217,13 +373,64 @@ def _xlsx_column(ws: Any, col: pd.Series, fixed: dict[str, int]) -> tuple[list, 
             ws.write_boolean(r, c, value)
         elif isinstance(value, (int, float)):
             ws.write_number(r, c, value, fmt)
-        elif isinstance(value, (datetime.datetime, datetime.date)):
-            ws.write_datetime(r, c, value, fmt)
+        elif isinstance(value, (datetime.datetime, datetime.date)):  # a day, as a date
+            ws.write_datetime(r, c, datetime.date(value.year, value.month, value.day), day)
         else:
             ws.write_string(r, c, _xlsx_text(str(value), fixed))
 
     values = col.astype(object).tolist()
     return [None if m else v for v, m in zip(values, missing)], write_any
+
+
+def _write_sheet(
+    ws: Any,
+    frame: pd.DataFrame,
+    col_kinds: list[str],
+    headers: list[str],
+    style: Callable[..., Any],
+    fixed: dict[str, int],
+    lang: str,
+) -> None:
+    """One list on its sheet: a frozen bold header row, column widths, a number format per
+    kind, then the rows (streamed: row by row, in order)."""
+    ws.freeze_panes(1, 0)
+    for i, (col, kind, head) in enumerate(zip(frame.columns, col_kinds, headers)):
+        ws.set_column(i, i, _width(head, frame, col, kind, lang))
+        props = {"bold": True, "bg_color": "#F3F5F7"}
+        if kind in T.NUMERIC_KINDS:
+            props["align"] = "right"
+        ws.write_string(0, i, _xlsx_text(head), style(**props))
+    day = style(num_format=_XLSX_DATE[lang])
+    formats = [
+        day
+        if kind in ("date", "datetime")
+        else style(num_format=_XLSX_FORMATS[kind])
+        if kind in _XLSX_FORMATS
+        else None
+        for kind in col_kinds
+    ]
+    columns, writers = (
+        zip(*[_xlsx_column(ws, frame[c], fixed, day) for c in frame.columns])
+        if len(frame.columns)
+        else ((), ())
+    )
+    for r, row in enumerate(zip(*columns), start=1):
+        for c, value in enumerate(row):
+            if value is not None:
+                writers[c](r, c, value, formats[c])
+
+
+def _write_table(ws: Any, rows: list[tuple[str, ...]], style: Callable[..., Any]) -> None:
+    """A sheet of text: the first row a frozen bold header (the codes sheet)."""
+    ws.freeze_panes(1, 0)
+    for c in range(len(rows[0])):
+        width = max(len(row[c]) for row in rows)
+        ws.set_column(c, c, float(min(max(width + 2, 8), 60)))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value:
+                fmt = style(bold=True, bg_color="#F3F5F7") if r == 0 else None
+                ws.write_string(r, c, _xlsx_text(value), fmt)
 
 
 def _write_xlsx(
@@ -248,18 +455,13 @@ def _write_workbook(
     lang: str,
     max_rows: int,
 ) -> None:
-    wb = xlsxwriter.Workbook(
-        str(tmp),
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    """The sheets of the lists (in words), the codes sheet, and a notes sheet when a list was
+    cut or a cell cleaned."""
+    options = {"constant_memory": True, "strings_to_formulas": False}
+    options |= {"strings_to_urls": False, "strings_to_numbers": False}
+    wb = xlsxwriter.Workbook(str(tmp), options)
     # a fixed creation stamp: the same lists give the same bytes on every run
     wb.set_properties({"created": datetime.datetime(2000, 1, 1)})
-    taken: set[str] = set()
     styles: dict[tuple, Any] = {}
 
     def style(**props) -> Any:
@@ -268,46 +470,25 @@ def _write_workbook(
             styles[key] = wb.add_format(props)
         return styles[key]
 
-    notes = []
+    taken: set[str] = set()
+    notes: list[str] = []
+    codes = [tuple(WLI.say(f"codes.{k}", lang) for k in _CODES_COLUMNS)]
     fixed = {"cleaned": 0, "long": 0}
     try:
         for name, (frame, col_kinds) in frames.items():
             title = _sheet_name(name, lang, taken)
-            ws = wb.add_worksheet(title)
             if len(frame) > max_rows:
+                shown, total = T.fmt_int(max_rows, lang), T.fmt_int(len(frame), lang)
+                file = f"{name}.csv"
                 notes.append(
-                    T.t(
-                        "action.cut",
-                        lang,
-                        sheet=title,
-                        shown=T.fmt_int(max_rows, lang),
-                        total=T.fmt_int(len(frame), lang),
-                        file=f"{name}.csv",
-                    )
+                    T.t("action.cut", lang, sheet=title, shown=shown, total=total, file=file)
                 )
                 frame = frame.iloc[:max_rows]
-            ws.freeze_panes(1, 0)
-            for i, (col, kind) in enumerate(zip(frame.columns, col_kinds)):
-                ws.set_column(i, i, _width(str(col), frame, col, kind, lang))
-                head = {"bold": True, "bg_color": "#F3F5F7"}
-                if kind in T.NUMERIC_KINDS:
-                    head["align"] = "right"
-                ws.write_string(0, i, str(col), style(**head))
-            formats = [
-                style(num_format=_XLSX_DATE[lang] if kind == "date" else _XLSX_FORMATS[kind])
-                if kind == "date" or kind in _XLSX_FORMATS
-                else None
-                for kind in col_kinds
-            ]
-            columns, writers = (
-                zip(*[_xlsx_column(ws, frame[c], fixed) for c in frame.columns])
-                if len(frame.columns)
-                else ((), ())
-            )
-            for r, row in enumerate(zip(*columns), start=1):
-                for c, value in enumerate(row):
-                    if value is not None:
-                        writers[c](r, c, value, formats[c])
+            frame, headers, rows = _people(name, frame, col_kinds, lang)
+            codes += [(title, name, *row) for row in rows]
+            _write_sheet(wb.add_worksheet(title), frame, col_kinds, headers, style, fixed, lang)
+        ws = wb.add_worksheet(_sheet_name(WLI.say("codes.sheet", lang), lang, taken))
+        _write_table(ws, codes, style)
         for key, count in fixed.items():
             if count:
                 notes.append(T.t(f"action.{key}", lang, count=T.fmt_int(count, lang)))
@@ -325,50 +506,17 @@ def _write_workbook(
     wb.close()
 
 
-def write_action_lists(
-    lists: Mapping[str, pd.DataFrame],
-    out_dir: str | os.PathLike,
-    *,
-    lang: str = "en",
-    kinds: Mapping[str, str] | None = None,
-    workbook: str = WORKBOOK_FILE,
-) -> dict[str, Path]:
-    """Write action lists as CSV files and one XLSX workbook.
+#: the columns of the codes sheet (words ``codes.<key>`` of :mod:`reportkit.report.words.lists`)
+_CODES_COLUMNS = ("title", "list", "header", "column", "value", "code")
 
-    Parameters
-    ----------
-    lists : dict of str to DataFrame
-        Name (letters, digits, ``_ . -``; becomes the file name; ``action.<name>`` in
-        :mod:`reportkit.report.text` gives the sheet title) to list. Column names are written as they
-        are; a non-default index is written as the first columns.
-    out_dir : path
-        Created if missing.
-    lang : {"en", "ru"}, default "en"
-        "en": ``,`` between fields and a decimal point; "ru": ``;`` and a decimal comma. Both
-        UTF-8 with a BOM, dates as ISO ``YYYY-MM-DD``. In the workbook, dates show as
-        ``yyyy-mm-dd`` ("en") or ``dd.mm.yyyy`` ("ru").
-    kinds : dict of column to kind, optional
-        Overrides how a column is formatted in the workbook (see
-        :func:`reportkit.report.text.column_kind`: money ``#,##0.00``, int ``#,##0``, pct ``0.0%``).
-    workbook : str, default "action_lists.xlsx"
-        File name of the workbook.
 
-    Returns
-    -------
-    dict of str to Path
-        Each list's CSV under its name, the workbook under ``"workbook"``. A manifest
-        ``action_lists.json`` (the same, as file names) is written beside them.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> df = pd.DataFrame({"client_id": ["001"], "name": ["=1+1"], "revenue": [-1234.5]})
-    >>> paths = write_action_lists({"reactivation": df}, tempfile.mkdtemp(), lang="ru")
-    >>> sorted(paths)
-    ['reactivation', 'workbook']
-    >>> paths["reactivation"].read_text(encoding="utf-8-sig").splitlines()
-    ['client_id;name;revenue', "001;'=1+1;-1234,5"]
-    """
+# ----------------------------------------------------------------------------------------------
+# both
+# ----------------------------------------------------------------------------------------------
+def _checked(
+    lists: Any, lang: Any, kinds: Mapping[str, str] | None, workbook: Any
+) -> dict[str, tuple[pd.DataFrame, list[str]]]:
+    """The arguments of :func:`write_action_lists` checked; each list prepared and rounded."""
     check_param(lang in T.LANGS, "lang", 'one of "en", "ru"', lang)
     if not isinstance(lists, Mapping):
         raise ParameterError(
@@ -392,7 +540,58 @@ def write_action_lists(
             raise ParameterError(
                 f"`lists[{name!r}]` must be a pandas DataFrame, got {type(df).__name__}"
             )
-        frames[name] = _prepared(df, kinds)
+        frames[name] = _rounded(*_prepared(df, kinds))
+    return frames
+
+
+def write_action_lists(
+    lists: Mapping[str, pd.DataFrame],
+    out_dir: str | os.PathLike,
+    *,
+    lang: str = "en",
+    kinds: Mapping[str, str] | None = None,
+    workbook: str = WORKBOOK_FILE,
+) -> dict[str, Path]:
+    """Write action lists as CSV files (codes, for other systems) and one XLSX workbook (words,
+    for people); see the module docstring for what each holds.
+
+    Parameters
+    ----------
+    lists : dict of str to DataFrame
+        Name (letters, digits, ``_ . -``; becomes the file name; ``action.<name>`` in
+        :mod:`reportkit.report.text` gives the sheet title) to list. Column names are the codes
+        of the CSV files; the workbook's headers are their words. A non-default index is
+        written as the first columns.
+    out_dir : path
+        Created if missing.
+    lang : {"en", "ru"}, default "en"
+        The workbook's words. The CSV files: "en" ``,`` between fields and a decimal point;
+        "ru" ``;`` and a decimal comma; both UTF-8 with a BOM, dates as ISO ``YYYY-MM-DD``. In
+        the workbook, dates show as ``yyyy-mm-dd`` ("en") or ``dd.mm.yyyy`` ("ru").
+    kinds : dict of column to kind, optional
+        Overrides how a column is rounded and formatted (see
+        :func:`reportkit.report.text.column_kind`: money ``#,##0``, int ``#,##0``, pct ``0%``,
+        id: text).
+    workbook : str, default "action_lists.xlsx"
+        File name of the workbook.
+
+    Returns
+    -------
+    dict of str to Path
+        Each list's CSV under its name, the workbook under ``"workbook"``. A manifest
+        ``action_lists.json`` (the same, as file names) is written beside them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> df = pd.DataFrame({"client_id": ["001"], "name": ["=1+1"], "revenue": [-1234.56]})
+    >>> paths = write_action_lists({"reactivation": df}, tempfile.mkdtemp(), lang="ru")
+    >>> sorted(paths)
+    ['reactivation', 'workbook']
+    >>> paths["reactivation"].read_text(encoding="utf-8-sig").splitlines()
+    ['client_id;name;revenue', '"001";\\'=1+1;-1235']
+    """
+    frames = _checked(lists, lang, kinds, workbook)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
@@ -400,15 +599,7 @@ def write_action_lists(
         for name, (frame, col_kinds) in frames.items():
             path = folder / f"{name}.csv"
             with replaced(path) as tmp:
-                # (a lone surrogate, which UTF-8 cannot encode, is written as "?")
-                _csv_frame(frame, col_kinds).to_csv(
-                    tmp,
-                    index=False,
-                    encoding="utf-8-sig",
-                    errors="replace",
-                    lineterminator="\r\n",
-                    **_CSV[lang],
-                )
+                _write_csv(frame, col_kinds, tmp, lang)
             paths[name] = path
         if frames:
             _write_xlsx(frames, folder / workbook, lang)
@@ -425,4 +616,4 @@ def write_action_lists(
     return paths
 
 
-__all__ = ["FORMULA_PREFIXES", "WORKBOOK", "neutralise", "write_action_lists"]
+__all__ = ["FORMULA_PREFIXES", "WORKBOOK", "neutralise", "with_client_names", "write_action_lists"]

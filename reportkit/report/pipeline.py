@@ -48,7 +48,7 @@ from ..io.load import load
 from ..io.policy import load_contact_policy
 from ..io.resources import data_path
 from . import text as T
-from .export import replaced, write_action_lists
+from .export import replaced, with_client_names, write_action_lists
 from .mask import mask_frame, mask_key
 from .sections import RENDERERS
 from .sections.common import na
@@ -820,6 +820,8 @@ class Audit:
                 .merge(seg, on=S.CLIENT_ID, how="right")
             )
         lists["segments"] = seg
+        # every list that has a client names it, beside its id (masked below with ``mask``)
+        lists = with_client_names(lists, clients)
         return {name: self.shown(frame) for name, frame in lists.items()}
 
     def save(self) -> dict[str, Path]:
