@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..export import WORKBOOK_FILE
 from ..words.audit import say
+from ..words.lists import files_sentence
 from .common import ESC, h, limits_html, p
 
 if TYPE_CHECKING:
@@ -43,4 +44,6 @@ def render(audit: Audit) -> str:
             f"<li><strong>{ESC(action['text'])}</strong> "
             f'<a href="#{ESC(anchor)}">{ESC(where)}</a></li>'
         )
-    return "".join(parts) + '<ol class="rk-verdict">' + "".join(items) + "</ol>"
+    parts.append('<ol class="rk-verdict">' + "".join(items) + "</ol>")
+    parts.append(p(files_sentence(lang), "rk-note"))
+    return "".join(parts)

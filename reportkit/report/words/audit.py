@@ -97,9 +97,6 @@ LABELS: dict[str, dict[str, str]] = {
         "xyz.leads": "The matrix counts the {matrix} clients who ever bought; the {leads} who "
         "never did are class C in the ABC table ({abc_c} there, {matrix_c} here), with no XYZ "
         "class.",
-        "lists.where": "The workbook (XLSX) is for people: open it in Excel. The CSV files are "
-        "for other systems: Excel drops the leading zeros of ids when a CSV is opened by "
-        "double-click.",
         "kpi.base": "Clients in the base",
         "f.lost_period": "In {period} the base lost {lost} ({a_lost} of them class A, worth "
         "{revenue} over the year before).",
@@ -302,9 +299,6 @@ LABELS: dict[str, dict[str, str]] = {
         "xyz.leads": "Матрица считает {matrix} клиентов, которые хоть раз покупали; {leads} "
         "не покупавших ни разу входят в класс C таблицы ABC ({abc_c} там, {matrix_c} здесь) и "
         "класса XYZ не имеют.",
-        "lists.where": "Книга Excel (XLSX) — для людей: открывайте её в Excel. Файлы CSV — для "
-        "других систем: Excel при открытии CSV двойным щелчком теряет ведущие нули в "
-        "идентификаторах.",
         "kpi.base": "Клиентов в базе",
         "f.lost_period": "Потери базы за {period}: {lost} (из них класса A — {a_lost}; их "
         "выручка за предыдущий год — {revenue}).",
