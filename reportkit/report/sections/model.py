@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 def render(audit: Audit) -> str:
+    """How the churn model was chosen and checked, its metrics in plain words and in a table,
+    its calibration, and the expected-revenue backtest."""
     lang = audit.lang
     parts = [h(2, "model", lang)]
     churn = audit.results.get("churn")
@@ -29,73 +31,9 @@ def render(audit: Audit) -> str:
         return "".join(parts) + p(
             say("churn.none", lang, why=audit.churn_why(card.reason)), "rk-note"
         )
-    if card.status == "not backtested":
-        parts.append(
-            p(
-                say(
-                    "churn.not_backtested",
-                    lang,
-                    cal=T.fmt_date(card.calibration_cutoff, lang),
-                    days=card.horizon_days,
-                )
-            )
-        )
-    else:
-        parts.append(
-            p(
-                say(
-                    "churn.card",
-                    lang,
-                    chosen=value_word(card.chosen, lang),
-                    test=T.fmt_date(card.test_cutoff, lang),
-                    train=", ".join(T.fmt_period(c, lang) for c in card.train_cutoffs),
-                    days=card.horizon_days,
-                )
-            )
-        )
-    if card.dropped_features:
-        parts.append(
-            p(
-                say(
-                    "churn.dropped",
-                    lang,
-                    features=", ".join(
-                        f"{f} ({say('churn.' + ('constant' if why == 'constant' else 'all_missing'), lang)})"
-                        for f, why in card.dropped_features.items()
-                    ),
-                ),
-                "rk-note",
-            )
-        )
-    if card.failed:
-        parts.append(
-            p(
-                say(
-                    "churn.failed",
-                    lang,
-                    scorers=", ".join(value_word(name, lang) for name in card.failed),
-                ),
-                "rk-note",
-            )
-        )
-    if card.status == "baseline":
-        parts.append(p(say("churn.baseline", lang)))
+    parts += card_sentences(card, lang)
     parts += plain_metrics(card, lang)
-    metrics = card.metrics.drop(columns=["chosen"], errors="ignore").copy()
-    metrics.index = pd.Index(
-        [value_word(i, lang) for i in metrics.index], name=say("m.scorer", lang)
-    )
-    metrics.columns = [say(f"m.{c}", lang) if T.has(f"audit.m.{c}") else c for c in metrics.columns]
-    parts.append(
-        T.table_html(
-            metrics,
-            lang,
-            index=True,
-            kinds={c: "number" for c in metrics.columns},
-            decimals={c: 3 for c in metrics.columns},
-        )
-    )
-    chosen_brier = card.metrics.loc[card.chosen, "brier"]
+    parts.append(metrics_table(card, lang))
     if card.brier_uncalibrated is not None:
         parts.append(
             p(
@@ -103,13 +41,60 @@ def render(audit: Audit) -> str:
                     "churn.calibrated",
                     lang,
                     before=T.fmt_number(card.brier_uncalibrated, lang, decimals=3),
-                    after=T.fmt_number(chosen_brier, lang, decimals=3),
+                    after=T.fmt_number(card.metrics.loc[card.chosen, "brier"], lang, decimals=3),
                 )
             )
         )
     parts.append(fig_html(reliability_figure(card.reliability, lang)))
     parts += value_card(audit)
     return "".join(parts)
+
+
+def card_sentences(card, lang: str) -> list[str]:
+    """How the model was tested (or why it could not be), what it left out or skipped."""
+    if card.status == "not backtested":
+        first = say(
+            "churn.not_backtested",
+            lang,
+            cal=T.fmt_date(card.calibration_cutoff, lang),
+            days=card.horizon_days,
+        )
+    else:
+        first = say(
+            "churn.card",
+            lang,
+            chosen=value_word(card.chosen, lang),
+            test=T.fmt_date(card.test_cutoff, lang),
+            train=", ".join(T.fmt_period(c, lang) for c in card.train_cutoffs),
+            days=card.horizon_days,
+        )
+    out = [p(first)]
+    if card.dropped_features:
+        why = lambda w: say("churn." + ("constant" if w == "constant" else "all_missing"), lang)
+        features = ", ".join(f"{f} ({why(w)})" for f, w in card.dropped_features.items())
+        out.append(p(say("churn.dropped", lang, features=features), "rk-note"))
+    if card.failed:
+        scorers = ", ".join(value_word(name, lang) for name in card.failed)
+        out.append(p(say("churn.failed", lang, scorers=scorers), "rk-note"))
+    if card.status == "baseline":
+        out.append(p(say("churn.baseline", lang)))
+    return out
+
+
+def metrics_table(card, lang: str) -> str:
+    """Every scorer's test metrics (the technical measures the plain sentences explain)."""
+    metrics = card.metrics.drop(columns=["chosen"], errors="ignore").copy()
+    metrics.index = pd.Index(
+        [value_word(i, lang) for i in metrics.index], name=say("m.scorer", lang)
+    )
+    metrics.columns = [say(f"m.{c}", lang) if T.has(f"audit.m.{c}") else c for c in metrics.columns]
+    return T.table_html(
+        metrics,
+        lang,
+        index=True,
+        kinds={c: "number" for c in metrics.columns},
+        decimals={c: 3 for c in metrics.columns},
+    )
 
 
 def plain_metrics(card, lang: str) -> list[str]:
@@ -143,10 +128,19 @@ def plain_metrics(card, lang: str) -> list[str]:
     if auc is not None and np.isfinite(auc):
         out.append(say("m.plain_auc", lang, times=T.fmt_number(auc * 10, lang, decimals=1)))
     brier = m.get("brier")
-    if brier is not None and np.isfinite(brier):
-        out.append(
-            say("m.plain_brier", lang, points=T.fmt_number(np.sqrt(brier) * 100, lang, decimals=0))
-        )
+    if clients and churners is not None and brier is not None and np.isfinite(brier):
+        # Brier skill: how much closer than giving everyone the same, average chance
+        base = churners / clients
+        reference = base * (1 - base)
+        if reference > 0:
+            out.append(
+                say(
+                    "m.plain_brier",
+                    lang,
+                    skill=T.fmt_pct(1 - brier / reference, lang, decimals=0),
+                    base=T.fmt_pct(base, lang, decimals=0),
+                )
+            )
     return [p(" ".join(out))] if out else []
 
 

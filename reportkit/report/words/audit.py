@@ -50,8 +50,8 @@ LABELS: dict[str, dict[str, str]] = {
         "m.plain_capture": "Those 10 % held {share} of all the clients who left.",
         "m.plain_auc": "Given one client who left and one who stayed, the model rated the one "
         "who left as riskier {times} times in 10.",
-        "m.plain_brier": "Its probabilities were off by about {points} percentage points "
-        "(root mean square); the table gives the technical measures.",
+        "m.plain_brier": "Its probabilities are {skill} closer to what happened than giving "
+        "every client the same average chance ({base}); the table gives the technical measures.",
         "h.verdict": "What to do first",
         "h.appendix": "Appendix: how the figures were made",
         "h.model": "How far the churn model can be trusted",
@@ -254,8 +254,8 @@ LABELS: dict[str, dict[str, str]] = {
         "m.plain_capture": "На эти 10 % пришлось {share} всех ушедших клиентов.",
         "m.plain_auc": "Из пары «ушедший — оставшийся» модель считала ушедшего более "
         "рискованным в {times} случаях из 10.",
-        "m.plain_brier": "Её вероятности ошибались в среднем примерно на {points} процентных "
-        "пункта (среднеквадратично); технические меры — в таблице.",
+        "m.plain_brier": "Её вероятности на {skill} ближе к тому, что произошло, чем одна и та "
+        "же средняя вероятность для всех ({base}); технические меры — в таблице.",
         "act.at_risk_one": "Позвонить тем, кто с вероятностью 60 %+ не сделает заказ в "
         "ближайшие {days}: {n}; за последние 12 месяцев он принёс {revenue}, под угрозой {risk} "
         "выручки следующего года.",
