@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..analysis import dynamics as D
 from ..analysis import lifecycle as L
 from ..analysis import quality as Q
-from ..analysis.churn import BAND, EXPECTED_REVENUE_12M, REVENUE_AT_RISK, ChurnModel
+from ..analysis.churn import BAND, ChurnModel
 from ..analysis.managers import (
     detractors_a,
     has_managers,
@@ -47,6 +46,7 @@ from ..io.dataset import Dataset
 from ..io.load import load
 from ..io.policy import load_contact_policy
 from ..io.resources import data_path
+from . import findings as F
 from . import text as T
 from .export import replaced, with_client_names, write_action_lists
 from .mask import mask_frame, mask_key
@@ -56,7 +56,7 @@ from .store import ACTION_LISTS_FILE, read_cached, record_kpis
 from .words import churn as WC
 from .words import lifecycle as WL
 from .words import quality as WQ
-from .words.audit import LABELS, count, say, say_n, verdict_text
+from .words.audit import LABELS, count, say
 
 T.register(LABELS, namespace="audit", overwrite=True)
 
@@ -494,55 +494,7 @@ class Audit:
     # --- key figures and findings ---------------------------------------------------------------
 
     def _kpis(self) -> dict[str, Any]:
-        r = self.results
-        snap = r["snapshot"]
-        paying = snap[S.REVENUE_WINDOW] > 0
-        rev = snap.loc[paying, S.REVENUE_WINDOW].sort_values(ascending=False)
-        total = float(rev.sum())
-        top_n = int(np.ceil(0.2 * len(rev))) if len(rev) else 0
-        k = {
-            "as_of": self.as_of.strftime("%Y-%m-%d"),
-            "clients": len(snap),
-            "active_clients": int((snap[S.ORDERS_WINDOW] > 0).sum()),
-            "revenue": total,
-            "top20_share": float(rev.iloc[:top_n].sum() / total) if total > 0 else None,
-        }
-        abc = r["segments"].abc.clients
-        class_a = abc[abc[S.ABC] == "A"]
-        k["class_a_clients"] = len(class_a)
-        k["class_a_revenue_share"] = (
-            float(class_a["value"].sum() / total) if total > 0 and "value" in abc else None
-        )
-        dyn = r.get("dynamics")
-        if dyn is not None and len(dyn.flows):
-            f = dyn.flows
-            last = f.iloc[-1]
-            k["base"] = int(last[S.BASE_END])
-            k["new_clients"] = int(last[S.NEW])
-            k["lost_clients"] = int(last[S.LOST])
-            k["reactivated_clients"] = int(last[S.REACTIVATED])
-            k["churn_rate"] = float(last[S.CHURN_RATE]) if pd.notna(last[S.CHURN_RATE]) else None
-            year = f.tail(12)
-            base_year_ago = int(year.iloc[0][S.BASE_START])
-            k["lost_12m"] = int(year[S.LOST].sum())
-            k["base_year_ago"] = base_year_ago
-            k["churn_rate_12m"] = (k["lost_12m"] / base_year_ago) if base_year_ago else None
-            k["new_12m"] = int(year[S.NEW].sum())
-            k["reactivated_12m"] = int(year[S.REACTIVATED].sum())
-            month = self.panel.frame
-            in_period = month[S.MONTH] == self.period_end.to_period("M").start_time
-            k["revenue_period"] = float(month.loc[in_period, S.REVENUE].sum())
-        high = self.high_risk()
-        if high is not None:
-            # the summary's revenue at risk is the sum of the at-risk list (every scored
-            # client), as the managers' table sums it per manager; the finding names the
-            # high-risk clients and quotes their part of it
-            scores = r["churn"]["scores"]
-            k["revenue_at_risk"] = float(scores[REVENUE_AT_RISK].sum())
-            k["expected_revenue_12m"] = float(scores[EXPECTED_REVENUE_12M].sum())
-            k["high_risk_clients"] = len(high)
-            k["revenue_at_risk_high"] = float(high[REVENUE_AT_RISK].sum())
-        return k
+        return F.kpis(self)
 
     def high_risk(self) -> pd.DataFrame | None:
         """The scored clients of the high band (probability 60 %+), the clients the finding on
@@ -554,190 +506,12 @@ class Audit:
         return scores[scores[BAND] == "high"]
 
     def actions(self) -> list[dict[str, Any]]:
-        """What to do first: one entry per action list that has clients, ranked by money.
-
-        Each entry: ``code`` (``at_risk``, ``forgotten``, ``reactivation``, ``detractors_a``,
-        ``overdue``, ``duplicates``), ``value`` (the money the sentence quotes: the clients'
-        revenue over the last 12 months; for the reactivation list, their best 12 months; for
-        duplicates, the revenue split across the duplicate records), ``text`` (the sentence in
-        the report's language), ``list`` (the action list that carries it out) and ``section``
-        (the id of the report section that shows it). The clients to win or keep come first,
-        largest money first, then the records to tidy. The lists overlap: the values are not
-        to be added up.
-        """
-        lang, r = self.lang, self.results
-        money = lambda v: T.fmt_money(v, lang)
-        snap = r["snapshot"]
-        rev12 = snap.set_index(S.CLIENT_ID)[S.REVENUE_WINDOW]
-
-        def revenue_of(ids: pd.Series) -> float:
-            return float(rev12.reindex(pd.unique(ids)).fillna(0).sum())
-
-        out: list[dict[str, Any]] = []
-
-        def add(code: str, value: float, size: int, section: str, **fmt: Any) -> None:
-            text = say_n(f"act.{code}", lang, size, revenue=money(value), **fmt)
-            out.append(
-                {"code": code, "value": value, "text": text, "list": code, "section": section}
-            )
-
-        high = self.high_risk()
-        if high is not None and len(high):
-            add(
-                "at_risk",
-                revenue_of(high[S.CLIENT_ID]),
-                len(high),
-                "at-risk",
-                n=count(len(high), "client", lang),
-                days=count(self.config.churn.horizon_days, "day", lang),
-                risk=money(high[REVENUE_AT_RISK].sum()),
-            )
-        mg = r.get("managers")
-        if mg is not None and len(mg.forgotten):
-            n = len(mg.forgotten)
-            add(
-                "forgotten",
-                revenue_of(mg.forgotten[S.CLIENT_ID]),
-                n,
-                "forgotten",
-                n=count(n, "valuable_client", lang),
-            )
-        react = r.get("reactivation")
-        if react is not None and len(react):
-            left = int((react[S.BLOCK].astype(str) == "dead_reanimatable").sum())
-            add(
-                "reactivation",
-                float(react[S.BEST12_REVENUE].sum()),
-                len(react),
-                "reactivation",
-                n=count(len(react), "client", lang),
-                silent=T.fmt_int(len(react) - left, lang),
-                left=T.fmt_int(left, lang),
-            )
-        nps = r.get("nps")
-        if nps is not None and len(nps["detractors_a"]):
-            det = nps["detractors_a"]
-            n = int(det[S.CLIENT_ID].nunique())
-            add(
-                "detractors_a",
-                revenue_of(det[S.CLIENT_ID]),
-                n,
-                "detractors-a",
-                n=count(n, "a_client", lang),
-            )
-        if mg is not None and len(mg.overdue):
-            n = len(mg.overdue)
-            add(
-                "overdue",
-                revenue_of(mg.overdue[S.CLIENT_ID]),
-                n,
-                "overdue",
-                n=count(n, "task", lang),
-            )
-        dups = r.get("duplicates")
-        if dups is not None and len(dups.clients):
-            g = dups.clients
-            n_groups = int(g["group_id"].nunique())
-            value = float(g[S.REVENUE].sum()) if S.REVENUE in g else 0.0
-            add(
-                "duplicates",
-                value,
-                len(g),
-                "duplicates",
-                records=count(len(g), "record", lang),
-                clients=count(n_groups, "client", lang),
-            )
-        # clients to win or keep first, by money; then the records to tidy (duplicates, overdue
-        # tasks), by money: a clean-up is never ranked above a client who is leaving
-        tidy = ("duplicates", "overdue")
-        return sorted(out, key=lambda a: (a["code"] in tidy, -a["value"]))
+        """What to do first, ranked by money (see :func:`reportkit.report.findings.actions`)."""
+        return F.actions(self)
 
     def findings(self) -> list[str]:
-        """The base in figures: sentences that quote the numbers of this base (in the report's
-        language). Every figure a sentence shares with the summary tiles or another section
-        comes from :attr:`kpis` or the same result; the actions are in :meth:`actions`."""
-        lang, r, k = self.lang, self.results, self.kpis
-        money = lambda v: T.fmt_money(v, lang)
-        pct = lambda v: T.fmt_pct(v, lang, decimals=0)
-        out: list[str] = []
-        if k.get("class_a_clients") and k["revenue"] > 0:
-            out.append(
-                say(
-                    "f.class_a",
-                    lang,
-                    share=pct(k["class_a_revenue_share"]),
-                    clients=count(k["class_a_clients"], "client", lang),
-                    paying_share=pct(k["class_a_clients"] / k["active_clients"]),
-                    paying=T.fmt_int(k["active_clients"], lang),
-                    known_share=T.fmt_pct(k["class_a_clients"] / k["clients"], lang),
-                    known=T.fmt_int(k["clients"], lang),
-                )
-            )
-        if k.get("base_year_ago") is not None:
-            dyn = r["dynamics"]
-            out.append(
-                say(
-                    "f.base_change",
-                    lang,
-                    trend=say(f"trend.{dyn.trend.label}", lang),
-                    before=T.fmt_int(k["base_year_ago"], lang),
-                    after=T.fmt_int(k["base"], lang),
-                    new=T.fmt_int(k["new_12m"], lang),
-                    back=T.fmt_int(k["reactivated_12m"], lang),
-                    lost=T.fmt_int(k["lost_12m"], lang),
-                    share=T.fmt_pct(k["churn_rate_12m"], lang),
-                )
-            )
-        life = r["lifecycle"].clients
-        ever = int((r["snapshot"][S.ORDERS_TOTAL] > 0).sum())
-        dead = life[S.BLOCK].astype(str).str.startswith("dead")
-        if ever:
-            out.append(
-                say_n(
-                    "f.dead_split",
-                    lang,
-                    int(dead.sum()),
-                    dead=count(int(dead.sum()), "client", lang),
-                    share=pct(dead.sum() / ever),
-                    reanimatable=T.fmt_int(int((life[S.BLOCK] == "dead_reanimatable").sum()), lang),
-                )
-            )
-        lost = self.lost_this_period()
-        if lost is not None:
-            out.append(
-                say(
-                    "f.lost_period",
-                    lang,
-                    period=T.fmt_month(self.period_end, lang),
-                    lost=count(len(lost), "client", lang),
-                    a_lost=T.fmt_int(int((lost["abc_before"] == "A").sum()), lang),
-                    revenue=money(lost["revenue_before"].sum()),
-                )
-            )
-        vip = r["lifecycle"].vip_review
-        if len(vip):
-            out.append(say_n("f.vip", lang, len(vip), n=count(len(vip), "vip_client", lang)))
-        comp = r.get("completeness")
-        if comp is not None:
-            out.append(say("f.verdict", lang, verdict=verdict_text(comp.verdict, lang)))
-        nps = r.get("nps")
-        if nps is not None:
-            ov = nps["table"].overall.iloc[0]
-            if bool(ov[S.TOO_FEW]):
-                out.append(say("f.nps_few", lang, n=count(int(ov[S.N_ANSWERS]), "answer", lang)))
-            else:
-                num = lambda v: T.fmt_number(v, lang, decimals=1)
-                out.append(
-                    say(
-                        "f.nps",
-                        lang,
-                        nps=num(ov[S.NPS]),
-                        n=T.fmt_int(int(ov[S.N_ANSWERS]), lang),
-                        low=num(ov[S.CI_LOW]),
-                        high=num(ov[S.CI_HIGH]),
-                    )
-                )
-        return out
+        """The base in figures, in sentences (see :func:`reportkit.report.findings.findings`)."""
+        return F.findings(self)
 
     def _previous_lifecycle(self):
         """The lifecycle at the previous period end (classified once; None without it)."""
