@@ -25,6 +25,7 @@ from reportkit.analysis.btyd import (
     rfm_summary,
     snapshot_summary,
 )
+from reportkit.analysis.churn import ChurnModel, ChurnScores
 from reportkit.analysis.result import AnalysisResult
 from reportkit.analysis.value import backtest_expected_revenue, expected_revenue
 from reportkit.errors import ModelWarning
@@ -88,6 +89,45 @@ def test_value_results_have_the_one_shape(sample):
 
 def test_the_btyd_forecast_has_the_one_shape(sample):
     check_shape(fit_predict(sample[2], 365))
+
+
+@pytest.fixture(scope="module")
+def churn_model(sample):
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return ChurnModel().fit(sample[1], as_of="2025-09-30")
+
+
+def test_churn_scores_have_the_one_shape_and_share_one_fit(sample, churn_model, monkeypatch):
+    from sklearn.base import BaseEstimator
+
+    ds, panel, _ = sample
+    snap = rk.snapshot(panel, as_of="2025-09-30")
+    fits = []
+    real_fit = BetaGeoModel.fit
+
+    def counted(self, *args, **kwargs):
+        fits.append(len(args[0]))
+        return real_fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(BetaGeoModel, "fit", counted)
+    scores = churn_model.score_clients(snap, clients=ds.clients)
+    # one BG/NBD fit on the snapshot's clients with a purchase serves the features and the
+    # expected revenue
+    assert fits == [int((snap["orders_total"] > 0).sum())]
+    monkeypatch.undo()
+    assert isinstance(scores, ChurnScores) and isinstance(churn_model, BaseEstimator)
+    check_shape(scores)
+    c = scores.clients
+    assert scores.summary["clients"] == len(c)
+    assert sum(scores.summary["bands"].values()) == len(c)
+    assert scores.summary["revenue_at_risk"] == pytest.approx(c["revenue_at_risk"].sum())
+    assert scores.params["horizon_days"] == 90
+    # the expected revenue is the one value.expected_revenue gives on its own
+    alone = expected_revenue(snap).clients.set_index("client_id")["expected_revenue_12m"]
+    np.testing.assert_array_equal(c["expected_revenue_12m"].to_numpy(),
+                                  alone.loc[c["client_id"]].to_numpy())
 
 
 # --- the shared entry point against the closed form and the old day-based inputs ---------------

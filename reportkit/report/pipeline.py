@@ -421,7 +421,7 @@ class Audit:
 
         r = self.results
         churn = r.get("churn")
-        scores = churn["scores"] if churn and churn["scores"] is not None else None
+        scores = churn["scores"].clients if churn and churn["scores"] is not None else None
         policy = self.policy_table()
         if S.ALLOWED_DAYS not in policy.columns:
             policy = None
@@ -526,7 +526,7 @@ class Audit:
             # the summary's revenue at risk is the sum of the at-risk list (every scored
             # client), as the managers' table sums it per manager; the finding names the
             # high-risk clients and quotes their part of it
-            scores = r["churn"]["scores"]
+            scores = r["churn"]["scores"].clients
             k["revenue_at_risk"] = float(scores[REVENUE_AT_RISK].sum())
             k["expected_revenue_12m"] = float(scores[EXPECTED_REVENUE_12M].sum())
             k["high_risk_clients"] = len(high)
@@ -539,7 +539,7 @@ class Audit:
         churn = self.results.get("churn")
         if not churn or churn["scores"] is None:
             return None
-        scores = churn["scores"]
+        scores = churn["scores"].clients
         return scores[scores[BAND] == "high"]
 
     def findings(self) -> list[str]:
@@ -740,7 +740,7 @@ class Audit:
         churn = r.get("churn")
         if churn and churn["scores"] is not None:
             lists["at_risk"] = WC.at_risk_list(
-                churn["scores"], self.lang, horizon_days=self.config.churn.horizon_days
+                churn["scores"].clients, self.lang, horizon_days=self.config.churn.horizon_days
             )
         if r.get("reactivation") is not None:
             lists["reactivation"] = self.reactivation_view(r["reactivation"])

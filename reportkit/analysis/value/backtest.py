@@ -121,21 +121,26 @@ def backtest_expected_revenue(
         if per_client
         else pd.DataFrame(columns=[CUTOFF, CLIENT_ID, ACTUAL, *BACKTEST_METHODS, "model_method"])
     )
-    summary: dict[str, Any] = {"cutoffs": sorted(set(table[CUTOFF])) if len(table) else []}
-    if table.empty:
-        if not any(code == "cutoff_without_clients" for code, _ in notes):
-            notes.append(
-                ("no_observed_cutoff", {"as_of": as_of_ts, "horizon_days": int(horizon_days)})
-            )
-    else:
-        for name in BACKTEST_METHODS:
-            t = table[table["method"] == name]
-            summary[f"{name}_total_error"] = float(t["total_error"].mean())
-            summary[f"{name}_abs_total_error"] = float(t["total_error"].abs().mean())
-            summary[f"{name}_mae"] = float(t["mae"].mean())
+    summary = _summary(table, notes, as_of_ts, int(horizon_days))
     return ValueBacktest(
         table=table, deciles=deciles, clients=clients, summary=summary, notes=notes, params=params
     )
+
+
+def _summary(table: pd.DataFrame, notes: list, as_of_ts: pd.Timestamp, horizon_days: int) -> dict:
+    """The backtest's summary: the cut-offs and the mean errors per method (a note when no
+    cut-off was backtested)."""
+    summary: dict[str, Any] = {"cutoffs": sorted(set(table[CUTOFF])) if len(table) else []}
+    if table.empty:
+        if not any(code == "cutoff_without_clients" for code, _ in notes):
+            notes.append(("no_observed_cutoff", {"as_of": as_of_ts, "horizon_days": horizon_days}))
+        return summary
+    for name in BACKTEST_METHODS:
+        t = table[table["method"] == name]
+        summary[f"{name}_total_error"] = float(t["total_error"].mean())
+        summary[f"{name}_abs_total_error"] = float(t["total_error"].abs().mean())
+        summary[f"{name}_mae"] = float(t["mae"].mean())
+    return summary
 
 
 def _backtest_params(

@@ -1,5 +1,18 @@
 """The estimate: :func:`expected_revenue` of each client of a snapshot (see the package
-docstring for the methods)."""
+docstring for the methods).
+
+>>> import pandas as pd
+>>> import reportkit as rk
+>>> tx = pd.DataFrame({"client_id": ["a", "a", "a", "b", "c"],
+...                    "date": pd.to_datetime(["2024-01-10", "2024-03-05", "2024-05-20",
+...                                            "2024-04-01", "2024-05-02"]),
+...                    "amount": [100.0, 120.0, 90.0, 40.0, -5.0]})
+>>> er = expected_revenue(rk.snapshot(tx, as_of="2024-06-30"))
+>>> er.clients[["client_id", "method"]].values.tolist()
+[['a', 'bgnbd_gg'], ['b', 'fallback_window'], ['c', 'no_orders']]
+>>> bool(er.summary["total"] == er.clients["expected_revenue_12m"].sum())
+True
+"""
 
 from __future__ import annotations
 
@@ -104,20 +117,6 @@ def expected_revenue(
         A parameter out of range, ``snapshot`` is not a snapshot frame, or ``btyd`` is not a
         fit of it. Data problems never raise: the affected clients fall back
         (``fallback_window``) and a note says why.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> import reportkit as rk
-    >>> tx = pd.DataFrame({"client_id": ["a", "a", "a", "b", "c"],
-    ...                    "date": pd.to_datetime(["2024-01-10", "2024-03-05", "2024-05-20",
-    ...                                            "2024-04-01", "2024-05-02"]),
-    ...                    "amount": [100.0, 120.0, 90.0, 40.0, -5.0]})
-    >>> er = expected_revenue(rk.snapshot(tx, as_of="2024-06-30"))
-    >>> er.clients[["client_id", "method"]].values.tolist()
-    [['a', 'bgnbd_gg'], ['b', 'fallback_window'], ['c', 'no_orders']]
-    >>> bool(er.summary["total"] == er.clients["expected_revenue_12m"].sum())
-    True
     """
     model = {
         "age_bands_days": age_bands_days,

@@ -107,7 +107,7 @@ def render(audit: Audit) -> str:
     parts.append(fig_html(reliability_figure(card.reliability, lang)))
     parts += value_card(audit)
     parts.append(h(3, "at_risk", lang))
-    parts.append(at_risk_table(audit, scores))
+    parts.append(at_risk_table(audit, scores.clients))
     parts.append(p(say("shown", lang), "rk-note"))
     return "".join(parts)
 
