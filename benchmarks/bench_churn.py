@@ -42,6 +42,10 @@ import pandas as pd
 
 import reportkit as rk
 import reportkit.analysis.churn as churn
+import reportkit.analysis.churn.backtest as churn_backtest
+import reportkit.analysis.churn.features as churn_features
+import reportkit.analysis.churn.model as churn_model
+import reportkit.analysis.churn.scorers as churn_scorers
 from reportkit.analysis.btyd import BetaGeoModel, GammaGammaModel
 from reportkit.io.schema import CLIENT_ID
 
@@ -130,11 +134,14 @@ def instrument(stages: Stages) -> None:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.pipeline import Pipeline
 
-    stages.wrap(churn, "build_examples", "build_examples: other (features, concat)")
+    # the churn package's modules call each other's functions by their own names: each is
+    # wrapped where it is called
+    stages.wrap(churn_backtest, "build_examples", "build_examples: other (features, concat)")
     stages.wrap(snapshot_module, "snapshot", "snapshots")
-    stages.wrap(churn, "label_churn", "build_examples: labels")
-    stages.wrap(churn, "alive_population", "population (alive clients)")
-    stages.wrap(churn, "_bgnbd_columns", "BG/NBD predictions")
+    stages.wrap(churn_features, "label_churn", "build_examples: labels")
+    stages.wrap(churn_features, "alive_population", "population (alive clients)")
+    stages.wrap(churn_model, "alive_population", "population (alive clients)")
+    stages.wrap(churn_features, "_bgnbd_columns", "BG/NBD predictions")
     stages.wrap(BetaGeoModel, "fit", "BG/NBD fits")
     stages.wrap(GammaGammaModel, "fit", "Gamma-Gamma fit")
     stages.wrap(Pipeline, "fit", f"candidate fits: {churn.LOGISTIC}")
@@ -142,9 +149,10 @@ def instrument(stages: Stages) -> None:
     stages.wrap(inspection, "permutation_importance", "permutation importance")
     stages.wrap(churn._Isotonic, "fit", "calibration")
     stages.wrap(churn._Isotonic, "transform", "calibration")
-    stages.wrap(churn, "_reliability", "calibration")
-    stages.wrap(churn, "evaluate", "backtest metrics")
-    stages.wrap(churn, "expected_revenue_12m", "expected revenue: other")
+    stages.wrap(churn_backtest, "_reliability", "calibration")
+    stages.wrap(churn_backtest, "evaluate", "backtest metrics")
+    stages.wrap(churn_scorers, "evaluate", "backtest metrics")
+    stages.wrap(churn_model, "expected_revenue", "expected revenue: other")
 
 
 def planted_auc(scores: pd.DataFrame, truth: pd.DataFrame, as_of: pd.Timestamp,
@@ -192,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
                 model = churn.ChurnModel(random_state=args.seed).fit(panel, as_of=as_of)
             with stages.section("score"), stages.stage("score: other"):
                 snap = snapshot_module.snapshot(panel, as_of=as_of)
-                scores = model.score_clients(snap, clients=clients)
+                scores = model.score_clients(snap, clients=clients).clients
             if profiler:
                 profiler.disable()
         finally:

@@ -129,12 +129,12 @@ def test_loglik_gammaln_path_for_huge_frequencies(monkeypatch):
     x, tx, T = small_sample(np.random.default_rng(2), n=50)
     params = np.array([0.7, 3.0, 1.3, 2.2])
     slow = slow_loglik(*params, x, tx, T)
-    monkeypatch.setattr(btyd, "_MAX_CUMSUM", 0)
+    monkeypatch.setattr(btyd.bgnbd_math, "_MAX_CUMSUM", 0)
     d = btyd._bg_data(x, tx, T, np.ones(x.size))
     assert d.tail.size == 0 and d.ux.size > 0
     fast, grad = btyd._bg_loglik_grad(params, d)
     assert fast == pytest.approx(slow, rel=1e-9)
-    monkeypatch.setattr(btyd, "_MAX_CUMSUM", 10**6)
+    monkeypatch.setattr(btyd.bgnbd_math, "_MAX_CUMSUM", 10**6)
     _, grad_cumsum = btyd._bg_loglik_grad(params, btyd._bg_data(x, tx, T, np.ones(x.size)))
     np.testing.assert_allclose(grad, grad_cumsum, rtol=1e-8)
 
@@ -420,12 +420,12 @@ def test_lifetimes_style_failure_gives_penalized_then_moment_fallback(monkeypatc
     def broken_unless_penalized(theta, d, penalizer):
         return real(theta, d, penalizer) if penalizer > 0 else (np.nan, np.zeros(4))
 
-    monkeypatch.setattr(btyd, "_bg_objective", broken_unless_penalized)
+    monkeypatch.setattr(btyd.bgnbd, "_bg_objective", broken_unless_penalized)
     m, msg = fit_warns(x, tx, T)
     assert m.fallback_ == "penalized (penalizer=0.1)" and "could not be optimised" in msg
     check_forecasts(m, x, tx, T)
 
-    monkeypatch.setattr(btyd, "_bg_objective", lambda th, d, pen: (np.nan, np.zeros(4)))
+    monkeypatch.setattr(btyd.bgnbd, "_bg_objective", lambda th, d, pen: (np.nan, np.zeros(4)))
     m, msg = fit_warns(x, tx, T)
     assert m.fallback_ == "moment NBD" and not m.converged_
     # r = 1 and r/alpha = the mean repeat-purchase rate sum(x) / sum(T)

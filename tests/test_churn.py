@@ -179,7 +179,7 @@ def test_planted_churners_rank_high(sample, fitted):
 def test_score_ranks_by_revenue_at_risk(sample, fitted):
     ds, panel = sample
     snap = rk.snapshot(panel, as_of="2025-09-30")
-    scores = fitted.score_clients(snap, clients=ds.clients)
+    scores = fitted.score_clients(snap, clients=ds.clients).clients
     assert scores["revenue_at_risk"].is_monotonic_decreasing
     assert set(scores["band"]) <= {"low", "medium", "high"}
     assert scores["churn_probability"].between(0, 1).all()
@@ -197,7 +197,7 @@ def test_a_baseline_is_used_when_it_wins(sample):
     assert m.card_.status == "baseline"
     assert m.chosen_ in (BASELINE_RECENCY, BASELINE_BGNBD)
     assert "baseline" in m.card_.reason
-    scores = m.score_clients(rk.snapshot(panel, as_of="2025-09-30"))
+    scores = m.score_clients(rk.snapshot(panel, as_of="2025-09-30")).clients
     assert scores["churn_probability"].notna().all()
 
 
@@ -347,7 +347,7 @@ def test_too_short_for_a_backtest_is_scored_not_backtested(sample):
     assert card.population["clients at the calibration cut-off"] == len(ex)
     assert card.metrics.loc[BASELINE_BGNBD, "chosen"]
     snap = rk.snapshot(panel, as_of="2023-06-30")
-    scores = m.score_clients(snap)
+    scores = m.score_clients(snap).clients
     alive = alive_population(snap)
     assert sorted(scores["client_id"]) == sorted(snap.loc[alive, "client_id"])
     assert scores["churn_probability"].between(0, 1).all()
@@ -383,7 +383,7 @@ def test_snapshot_features_only_keep_the_baselines(sample):
 
 def test_reasons_agree_with_the_clients_figures(sample, fitted):
     _, panel = sample
-    scores = fitted.score_clients(rk.snapshot(panel, as_of="2025-09-30"))
+    scores = fitted.score_clients(rk.snapshot(panel, as_of="2025-09-30")).clients
     for col in ("reason_1", "reason_2"):
         assert (scores[col].isin(REASON_CODES) | scores[col].isna()).all()
     assert (scores["reason_1"] != scores["reason_2"]).all()
@@ -418,9 +418,10 @@ def test_logistic_contributions_add_up_to_the_logit(sample):
     assert m.chosen_ == LOGISTIC
     snap = rk.snapshot(panel, as_of="2025-09-30")
     contrib = m.contributions(snap)
-    from reportkit.analysis.churn import make_features
+    from reportkit.analysis.churn import bgnbd_forecast, make_features
 
-    X = make_features(snap.loc[alive_population(snap)])[m.features_]
+    # the model's BG/NBD features are fitted on the whole snapshot, then read for the alive
+    X = make_features(snap.loc[alive_population(snap)], btyd=bgnbd_forecast(snap))[m.features_]
     p = m.model_.predict_proba(X)[:, 1]
     logit = np.log(p / (1 - p))
     np.testing.assert_allclose(contrib.sum(axis=1), logit - logit.mean(), atol=1e-8)
@@ -462,7 +463,7 @@ def test_same_seed_same_probabilities_byte_for_byte(sample, candidates):
         cands = None if candidates is None else {candidates: default_candidates()[candidates]}
         m = ChurnModel(candidates=cands, max_examples_per_cutoff=600, random_state=3).fit(
             panel, as_of="2025-07-31")
-        return m, m.predict_proba(snap), m.score_clients(snap)
+        return m, m.predict_proba(snap), m.score_clients(snap).clients
 
     m1, p1, s1 = run()
     m2, p2, s2 = run()

@@ -136,7 +136,7 @@ def sweep(one_thread):
             if model.chosen_ is not None:
                 snap = rk.snapshot(panel, as_of=as_of)
                 alive = alive_population(snap)
-                scores = model.score_clients(snap)
+                scores = model.score_clients(snap).clients
                 scored = scores["churn_probability"].notna() & scores["churn_probability"].between(
                     0, 1)
                 ids = set(scores.loc[scored, "client_id"])

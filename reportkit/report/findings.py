@@ -61,7 +61,7 @@ def kpis(audit: Audit) -> dict[str, Any]:
         # the summary's revenue at risk is the sum of the at-risk list (every scored
         # client), as the managers' table sums it per manager; the finding names the
         # high-risk clients and quotes their part of it
-        scores = r["churn"]["scores"]
+        scores = r["churn"]["scores"].clients
         k["revenue_at_risk"] = float(scores[REVENUE_AT_RISK].sum())
         k["expected_revenue_12m"] = float(scores[EXPECTED_REVENUE_12M].sum())
         k["high_risk_clients"] = len(high)

@@ -424,7 +424,7 @@ class Audit:
 
         r = self.results
         churn = r.get("churn")
-        scores = churn["scores"] if churn and churn["scores"] is not None else None
+        scores = churn["scores"].clients if churn and churn["scores"] is not None else None
         policy = self.policy_table()
         if S.ALLOWED_DAYS not in policy.columns:
             policy = None
@@ -502,7 +502,7 @@ class Audit:
         churn = self.results.get("churn")
         if not churn or churn["scores"] is None:
             return None
-        scores = churn["scores"]
+        scores = churn["scores"].clients
         return scores[scores[BAND] == "high"]
 
     def actions(self) -> list[dict[str, Any]]:
@@ -570,7 +570,7 @@ class Audit:
         churn = r.get("churn")
         if churn and churn["scores"] is not None:
             lists["at_risk"] = WC.at_risk_list(
-                churn["scores"], self.lang, horizon_days=self.config.churn.horizon_days
+                churn["scores"].clients, self.lang, horizon_days=self.config.churn.horizon_days
             )
         if r.get("reactivation") is not None:
             lists["reactivation"] = self.reactivation_view(r["reactivation"])

@@ -26,6 +26,6 @@ def render(audit: Audit) -> str:
         )
     parts.append(p(say("churn.plain", lang, days=count(model.card_.horizon_days, "day", lang))))
     parts.append(h(3, "at_risk", lang))
-    parts.append(at_risk_table(audit, scores))
+    parts.append(at_risk_table(audit, scores.clients))
     parts.append(p(say("shown", lang), "rk-note"))
     return "".join(parts)

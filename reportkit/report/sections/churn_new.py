@@ -19,7 +19,7 @@ def render(audit: Audit) -> str:
     extra = audit.results.get("monthly") or {}
     churn = audit.results.get("churn")
     if churn and churn["scores"] is not None and "high_prev_ids" in extra:
-        sc = churn["scores"]
+        sc = churn["scores"].clients
         new = sc[(sc["band"] == "high") & ~sc[S.CLIENT_ID].isin(extra["high_prev_ids"])]
         parts.append(p(say("new.at_risk", lang, n=T.fmt_int(len(new), lang))))
         if len(new):
