@@ -196,13 +196,13 @@ def test_contact_policy_file_sets_the_allowed_gaps(hostile_base, tmp_path):
 
     policy = pd.read_csv(default_policy_path())
     default = Audit.build(folder, lang="en", churn=False)
-    assert len(default.results["managers"].forgotten) > 0
+    assert len(default.results.managers.forgotten) > 0
     policy["allowed_days"] = 100_000                     # nobody is silent that long
     path = tmp_path / "policy.csv"
     policy.to_csv(path, index=False)
     a = Audit.build(folder, lang="en", churn=False,
                     config={"segmentation": {"contact_policy": str(path)}})
-    assert len(a.results["managers"].forgotten) == 0
+    assert len(a.results.managers.forgotten) == 0
     assert "100,000" in visible_text("<body>" + str(a.show("xyz")))
 
 

@@ -102,7 +102,7 @@ def test_the_actions_are_ranked_by_money_clients_before_records(audit):
 
 
 def test_the_managers_table_adds_up_to_the_revenue_at_risk(audit):
-    table = audit.results["managers"].summary
+    table = audit.results.managers.summary
     assert table["revenue_at_risk"].sum() == pytest.approx(audit.kpis["revenue_at_risk"],
                                                            rel=1e-9)
 
@@ -111,8 +111,8 @@ def test_one_order_clients_no_longer_carry_most_of_the_risk(audit):
     """The issue's sample figures: 168 one-order clients carried 79.0 M of a 133.9 M "risk"
     while they earned 3.4 M in 12 months. Their expected revenue is now of the order of what
     they actually spend."""
-    scores = audit.results["churn"]["scores"].clients
-    snap = audit.results["snapshot"].set_index("client_id")
+    scores = audit.results.scores()
+    snap = audit.results.snapshot.set_index("client_id")
     orders = snap.loc[scores["client_id"], "orders_total"].to_numpy()
     one = scores[orders == 1]
     spent = snap.loc[one["client_id"], "revenue_window"].clip(lower=0).sum()
@@ -126,7 +126,7 @@ def test_the_reasons_are_worded_as_row_by_row(audit):
     the same, client for client, as wording every row on its own."""
     from reportkit.report.words import churn as WC
 
-    scores = audit.results["churn"]["scores"].clients
+    scores = audit.results.scores()
     by_row = []
     for row in scores.to_dict("records"):
         parts = [WC.reason_text(row[c], row, audit.lang) for c in ("reason_1", "reason_2")

@@ -46,15 +46,15 @@ def test_thresholds_reach_the_analyses():
             "segmentation": {"abc_cutoffs": [0.5, 0.9]}, "lifecycle": {"dead_days": 200},
             "churn": {"horizon_days": 60}})
     assert changed.config.churn.horizon_days == 60
-    a_base = int((base.results["segments"].abc.clients["abc"] == "A").sum())
-    a_changed = int((changed.results["segments"].abc.clients["abc"] == "A").sum())
+    a_base = int((base.results.segments.abc.clients["abc"] == "A").sum())
+    a_changed = int((changed.results.segments.abc.clients["abc"] == "A").sum())
     assert a_changed < a_base
     # class A: the clients that make the first half of positive revenue, counted by hand
-    value = base.results["snapshot"].set_index("client_id")["revenue_window"].clip(lower=0)
+    value = base.results.snapshot.set_index("client_id")["revenue_window"].clip(lower=0)
     ordered = value[value > 0].sort_values(ascending=False)
     before = ordered.cumsum().shift(fill_value=0.0) / ordered.sum()
     assert a_changed == int((before < 0.5).sum())
-    dead = lambda a: int(a.results["lifecycle"].clients["block"].astype(str)
+    dead = lambda a: int(a.results.lifecycle.clients["block"].astype(str)
                          .str.startswith("dead").sum())
     assert dead(changed) > dead(base)
 

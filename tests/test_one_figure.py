@@ -105,11 +105,11 @@ def test_each_fact_has_one_value_everywhere_it_is_quoted(report, fact):
     assert len(set(values)) == 1, (fact, values)
     value = values[0]
     # ... and it is the value of the tables themselves
-    snap = audit.results["snapshot"]
-    flows = audit.results["dynamics"].flows
+    snap = audit.results.snapshot
+    flows = audit.results.dynamics.flows
     year = flows.tail(12)
-    abc = audit.results["segments"].abc.clients
-    life = audit.results["lifecycle"].clients
+    abc = audit.results.segments.abc.clients
+    life = audit.results.lifecycle.clients
     expected = {
         "known_clients": len(snap),
         "paying_clients": int((snap["orders_window"] > 0).sum()),

@@ -57,7 +57,7 @@ def visible_text(fragment: str) -> str:
 def proper_names(audit: Audit, files: dict) -> list[str]:
     """Names from the data, longest first (so a name is removed before its parts)."""
     # the files the report names (page one names the workbook its lists are in)
-    names: set[str] = {Path(p).name for p in files.values()} | {"action_lists.xlsx"}
+    names: set[str] = {Path(p).name for p in files.values()} | {"action_lists.xlsx", "docs/method.ru.md", "docs/method.md"}
     clients, tx = audit.dataset.clients, audit.dataset.transactions
     for frame in (clients, tx):
         for column in (S.CLIENT_ID, S.NAME, S.MANAGER):
@@ -81,7 +81,7 @@ def _build(tmp_path_factory, lang: str):
     # two training cut-offs instead of six: the churn section is complete, the fit quick
     audit = Audit.build(folder, lang=lang, monthly=True, output_dir=folder / "out",
                         config={"churn": {"n_cutoffs": 2}})
-    assert audit.results["churn"]["scores"] is not None and not audit.errors
+    assert audit.results.scores() is not None and not audit.errors
     return audit, {s: audit.show(s) for s in SECTIONS}, proper_names(audit, files)
 
 
@@ -124,7 +124,7 @@ def test_russian_report_shows_translated_tables(russian):
         assert text in xyz
     dynamics = visible_text(shown["dynamics"])
     assert "База на начало" in dynamics and "Доля ушедших" in dynamics
-    if audit.results.get("churn") and audit.results["churn"]["scores"] is not None:
+    if audit.results.scores() is not None:
         churn = visible_text(shown["churn"])
         for text in ("Вероятность ухода", "Риск", "Выручка под угрозой", "Модель"):
             assert text in churn

@@ -11,6 +11,7 @@ import pandas as pd
 from ..analysis.churn import EXPECTED_REVENUE_12M, REVENUE_AT_RISK
 from ..io import schema as S
 from . import text as T
+from .run import computed
 from .words.audit import count, say, say_n, verdict_text
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 def kpis(audit: Audit) -> dict[str, Any]:
     r = audit.results
-    snap = r["snapshot"]
+    snap = r.snapshot
     paying = snap[S.REVENUE_WINDOW] > 0
     rev = snap.loc[paying, S.REVENUE_WINDOW].sort_values(ascending=False)
     total = float(rev.sum())
@@ -31,13 +32,13 @@ def kpis(audit: Audit) -> dict[str, Any]:
         "revenue": total,
         "top20_share": float(rev.iloc[:top_n].sum() / total) if total > 0 else None,
     }
-    abc = r["segments"].abc.clients
+    abc = r.segments.abc.clients
     class_a = abc[abc[S.ABC] == "A"]
     k["class_a_clients"] = len(class_a)
     k["class_a_revenue_share"] = (
         float(class_a["value"].sum() / total) if total > 0 and "value" in abc else None
     )
-    dyn = r.get("dynamics")
+    dyn = computed(r.dynamics)
     if dyn is not None and len(dyn.flows):
         f = dyn.flows
         last = f.iloc[-1]
@@ -56,12 +57,11 @@ def kpis(audit: Audit) -> dict[str, Any]:
         month = audit.panel.frame
         in_period = month[S.MONTH] == audit.period_end.to_period("M").start_time
         k["revenue_period"] = float(month.loc[in_period, S.REVENUE].sum())
-    high = audit.high_risk()
-    if high is not None:
+    high, scores = r.high_risk(), r.scores()
+    if high is not None and scores is not None:
         # the summary's revenue at risk is the sum of the at-risk list (every scored
         # client), as the managers' table sums it per manager; the finding names the
         # high-risk clients and quotes their part of it
-        scores = r["churn"]["scores"].clients
         k["revenue_at_risk"] = float(scores[REVENUE_AT_RISK].sum())
         k["expected_revenue_12m"] = float(scores[EXPECTED_REVENUE_12M].sum())
         k["high_risk_clients"] = len(high)
@@ -98,7 +98,7 @@ _Action = tuple[str, float, int, str, dict[str, Any]]
 
 def _revenue_of(audit: Audit, ids: pd.Series) -> float:
     """The clients' revenue over the report's window (each client once)."""
-    rev = audit.results["snapshot"].set_index(S.CLIENT_ID)[S.REVENUE_WINDOW]
+    rev = audit.results.snapshot.set_index(S.CLIENT_ID)[S.REVENUE_WINDOW]
     return float(rev.reindex(pd.unique(ids)).fillna(0).sum())
 
 
@@ -114,12 +114,12 @@ def _client_actions(audit: Audit) -> list[_Action]:
             "risk": T.fmt_money(high[REVENUE_AT_RISK].sum(), lang),
         }
         out.append(("at_risk", _revenue_of(audit, high[S.CLIENT_ID]), len(high), "at-risk", fmt))
-    mg = r.get("managers")
+    mg = computed(r.managers)
     if mg is not None and len(mg.forgotten):
         n, ids = len(mg.forgotten), mg.forgotten[S.CLIENT_ID]
         fmt = {"n": count(n, "valuable_client", lang)}
         out.append(("forgotten", _revenue_of(audit, ids), n, "forgotten", fmt))
-    react = r.get("reactivation")
+    react = computed(r.reactivation)
     if react is not None and len(react):
         left = int((react[S.BLOCK].astype(str) == "dead_reanimatable").sum())
         fmt = {
@@ -129,9 +129,9 @@ def _client_actions(audit: Audit) -> list[_Action]:
         }
         best = float(react[S.BEST12_REVENUE].sum())
         out.append(("reactivation", best, len(react), "reactivation", fmt))
-    nps = r.get("nps")
-    if nps is not None and len(nps["detractors_a"]):
-        ids = nps["detractors_a"][S.CLIENT_ID]
+    nps = computed(r.nps)
+    if nps is not None and len(nps.detractors_a):
+        ids = nps.detractors_a[S.CLIENT_ID]
         n = int(ids.nunique())
         fmt = {"n": count(n, "a_client", lang)}
         out.append(("detractors_a", _revenue_of(audit, ids), n, "detractors-a", fmt))
@@ -142,12 +142,12 @@ def _tidy_actions(audit: Audit) -> list[_Action]:
     """The records to tidy: overdue tasks, duplicate client records."""
     lang, r = audit.lang, audit.results
     out: list[_Action] = []
-    mg = r.get("managers")
+    mg = computed(r.managers)
     if mg is not None and len(mg.overdue):
         n = len(mg.overdue)
         value = _revenue_of(audit, mg.overdue[S.CLIENT_ID])
         out.append(("overdue", value, n, "overdue", {"n": count(n, "task", lang)}))
-    dups = r.get("duplicates")
+    dups = computed(r.duplicates)
     if dups is not None and len(dups.clients):
         g = dups.clients
         n_groups = int(g["group_id"].nunique())
@@ -169,8 +169,8 @@ def findings(audit: Audit) -> list[str]:
     pct = lambda v: T.fmt_pct(v, lang, decimals=0)
     out: list[str] = []
     out += _money_and_base(audit)
-    life = r["lifecycle"].clients
-    ever = int((r["snapshot"][S.ORDERS_TOTAL] > 0).sum())
+    life = r.lifecycle.clients
+    ever = int((r.snapshot[S.ORDERS_TOTAL] > 0).sum())
     dead = life[S.BLOCK].astype(str).str.startswith("dead")
     if ever:
         out.append(
@@ -195,15 +195,15 @@ def findings(audit: Audit) -> list[str]:
                 revenue=money(lost["revenue_before"].sum()),
             )
         )
-    vip = r["lifecycle"].vip_review
+    vip = r.lifecycle.vip_review
     if len(vip):
         out.append(say_n("f.vip", lang, len(vip), n=count(len(vip), "vip_client", lang)))
-    comp = r.get("completeness")
+    comp = computed(r.completeness)
     if comp is not None:
         out.append(say("f.verdict", lang, verdict=verdict_text(comp.verdict, lang)))
-    nps = r.get("nps")
+    nps = computed(r.nps)
     if nps is not None:
-        ov = nps["table"].overall.iloc[0]
+        ov = nps.table.overall.iloc[0]
         if bool(ov[S.TOO_FEW]):
             out.append(say("f.nps_few", lang, n=count(int(ov[S.N_ANSWERS]), "answer", lang)))
         else:
@@ -240,8 +240,8 @@ def _money_and_base(audit: Audit) -> list[str]:
                 known=T.fmt_int(k["clients"], lang),
             )
         )
-    if k.get("base_year_ago") is not None:
-        dyn = r["dynamics"]
+    dyn = computed(r.dynamics)
+    if k.get("base_year_ago") is not None and dyn is not None:
         out.append(
             say(
                 "f.base_change",

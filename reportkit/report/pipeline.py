@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,33 +22,19 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import dynamics as D
-from ..analysis import lifecycle as L
-from ..analysis import quality as Q
-from ..analysis.churn import BAND, ChurnModel
-from ..analysis.managers import (
-    detractors_a,
-    has_managers,
-    managers,
-    nps_by,
-)
-from ..analysis.quality import reconcile
-from ..analysis.segmentation import segment_all
-from ..analysis.value import backtest_expected_revenue
-from ..core.dates import check_as_of, default_as_of, month_end
+from ..core.dates import check_as_of, default_as_of
 from ..core.panel import build_panel
-from ..core.snapshot import snapshot
-from ..errors import InputError, ParameterError, ReportkitError
+from ..errors import InputError, ParameterError
 from ..io import schema as S
 from ..io.config import Config, load_config, with_overrides
 from ..io.dataset import Dataset
 from ..io.load import load
-from ..io.policy import load_contact_policy
 from ..io.resources import data_path
 from . import findings as F
 from . import text as T
 from .export import replaced, with_client_names, write_action_lists
 from .mask import mask_frame, mask_key
+from .run import AuditResults, Failed, computed, run_audit
 from .sections import RENDERERS
 from .sections.common import na
 from .store import ACTION_LISTS_FILE, read_cached, record_kpis
@@ -198,17 +183,16 @@ class Audit:
     panel: Any
     config: Config
     as_of: pd.Timestamp
+    #: every analysis, one typed field each (see :class:`reportkit.report.run.AuditResults`)
+    results: AuditResults
     lang: str = "en"
     title: str = ""
     output_dir: Path = Path(".")
     #: show pseudonyms instead of the clients' and managers' names, contacts and ids in every
     #: section and action list (the analyses always run on the real data)
     mask: bool = False
-    results: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
     kpis: dict[str, Any] = field(default_factory=dict)
-    #: computed once on first use: the contact policy in force, the lifecycle at the previous
-    #: period end, the clients lost in the period
+    #: computed once on first use: the limits sentences, the masking key
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     # --- building -----------------------------------------------------------------------------
@@ -287,223 +271,43 @@ class Audit:
             panel=panel,
             config=cfg,
             as_of=stamp,
+            results=run_audit(dataset, panel, cfg, stamp, churn=churn, monthly=monthly),
             lang=lang,
             title=title,
             output_dir=Path(output_dir),
             mask=bool(mask),
         )
-        self._compute(churn=churn, monthly=monthly)
+        self.kpis = F.kpis(self)
         return self
 
-    def _guard(self, name: str, fn, *args, **kwargs):
-        """Run an optional analysis; on failure keep the message for its section."""
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                value = fn(*args, **kwargs)
-        except ReportkitError as exc:
-            self.errors[name] = str(exc)
-        except Exception as exc:  # noqa: BLE001 - an analysis bug must not take the whole report down
-            self.errors[name] = f"{type(exc).__name__}: {exc}"
-        if name in self.errors:
-            # the details are for whoever runs the report (stderr: the executed notebook keeps
-            # them, the HTML does not); the report itself says it in a plain sentence
-            warnings.warn(
-                f"reportkit: {name} could not be computed: {self.errors[name]}",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-            return None
-        self.results[name] = value
-        return value
+    # --- what the sections read ------------------------------------------------------------------
 
-    def _compute(self, *, churn: bool, monthly: bool) -> None:
-        cfg, r = self.config, self.results
-        clients = self.dataset.clients
-        window = cfg.report.window_months
-        snap = snapshot(self.panel, as_of=self.as_of, window_months=window)
-        r["snapshot"] = snap
-        self.policy_table()  # a broken contact policy file is an input error up front
-        r["segments"] = segment_all(snap, settings=cfg.segmentation, clients=clients)
-        abc_frame = r["segments"].abc.clients
-        r["lifecycle"] = L.classify(snap, clients, rules=cfg.lifecycle, abc=abc_frame)
-        period_end = month_end(self.as_of)
-        self.period_end = period_end
-        self._guard(
-            "reactivation", L.reactivation_list, snap, r["lifecycle"], clients, rules=cfg.lifecycle
-        )
-        freq = "Q" if cfg.report.period == "quarter" else "M"
-        if period_end < self.panel.start:
-            # the report date lies in the data's first month: no month end to count flows at
-            self.why()["dynamics"] = "why.first_month"
-        else:
-            # the migration compares with the previous period end: only when it is in the data
-            before = period_end - pd.offsets.MonthEnd(3 if freq == "Q" else 1)
-            self._guard(
-                "dynamics",
-                D.dynamics,
-                self.panel,
-                clients,
-                as_of=period_end,
-                freq=freq,
-                rules=cfg.lifecycle,
-                window_months=window,
-                migration=bool(before >= self.panel.start),
-            )
-        prev_end = month_end(period_end - pd.offsets.MonthBegin(1))
-        self.prev_end = prev_end
-        if self.panel.start <= prev_end:
-            prev = self._guard(
-                "prev_snapshot", snapshot, self.panel, as_of=prev_end, window_months=window
-            )
-            if prev is not None:
-                self._guard(
-                    "prev_abc",
-                    lambda: (
-                        segment_all(prev, settings=cfg.segmentation, clients=clients).abc.clients
-                    ),
-                )
-        if churn:
-            self._guard("churn", self._fit_churn)
-            # the expected 12-month revenue behind "revenue at risk", checked at the latest
-            # cut-off whose next 12 months are in the data
-            self._guard(
-                "value_backtest",
-                backtest_expected_revenue,
-                self.panel,
-                as_of=self.as_of,
-                n_cutoffs=1,
-            )
-        if clients is not None:
-            self._guard(
-                "duplicates",
-                Q.find_duplicates,
-                clients,
-                transactions=self.dataset.transactions,
-                settings=cfg.quality,
-            )
-            self._guard(
-                "completeness",
-                Q.completeness,
-                clients,
-                transactions=self.dataset.transactions,
-                activities=self.dataset.activities,
-                settings=cfg.quality,
-            )
+    @property
+    def period_end(self) -> pd.Timestamp:
+        """The end of the report's month."""
+        return self.results.period_end
 
-        ds = self.dataset
-        if has_managers(clients=clients, activities=ds.activities, transactions=ds.transactions):
-            self._guard("managers", self._managers)
-        if ds.surveys is not None:
-            self._guard("nps", self._nps)
+    @property
+    def prev_end(self) -> pd.Timestamp:
+        """The end of the month before the report's."""
+        return self.results.prev_end
 
-        self._guard(
-            "reconciliation",
-            reconcile,
-            self.dataset.reports,
-            self.dataset.transactions,
-            self.panel,
-            clients=clients,
-        )
-        if monthly:
-            self._guard("monthly", self._monthly_extras)
-        self.kpis = self._kpis()
-
-    def _fit_churn(self):
-        model = ChurnModel.from_settings(
-            self.config.churn, self.config.lifecycle, window_months=self.config.report.window_months
-        )
-        model.fit(self.panel, as_of=self.as_of)
-        scores = None
-        if model.chosen_ is not None:
-            scores = model.score_clients(self.results["snapshot"], clients=self.dataset.clients)
-        return {"model": model, "scores": scores}
-
-    def _managers(self):
-        """Managers' portfolios, forgotten clients and overdue tasks as of the report date."""
-
-        r = self.results
-        churn = r.get("churn")
-        scores = churn["scores"].clients if churn and churn["scores"] is not None else None
-        policy = self.policy_table()
-        if S.ALLOWED_DAYS not in policy.columns:
-            policy = None
-        lost = self.lost_this_period()
-        return managers(
-            r["snapshot"],
-            clients=self.dataset.clients,
-            activities=self.dataset.activities,
-            transactions=self.dataset.transactions,
-            lifecycle=r["lifecycle"],
-            abc=r["segments"],
-            policy=policy,
-            churn_scores=scores,
-            as_of=self.as_of,
-            lost_ids=None if lost is None else lost[S.CLIENT_ID],
-        )
+    @property
+    def errors(self) -> dict[str, str]:
+        """Analyses that failed: name -> the technical reason (on stderr, not in the report)."""
+        return {n: f.reason for n, f in self.results.failed().items() if f.why is None}
 
     def policy_table(self) -> pd.DataFrame:
         """The contact policy in force: the config's file (``segmentation.contact_policy``), which
         may carry an ``allowed_days`` column for the forgotten-client check, else the default."""
-
-        if "policy" not in self._cache:
-            self._cache["policy"] = load_contact_policy(self.config.segmentation.contact_policy)
-        return self._cache["policy"]
-
-    def _nps(self):
-        """NPS overall and by ABC class, RFM segment, lifecycle block and manager; detractors
-        among class A clients."""
-
-        r, surveys = self.results, self.dataset.surveys
-        groups: dict[str, Any] = {S.ABC: r["segments"].abc, S.BLOCK: r["lifecycle"]}
-        if r.get("managers") is not None:
-            groups[S.MANAGER] = r["managers"]
-        table = nps_by(surveys, groups, as_of=self.as_of)
-        det = detractors_a(
-            surveys,
-            r["segments"].abc,
-            as_of=self.as_of,
-            clients=self.dataset.clients,
-            managers=r.get("managers"),
-        )
-        return {"table": table, "detractors_a": det}
-
-    def _monthly_extras(self):
-        """Snapshots of the previous period end for the monthly comparison."""
-
-        out = {}
-        prev = self.results.get("prev_snapshot")
-        if prev is None:
-            return out
-        clients = self.dataset.clients
-        react_prev = L.reactivation_list(
-            prev, self._previous_lifecycle(), clients, rules=self.config.lifecycle
-        )
-        out["reactivation_prev_ids"] = set(react_prev[S.CLIENT_ID])
-        churn = self.results.get("churn")
-        if churn and churn["scores"] is not None:
-            p = churn["model"].predict_proba(prev)
-            out["high_prev_ids"] = set(prev.loc[p >= 0.6, S.CLIENT_ID])
-        year_ago = month_end(self.period_end - pd.DateOffset(years=1))
-        if self.panel.start <= year_ago:
-            out["year_ago_snapshot"] = snapshot(
-                self.panel, as_of=year_ago, window_months=self.config.report.window_months
-            )
-        return out
+        return self.results.policy
 
     # --- key figures and findings ---------------------------------------------------------------
-
-    def _kpis(self) -> dict[str, Any]:
-        return F.kpis(self)
 
     def high_risk(self) -> pd.DataFrame | None:
         """The scored clients of the high band (probability 60 %+), the clients the finding on
         churn names."""
-        churn = self.results.get("churn")
-        if not churn or churn["scores"] is None:
-            return None
-        scores = churn["scores"].clients
-        return scores[scores[BAND] == "high"]
+        return self.results.high_risk()
 
     def actions(self) -> list[dict[str, Any]]:
         """What to do first, ranked by money (see :func:`reportkit.report.findings.actions`)."""
@@ -513,52 +317,10 @@ class Audit:
         """The base in figures, in sentences (see :func:`reportkit.report.findings.findings`)."""
         return F.findings(self)
 
-    def _previous_lifecycle(self):
-        """The lifecycle at the previous period end (classified once; None without it)."""
-        if "prev_lifecycle" not in self._cache:
-            prev = self.results.get("prev_snapshot")
-            self._cache["prev_lifecycle"] = (
-                None
-                if prev is None
-                else L.classify(prev, self.dataset.clients, rules=self.config.lifecycle)
-            )
-        return self._cache["prev_lifecycle"]
-
     def lost_this_period(self) -> pd.DataFrame | None:
         """Clients who became dead in the report's period, with their ABC class and revenue
         over the 12 months before the period (from the previous period end's snapshot)."""
-        if "lost" not in self._cache:
-            self._cache["lost"] = self._lost_this_period()
-        return self._cache["lost"]
-
-    def _lost_this_period(self) -> pd.DataFrame | None:
-        prev = self.results.get("prev_snapshot")
-        prev_abc = self.results.get("prev_abc")
-        if prev is None or prev_abc is None:
-            return None
-        before = self._previous_lifecycle().clients
-        now = self.results["lifecycle"].clients
-        alive_before = set(
-            before.loc[
-                ~before[S.BLOCK].astype(str).str.startswith("dead")
-                & (
-                    prev.set_index(S.CLIENT_ID)
-                    .reindex(before[S.CLIENT_ID])[S.ORDERS_TOTAL]
-                    .to_numpy()
-                    > 0
-                ),
-                S.CLIENT_ID,
-            ]
-        )
-        dead_now = set(now.loc[now[S.BLOCK].astype(str).str.startswith("dead"), S.CLIENT_ID])
-        ids = sorted(alive_before & dead_now)
-        abc = prev_abc.set_index(S.CLIENT_ID)
-        out = pd.DataFrame({S.CLIENT_ID: ids})
-        out["abc_before"] = abc[S.ABC].reindex(ids).astype(str).to_numpy()
-        out["revenue_before"] = (
-            prev.set_index(S.CLIENT_ID)[S.REVENUE_WINDOW].reindex(ids).to_numpy()
-        )
-        return out
+        return self.results.lost_in_period
 
     # --- action lists and kpis.json --------------------------------------------------------------
 
@@ -567,23 +329,29 @@ class Audit:
         are written (with ``mask``: the clients and managers as pseudonyms, same rows)."""
         r = self.results
         lists: dict[str, pd.DataFrame] = {}
-        churn = r.get("churn")
-        if churn and churn["scores"] is not None:
+        scores = r.scores()
+        if scores is not None:
             lists["at_risk"] = WC.at_risk_list(
-                churn["scores"].clients, self.lang, horizon_days=self.config.churn.horizon_days
+                scores, self.lang, horizon_days=self.config.churn.horizon_days
             )
-        if r.get("reactivation") is not None:
-            lists["reactivation"] = self.reactivation_view(r["reactivation"])
-        if r.get("duplicates") is not None:
-            lists["duplicates"] = WQ.duplicates_list(r["duplicates"], self.lang)
-        if r.get("managers") is not None and len(r["managers"].forgotten):
-            lists["forgotten"] = r["managers"].forgotten
-        if r.get("managers") is not None and len(r["managers"].overdue):
-            lists["overdue"] = r["managers"].overdue
-        if r.get("nps") is not None and len(r["nps"]["detractors_a"]):
-            lists["detractors_a"] = r["nps"]["detractors_a"]
-        seg = r["segments"].to_frame()
-        life = r["lifecycle"].clients[[S.CLIENT_ID, S.BLOCK, S.ZONE]]
+        react, dups, mg, nps = (
+            computed(r.reactivation),
+            computed(r.duplicates),
+            computed(r.managers),
+            computed(r.nps),
+        )
+        if react is not None:
+            lists["reactivation"] = self.reactivation_view(react)
+        if dups is not None:
+            lists["duplicates"] = WQ.duplicates_list(dups, self.lang)
+        if mg is not None and len(mg.forgotten):
+            lists["forgotten"] = mg.forgotten
+        if mg is not None and len(mg.overdue):
+            lists["overdue"] = mg.overdue
+        if nps is not None and len(nps.detractors_a):
+            lists["detractors_a"] = nps.detractors_a
+        seg = r.segments.to_frame()
+        life = r.lifecycle.clients[[S.CLIENT_ID, S.BLOCK, S.ZONE]]
         seg = seg.merge(life, on=S.CLIENT_ID, how="left")
         clients = self.dataset.clients
         if clients is not None:
@@ -623,19 +391,15 @@ class Audit:
         return T.Html(render(self))
 
     def error_or_na(self, name: str, what: str) -> str:
-        """A plain sentence for an analysis that was not computed: why, when it is known (see
-        :meth:`why`), else that it could not be computed from these data. The technical error
-        is not for the client's report: it went to stderr (:meth:`_guard`)."""
-        why = self.why().get(name)
-        if why is not None:
-            return na(self.lang, say(why, self.lang))
-        if name in self.errors:
-            return na(self.lang, say("na.error", self.lang, what=what))
-        return ""
-
-    def why(self) -> dict[str, str]:
-        """Analyses left out on purpose: name -> the key of the plain reason shown instead."""
-        return self._cache.setdefault("why", {})
+        """A plain sentence for an analysis that was not computed: why, when it was left out on
+        purpose, else that it could not be computed from these data. The technical error is
+        not for the client's report: it went to stderr."""
+        failed = getattr(self.results, name, None)
+        if not isinstance(failed, Failed):
+            return ""
+        if failed.why is not None:
+            return na(self.lang, say(failed.why, self.lang))
+        return na(self.lang, say("na.error", self.lang, what=what))
 
     def churn_why(self, reason: str | None) -> str:
         """The churn model's reason for not scoring, as a plain sentence in the report's
@@ -727,7 +491,7 @@ class Audit:
 
     def reactivation_view(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The reactivation list with its reasons worded in the report's language."""
-        return WL.reactivation_list(frame, self.results["lifecycle"], self.lang)
+        return WL.reactivation_list(frame, self.results.lifecycle, self.lang)
 
     # --- monthly ------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..run import computed
 from ..words.audit import count, say
 from .common import at_risk_table, h, p
 
@@ -15,11 +16,11 @@ if TYPE_CHECKING:
 def render(audit: Audit) -> str:
     lang = audit.lang
     parts = [h(2, "churn", lang)]
-    churn = audit.results.get("churn")
+    churn = computed(audit.results.churn)
     if churn is None:
         why = say("why.data", lang) if "churn" in audit.errors else say("na.not_built", lang)
         return "".join(parts) + p(say("churn.none", lang, why=why), "rk-note")
-    model, scores = churn["model"], churn["scores"]
+    model, scores = churn.model, churn.scores
     if scores is None:
         return "".join(parts) + p(
             say("churn.none", lang, why=audit.churn_why(model.card_.reason)), "rk-note"

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...io import schema as S
 from .. import text as T
+from ..run import MonthlyExtras, computed
 from ..words.audit import say
 from .common import at_risk_table, h, p, reactivation_table
 
@@ -16,17 +17,17 @@ if TYPE_CHECKING:
 def render(audit: Audit) -> str:
     lang = audit.lang
     parts = [h(2, "new_entries", lang)]
-    extra = audit.results.get("monthly") or {}
-    churn = audit.results.get("churn")
-    if churn and churn["scores"] is not None and "high_prev_ids" in extra:
-        sc = churn["scores"].clients
-        new = sc[(sc["band"] == "high") & ~sc[S.CLIENT_ID].isin(extra["high_prev_ids"])]
+    extra = computed(audit.results.monthly) or MonthlyExtras()
+    churn = computed(audit.results.churn)
+    if churn and churn.scores is not None and extra.high_prev_ids is not None:
+        sc = churn.scores.clients
+        new = sc[(sc["band"] == "high") & ~sc[S.CLIENT_ID].isin(extra.high_prev_ids)]
         parts.append(p(say("new.at_risk", lang, n=T.fmt_int(len(new), lang))))
         if len(new):
             parts.append(at_risk_table(audit, new))
-    react = audit.results.get("reactivation")
-    if react is not None and "reactivation_prev_ids" in extra:
-        new = react[~react[S.CLIENT_ID].isin(extra["reactivation_prev_ids"])]
+    react = computed(audit.results.reactivation)
+    if react is not None and extra.reactivation_prev_ids is not None:
+        new = react[~react[S.CLIENT_ID].isin(extra.reactivation_prev_ids)]
         parts.append(p(say("new.reactivation", lang, n=T.fmt_int(len(new), lang))))
         if len(new):
             parts.append(reactivation_table(audit, new))

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ...io import schema as S
 from .. import text as T
+from ..run import Failed
 from ..words import churn as WC
 from ..words.audit import say, value_word
 
@@ -87,11 +88,11 @@ def with_names(audit: Audit, frame: pd.DataFrame) -> pd.DataFrame:
 
 def result_or_why(audit: Audit, name: str, render, why: str) -> str:
     """``render(audit, result)``; else the error that stopped it; else why it was not computed."""
-    value = audit.results.get(name)
+    value = getattr(audit.results, name)
+    if isinstance(value, Failed):
+        return audit.error_or_na(name, say(f"h.{name}", audit.lang))
     if value is not None:
         return render(audit, value)
-    if name in audit.errors:
-        return audit.error_or_na(name, say(f"h.{name}", audit.lang))
     return na(audit.lang, say(why, audit.lang))
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ...io import schema as S
 from .. import text as T
+from ..run import computed
 from ..words import quality as WQ
 from ..words.audit import say, say_n
 from .common import h, p
@@ -79,7 +80,7 @@ def render(audit: Audit) -> str:
         parts.append(
             T.table_html(pd.DataFrame(reasons), lang, kinds={say("data.rows", lang): "int"})
         )
-    rec = audit.results.get("reconciliation")
+    rec = computed(audit.results.reconciliation)
     parts.append(h(3, "reconciliation", lang))
     if rec is not None:
         parts.append(

@@ -12,6 +12,7 @@ from ..plots_lifecycle import (
     migration_heatmap,
     revenue_bridge_chart,
 )
+from ..run import computed
 from ..words import dynamics as WD
 from ..words.audit import say
 from .common import fig_html, h, p
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def render(audit: Audit) -> str:
-    lang, dyn = audit.lang, audit.results.get("dynamics")
+    lang, dyn = audit.lang, computed(audit.results.dynamics)
     parts = [h(2, "dynamics", lang)]
     if dyn is None:
         return "".join(parts) + audit.error_or_na("dynamics", say("h.dynamics", lang))

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def render(audit: Audit) -> str:
-    lang, life = audit.lang, audit.results["lifecycle"]
+    lang, life = audit.lang, audit.results.lifecycle
     parts = [
         h(2, "lifecycle", lang),
         fig_html(lifecycle_ladder(life, lang=lang)),

@@ -80,7 +80,7 @@ def managers_html(audit: Audit, mg) -> str:
 def nps_html(audit: Audit, res) -> str:
     """NPS by dimension (counts, NPS, interval) and the detractors among class A."""
 
-    lang, nps = audit.lang, res["table"]
+    lang, nps = audit.lang, res.table
     parts = [p(n) for n in WM.notes(nps, lang)]
     shown = WM.nps_display(nps, lang)
     few = nps.summary[S.TOO_FEW].to_numpy()
@@ -113,7 +113,7 @@ def nps_html(audit: Audit, res) -> str:
         )
     )
     parts.append(h(3, "detractors_a", lang))
-    det = res["detractors_a"]
+    det = res.detractors_a
     if len(det):
         parts.append(
             WM.html_table(

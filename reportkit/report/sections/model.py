@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import text as T
+from ..run import computed
 from ..words.audit import VALUE_METHODS, count, say, value_word
 from .common import fig_html, h, p
 
@@ -21,11 +22,11 @@ def render(audit: Audit) -> str:
     its calibration, and the expected-revenue backtest."""
     lang = audit.lang
     parts = [h(2, "model", lang)]
-    churn = audit.results.get("churn")
+    churn = computed(audit.results.churn)
     if churn is None:
         why = say("why.data", lang) if "churn" in audit.errors else say("na.not_built", lang)
         return "".join(parts) + p(say("churn.none", lang, why=why), "rk-note")
-    model, scores = churn["model"], churn["scores"]
+    model, scores = churn.model, churn.scores
     card = model.card_
     if scores is None:
         return "".join(parts) + p(
@@ -149,7 +150,7 @@ def value_card(audit: Audit) -> list[str]:
     12 months are in the data, beside the naive estimates."""
     lang = audit.lang
     parts = [h(3, "value", lang), p(say("value.definition", lang))]
-    bt = audit.results.get("value_backtest")
+    bt = computed(audit.results.value_backtest)
     if bt is None or not len(bt.table):
         return [*parts, p(say("value.no_backtest", lang), "rk-note")]
     table = bt.table[bt.table["method"].isin(VALUE_METHODS)].copy()

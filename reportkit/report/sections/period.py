@@ -9,6 +9,7 @@ import pandas as pd
 
 from ...io import schema as S
 from .. import text as T
+from ..run import computed
 from ..words.audit import say
 from .common import ESC, h, limits_html, tiles
 
@@ -24,7 +25,7 @@ def render(audit: Audit) -> str:
             audit,
         ),
     ]
-    dyn = audit.results.get("dynamics")
+    dyn = computed(audit.results.dynamics)
     money = lambda v: T.fmt_money(v, lang) if v is not None else T.MISSING
     items = [
         (say("kpi.base", lang), T.fmt_int(k.get("base"), lang)),

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...io import schema as S
 from .. import text as T
+from ..run import computed
 from ..words import quality as WQ
 from ..words.audit import say, verdict_text
 from .common import h, na, p
@@ -19,7 +20,7 @@ def render(audit: Audit) -> str:
     parts = [h(2, "quality", lang)]
     if audit.dataset.clients is None:
         return "".join(parts) + na(lang, say("na.clients", lang))
-    comp = audit.results.get("completeness")
+    comp = computed(audit.results.completeness)
     parts.append(h(3, "completeness", lang))
     if comp is not None:
         parts.append(p(say("f.verdict", lang, verdict=verdict_text(comp.verdict, lang))))
@@ -33,7 +34,7 @@ def render(audit: Audit) -> str:
             )
         )
     parts.append(audit.error_or_na("completeness", say("h.completeness", lang)))
-    dups = audit.results.get("duplicates")
+    dups = computed(audit.results.duplicates)
     parts.append(h(3, "duplicates", lang))
     if dups is not None:
         parts.append(

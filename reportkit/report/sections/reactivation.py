@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..run import computed
 from ..words.audit import say
 from .common import h, p, reactivation_table
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 def render(audit: Audit) -> str:
     lang = audit.lang
     parts = [h(2, "reactivation", lang)]
-    react = audit.results.get("reactivation")
+    react = computed(audit.results.reactivation)
     if react is None:
         return "".join(parts) + audit.error_or_na("reactivation", say("h.reactivation", lang))
     parts.append(reactivation_table(audit, react))

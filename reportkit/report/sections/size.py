@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def render(audit: Audit) -> str:
-    lang, seg = audit.lang, audit.results["segments"]
+    lang, seg = audit.lang, audit.results.segments
     return "".join(
         [
             h(2, "size", lang),

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def render(audit: Audit) -> str:
-    lang, seg = audit.lang, audit.results["segments"]
+    lang, seg = audit.lang, audit.results.segments
     summary = seg.abcxyz.summary
     cell_policy = SW.policy_table(seg.abcxyz, lang, audit.policy_table())
     texts = [c for c in POLICY_COLUMNS[2:] if c in cell_policy.columns]

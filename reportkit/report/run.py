@@ -1,0 +1,382 @@
+"""The audit pipeline: every analysis of one base as of one date, as typed results.
+
+:func:`run_audit` takes a loaded :class:`~reportkit.io.dataset.Dataset`, its panel, a
+:class:`~reportkit.io.config.Config` and the report date, runs the analyses in their order and
+returns :class:`AuditResults`: one typed field per analysis. An analysis that could not be
+computed holds :class:`Failed` with the reason (and, when it was left out on purpose, the key
+of the plain sentence the report shows instead); an analysis that does not apply to the data
+(no clients table, no surveys) holds ``None``. Nothing here words anything: the sections of
+:mod:`reportkit.report.sections` read the results.
+
+An analyst reruns one analysis with other settings and re-renders its section::
+
+    results = run_audit(dataset, panel, config, as_of)
+    results.segments = segment_all(results.snapshot, settings=other, clients=dataset.clients)
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from ..analysis import dynamics as D
+from ..analysis import lifecycle as L
+from ..analysis import quality as Q
+from ..analysis.churn import BAND, ChurnModel, ChurnScores
+from ..analysis.dynamics import Dynamics
+from ..analysis.lifecycle import Lifecycle
+from ..analysis.managers import Managers, detractors_a, has_managers, managers, nps_by
+from ..analysis.quality import Completeness, Duplicates, reconcile
+from ..analysis.segmentation import Segments, segment_all
+from ..analysis.value import ValueBacktest, backtest_expected_revenue
+from ..core.dates import month_end
+from ..core.snapshot import snapshot
+from ..errors import ReportkitError
+from ..io import schema as S
+from ..io.config import Config
+from ..io.dataset import Dataset
+from ..io.policy import load_contact_policy
+
+#: the churn probability from which a client is in the high band (as :data:`BAND` labels it)
+HIGH_RISK = 0.6
+
+
+@dataclass(frozen=True)
+class Failed:
+    """An analysis that was not computed.
+
+    Attributes
+    ----------
+    reason : str
+        What went wrong, for whoever runs the report (stderr and the executed notebook keep
+        it; the report does not show it).
+    why : str or None
+        The key of the plain sentence the report shows instead, when the analysis was left
+        out on purpose (e.g. ``"why.first_month"``); None for an error.
+    """
+
+    reason: str
+    why: str | None = None
+
+
+_T = TypeVar("_T")
+
+
+def computed(value: _T | Failed | None) -> _T | None:
+    """The result, or None when it failed or does not apply."""
+    return None if isinstance(value, Failed) else value
+
+
+@dataclass
+class ChurnResult:
+    """The fitted churn model and, when it could score, the scored clients."""
+
+    model: ChurnModel
+    scores: ChurnScores | None = None
+
+
+@dataclass
+class NPSReport:
+    """NPS by group (overall, ABC class, lifecycle block, manager) and the class A detractors."""
+
+    table: Any
+    detractors_a: pd.DataFrame
+
+
+@dataclass
+class MonthlyExtras:
+    """What the monthly report compares with: the previous period end's lists and a year ago."""
+
+    reactivation_prev_ids: set | None = None
+    high_prev_ids: set | None = None
+    year_ago_snapshot: pd.DataFrame | None = None
+
+
+@dataclass
+class AuditResults:
+    """Every analysis of one audit, one typed field each (see the module docstring).
+
+    ``snapshot``, ``segments`` and ``lifecycle`` are always computed (the audit cannot be
+    drawn without them); every other field is the result, :class:`Failed`, or None when it
+    does not apply to the data.
+    """
+
+    snapshot: pd.DataFrame
+    segments: Segments
+    lifecycle: Lifecycle
+    #: the contact policy in force (an input the sections and the managers' check read)
+    policy: pd.DataFrame
+    period_end: pd.Timestamp
+    prev_end: pd.Timestamp
+    reactivation: pd.DataFrame | Failed | None = None
+    dynamics: Dynamics | Failed | None = None
+    prev_snapshot: pd.DataFrame | Failed | None = None
+    prev_abc: pd.DataFrame | Failed | None = None
+    prev_lifecycle: Lifecycle | None = None
+    #: clients who became dead in the period: client_id, abc_before, revenue_before
+    lost_in_period: pd.DataFrame | None = None
+    churn: ChurnResult | Failed | None = None
+    value_backtest: ValueBacktest | Failed | None = None
+    duplicates: Duplicates | Failed | None = None
+    completeness: Completeness | Failed | None = None
+    managers: Managers | Failed | None = None
+    nps: NPSReport | Failed | None = None
+    reconciliation: pd.DataFrame | Failed | None = None
+    monthly: MonthlyExtras | Failed | None = None
+
+    def failed(self) -> dict[str, Failed]:
+        """The analyses that were not computed: name -> :class:`Failed`."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), Failed)
+        }
+
+    def scores(self) -> pd.DataFrame | None:
+        """The scored clients (the at-risk list), or None without a churn model that scored."""
+        churn = computed(self.churn)
+        return None if churn is None or churn.scores is None else churn.scores.clients
+
+    def high_risk(self) -> pd.DataFrame | None:
+        """The scored clients of the high band (probability 60 %+)."""
+        scores = self.scores()
+        return None if scores is None else scores[scores[BAND] == "high"]
+
+
+def _guarded(name: str, fn, *args, **kwargs) -> Any:
+    """Run an optional analysis; a failure becomes :class:`Failed` (and a warning on stderr,
+    which the executed notebook keeps; the report says it in a plain sentence)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn(*args, **kwargs)
+    except ReportkitError as exc:
+        reason = str(exc)
+    except Exception as exc:  # noqa: BLE001 - an analysis bug must not take the whole report down
+        reason = f"{type(exc).__name__}: {exc}"
+    warnings.warn(f"reportkit: {name} could not be computed: {reason}", RuntimeWarning, 3)
+    return Failed(reason)
+
+
+def run_audit(
+    dataset: Dataset,
+    panel: Any,
+    config: Config,
+    as_of: pd.Timestamp,
+    *,
+    churn: bool = True,
+    monthly: bool = False,
+) -> AuditResults:
+    """Every analysis of ``dataset`` as of ``as_of`` (see the module docstring).
+
+    Parameters
+    ----------
+    dataset : Dataset
+    panel : Panel
+        ``build_panel(dataset)``.
+    config : Config
+    as_of : Timestamp
+        The report date (checked against the data by the caller).
+    churn : bool, default True
+        Fit the churn model and backtest the expected revenue.
+    monthly : bool, default False
+        Also compute what the monthly report compares with.
+
+    Raises
+    ------
+    InputError
+        A contact policy file that cannot be used (an input error, reported up front).
+    """
+    clients, window = dataset.clients, config.report.window_months
+    snap = snapshot(panel, as_of=as_of, window_months=window)
+    policy = load_contact_policy(config.segmentation.contact_policy)
+    segments = segment_all(snap, settings=config.segmentation, clients=clients)
+    life = L.classify(snap, clients, rules=config.lifecycle, abc=segments.abc.clients)
+    period_end = month_end(as_of)
+    r = AuditResults(
+        snapshot=snap,
+        segments=segments,
+        lifecycle=life,
+        policy=policy,
+        period_end=period_end,
+        prev_end=month_end(period_end - pd.offsets.MonthBegin(1)),
+    )
+    r.reactivation = _guarded(
+        "reactivation", L.reactivation_list, snap, life, clients, rules=config.lifecycle
+    )
+    _base_over_time(r, dataset, panel, config)
+    if churn:
+        r.churn = _guarded("churn", _fit_churn, dataset, panel, config, as_of, snap)
+        # the expected 12-month revenue behind "revenue at risk", checked at the latest
+        # cut-off whose next 12 months are in the data
+        r.value_backtest = _guarded(
+            "value_backtest", backtest_expected_revenue, panel, as_of=as_of, n_cutoffs=1
+        )
+    _quality_and_people(r, dataset, panel, config, as_of)
+    if monthly:
+        r.monthly = _guarded("monthly", _monthly_extras, r, dataset, panel, config)
+    return r
+
+
+def _base_over_time(r: AuditResults, dataset: Dataset, panel: Any, config: Config) -> None:
+    """Dynamics up to the period end; the previous period end's snapshot, ABC and lifecycle;
+    the clients lost in the period."""
+    clients, window = dataset.clients, config.report.window_months
+    freq = "Q" if config.report.period == "quarter" else "M"
+    if r.period_end < panel.start:
+        # the report date lies in the data's first month: no month end to count flows at
+        r.dynamics = Failed("the report date is in the data's first month", "why.first_month")
+    else:
+        # the migration compares with the previous period end: only when it is in the data
+        before = r.period_end - pd.offsets.MonthEnd(3 if freq == "Q" else 1)
+        r.dynamics = _guarded(
+            "dynamics",
+            D.dynamics,
+            panel,
+            clients,
+            as_of=r.period_end,
+            freq=freq,
+            rules=config.lifecycle,
+            window_months=window,
+            migration=bool(before >= panel.start),
+        )
+    if panel.start > r.prev_end:
+        return
+    r.prev_snapshot = _guarded(
+        "prev_snapshot", snapshot, panel, as_of=r.prev_end, window_months=window
+    )
+    prev = computed(r.prev_snapshot)
+    if prev is None:
+        return
+    r.prev_abc = _guarded(
+        "prev_abc",
+        lambda: segment_all(prev, settings=config.segmentation, clients=clients).abc.clients,
+    )
+    r.prev_lifecycle = computed(
+        _guarded("prev_lifecycle", L.classify, prev, clients, rules=config.lifecycle)
+    )
+    prev_abc = computed(r.prev_abc)
+    if prev_abc is not None and r.prev_lifecycle is not None:
+        r.lost_in_period = lost_in_period(prev, prev_abc, r.prev_lifecycle, r.lifecycle)
+
+
+def lost_in_period(
+    prev: pd.DataFrame, prev_abc: pd.DataFrame, before: Lifecycle, now: Lifecycle
+) -> pd.DataFrame:
+    """Clients alive (and who had bought) at the previous period end and dead now, with their
+    ABC class and revenue over the 12 months before the period."""
+    b, n = before.clients, now.clients
+    bought = prev.set_index(S.CLIENT_ID).reindex(b[S.CLIENT_ID])[S.ORDERS_TOTAL].to_numpy() > 0
+    alive_before = set(b.loc[~b[S.BLOCK].astype(str).str.startswith("dead") & bought, S.CLIENT_ID])
+    dead_now = set(n.loc[n[S.BLOCK].astype(str).str.startswith("dead"), S.CLIENT_ID])
+    ids = sorted(alive_before & dead_now)
+    out = pd.DataFrame({S.CLIENT_ID: ids})
+    out["abc_before"] = prev_abc.set_index(S.CLIENT_ID)[S.ABC].reindex(ids).astype(str).to_numpy()
+    out["revenue_before"] = prev.set_index(S.CLIENT_ID)[S.REVENUE_WINDOW].reindex(ids).to_numpy()
+    return out
+
+
+def _fit_churn(
+    dataset: Dataset, panel: Any, config: Config, as_of: pd.Timestamp, snap: pd.DataFrame
+) -> ChurnResult:
+    model = ChurnModel.from_settings(
+        config.churn, config.lifecycle, window_months=config.report.window_months
+    )
+    model.fit(panel, as_of=as_of)
+    scores = None
+    if model.chosen_ is not None:
+        scores = model.score_clients(snap, clients=dataset.clients)
+    return ChurnResult(model, scores)
+
+
+def _quality_and_people(
+    r: AuditResults, dataset: Dataset, panel: Any, config: Config, as_of: pd.Timestamp
+) -> None:
+    """Duplicates and card completeness, managers, NPS and the reconciliation with the input."""
+    clients, tx = dataset.clients, dataset.transactions
+    if clients is not None:
+        r.duplicates = _guarded(
+            "duplicates", Q.find_duplicates, clients, transactions=tx, settings=config.quality
+        )
+        r.completeness = _guarded(
+            "completeness",
+            Q.completeness,
+            clients,
+            transactions=tx,
+            activities=dataset.activities,
+            settings=config.quality,
+        )
+    if has_managers(clients=clients, activities=dataset.activities, transactions=tx):
+        r.managers = _guarded("managers", _managers, r, dataset, as_of)
+    if dataset.surveys is not None:
+        r.nps = _guarded("nps", _nps, r, dataset, as_of)
+    r.reconciliation = _guarded(
+        "reconciliation", reconcile, dataset.reports, tx, panel, clients=clients
+    )
+
+
+def _managers(r: AuditResults, dataset: Dataset, as_of: pd.Timestamp) -> Managers:
+    """Managers' portfolios, forgotten clients and overdue tasks as of the report date."""
+    policy = r.policy if S.ALLOWED_DAYS in r.policy.columns else None
+    lost = r.lost_in_period
+    return managers(
+        r.snapshot,
+        clients=dataset.clients,
+        activities=dataset.activities,
+        transactions=dataset.transactions,
+        lifecycle=r.lifecycle,
+        abc=r.segments,
+        policy=policy,
+        churn_scores=r.scores(),
+        as_of=as_of,
+        lost_ids=None if lost is None else lost[S.CLIENT_ID],
+    )
+
+
+def _nps(r: AuditResults, dataset: Dataset, as_of: pd.Timestamp) -> NPSReport:
+    """NPS overall and by ABC class, lifecycle block and manager; detractors among class A."""
+    surveys, mg = dataset.surveys, computed(r.managers)
+    groups: dict[str, Any] = {S.ABC: r.segments.abc, S.BLOCK: r.lifecycle}
+    if mg is not None:
+        groups[S.MANAGER] = mg
+    table = nps_by(surveys, groups, as_of=as_of)
+    det = detractors_a(surveys, r.segments.abc, as_of=as_of, clients=dataset.clients, managers=mg)
+    return NPSReport(table, det)
+
+
+def _monthly_extras(r: AuditResults, dataset: Dataset, panel: Any, config: Config) -> MonthlyExtras:
+    """The previous period end's reactivation list and high-risk clients, a year ago's
+    snapshot: what the monthly report compares with."""
+    out = MonthlyExtras()
+    prev = computed(r.prev_snapshot)
+    if prev is None or r.prev_lifecycle is None:
+        return out
+    react_prev = L.reactivation_list(
+        prev, r.prev_lifecycle, dataset.clients, rules=config.lifecycle
+    )
+    out.reactivation_prev_ids = set(react_prev[S.CLIENT_ID])
+    churn = computed(r.churn)
+    if churn is not None and churn.scores is not None:
+        p = churn.model.predict_proba(prev)
+        out.high_prev_ids = set(prev.loc[p >= HIGH_RISK, S.CLIENT_ID])
+    year_ago = month_end(r.period_end - pd.DateOffset(years=1))
+    if panel.start <= year_ago:
+        out.year_ago_snapshot = snapshot(
+            panel, as_of=year_ago, window_months=config.report.window_months
+        )
+    return out
+
+
+__all__ = [
+    "AuditResults",
+    "ChurnResult",
+    "Failed",
+    "MonthlyExtras",
+    "NPSReport",
+    "computed",
+    "lost_in_period",
+    "run_audit",
+]
