@@ -106,9 +106,12 @@ def render(audit: Audit) -> str:
         )
     parts.append(fig_html(reliability_figure(card.reliability, lang)))
     parts += value_card(audit)
+    # the list is too wide for a portrait page: rk-landscape (the window's width, a landscape page)
+    parts.append('<div class="rk-landscape">')
     parts.append(h(3, "at_risk", lang))
     parts.append(at_risk_table(audit, scores))
     parts.append(p(say("shown", lang), "rk-note"))
+    parts.append("</div>")
     return "".join(parts)
 
 
