@@ -408,8 +408,6 @@ def bcg_scatter(
     -------
     matplotlib.figure.Figure
     """
-    import seaborn as sns
-
     _check_lang(lang)
     check_param(
         isinstance(max_points, int) and max_points > 0,
@@ -428,6 +426,30 @@ def bcg_scatter(
     n_all = len(data)
     if n_all > max_points:
         data = data.sample(n=max_points, random_state=random_state)
+    plot, top = _bcg_points(data, threshold, labels)
+    fig, ax = _axes(ax, (7, 6))
+    _bcg_draw_points(ax, plot, labels, lang)
+    ax.set_xscale("log")
+    ax.axvline(1.0, color="black", lw=1)
+    ax.axhline(threshold, color="black", lw=1)
+    ax.set_ylim(min(-1.05, threshold - 0.1), top * 1.2 + 0.1)
+    _percent_axis(ax.yaxis, lang)
+    _bcg_quadrant_names(ax, labels)
+    ax.set_xlabel(_text(lang, "bcg_x"))
+    ax.set_ylabel(_text(lang, "bcg_y"))
+    ax.set_title(_bcg_title(lang, n_all, max_points))
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize=9
+        )
+    return fig
+
+
+def _bcg_points(
+    data: pd.DataFrame, threshold: float, labels: Mapping[str, str]
+) -> tuple[pd.DataFrame, float]:
+    """The points of the BCG scatter (x, y, class name, undefined growth) and the top edge:
+    growth above the 98th percentile, and undefined growth, are drawn at the top edge."""
     x = np.power(10.0, data[S.RELATIVE_SHARE].to_numpy(dtype=float))
     growth = data[S.GROWTH].to_numpy(dtype=float)
     finite = growth[np.isfinite(growth)]
@@ -435,42 +457,47 @@ def bcg_scatter(
     undefined = np.isnan(growth)
     y = np.where(undefined, top, np.minimum(growth, top))
     classes = data[S.BCG].astype(str).to_numpy()
-    fig, ax = _axes(ax, (7, 6))
     plot = pd.DataFrame(
         {"x": x, "y": y, "cls": [labels.get(c, c) for c in classes], "undefined": undefined}
     )
+    return plot, top
+
+
+def _bcg_draw_points(ax: Axes, plot: pd.DataFrame, labels: Mapping[str, str], lang: str) -> None:
+    """Dots coloured by class; clients without a previous window as triangles."""
+    import seaborn as sns
+
+    if not len(plot):
+        return
     palette = {labels.get(k, k): v for k, v in _BCG_COLORS.items()}
     order = [labels.get(k, k) for k in _BCG_COLORS if labels.get(k, k) in set(plot["cls"])]
-    if len(plot):
-        sns.scatterplot(
-            data=plot[~plot["undefined"]],
-            x="x",
-            y="y",
-            hue="cls",
-            hue_order=order,
-            palette=palette,
-            s=14,
+    sns.scatterplot(
+        data=plot[~plot["undefined"]],
+        x="x",
+        y="y",
+        hue="cls",
+        hue_order=order,
+        palette=palette,
+        s=14,
+        alpha=0.6,
+        linewidth=0,
+        ax=ax,
+    )
+    if plot["undefined"].any():
+        sub = plot[plot["undefined"]]
+        ax.scatter(
+            sub["x"],
+            sub["y"],
+            marker="^",
+            s=18,
             alpha=0.6,
-            linewidth=0,
-            ax=ax,
+            c=[palette.get(c, "grey") for c in sub["cls"]],
+            label=_text(lang, "bcg_new"),
         )
-        if plot["undefined"].any():
-            sub = plot[plot["undefined"]]
-            ax.scatter(
-                sub["x"],
-                sub["y"],
-                marker="^",
-                s=18,
-                alpha=0.6,
-                c=[palette.get(c, "grey") for c in sub["cls"]],
-                label=_text(lang, "bcg_new"),
-            )
-    ax.set_xscale("log")
-    ax.axvline(1.0, color="black", lw=1)
-    ax.axhline(threshold, color="black", lw=1)
-    ax.set_ylim(min(-1.05, threshold - 0.1), top * 1.2 + 0.1)
-    _percent_axis(ax.yaxis, lang)
-    # quadrant names in the corners
+
+
+def _bcg_quadrant_names(ax: Axes, labels: Mapping[str, str]) -> None:
+    """The names of the four quadrants in the corners of the axes."""
     for key, (hx, vy) in {
         "star": (0.98, 0.97),
         "cash_cow": (0.98, 0.03),
@@ -489,8 +516,10 @@ def bcg_scatter(
             color=_BCG_COLORS[key],
             alpha=0.8,
         )
-    ax.set_xlabel(_text(lang, "bcg_x"))
-    ax.set_ylabel(_text(lang, "bcg_y"))
+
+
+def _bcg_title(lang: str, n_all: int, max_points: int) -> str:
+    """The title, with a second line saying so when the points are a sample."""
     title = _text(lang, "bcg_title")
     if n_all > max_points:
         sep = "," if lang == "en" else "\u00a0"
@@ -500,9 +529,4 @@ def bcg_scatter(
             k=f"{max_points:,}".replace(",", sep),
             n=f"{n_all:,}".replace(",", sep),
         )
-    ax.set_title(title)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(
-            loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize=9
-        )
-    return fig
+    return title

@@ -58,7 +58,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "now": "this\nperiod",
         "churn_title": "Churn rate per {unit}",
         "churn": "lost / base at the start",
-        "churn_annual": "over the trailing year (right axis)",
+        "churn_mean": "mean of the last {span}",
+        "churn_from": "no rate before {period}: a client counts as lost after a year of history",
+        "churn_none": "no rate yet: a client counts as lost after a year of history",
+        "flows_first": "{period} is left out: the data starts there, so every client counts as new",
         "migration_title": "Moves between lifecycle blocks, {a} → {b}",
         "from": "block at {a}",
         "to": "block at {b}",
@@ -97,7 +100,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "now": "этот\nпериод",
         "churn_title": "Доля ушедших клиентов по {unit}",
         "churn": "ушедшие / база на начало",
-        "churn_annual": "за скользящий год (правая ось)",
+        "churn_mean": "среднее за последние {span}",
+        "churn_from": "до {period} доли нет: ушедшим клиент считается после года истории",
+        "churn_none": "доли пока нет: ушедшим клиент считается после года истории",
+        "flows_first": "{period} не показан: с него начинаются данные, и все клиенты в нём новые",
         "migration_title": "Переходы между блоками, {a} → {b}",
         "from": "блок на {a}",
         "to": "блок на {b}",
@@ -107,6 +113,10 @@ _TEXT: dict[str, dict[str, str]] = {
     },
 }
 _UNIT_X = {"en": {"M": "Month", "Q": "Quarter"}, "ru": {"M": "Месяцев", "Q": "Кварталов"}}
+#: the span of the churn rate's trailing mean: a year of periods
+_SPAN = {"en": {"M": "12 months", "Q": "4 quarters"}, "ru": {"M": "12 месяцев", "Q": "4 квартала"}}
+#: periods in a year: the window of the churn rate's trailing mean
+_YEAR = {"M": 12, "Q": 4}
 
 
 def _t(lang: str, key: str, **kw: object) -> str:
@@ -287,6 +297,10 @@ def cohort_heatmap(
 def flows_chart(flows: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None) -> Figure:
     """New and reactivated clients (up) and lost ones (down) per period, with the base as a line.
 
+    The period where the data starts (its base at the start is 0) is left out, and the x-axis
+    label says so: every client counts as new there, and its bar would dwarf the others. The
+    legend is drawn under the axes, where no bar can run into it.
+
     Parameters
     ----------
     flows : DataFrame
@@ -300,13 +314,19 @@ def flows_chart(flows: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None
     """
     _check_lang(lang)
     f = _need(flows, (S.PERIOD, S.NEW, S.REACTIVATED, S.LOST, S.BASE_END), "flows_chart", "flows")
-    fig, ax = _axes(ax, (10, 4.5))
+    f, left_out = _without_data_start(f)
+    own = ax is None
+    fig, ax = _axes(ax, (10, 4.8))
     x = np.arange(len(f))
     new, react, lost = (f[c].to_numpy(dtype=float) for c in (S.NEW, S.REACTIVATED, S.LOST))
     ax.bar(x, new, color=ZONE_COLORS["birth"], label=_t(lang, "new"))
     ax.bar(x, react, bottom=new, color=ZONE_COLORS["life"], label=_t(lang, "reactivated"))
     ax.bar(x, -lost, color=ZONE_COLORS["death"], label=_t(lang, "lost"))
     ax.axhline(0, color="black", linewidth=0.6)
+    # room above the tallest bar (and below the longest loss); zero stays the floor without one
+    top, bottom = float(np.max(new + react, initial=0.0)), -float(np.max(lost, initial=0.0))
+    pad = 0.06 * ((top - bottom) or 1.0)
+    ax.set_ylim(bottom - pad if bottom < 0 else 0.0, top + pad)
     ax.set_ylabel(_t(lang, "flows_y"))
     twin = ax.twinx()
     twin.plot(
@@ -315,12 +335,44 @@ def flows_chart(flows: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None
     twin.set_ylabel(_t(lang, "base_y"))
     twin.set_ylim(bottom=0)
     _tick_labels(ax, f[S.PERIOD].astype(str).tolist())
-    handles = ax.get_legend_handles_labels()
-    handles2 = twin.get_legend_handles_labels()
-    ax.legend(handles[0] + handles2[0], handles[1] + handles2[1], loc="upper left", fontsize=8)
+    if left_out is not None:
+        ax.set_xlabel(_t(lang, "flows_first", period=left_out), fontsize=8, color="#59636e")
+    handles, labels = ax.get_legend_handles_labels()
+    handles2, labels2 = twin.get_legend_handles_labels()
+    _legend_below(fig, ax, handles + handles2, labels + labels2, own=own)
     unit = "month" if _freq_of(f) == "M" else "quarter"
     ax.set_title(_t(lang, "flows_title", unit=_t(lang, unit)))
     return fig
+
+
+def _without_data_start(f: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """The flows without the leading periods whose base at the start is 0 (the data starts
+    there: every client is new), and the last period left out (None when none is).
+
+    A period is kept when it is the only one left."""
+    if S.BASE_START not in f.columns or len(f) < 2:
+        return f, None
+    empty = f[S.BASE_START].to_numpy(dtype=float) == 0
+    lead = int(np.argmin(empty)) if not empty.all() else len(f) - 1
+    if lead == 0:
+        return f, None
+    return f.iloc[lead:], str(f[S.PERIOD].iloc[lead - 1])
+
+
+def _legend_below(fig: Figure, ax: Axes, handles: list, labels: list, *, own: bool) -> None:
+    """One legend for the figure under its axes (``own``: a figure made here, whose layout
+    makes room for it); in an axes the caller gave, the corner with the fewest points."""
+    if own:
+        fig.legend(
+            handles,
+            labels,
+            loc="outside lower center",
+            ncol=len(labels),
+            fontsize=8,
+            frameon=False,
+        )
+    else:
+        ax.legend(handles, labels, loc="best", fontsize=8)
 
 
 def revenue_bridge_chart(
@@ -330,7 +382,8 @@ def revenue_bridge_chart(
 
     Steps: previous revenue → (previous revenue of this period's new / reactivated clients,
     when not zero) → growth and decline of existing clients → new clients → reactivated clients
-    → this period's revenue.
+    → this period's revenue. The money axis starts at zero (below it only when revenue was
+    negative).
 
     Parameters
     ----------
@@ -345,6 +398,8 @@ def revenue_bridge_chart(
     -------
     Figure
     """
+    from matplotlib.ticker import FuncFormatter
+
     _check_lang(lang)
     b = _need(
         bridge,
@@ -361,19 +416,42 @@ def revenue_bridge_chart(
         "revenue_bridge_chart",
         "revenue_bridge",
     )
+    r = _bridge_row(b, period)
+    labels, bottoms, heights, colors = _bridge_bars(r, lang)
+    fig, ax = _axes(ax, (9, 4.5))
+    x = np.arange(len(labels))
+    ax.bar(x, heights, bottom=bottoms, color=colors)
+    top = max(b + h for b, h in zip(bottoms, heights)) or 1.0
+    for xi, bottom, h in zip(x, bottoms, heights):
+        text = f"{h:,.0f}".replace(",", "\u202f" if lang == "ru" else ",")
+        ax.text(float(xi), bottom + h + top * 0.01, text, ha="center", fontsize=8)
+    ax.set_xticks(x)
+    ax.set_xticklabels(labels, fontsize=8)
+    ax.set_ylim(bottom=min(0.0, *bottoms))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_compact(v, lang)))
+    ax.set_title(_t(lang, "bridge_title", period=fmt_period(r[S.PERIOD], lang)))
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def _bridge_row(b: pd.DataFrame, period: str | None) -> pd.Series:
+    """The bridge's row of ``period`` (default the last one)."""
     if len(b) == 0:
         raise InputError("revenue_bridge_chart() got an empty bridge; widen the periods.")
     if period is None:
-        r = b.iloc[-1]
-    else:
-        hit = b[b[S.PERIOD].astype(str) == str(period)]
-        check_param(
-            len(hit) == 1,
-            "period",
-            f"one of the bridge's periods ({b[S.PERIOD].iloc[0]} … {b[S.PERIOD].iloc[-1]})",
-            period,
-        )
-        r = hit.iloc[0]
+        return b.iloc[-1]
+    hit = b[b[S.PERIOD].astype(str) == str(period)]
+    check_param(
+        len(hit) == 1,
+        "period",
+        f"one of the bridge's periods ({b[S.PERIOD].iloc[0]} … {b[S.PERIOD].iloc[-1]})",
+        period,
+    )
+    return hit.iloc[0]
+
+
+def _bridge_bars(r: pd.Series, lang: str) -> tuple[list[str], list[float], list[float], list[str]]:
+    """Labels, bottoms, heights and colours of the waterfall's bars for one bridge row."""
     other = float(r[S.REVENUE_PREV] - r[S.REVENUE_RETAINED_PREV])
     steps = [("prev_other", -other)] if abs(other) > 1e-9 else []
     steps += [
@@ -382,7 +460,6 @@ def revenue_bridge_chart(
         ("new_rev", float(r[S.REVENUE_NEW])),
         ("react_rev", float(r[S.REVENUE_REACTIVATED])),
     ]
-    fig, ax = _axes(ax, (9, 4.5))
     labels = [_t(lang, "prev")]
     bottoms, heights, colors = [0.0], [float(r[S.REVENUE_PREV])], ["#95a5a6"]
     level = float(r[S.REVENUE_PREV])
@@ -396,24 +473,17 @@ def revenue_bridge_chart(
     bottoms.append(0.0)
     heights.append(float(r[S.REVENUE]))
     colors.append("#34495e")
-    x = np.arange(len(labels))
-    ax.bar(x, heights, bottom=bottoms, color=colors)
-    top = max(b + h for b, h in zip(bottoms, heights)) or 1.0
-    for xi, bottom, h in zip(x, bottoms, heights):
-        text = f"{h:,.0f}".replace(",", "\u202f" if lang == "ru" else ",")
-        ax.text(float(xi), bottom + h + top * 0.01, text, ha="center", fontsize=8)
-    ax.set_xticks(x)
-    ax.set_xticklabels(labels, fontsize=8)
-    from matplotlib.ticker import FuncFormatter
-
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_compact(v, lang)))
-    ax.set_title(_t(lang, "bridge_title", period=fmt_period(r[S.PERIOD], lang)))
-    ax.spines[["top", "right"]].set_visible(False)
-    return fig
+    return labels, bottoms, heights, colors
 
 
 def churn_rate_chart(flows: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None) -> Figure:
-    """Churn rate per period (lost / base at the start) and over the trailing year.
+    """Churn rate per period (lost / base at the start) and its mean over the last year, on one
+    axis that starts at zero.
+
+    A period's rate is drawn only where it is defined: from the first period with a
+    trailing-year rate, i.e. after a year of history (before that a client who stopped buying
+    cannot yet count as lost, and the rate would read 0 %). Earlier periods are gaps. The dashed
+    line is the mean of the last 12 monthly (4 quarterly) rates, where all of them are defined.
 
     Parameters
     ----------
@@ -430,34 +500,45 @@ def churn_rate_chart(flows: pd.DataFrame, *, lang: str = "en", ax: Axes | None =
 
     _check_lang(lang)
     f = _need(flows, (S.PERIOD, S.CHURN_RATE, S.CHURN_RATE_ANNUAL), "churn_rate_chart", "flows")
-    fig, ax = _axes(ax, (10, 4))
+    freq = _freq_of(f)
+    rate, mean = _churn_series(f, _YEAR[freq])
+    own = ax is None
+    fig, ax = _axes(ax, (10, 4.2))
     x = np.arange(len(f))
+    ax.plot(x, rate, color=ZONE_COLORS["death"], marker=".", label=_t(lang, "churn"))
     ax.plot(
         x,
-        f[S.CHURN_RATE].to_numpy(dtype=float),
-        color=ZONE_COLORS["death"],
-        marker=".",
-        label=_t(lang, "churn"),
+        mean,
+        color="#34495e",
+        linestyle="--",
+        label=_t(lang, "churn_mean", span=_SPAN[lang][freq]),
     )
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_pct(v, lang)))
     ax.set_ylim(bottom=0)
-    twin = ax.twinx()
-    twin.plot(
-        x,
-        f[S.CHURN_RATE_ANNUAL].to_numpy(dtype=float),
-        color="#34495e",
-        linestyle="--",
-        label=_t(lang, "churn_annual"),
-    )
-    twin.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_pct(v, lang, decimals=0)))
-    twin.set_ylim(bottom=0)
+    ax.set_xlim(-0.5, len(f) - 0.5)
     _tick_labels(ax, f[S.PERIOD].astype(str).tolist())
-    h1, l1 = ax.get_legend_handles_labels()
-    h2, l2 = twin.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=8)
-    unit = "month" if _freq_of(f) == "M" else "quarter"
+    defined = np.flatnonzero(f[S.CHURN_RATE_ANNUAL].notna().to_numpy())
+    if len(defined) == 0 or defined[0] > 0:
+        note = (
+            _t(lang, "churn_from", period=f[S.PERIOD].iloc[defined[0]])
+            if len(defined)
+            else _t(lang, "churn_none")
+        )
+        ax.set_xlabel(note, fontsize=8, color="#59636e")
+    handles, labels = ax.get_legend_handles_labels()
+    _legend_below(fig, ax, handles, labels, own=own)
+    unit = "month" if freq == "M" else "quarter"
     ax.set_title(_t(lang, "churn_title", unit=_t(lang, unit)))
     return fig
+
+
+def _churn_series(f: pd.DataFrame, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """The churn rate per period, NaN where it is not yet defined (no trailing-year rate: less
+    than a year of history) or where the base was empty, and the mean of the last ``year``
+    rates (NaN unless all of them are defined)."""
+    rate = f[S.CHURN_RATE].astype(float).where(f[S.CHURN_RATE_ANNUAL].notna())
+    mean = rate.rolling(year, min_periods=year).mean()
+    return rate.to_numpy(dtype=float), mean.to_numpy(dtype=float)
 
 
 def migration_heatmap(migration: Migration, *, lang: str = "en", ax: Axes | None = None) -> Figure:

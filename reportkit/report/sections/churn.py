@@ -26,7 +26,10 @@ def render(audit: Audit) -> str:
             say("churn.none", lang, why=audit.churn_why(model.card_.reason)), "rk-note"
         )
     parts.append(p(say("churn.plain", lang, days=count(model.card_.horizon_days, "day", lang))))
+    # the list is too wide for a portrait page: rk-landscape (the window's width, a landscape page)
+    parts.append('<div class="rk-landscape">')
     parts.append(h(3, "at_risk", lang))
     parts.append(at_risk_table(audit, scores.clients))
     parts.append(p(say("shown", lang), "rk-note"))
+    parts.append("</div>")
     return "".join(parts)

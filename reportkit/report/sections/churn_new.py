@@ -24,12 +24,13 @@ def render(audit: Audit) -> str:
         new = sc[(sc["band"] == "high") & ~sc[S.CLIENT_ID].isin(extra.high_prev_ids)]
         parts.append(p(say("new.at_risk", lang, n=T.fmt_int(len(new), lang))))
         if len(new):
-            parts.append(at_risk_table(audit, new))
+            # too wide for a portrait page: the window's width, a landscape page in print
+            parts.append(f'<div class="rk-landscape">{at_risk_table(audit, new)}</div>')
     react = computed(audit.results.reactivation)
     if react is not None and extra.reactivation_prev_ids is not None:
         new = react[~react[S.CLIENT_ID].isin(extra.reactivation_prev_ids)]
         parts.append(p(say("new.reactivation", lang, n=T.fmt_int(len(new), lang))))
         if len(new):
-            parts.append(reactivation_table(audit, new))
+            parts.append(f'<div class="rk-landscape">{reactivation_table(audit, new)}</div>')
     parts.append(audit.error_or_na("monthly", say("h.new_entries", lang)))
     return "".join(parts)

@@ -45,15 +45,15 @@ def render(audit: Audit) -> str:
             )
         )
         if len(dups.clients):
-            parts.append(
-                T.table_html(
-                    audit.shown(WQ.groups_view(dups.clients.head(30), lang)),
-                    lang,
-                    values={
-                        S.CONFIDENCE: "quality.confidence",
-                        S.GROUP_CONFIDENCE: "quality.confidence",
-                    },
-                )
+            table = T.table_html(
+                audit.shown(WQ.groups_view(dups.clients.head(30), lang)),
+                lang,
+                values={
+                    S.CONFIDENCE: "quality.confidence",
+                    S.GROUP_CONFIDENCE: "quality.confidence",
+                },
             )
+            # too wide for a portrait page: the window's width, a landscape page in print
+            parts.append(f'<div class="rk-landscape">{table}</div>')
     parts.append(audit.error_or_na("duplicates", say("h.duplicates", lang)))
     return "".join(parts)

@@ -20,4 +20,5 @@ def render(audit: Audit) -> str:
         return "".join(parts) + audit.error_or_na("reactivation", say("h.reactivation", lang))
     parts.append(reactivation_table(audit, react))
     parts.append(p(say("shown", lang), "rk-note"))
-    return "".join(parts)
+    # the list is too wide for a portrait page: rk-landscape (the window's width, a landscape page)
+    return '<div class="rk-landscape">' + "".join(parts) + "</div>"
