@@ -8,6 +8,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ...errors import ReportError, ReportkitError
 from ...io.resources import data_path
@@ -181,47 +182,24 @@ def render_html(
     Path
         ``out``.
     """
-    import nbformat
-
     nb_path = Path(executed_notebook)
-    if not nb_path.is_file():
-        raise ReportError(
-            f"executed notebook {nb_path} does not exist; run it first with run_notebook()"
-        )
-    try:
-        nb = nbformat.read(nb_path, as_version=4)
-    except Exception as exc:  # noqa: BLE001
-        raise ReportError(f"{nb_path} is not a readable notebook ({exc})") from None
+    nb = _read_executed(nb_path)
     params = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
     lang = lang or params.get("lang") or "en"
     _check_lang(lang)
     title = title or params.get("title") or nb_path.stem
-    period = period or params.get("period")
-    version = version or _version()
-    made = made_on if made_on is not None else made_on_date()
-    meta = []
-    if period:
-        meta.append({"label": T.t("report.period", lang), "value": str(period)})
-    meta.append(
-        {
-            "label": T.t("report.made_on", lang),
-            "value": T.fmt_date(made, lang) if not isinstance(made, str) else made,
-        }
-    )
-    meta.append({"label": "reportkit", "value": version})
     resources = {
         "metadata": {"name": title, "path": str(nb_path.parent)},
         "language_code": lang,
-        "reportkit": {
-            "lang": lang,
-            "title": title,
-            "kicker": subtitle or "",
-            "meta": meta,
-            "note": note or "",
-            "contents_label": T.t("report.contents", lang),
-            "made_with": T.t("report.made_with", lang, version=version),
-            "version": version,
-        },
+        "reportkit": _title_block(
+            title,
+            period or params.get("period"),
+            lang,
+            version or _version(),
+            made_on if made_on is not None else made_on_date(),
+            subtitle=subtitle,
+            note=note,
+        ),
     }
     try:
         body, _ = _exporter(lang).from_notebook_node(nb, resources=resources)
@@ -237,3 +215,50 @@ def render_html(
     with replaced(out) as tmp:
         tmp.write_text(page, encoding="utf-8")
     return out
+
+
+def _read_executed(nb_path: Path) -> Any:
+    """The executed notebook at ``nb_path`` (a clear error when it is missing or unreadable)."""
+    import nbformat
+
+    if not nb_path.is_file():
+        raise ReportError(
+            f"executed notebook {nb_path} does not exist; run it first with run_notebook()"
+        )
+    try:
+        return nbformat.read(nb_path, as_version=4)
+    except Exception as exc:  # noqa: BLE001
+        raise ReportError(f"{nb_path} is not a readable notebook ({exc})") from None
+
+
+def _title_block(
+    title: str,
+    period: Any,
+    lang: str,
+    version: str,
+    made: date | str,
+    *,
+    subtitle: str | None,
+    note: str | None,
+) -> dict[str, Any]:
+    """What the template's title block, contents and footer show (``resources["reportkit"]``)."""
+    meta = []
+    if period:
+        meta.append({"label": T.t("report.period", lang), "value": str(period)})
+    meta.append(
+        {
+            "label": T.t("report.made_on", lang),
+            "value": T.fmt_date(made, lang) if not isinstance(made, str) else made,
+        }
+    )
+    meta.append({"label": "reportkit", "value": version})
+    return {
+        "lang": lang,
+        "title": title,
+        "kicker": subtitle or "",
+        "meta": meta,
+        "note": note or "",
+        "contents_label": T.t("report.contents", lang),
+        "made_with": T.t("report.made_with", lang, version=version),
+        "version": version,
+    }
