@@ -11,10 +11,12 @@ The pieces, each usable alone:
 - :func:`print_pdf` prints an HTML report to an A4 PDF with headless Chromium.
 - :func:`audit` (one report as of a date) and :func:`monthly` (one report per month, run in
   parallel, plus ``index.html`` with the key figures and their trend) tie them together. The data
-  is loaded and the client-month panel built **once** per call; both are saved in the run's
-  staging folder (``<out>/.staging-<pid>…``, removed when the run ends, so no pickled data stays
-  in the folder handed to the client) and the notebooks get their paths (``dataset_path``,
-  ``panel_path``, ``config_path``) and read them with :func:`reportkit.report.store.read_cached`.
+  is loaded and the client-month panel built **once** per call; both are kept in a per-user cache
+  folder outside the output folder (:func:`reportkit.report.store.open_cache`, one entry per
+  output folder and input, so a re-run on the same data reads them instead of loading again;
+  no pickled data is ever in the folder handed to the client) and the notebooks get their paths
+  (``dataset_path``, ``panel_path``, ``config_path``) and read them with
+  :func:`reportkit.report.store.read_cached`.
 - :func:`reportkit.report.store.record_kpis` is what a notebook calls to leave its key figures for the index page.
 - :func:`reportkit.report.mask.mask_frame` replaces client names, ids, phones, e-mails, tax ids and
   managers' names by stable pseudonyms. Masking happens at the edge: the analyses always run on
@@ -43,6 +45,7 @@ import os
 import sys
 import types
 
+from ..store import ACTION_LISTS_FILE, KPIS_FILE, read_kpis, write_cached
 from . import (
     batch,
     common,

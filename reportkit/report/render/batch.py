@@ -1,11 +1,24 @@
-"""The monthly batch: :func:`monthly`, one report per month and the index page."""
+"""The monthly batch: :func:`monthly`, one report per month and the index page.
+
+A requested period is skipped (left as it is) when its HTML is newer than the data files, the
+config file and the notebook and it was built with the same settings (language, mask, pdf,
+config values, notebook, reportkit version); data passed as a Dataset (in memory) is always
+rebuilt, and ``force`` rebuilds every period.
+
+The data is loaded and the panel built once (and only if some period needs building), kept in
+the cache entry of this output folder and input (outside the output folder; a re-run on the
+same input reads it instead) and shared by all notebooks. Periods run in parallel; one that
+fails does not stop the others. Months after the last transaction's month (or ending before the
+first transaction) are not built: they are noted in the result (``outside_data``, ``notes``)
+and on the terminal; when every requested month is outside the data, an
+:class:`~reportkit.errors.InputError` names the data's range.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,17 +27,24 @@ import pandas as pd
 
 from ...errors import InputError, check_param
 from ...io import schema as S
-from ...io.config import Config, check_paths, load_config
+from ...io.config import Config
 from ...io.dataset import Dataset
 from ...progress import PROGRESS
 from .. import text as T
 from ..mask import check_key_outside
 from ..pipeline import check_data
-from ..store import KPIS_FILE, read_kpis
-from .common import _check_lang, _version, made_on_date, resolve_notebook
+from ..store import KPIS_FILE, open_cache, read_kpis
+from .common import _version, made_on_date, resolve_notebook
 from .folder import _clear_stale_staging, check_output_folder, output_lock
 from .index import write_index
-from .inputs import _base_title, _inputs_mtime, _load_data, _masked_note, _prepare_inputs
+from .inputs import (
+    _base_title,
+    _inputs_mtime,
+    _masked_note,
+    _prepare_inputs,
+    _read_or_load,
+    _settings,
+)
 from .kernel import find_kernel
 from .periods import OUTSIDE, PeriodResult, _period_paths, _periods
 from .workers import BUILD_FILE, _execute_all
@@ -47,11 +67,16 @@ class MonthlyResult:
     notes : list of str
         What the batch says besides: the months it did not build and why, and what thin data
         cannot tell (also printed on the terminal).
+    cache_hit : bool or None
+        The data and the panel were read from the cache an earlier run on the same output
+        folder and input left (True) or loaded and built (False); None when no period needed
+        building.
     """
 
     index: Path
     periods: list[PeriodResult]
     notes: list[str] = field(default_factory=list)
+    cache_hit: bool | None = None
 
     @property
     def done(self) -> list[str]:
@@ -97,6 +122,10 @@ def _build_signature(cfg: Config, notebook: Path, *, lang: str, mask: bool, pdf:
     return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
 
 
+#: what ``jobs`` must be
+_JOBS = "None or a positive integer"
+
+
 def monthly(
     data: Any,
     *,
@@ -112,15 +141,10 @@ def monthly(
     notebook: str | os.PathLike = "monthly_report",
     kernel_name: str | None = None,
     progress: bool | None = None,
+    cache: str | os.PathLike | None = None,
 ) -> MonthlyResult:
-    """One report per month from ``start`` to ``end`` and an index page.
-
-    The data is loaded and the panel built once (and only if some period needs building), saved
-    in the batch's staging folder (removed at the end) and shared by all notebooks. Periods run
-    in parallel; one that fails does not stop the others. Months after the last transaction's
-    month (or ending before the first transaction) are not built: they are noted in the result
-    (``outside_data``, ``notes``) and on the terminal; when every requested month is outside
-    the data, an :class:`~reportkit.errors.InputError` names the data's range.
+    """One report per month from ``start`` to ``end`` and the index page (see the module's
+    description for what is built, skipped and cached).
 
     Parameters
     ----------
@@ -134,19 +158,17 @@ def monthly(
     jobs : int, optional
         Periods run at the same time; default ``os.cpu_count()``. 1 runs them in this process.
     force : bool, default False
-        Rebuild every period. Without it a period is skipped when its HTML is newer than the
-        data files, the config file and the notebook, and it was built with the same settings
-        (language, mask, pdf, config values, notebook, reportkit version). Data passed as a
-        Dataset (in memory) is always rebuilt.
+        Rebuild every period, also those up to date (see the module's description).
     pdf : bool, default False
     mask : bool, default False
-        Pseudonyms instead of clients' and managers' names, ids and contacts in the reports
-        and lists; the figures are those of the real data (see :func:`audit`).
+        Pseudonyms for clients and managers in the reports and lists (see :func:`audit`).
     notebook : str or path, default "monthly_report"
     kernel_name : str, optional
     progress : bool or None, default None
         Show a progress bar on stderr; None: as the command line decides (on a terminal, unless
         ``--quiet``), so the Python API shows nothing unless asked.
+    cache : path, optional
+        Where the loaded data and panel are kept (see :func:`audit`); never inside ``out``.
 
     Returns
     -------
@@ -154,88 +176,103 @@ def monthly(
         ``out/monthly_YYYY-MM.html`` per period; its executed notebook, ``kpis.json`` and action
         lists in ``out/monthly_YYYY-MM/``; ``out/index.html``.
     """
-    cfg = load_config(config)
-    check_paths(cfg, data)
-    lang = lang or cfg.report.lang
-    _check_lang(lang)
-    check_param(
-        jobs is None or (isinstance(jobs, int) and jobs >= 1),
-        "jobs",
-        "None or a positive integer",
-        jobs,
-    )
+    cfg, lang = _settings(config, lang, data)
+    check_param(jobs is None or (isinstance(jobs, int) and jobs >= 1), "jobs", _JOBS, jobs)
     out = Path(out)
     check_output_folder(out)
     with output_lock(out):
         _clear_stale_staging(out)
         nb_src = resolve_notebook(notebook)
         periods = [str(p) for p in _periods(start, end)]
-        inputs_time = _inputs_mtime(data, config, nb_src)
         signature = _build_signature(cfg, nb_src, lang=lang, mask=mask, pdf=pdf)
-        results: dict[str, PeriodResult] = {}
-        todo: list[str] = []
-        for period in periods:
-            html, work = _period_paths(out, period)
-            fresh = (
-                not force
-                and inputs_time is not None
-                and html.is_file()
-                and html.stat().st_mtime > inputs_time
-                and (work / KPIS_FILE).is_file()
-                and (work / BUILD_FILE).is_file()
-                and (work / BUILD_FILE).read_text(encoding="utf-8").strip() == signature
-            )
-            if fresh:
-                saved = work / f"monthly_{period}.ipynb"
-                results[period] = PeriodResult(
-                    period,
-                    "skipped",
-                    html=html,
-                    notebook=saved if saved.is_file() else None,
-                    kpis=read_kpis(work),
-                )
-            else:
-                todo.append(period)
+        results, todo = _plan(out, periods, _inputs_mtime(data, config, nb_src), signature, force)
         title = _base_title(cfg, data, lang)
         notes: list[str] = []
-        # the inputs cached for the workers: in this run's staging area, removed at the end (a
-        # killed batch's are removed by the next run into the folder)
-        cache = out / f".staging-{os.getpid()}-inputs"
-        try:
-            if todo:
-                dataset = _load_data(data, cfg)
-                todo = _in_data(dataset, todo, periods, results, notes)
-            if todo:
-                last_end = pd.Period(todo[-1], freq="M").end_time.normalize()
-                for note in check_data(dataset, min(last_end, _data_range(dataset)[1])):
-                    notes.append(note)
-                    PROGRESS.stage(note)
-                if mask:
-                    check_key_outside(out)
-                inputs = _prepare_inputs(dataset, cfg, cache)
-                del dataset
-                _run_periods(
-                    todo,
-                    out,
-                    results,
-                    inputs,
-                    nb_src=nb_src,
-                    lang=lang,
-                    title=title,
-                    kernel_name=kernel_name,
-                    pdf=pdf,
-                    mask=mask,
-                    signature=signature,
-                    jobs=jobs,
-                    progress=progress,
-                )
-        finally:
-            shutil.rmtree(cache, ignore_errors=True)
+        run = {
+            "nb_src": nb_src,
+            "lang": lang,
+            "title": title,
+            "kernel_name": kernel_name,
+            "pdf": pdf,
+            "signature": signature,
+            "jobs": jobs,
+            "progress": progress,
+        }
+        hit = _build(todo, periods, results, notes, out, data, cfg, cache=cache, mask=mask, run=run)
         ordered = [results[p] for p in periods]
         index = write_index(
             [r for r in ordered if r.status != OUTSIDE], out, lang=lang, title=title
         )
-        return MonthlyResult(index=index, periods=ordered, notes=notes)
+        return MonthlyResult(index=index, periods=ordered, notes=notes, cache_hit=hit)
+
+
+def _plan(
+    out: Path, periods: list[str], inputs_time: float | None, signature: str, force: bool
+) -> tuple[dict[str, PeriodResult], list[str]]:
+    """The periods already up to date (as "skipped" results) and those to build."""
+    results: dict[str, PeriodResult] = {}
+    todo: list[str] = []
+    for period in periods:
+        html, work = _period_paths(out, period)
+        fresh = (
+            not force
+            and inputs_time is not None
+            and html.is_file()
+            and html.stat().st_mtime > inputs_time
+            and (work / KPIS_FILE).is_file()
+            and (work / BUILD_FILE).is_file()
+            and (work / BUILD_FILE).read_text(encoding="utf-8").strip() == signature
+        )
+        if fresh:
+            saved = work / f"monthly_{period}.ipynb"
+            results[period] = PeriodResult(
+                period,
+                "skipped",
+                html=html,
+                notebook=saved if saved.is_file() else None,
+                kpis=read_kpis(work),
+            )
+        else:
+            todo.append(period)
+    return results, todo
+
+
+def _build(
+    todo: list[str],
+    periods: list[str],
+    results: dict[str, PeriodResult],
+    notes: list[str],
+    out: Path,
+    data: Any,
+    cfg: Config,
+    *,
+    cache: str | os.PathLike | None,
+    mask: bool,
+    run: dict[str, Any],
+) -> bool | None:
+    """Build the periods of ``todo`` that lie in the data (into ``results``, what is said into
+    ``notes``) from the inputs of the cache entry (read, or loaded and saved there); returns
+    whether the entry was whole already (a cache hit), None when there is nothing to build."""
+    if not todo:
+        return None
+    entry = open_cache(out, data, cfg, cache)
+    try:
+        dataset = _read_or_load(data, cfg, entry)
+        todo = _in_data(dataset, todo, periods, results, notes)
+        if not todo:
+            return entry.hit
+        last_end = pd.Period(todo[-1], freq="M").end_time.normalize()
+        for note in check_data(dataset, min(last_end, _data_range(dataset)[1])):
+            notes.append(note)
+            PROGRESS.stage(note)
+        if mask:
+            check_key_outside(out)
+        inputs = _prepare_inputs(dataset, cfg, entry)
+        del dataset
+        _run_periods(todo, out, results, inputs, mask=mask, **run)
+    finally:
+        entry.close()
+    return entry.hit
 
 
 def _data_range(dataset: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -1,5 +1,6 @@
-"""What a run gives its notebooks: the data loaded and the panel built once, cached for them; the
-report's title; the action lists a report folder holds."""
+"""What a run gives its notebooks: the data loaded and the panel built once, cached for them outside
+the output folder (:func:`reportkit.report.store.open_cache`) and read back by a re-run on the
+same input; the report's title; the action lists a report folder holds."""
 
 from __future__ import annotations
 
@@ -9,11 +10,23 @@ from pathlib import Path
 from typing import Any
 
 from ...core.panel import build_panel
-from ...io.config import Config
+from ...io.config import Config, check_paths, load_config
 from ...io.dataset import Dataset
 from ...io.load import load
+from ...progress import PROGRESS
 from .. import text as T
-from ..store import ACTION_LISTS_FILE, write_cached
+from ..store import ACTION_LISTS_FILE, InputCache, read_cached
+from .common import _check_lang
+
+
+def _settings(config: Any, lang: str | None, data_folder: Any) -> tuple[Config, str]:
+    """The run's config, loaded and checked (the files it names lie beside ``data_folder``), and
+    its language (``lang``, else the config's)."""
+    cfg = load_config(config)
+    check_paths(cfg, data_folder)
+    lang = lang or cfg.report.lang
+    _check_lang(lang)
+    return cfg, lang
 
 
 def _load_data(data: Any, cfg: Config) -> Dataset:
@@ -56,17 +69,26 @@ def _base_title(cfg: Config, data: Any, lang: str) -> str:
     return T.t("report.client_base", lang)
 
 
-def _prepare_inputs(data: Any, cfg: Config, cache: Path) -> dict[str, str]:
-    """Load the data (unless given as a Dataset) and build the panel: once; save both and the
-    config into ``cache`` (a folder of the run's staging area) for the notebooks. The data are
-    saved as they are: masking happens where the report and the lists are written."""
+def _read_or_load(data: Any, cfg: Config, entry: InputCache) -> Dataset:
+    """The dataset: read from the cache entry when an earlier run left it whole there, else
+    loaded (unless given as a Dataset)."""
+    if entry.hit:
+        PROGRESS.stage(f"data and panel read from the cache ({entry.folder})")
+        dataset: Dataset = read_cached(entry.paths()["dataset_path"])
+        return dataset
+    return _load_data(data, cfg)
+
+
+def _prepare_inputs(data: Any, cfg: Config, entry: InputCache) -> dict[str, str]:
+    """The notebooks' inputs: the paths of the cached dataset, panel and config in ``entry``
+    (outside the output folder). When the entry is whole (a re-run on the same input) nothing
+    is done; else the data are loaded (unless given as a Dataset) and the panel built, once, and
+    both saved with the config. The data are saved as they are: masking happens where the
+    report and the lists are written."""
+    if entry.hit:
+        return entry.paths()
     dataset = _load_data(data, cfg)
-    panel = _build_panel(dataset)
-    return {
-        "dataset_path": str(write_cached(dataset, cache / "dataset.pkl").resolve()),
-        "panel_path": str(write_cached(panel, cache / "panel.pkl").resolve()),
-        "config_path": str(write_cached(cfg, cache / "config.pkl").resolve()),
-    }
+    return entry.write(dataset, _build_panel(dataset), cfg)
 
 
 def _masked_note(lang: str) -> str:
