@@ -73,7 +73,7 @@ from .folder import (
     check_output_folder,
     output_lock,
 )
-from .index import _kpi_label, _trend_figure, write_index
+from .index import INDEX_FIGURES, _kpi_label, _trend_figure, index_figures, write_index
 from .inputs import (
     _action_lists,
     _base_title,
@@ -100,7 +100,7 @@ from .pdf import (
     find_chromium,
     print_pdf,
 )
-from .periods import OUTSIDE, PeriodResult, _period_paths, _periods
+from .periods import OUTSIDE, PeriodResult, _period_paths, _periods, periods_on_disk
 from .single import AuditResult, _parse_date, audit
 from .workers import (
     BUILD_FILE,
@@ -155,6 +155,7 @@ __all__ = [
     "find_kernel",
     "made_on_date",
     "monthly",
+    "periods_on_disk",
     "print_pdf",
     "render_html",
     "resolve_notebook",

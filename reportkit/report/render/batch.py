@@ -46,7 +46,7 @@ from .inputs import (
     _settings,
 )
 from .kernel import find_kernel
-from .periods import OUTSIDE, PeriodResult, _period_paths, _periods
+from .periods import OUTSIDE, PeriodResult, _period_paths, _periods, periods_on_disk
 from .workers import BUILD_FILE, _execute_all
 
 
@@ -63,7 +63,8 @@ class MonthlyResult:
     done, skipped, failed : list of str
         Periods ("YYYY-MM") built now, left as they were (up to date), or that failed.
     outside_data : list of str
-        Requested periods outside the data, not built (and not on the index page).
+        Requested periods outside the data, not built (and not on the index page, unless an
+        earlier run built them).
     notes : list of str
         What the batch says besides: the months it did not build and why, and what thin data
         cannot tell (also printed on the terminal).
@@ -174,7 +175,8 @@ def monthly(
     -------
     MonthlyResult
         ``out/monthly_YYYY-MM.html`` per period; its executed notebook, ``kpis.json`` and action
-        lists in ``out/monthly_YYYY-MM/``; ``out/index.html``.
+        lists in ``out/monthly_YYYY-MM/``; ``out/index.html``, listing every period in ``out``
+        (:mod:`reportkit.report.render.index`).
     """
     cfg, lang = _settings(config, lang, data)
     check_param(jobs is None or (isinstance(jobs, int) and jobs >= 1), "jobs", _JOBS, jobs)
@@ -200,9 +202,8 @@ def monthly(
         }
         hit = _build(todo, periods, results, notes, out, data, cfg, cache=cache, mask=mask, run=run)
         ordered = [results[p] for p in periods]
-        index = write_index(
-            [r for r in ordered if r.status != OUTSIDE], out, lang=lang, title=title
-        )
+        # every period in the folder, not only this run's
+        index = write_index(periods_on_disk(out, ordered), out, lang=lang, title=title)
         return MonthlyResult(index=index, periods=ordered, notes=notes, cache_hit=hit)
 
 
