@@ -5,6 +5,7 @@
     reportkit check DATA [--config FILE] [--rejected DIR]
     reportkit sample OUT [--clients N] [--years Y] [--seed S] [--lang ru]
     reportkit audit DATA [--as-of DATE] [--config FILE] [--lang ru] [--out DIR] [--pdf] [--mask]
+                    [--cache DIR]
     reportkit monthly DATA --from YYYY-MM --to YYYY-MM [--jobs N] [--out DIR] [--force] …
 
 Exit codes: 0 done; 2 a problem with the input (file, column, config, parameter; data no audit
@@ -32,6 +33,12 @@ MASK_HELP = (
     "and managers' names in the report and the action lists (every figure stays that "
     "of the real data); key: $REPORTKIT_MASK_KEY, else ~/.config/reportkit/mask.key "
     "($XDG_CONFIG_HOME/reportkit/mask.key), made on first use, never in --out"
+)
+#: --cache: where the loaded data are kept between runs
+CACHE_HELP = (
+    "folder for the loaded data and panel the notebooks read, kept so that a re-run on the "
+    "same data skips loading (default $XDG_CACHE_HOME/reportkit, else ~/.cache/reportkit); "
+    "never inside --out"
 )
 
 
@@ -77,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", default="reports", help="output folder (default ./reports)")
     a.add_argument("--pdf", action="store_true", help="also write a PDF (needs Chromium)")
     a.add_argument("--mask", action="store_true", help=MASK_HELP)
+    a.add_argument("--cache", metavar="DIR", help=CACHE_HELP)
     a.add_argument(
         "--allow-future",
         action="store_true",
@@ -95,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
     m.add_argument("--pdf", action="store_true", help="also write PDFs (needs Chromium)")
     m.add_argument("--mask", action="store_true", help=MASK_HELP)
+    m.add_argument("--cache", metavar="DIR", help=CACHE_HELP)
     _quiet(m)
     return p
 
@@ -140,6 +149,7 @@ def _audit(args) -> int:
         pdf=args.pdf,
         mask=args.mask,
         allow_future=args.allow_future,
+        cache=args.cache,
     )
     print(result)
     for note in result.notes:
@@ -160,6 +170,7 @@ def _monthly(args) -> int:
         force=args.force,
         pdf=args.pdf,
         mask=args.mask,
+        cache=args.cache,
     )
     print(result)
     for note in result.notes:

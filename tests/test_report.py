@@ -214,8 +214,9 @@ def test_monthly_batch_with_a_failing_period(tmp_path, data_dir, stand_in_panel)
     index = res.index.read_text(encoding="utf-8")
     jan, feb, mar = (_row(index, p) for p in ("2024-01", "2024-02", "2024-03"))
     assert '<a href="monthly_2024-01.html">2024-01</a>' in jan
-    assert re.findall(r'<td class="rk-num">([^<]*)</td>', jan) == ["2", "350"]
-    assert re.findall(r'<td class="rk-num">([^<]*)</td>', mar) == ["3", "290"]
+    # clients, revenue, lost, at risk: the notebook records no lost clients, no revenue at risk
+    assert re.findall(r'<td class="rk-num">([^<]*)</td>', jan) == ["2", "350", "\u2014", "\u2014"]
+    assert re.findall(r'<td class="rk-num">([^<]*)</td>', mar) == ["3", "290", "\u2014", "\u2014"]
     assert "monthly_2024-02.html" not in feb
     assert "planted failure in 2024-02" in feb
     assert 'href="monthly_2024-02.failed.ipynb"' in feb
@@ -288,7 +289,8 @@ def test_monthly_parameter_errors(tmp_path, data_dir):
 def test_write_index_by_hand(tmp_path):
     periods = [
         R.PeriodResult("2024-01", "done", html=tmp_path / "monthly_2024-01.html",
-                       kpis={"clients": 1200, "revenue": 1234567.4, "churn_rate": 0.25}),
+                       kpis={"clients": 1200, "revenue": 1234567.4, "churn_rate": 0.25,
+                             "lost_clients": 31, "revenue_at_risk": 98765.4}),
         R.PeriodResult("2024-02", "failed", notebook=tmp_path / "m" / "monthly_2024-02.ipynb",
                        error="boom <b>bold</b>"),
     ]
@@ -296,13 +298,14 @@ def test_write_index_by_hand(tmp_path):
         "2024-03-05")).read_text(encoding="utf-8")
     jan = _row(page, "2024-01")
     assert re.findall(r'<td class="rk-num">([^<]*)</td>', jan) == [
-        "1\u202f200", "1\u202f234\u202f567", "25,0\u202f%"]
+        "1\u202f200", "1\u202f234\u202f567", "31", "98\u202f765"]
     assert '<a href="monthly_2024-01.html">01.2024</a>' in jan
     feb = _row(page, "2024-02")
     assert "boom &lt;b&gt;bold&lt;/b&gt;" in feb and 'href="m/monthly_2024-02.ipynb"' in feb
-    assert re.findall(r'<td class="rk-num">([^<]*)</td>', feb) == ["\u2014"] * 3
+    assert re.findall(r'<td class="rk-num">([^<]*)</td>', feb) == ["\u2014"] * 4
     assert "<dd>05.03.2024</dd>" in page and '<html lang="ru">' in page
-    assert "Доля ушедших" in page  # translated KPI header
+    assert "Ушедшие клиенты" in page and "Выручка под угрозой" in page  # translated headers
+    assert "25,0\u202f%" not in page   # the churn rate stays on the period's page
 
 
 # ----------------------------------------------------------------------------------------------
