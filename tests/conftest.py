@@ -57,3 +57,19 @@ def rendered_report(tmp_path_factory) -> tuple[Path, Path]:
     html = render_html(executed, out=folder / "out" / "tiny.html", title=TITLE,
                        period="2024-06", lang="en", version="9.9.9", made_on=MADE_ON)
     return html, executed
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """The runs of the test session keep their cached inputs in a folder of their own, not in
+    the user's cache directory (and the masking key stays where the tests put it)."""
+    import os
+
+    folder = tmp_path_factory.mktemp("xdg_cache")
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
