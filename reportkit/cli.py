@@ -35,6 +35,10 @@ MASK_HELP = (
     "($XDG_CONFIG_HOME/reportkit/mask.key), made on first use, never in --out"
 )
 #: --cache: where the loaded data are kept between runs
+TITLE_HELP = (
+    "the name in the report's title block, e.g. the company's name (default: [report] title "
+    "of the config, else the data folder's name)"
+)
 CACHE_HELP = (
     "folder for the loaded data and panel the notebooks read, kept so that a re-run on the "
     "same data skips loading (default $XDG_CACHE_HOME/reportkit, else ~/.cache/reportkit); "
@@ -85,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--pdf", action="store_true", help="also write a PDF (needs Chromium)")
     a.add_argument("--mask", action="store_true", help=MASK_HELP)
     a.add_argument("--cache", metavar="DIR", help=CACHE_HELP)
+    a.add_argument("--title", help=TITLE_HELP)
     a.add_argument(
         "--allow-future",
         action="store_true",
@@ -104,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--pdf", action="store_true", help="also write PDFs (needs Chromium)")
     m.add_argument("--mask", action="store_true", help=MASK_HELP)
     m.add_argument("--cache", metavar="DIR", help=CACHE_HELP)
+    m.add_argument("--title", help=TITLE_HELP)
     _quiet(m)
     return p
 
@@ -150,6 +156,7 @@ def _audit(args) -> int:
         mask=args.mask,
         allow_future=args.allow_future,
         cache=args.cache,
+        title=args.title,
     )
     print(result)
     for note in result.notes:
@@ -171,6 +178,7 @@ def _monthly(args) -> int:
         pdf=args.pdf,
         mask=args.mask,
         cache=args.cache,
+        title=args.title,
     )
     print(result)
     for note in result.notes:

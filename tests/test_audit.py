@@ -208,12 +208,17 @@ def test_contact_policy_file_sets_the_allowed_gaps(hostile_base, tmp_path):
 
 def test_monthly_batch_with_index(hostile_base, tmp_path):
     folder, _ = hostile_base
-    result = rk.report.monthly(folder, start="2025-10", end="2025-11", out=tmp_path, jobs=2)
-    assert not result.failed
+    # the company's name as the title (the command line's --title), escaped where it is shown
+    title = "Acme & Sons <Ltd>"
+    assert cli_main(["monthly", str(folder), "--from", "2025-10", "--to", "2025-11",
+                     "--out", str(tmp_path), "--jobs", "2", "--title", title]) == 0
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "monthly_2025-10.html" in index and "monthly_2025-11.html" in index
     page = (tmp_path / "monthly_2025-11.html").read_text(encoding="utf-8")
     assert "What changed" in visible_text(page)
+    for html_page in (index, page):
+        assert html.escape(title) in html_page and title not in html_page
+    assert "<h1" in page and html.escape(title) in page.split("<h1", 1)[1].split("</h1>")[0]
 
 
 @pytest.mark.browser

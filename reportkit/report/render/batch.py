@@ -143,6 +143,7 @@ def monthly(
     kernel_name: str | None = None,
     progress: bool | None = None,
     cache: str | os.PathLike | None = None,
+    title: str | None = None,
 ) -> MonthlyResult:
     """One report per month from ``start`` to ``end`` and the index page (see the module's
     description for what is built, skipped and cached).
@@ -170,6 +171,8 @@ def monthly(
         ``--quiet``), so the Python API shows nothing unless asked.
     cache : path, optional
         Where the loaded data and panel are kept (see :func:`audit`); never inside ``out``.
+    title : str, optional
+        The name in the title blocks and the index (see :func:`audit`).
 
     Returns
     -------
@@ -178,7 +181,7 @@ def monthly(
         lists in ``out/monthly_YYYY-MM/``; ``out/index.html``, listing every period in ``out``
         (:mod:`reportkit.report.render.index`).
     """
-    cfg, lang = _settings(config, lang, data)
+    cfg, lang = _settings(config, lang, data, title)
     check_param(jobs is None or (isinstance(jobs, int) and jobs >= 1), "jobs", _JOBS, jobs)
     out = Path(out)
     check_output_folder(out)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ...core.panel import build_panel
-from ...io.config import Config, check_paths, load_config
+from ...io.config import Config, check_paths, load_config, with_overrides
 from ...io.dataset import Dataset
 from ...io.load import load
 from ...progress import PROGRESS
@@ -19,10 +19,15 @@ from ..store import ACTION_LISTS_FILE, InputCache, read_cached
 from .common import _check_lang
 
 
-def _settings(config: Any, lang: str | None, data_folder: Any) -> tuple[Config, str]:
-    """The run's config, loaded and checked (the files it names lie beside ``data_folder``), and
-    its language (``lang``, else the config's)."""
+def _settings(
+    config: Any, lang: str | None, data_folder: Any, title: str | None = None
+) -> tuple[Config, str]:
+    """The run's config, loaded and checked (the files it names lie beside ``data_folder``;
+    ``title``, when given, replaces ``[report] title``), and its language (``lang``, else the
+    config's)."""
     cfg = load_config(config)
+    if title:
+        cfg = with_overrides(cfg, {"report": {"title": str(title)}})
     check_paths(cfg, data_folder)
     lang = lang or cfg.report.lang
     _check_lang(lang)

@@ -109,6 +109,7 @@ def audit(
     kernel_name: str | None = None,
     allow_future: bool = False,
     cache: str | os.PathLike | None = None,
+    title: str | None = None,
 ) -> AuditResult:
     """The client-base audit report as of a date.
 
@@ -136,6 +137,9 @@ def audit(
     cache : path, optional
         Where the loaded data and panel are kept for the notebook and re-runs, never inside
         ``out``; default :func:`reportkit.report.store.cache_root` (per user).
+    title : str, optional
+        The name in the report's title block (the company's name); default the config's
+        ``[report] title``, else the data folder's name.
 
     Returns
     -------
@@ -149,7 +153,7 @@ def audit(
         Among others, data no audit can be drawn from, before any notebook runs
         (:func:`reportkit.report.pipeline.check_data`).
     """
-    cfg, lang = _settings(config, lang, data if data is not None else data_path("sample"))
+    cfg, lang = _settings(config, lang, data if data is not None else data_path("sample"), title)
     out = Path(out)
     check_output_folder(out)
     with output_lock(out):
