@@ -286,32 +286,44 @@ def mask_frame(
     )
     out = df.copy()
     for col, canon in mapping.items():
-        if col not in out.columns or canon not in _MASK_RULES:
-            continue
-        kind = _MASK_RULES[canon]
-        values = out[col]
-        present = values.notna() & (values.astype(str).str.strip() != "")
-        if kind == "client" and id_col is not None:
-            keys = df[id_col].astype(str)
-            present &= df[id_col].notna()
-        else:
-            keys = values.astype(str)
-        if kind == "manager":
-            present &= keys != NO_MANAGER
-        uniq = pd.unique(keys[present])
-        make = _pseudonymiser(kind, k, lang)
-        table = {u: make(u) for u in uniq}
-        new = values.astype(object).where(~present, keys.map(table))
-        out[col] = new.where(present, values.astype(object))
+        if col in out.columns and canon in _MASK_RULES:
+            out[col] = _mask_column(df, out[col], _MASK_RULES[canon], id_col, k, lang)
     if ids:
-        idp = _pseudonymiser("id", k, lang)
-        for col in _ID_COLUMNS:
-            if col in out.columns:
-                out[col] = _map_unique(out[col], idp)
-        for col, fn in _id_text_masker(k, lang).items():
-            if col in out.columns and not pd.api.types.is_numeric_dtype(out[col].dtype):
-                out[col] = _map_unique(out[col], fn)
+        _mask_ids(out, k, lang)
     return out
+
+
+def _mask_column(
+    df: pd.DataFrame, values: pd.Series, kind: str, id_col: str | None, key: bytes, lang: str
+) -> pd.Series:
+    """One column of :func:`mask_frame` as pseudonyms of ``kind``: a name keyed on the row's
+    client id (``id_col`` of ``df``) when there is one, the rest on their own value; missing
+    and blank values, and the "(no manager)" label, kept."""
+    present = values.notna() & (values.astype(str).str.strip() != "")
+    if kind == "client" and id_col is not None:
+        keys = df[id_col].astype(str)
+        present &= df[id_col].notna()
+    else:
+        keys = values.astype(str)
+    if kind == "manager":
+        present &= keys != NO_MANAGER
+    uniq = pd.unique(keys[present])
+    make = _pseudonymiser(kind, key, lang)
+    table = {u: make(u) for u in uniq}
+    new = values.astype(object).where(~present, keys.map(table))
+    return new.where(present, values.astype(object))
+
+
+def _mask_ids(out: pd.DataFrame, key: bytes, lang: str) -> None:
+    """:func:`mask_frame` with ``ids=True``: the client id columns of ``out`` and the ids inside
+    the duplicates list's texts replaced (in place) by the ids' pseudonyms."""
+    idp = _pseudonymiser("id", key, lang)
+    for col in _ID_COLUMNS:
+        if col in out.columns:
+            out[col] = _map_unique(out[col], idp)
+    for col, fn in _id_text_masker(key, lang).items():
+        if col in out.columns and not pd.api.types.is_numeric_dtype(out[col].dtype):
+            out[col] = _map_unique(out[col], fn)
 
 
 def mask_dataset(dataset: Dataset, key: bytes | str, *, lang: str = "en") -> Dataset:

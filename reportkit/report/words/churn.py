@@ -8,7 +8,7 @@ the previous quarter".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -30,6 +30,118 @@ def _days(n: int | None, lang: str) -> str:
     return count_phrase(n or 0, lang, "day")
 
 
+def _silent(row: Mapping[str, Any], ru: bool, horizon_days: int) -> str:
+    recency, interval = _int(row.get(RECENCY_DAYS)), _int(row.get(INTERVAL_DAYS))
+    if interval:
+        return (
+            f"молчит {_days(recency, 'ru')}, обычно заказывает раз в {_days(interval, 'ru')}"
+            if ru
+            else f"silent {_days(recency, 'en')}, usually orders every {_days(interval, 'en')}"
+        )
+    return f"молчит {_days(recency, 'ru')}" if ru else f"silent {_days(recency, 'en')}"
+
+
+def _single_order(row: Mapping[str, Any], ru: bool, horizon_days: int) -> str:
+    recency = _int(row.get(RECENCY_DAYS))
+    return (
+        f"один заказ, {_days(recency, 'ru')} назад"
+        if ru
+        else f"a single order, {_days(recency, 'en')} ago"
+    )
+
+
+def _few_orders(row: Mapping[str, Any], ru: bool, horizon_days: int) -> str:
+    n = _int(row.get(ORDERS_WINDOW)) or 0
+    return (
+        f"всего {count_phrase(n, 'ru', 'order')} за 12 месяцев"
+        if ru
+        else f"only {count_phrase(n, 'en', 'order')} in 12 months"
+    )
+
+
+def _rare_orders(row: Mapping[str, Any], ru: bool, horizon_days: int) -> str:
+    interval = _int(row.get(INTERVAL_DAYS))
+    return (
+        f"заказывает редко: раз в {_days(interval, 'ru')}"
+        if ru
+        else f"orders rarely: every {_days(interval, 'en')}"
+    )
+
+
+def _irregular_orders(row: Mapping[str, Any], ru: bool, horizon_days: int) -> str:
+    return "заказывает нерегулярно" if ru else "orders irregularly"
+
+
+def _spend_down(row: Mapping[str, Any], ru: bool, horizon_days: int) -> str:
+    lang = "ru" if ru else "en"
+    q, y = row.get(C.SPEND_CHANGE_3M), row.get(C.SPEND_CHANGE)
+    # a change that rounds to 0 % is no drop to speak of
+    if q is not None and pd.notna(q) and q < -0.005:
+        drop = fmt_pct(-float(q), lang, decimals=0)
+        return (
+            f"выручка за 3 месяца упала на {drop} к трём предыдущим"
+            if ru
+            else f"spend down {drop} on the previous quarter"
+        )
+    if y is not None and pd.notna(y) and y < -0.005:
+        drop = fmt_pct(-float(y), lang, decimals=0)
+        return (
+            f"выручка за 12 месяцев упала на {drop} к прошлому году"
+            if ru
+            else f"spend down {drop} on the previous year"
+        )
+    return "выручка снижается" if ru else "spend falling"
+
+
+def _low_spend(row: Mapping[str, Any], ru: bool, horizon_days: int) -> str:
+    money = fmt_money(row.get(REVENUE_WINDOW), "ru" if ru else "en")
+    return f"всего {money} выручки за 12 месяцев" if ru else f"only {money} of revenue in 12 months"
+
+
+def _new_client(row: Mapping[str, Any], ru: bool, horizon_days: int) -> str:
+    tenure = _int(row.get(TENURE_DAYS))
+    return (
+        f"новый клиент: первый заказ {_days(tenure, 'ru')} назад"
+        if ru
+        else f"new client: first order {_days(tenure, 'en')} ago"
+    )
+
+
+def _long_since_first_order(row: Mapping[str, Any], ru: bool, horizon_days: int) -> str:
+    tenure = _int(row.get(TENURE_DAYS))
+    return (
+        f"первый заказ был {_days(tenure, 'ru')} назад"
+        if ru
+        else f"first order {_days(tenure, 'en')} ago"
+    )
+
+
+def _low_p_alive(row: Mapping[str, Any], ru: bool, horizon_days: int) -> str:
+    p = row.get(C.P_NO_PURCHASE)
+    lang = "ru" if ru else "en"
+    share = fmt_pct(float(p), lang, decimals=0) if p is not None and pd.notna(p) else "—"
+    return (
+        f"по истории покупок вероятность не заказать за {horizon_days} дней — {share}"
+        if ru
+        else f"by its purchase history, {share} chance of no order in {horizon_days} days"
+    )
+
+
+#: the words of each reason code: ``(row, ru, horizon_days) -> sentence``
+_WORDS: dict[str, Callable[[Mapping[str, Any], bool, int], str]] = {
+    C.SILENT: _silent,
+    C.SINGLE_ORDER: _single_order,
+    C.FEW_ORDERS: _few_orders,
+    C.RARE_ORDERS: _rare_orders,
+    C.IRREGULAR_ORDERS: _irregular_orders,
+    C.SPEND_DOWN: _spend_down,
+    C.LOW_SPEND: _low_spend,
+    C.NEW_CLIENT: _new_client,
+    C.LONG_SINCE_FIRST_ORDER: _long_since_first_order,
+    C.LOW_P_ALIVE: _low_p_alive,
+}
+
+
 def reason_text(
     code: str, row: Mapping[str, Any], lang: str = "en", *, horizon_days: int = 90
 ) -> str:
@@ -41,84 +153,10 @@ def reason_text(
     'spend down 60% on the previous quarter'
     """
     ru = check_lang(lang) == "ru"
-    recency, interval = _int(row.get(RECENCY_DAYS)), _int(row.get(INTERVAL_DAYS))
-    if code == C.SILENT:
-        if interval:
-            return (
-                f"молчит {_days(recency, 'ru')}, обычно заказывает раз в {_days(interval, 'ru')}"
-                if ru
-                else f"silent {_days(recency, 'en')}, usually orders every {_days(interval, 'en')}"
-            )
-        return f"молчит {_days(recency, 'ru')}" if ru else f"silent {_days(recency, 'en')}"
-    if code == C.SINGLE_ORDER:
-        return (
-            f"один заказ, {_days(recency, 'ru')} назад"
-            if ru
-            else f"a single order, {_days(recency, 'en')} ago"
-        )
-    if code == C.FEW_ORDERS:
-        n = _int(row.get(ORDERS_WINDOW)) or 0
-        return (
-            f"всего {count_phrase(n, 'ru', 'order')} за 12 месяцев"
-            if ru
-            else f"only {count_phrase(n, 'en', 'order')} in 12 months"
-        )
-    if code == C.RARE_ORDERS:
-        return (
-            f"заказывает редко: раз в {_days(interval, 'ru')}"
-            if ru
-            else f"orders rarely: every {_days(interval, 'en')}"
-        )
-    if code == C.IRREGULAR_ORDERS:
-        return "заказывает нерегулярно" if ru else "orders irregularly"
-    if code == C.SPEND_DOWN:
-        q, y = row.get(C.SPEND_CHANGE_3M), row.get(C.SPEND_CHANGE)
-        # a change that rounds to 0 % is no drop to speak of
-        if q is not None and pd.notna(q) and q < -0.005:
-            drop = fmt_pct(-float(q), lang, decimals=0)
-            return (
-                f"выручка за 3 месяца упала на {drop} к трём предыдущим"
-                if ru
-                else f"spend down {drop} on the previous quarter"
-            )
-        if y is not None and pd.notna(y) and y < -0.005:
-            drop = fmt_pct(-float(y), lang, decimals=0)
-            return (
-                f"выручка за 12 месяцев упала на {drop} к прошлому году"
-                if ru
-                else f"spend down {drop} on the previous year"
-            )
-        return "выручка снижается" if ru else "spend falling"
-    if code == C.LOW_SPEND:
-        money = fmt_money(row.get(REVENUE_WINDOW), lang)
-        return (
-            f"всего {money} выручки за 12 месяцев"
-            if ru
-            else f"only {money} of revenue in 12 months"
-        )
-    if code == C.NEW_CLIENT:
-        tenure = _int(row.get(TENURE_DAYS))
-        return (
-            f"новый клиент: первый заказ {_days(tenure, 'ru')} назад"
-            if ru
-            else f"new client: first order {_days(tenure, 'en')} ago"
-        )
-    if code == C.LONG_SINCE_FIRST_ORDER:
-        tenure = _int(row.get(TENURE_DAYS))
-        return (
-            f"первый заказ был {_days(tenure, 'ru')} назад"
-            if ru
-            else f"first order {_days(tenure, 'en')} ago"
-        )
-    if code == C.LOW_P_ALIVE:
-        p = row.get(C.P_NO_PURCHASE)
-        share = fmt_pct(float(p), lang, decimals=0) if p is not None and pd.notna(p) else "—"
-        return (
-            f"по истории покупок вероятность не заказать за {horizon_days} дней — {share}"
-            if ru
-            else f"by its purchase history, {share} chance of no order in {horizon_days} days"
-        )
-    raise ReportkitError(f"unknown churn reason code {code!r}")
+    words = _WORDS.get(code)
+    if words is None:
+        raise ReportkitError(f"unknown churn reason code {code!r}")
+    return words(row, ru, horizon_days)
 
 
 #: the facts each reason's words use, rounded as they are shown (the words are made once per
