@@ -231,10 +231,8 @@ class Audit:
             loading the data again).
         output_dir : path, default "."
             Where the action lists and ``kpis.json`` are written.
-        churn : bool, default True
-            Fit the churn model.
-        monthly : bool, default False
-            Also compute what the monthly report compares (previous period, a year ago).
+        churn, monthly : bool, default True, False
+            Fit the churn model; also compute what the monthly report compares with.
         mask : bool, default False
             Show stable pseudonyms instead of client names, ids, phones, e-mails, tax ids and
             managers' names in the sections and the action lists (key:

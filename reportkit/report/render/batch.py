@@ -167,12 +167,11 @@ def monthly(
     notebook : str or path, default "monthly_report"
     kernel_name : str, optional
     progress : bool or None, default None
-        Show a progress bar on stderr; None: as the command line decides (on a terminal, unless
-        ``--quiet``), so the Python API shows nothing unless asked.
+        A progress bar on stderr; None: only on the command line's terminal (not ``--quiet``).
     cache : path, optional
         Where the loaded data and panel are kept (see :func:`audit`); never inside ``out``.
     title : str, optional
-        The name in the title blocks and the index (see :func:`audit`).
+        The company's name in the title blocks and the index.
 
     Returns
     -------

@@ -126,9 +126,8 @@ def audit(
     pdf : bool, default False
         Also print ``audit_<as_of>.pdf`` with Chromium.
     mask : bool, default False
-        Stable pseudonyms instead of clients' and managers' names, ids and contacts in the
-        report and the lists; the figures stay those of the real data. The key:
-        :func:`reportkit.report.mask.mask_key` (per user, never in ``out``).
+        Stable pseudonyms for clients, managers and contacts (key:
+        :func:`reportkit.report.mask.mask_key`, never in ``out``); the figures stay real.
     notebook : str or path, default "client_base_audit"
     kernel_name : str, optional
     allow_future : bool, default False
@@ -138,8 +137,7 @@ def audit(
         Where the loaded data and panel are kept for the notebook and re-runs, never inside
         ``out``; default :func:`reportkit.report.store.cache_root` (per user).
     title : str, optional
-        The name in the report's title block (the company's name); default the config's
-        ``[report] title``, else the data folder's name.
+        The company's name for the title block; default ``[report] title``, else the folder's.
 
     Returns
     -------
@@ -150,8 +148,7 @@ def audit(
     Raises
     ------
     InputError
-        Among others, data no audit can be drawn from, before any notebook runs
-        (:func:`reportkit.report.pipeline.check_data`).
+        Data no audit can be drawn from (:func:`reportkit.report.pipeline.check_data`).
     """
     cfg, lang = _settings(config, lang, data if data is not None else data_path("sample"), title)
     out = Path(out)
