@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import reportkit.report.render as R
@@ -171,3 +172,23 @@ def test_a_run_of_one_month_keeps_the_others_on_the_index(tmp_path):
         assert rows[month][3] == _grouped(kpis["lost_clients"], NNBSP)
         assert rows[month][5] == "открыть"
     assert re.search(r'<a href="monthly_2025-10.html">10.2025</a>', page)
+
+
+def test_index_trends_are_drawn_from_zero():
+    """Clients 1,000 -> 1,020 and revenue 5.0 M -> 5.1 M: each chart's axis starts at zero, so a
+    2 % change does not look like a fall (a negative revenue would lower the floor)."""
+    from matplotlib.figure import Figure
+
+    from reportkit.report.render.index import INDEX_FIGURES, _trend_axes
+
+    periods = ["2025-01", "2025-02", "2025-03"]
+    table = pd.DataFrame({"clients": [1000, 1010, 1020],
+                          "revenue": [5.0e6, -1.0e5, 5.1e6],
+                          "lost_clients": [30, 25, 28],
+                          "revenue_at_risk": [7.0e5, 7.2e5, 7.1e5]})
+    chosen = [(name, kind) for name, kind, _ in INDEX_FIGURES]
+    axes = _trend_axes(Figure(), periods, table, chosen, "en")
+    floors = {name: ax.get_ylim()[0] for (name, _), ax in zip(chosen, axes)}
+    assert floors["clients"] == 0 and floors["lost_clients"] == 0
+    assert floors["revenue_at_risk"] == 0
+    assert floors["revenue"] <= -1.0e5

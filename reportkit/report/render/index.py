@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ...io.resources import data_path
@@ -80,15 +81,28 @@ def _trend_figure(periods: list[str], table: pd.DataFrame, lang: str) -> str:
         return ""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
 
     fig = Figure(figsize=(3.2 * len(chosen), 2.6), dpi=110, layout="constrained")
     FigureCanvasAgg(fig)
+    _trend_axes(fig, periods, table, chosen, lang)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _trend_axes(fig, periods: list[str], table: pd.DataFrame, chosen, lang: str) -> list:
+    """One small chart per figure; counts and money are drawn from zero (a trend axis that
+    starts near the values makes a 2 % change look like a fall)."""
+    from matplotlib.ticker import FuncFormatter
+
     x = list(range(len(periods)))
     step = max(1, len(periods) // 6)
+    axes = []
     for i, (col, kind) in enumerate(chosen):
         ax = fig.add_subplot(1, len(chosen), i + 1)
-        ax.plot(x, table[col].to_numpy(), marker="o", color="#1f5f99")
+        values = table[col].to_numpy(dtype=float)
+        ax.plot(x, values, marker="o", color="#1f5f99")
+        ax.set_ylim(bottom=min(0.0, float(np.nanmin(values))))
         ax.set_title(_kpi_label(col, lang), fontsize=10)
         axis_kind = "number" if kind == "int" else kind
         ax.yaxis.set_major_formatter(
@@ -99,9 +113,8 @@ def _trend_figure(periods: list[str], table: pd.DataFrame, lang: str) -> str:
         )
         ax.tick_params(axis="y", labelsize=8)
         ax.grid(alpha=0.3)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+        axes.append(ax)
+    return axes
 
 
 def write_index(
