@@ -28,7 +28,7 @@ def _card() -> ModelCard:
 
 @pytest.mark.parametrize("lang, expected", [
     ("en", ["on 2025-09-30, 60% placed no order in the next 90 days — 2.4 times the rate of "
-            "all clients (25%)", "Those 10 % held 24% of all the clients who left",
+            "all clients (25%)", "Those 10% held 24% of all the clients who left",
             "riskier 8.1 times in 10", "20% closer to what happened", "average chance (25%)"]),
     ("ru", ["на 30.09.2025 сочла самыми рискованными, 60 % не сделали заказ в следующие 90 "
             "дней — в 2,4 раза больше, чем среди всех клиентов (25 %)", "пришлось 24 %",

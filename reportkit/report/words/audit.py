@@ -38,16 +38,16 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi.clients": "Known clients",
         "kpi.active": "Bought in 12 months",
         "kpi.revenue_12m": "Revenue, 12 months",
-        "kpi.top20_share": "Revenue from the top 20 %",
+        "kpi.top20_share": "Revenue from the top 20%",
         "kpi.churn_rate_12m": "Lost in 12 months",
         "kpi.revenue_at_risk": "Revenue at risk",
         "kpi.revenue_period": "Revenue of the period",
         "churn.plain": "Each client who bought is given the chance of placing no order in the "
         "next {days}, from how its buying changed; the list below starts with the highest "
         "chances. How far the model can be trusted is in the appendix.",
-        "m.plain_lift": "Of the 10 % of clients the model rated riskiest on {date}, {rate} "
+        "m.plain_lift": "Of the 10% of clients the model rated riskiest on {date}, {rate} "
         "placed no order in the next {days} — {lift} times the rate of all clients ({base}).",
-        "m.plain_capture": "Those 10 % held {share} of all the clients who left.",
+        "m.plain_capture": "Those 10% held {share} of all the clients who left.",
         "m.plain_auc": "Given one client who left and one who stayed, the model rated the one "
         "who left as riskier {times} times in 10.",
         "m.plain_brier": "Its probabilities are {skill} closer to what happened than giving "
@@ -59,10 +59,10 @@ LABELS: dict[str, dict[str, str]] = {
         "at risk and forgotten), so the figures are not to be added up.",
         "verdict.none": "Nothing on these data calls for action first.",
         "verdict.list": "the list: {file}, section “{section}”",
-        "act.at_risk": "Call the {n} most likely (60 %+) to place no order in the next {days}: "
+        "act.at_risk": "Call the {n} most likely (60%+) to place no order in the next {days}: "
         "they brought {revenue} over the last 12 months, and {risk} of next year's revenue is "
         "at risk with them.",
-        "act.at_risk_one": "Call the {n} most likely (60 %+) to place no order in the next "
+        "act.at_risk_one": "Call the {n} most likely (60%+) to place no order in the next "
         "{days}: it brought {revenue} over the last 12 months, and {risk} of next year's "
         "revenue is at risk with it.",
         "act.forgotten": "Get in touch with {n} nobody has contacted for longer than the "
@@ -103,7 +103,7 @@ LABELS: dict[str, dict[str, str]] = {
         "f.verdict": "Card completeness: {verdict}.",
         "f.vip": "{n} do not pay back and should be reviewed.",
         "f.vip_one": "{n} does not pay back and should be reviewed.",
-        "f.nps": "NPS is {nps} from {n} answers ({low} to {high} at 95 % confidence).",
+        "f.nps": "NPS is {nps} from {n} answers ({low} to {high} at 95% confidence).",
         "f.nps_few": "Only {n}: too few for an NPS.",
         "noun.client": "client|clients",
         "noun.valuable_client": "valuable client|valuable clients",
@@ -139,7 +139,7 @@ LABELS: dict[str, dict[str, str]] = {
         "h.detractors_a": "Detractors among class A clients",
         "h.nps_groups": "NPS by segment, lifecycle block and manager",
         "nps.none_a": "No class A client is a detractor.",
-        "nps.interval": "95 % interval",
+        "nps.interval": "95% interval",
         "policy.allowed_days": "Longest gap without contact, days",
         "managers.mix": "Lifecycle blocks of each manager's clients:",
         "managers.portfolio": "Each manager's clients, their revenue over the last 12 months "
@@ -202,8 +202,8 @@ LABELS: dict[str, dict[str, str]] = {
         "m.roc_auc": "ROC AUC",
         "m.pr_auc": "PR AUC",
         "m.brier": "Brier score",
-        "m.lift_top10": "Lift, top 10 %",
-        "m.capture_top10": "Capture, top 10 %",
+        "m.lift_top10": "Lift, top 10%",
+        "m.capture_top10": "Capture, top 10%",
         "change.metric": "Figure",
         "change.now": "This period",
         "change.previous": "Previous period",
@@ -241,22 +241,22 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi.clients": "Известных клиентов",
         "kpi.active": "Покупали за 12 месяцев",
         "kpi.revenue_12m": "Выручка за 12 месяцев",
-        "kpi.top20_share": "Выручка от топ-20 %",
+        "kpi.top20_share": "Выручка от топ-20\u202f%",
         "kpi.churn_rate_12m": "Ушло за 12 месяцев",
         "kpi.revenue_at_risk": "Выручка под угрозой",
         "kpi.revenue_period": "Выручка за период",
         "churn.plain": "Для каждого покупавшего клиента оценена вероятность, что он не сделает "
         "заказ в ближайшие {days}, по тому, как менялись его покупки; список ниже начинается с "
         "самых высоких вероятностей. Насколько можно доверять модели — в приложении.",
-        "m.plain_lift": "Из 10 % клиентов, которых модель на {date} сочла самыми рискованными, "
+        "m.plain_lift": "Из 10\u202f% клиентов, которых модель на {date} сочла самыми рискованными, "
         "{rate} не сделали заказ в следующие {days} — в {lift} раза больше, чем среди всех "
         "клиентов ({base}).",
-        "m.plain_capture": "На эти 10 % пришлось {share} всех ушедших клиентов.",
+        "m.plain_capture": "На эти 10\u202f% пришлось {share} всех ушедших клиентов.",
         "m.plain_auc": "Из пары «ушедший — оставшийся» модель считала ушедшего более "
         "рискованным в {times} случаях из 10.",
         "m.plain_brier": "Её вероятности на {skill} ближе к тому, что произошло, чем одна и та "
         "же средняя вероятность для всех ({base}); технические меры — в таблице.",
-        "act.at_risk_one": "Позвонить тем, кто с вероятностью 60 %+ не сделает заказ в "
+        "act.at_risk_one": "Позвонить тем, кто с вероятностью 60\u202f%+ не сделает заказ в "
         "ближайшие {days}: {n}; за последние 12 месяцев он принёс {revenue}, под угрозой {risk} "
         "выручки следующего года.",
         "act.forgotten_one": "Связаться с теми, с кем не было контакта дольше, чем допускает "
@@ -272,7 +272,7 @@ LABELS: dict[str, dict[str, str]] = {
         "угрозой ухода, и забытым), поэтому суммы не складываются.",
         "verdict.none": "На этих данных нет действий, которые нужны в первую очередь.",
         "verdict.list": "список: {file}, раздел «{section}»",
-        "act.at_risk": "Позвонить тем, кто с вероятностью 60 %+ не сделает заказ в ближайшие "
+        "act.at_risk": "Позвонить тем, кто с вероятностью 60\u202f%+ не сделает заказ в ближайшие "
         "{days}: {n}; за последние 12 месяцев они принесли {revenue}, под угрозой {risk} "
         "выручки следующего года.",
         "act.forgotten": "Связаться с теми, с кем не было контакта дольше, чем допускает "
@@ -305,7 +305,7 @@ LABELS: dict[str, dict[str, str]] = {
         "f.verdict": "Заполненность карточек: {verdict}.",
         "f.vip": "Не окупаются и требуют пересмотра: {n}.",
         "f.vip_one": "Не окупаются и требуют пересмотра: {n}.",
-        "f.nps": "NPS равен {nps} по {n} ответам (от {low} до {high} с доверием 95 %).",
+        "f.nps": "NPS равен {nps} по {n} ответам (от {low} до {high} с доверием 95\u202f%).",
         "f.nps_few": "Для NPS мало ответов на опросы: {n}.",
         "noun.client": "клиент|клиента|клиентов",
         "noun.valuable_client": "ценный клиент|ценных клиента|ценных клиентов",
@@ -340,7 +340,7 @@ LABELS: dict[str, dict[str, str]] = {
         "h.detractors_a": "Критики среди клиентов класса A",
         "h.nps_groups": "NPS по сегментам, блокам жизненного цикла и менеджерам",
         "nps.none_a": "Среди клиентов класса A критиков нет.",
-        "nps.interval": "Интервал 95 %",
+        "nps.interval": "Интервал 95\u202f%",
         "policy.allowed_days": "Наибольший перерыв без контакта, дней",
         "managers.mix": "Блоки жизненного цикла клиентов каждого менеджера:",
         "managers.portfolio": "Клиенты каждого менеджера, их выручка за последние 12 месяцев "
@@ -408,8 +408,8 @@ LABELS: dict[str, dict[str, str]] = {
         "m.roc_auc": "ROC AUC",
         "m.pr_auc": "PR AUC",
         "m.brier": "Оценка Брайера",
-        "m.lift_top10": "Лифт, топ-10 %",
-        "m.capture_top10": "Охват, топ-10 %",
+        "m.lift_top10": "Лифт, топ-10\u202f%",
+        "m.capture_top10": "Охват, топ-10\u202f%",
         "change.metric": "Показатель",
         "change.now": "Этот период",
         "change.previous": "Прошлый период",
