@@ -129,3 +129,16 @@ def test_the_base_flows_add_up(report):
     audit, _ = report
     k = audit.kpis
     assert k["base_year_ago"] + k["new_12m"] + k["reactivated_12m"] - k["lost_12m"] == k["base"]
+
+
+def test_size_tiers_do_not_repeat_the_abc_table(report):
+    """On the sample the size tiers are the ABC classes (same rule, same revenue): the section
+    says so and shows only the potential and the share of wallet, not the counts again."""
+    audit, _ = report
+    text = html.unescape(re.sub(r"<[^>]+>", " | ", str(audit.show("size"))))
+    abc = audit.results.segments.abc.summary
+    size = audit.results.segments.size.summary
+    assert list(size["n_clients"]) == list(abc["n_clients"])      # the premise, from the tables
+    assert ("large = A" if audit.lang == "en" else "крупные = A") in text
+    for n in abc["n_clients"]:
+        assert not re.search(rf"\|\s*{n:,}\s*\|".replace(",", "[,\\s\u00a0\u202f]?"), text)

@@ -52,6 +52,13 @@ LABELS: dict[str, dict[str, str]] = {
         "who left as riskier {times} times in 10.",
         "m.plain_brier": "Its probabilities are {skill} closer to what happened than giving "
         "every client the same average chance ({base}); the table gives the technical measures.",
+        "size.same_as_abc": "The size tiers follow the ABC rule on the same revenue, so they are "
+        "the ABC classes under another name (large = A, medium = B, small = C). The table adds "
+        "what the ABC table does not show: the clients' purchasing potential, the share of it "
+        "they spend with us and what is left.",
+        "size.same_no_potential": "The size tiers follow the ABC rule on the same revenue, so "
+        "they are the ABC classes under another name (large = A, medium = B, small = C); with "
+        "no purchasing potential on the client cards there is no share of wallet to add.",
         "h.verdict": "What to do first",
         "h.appendix": "Appendix: how the figures were made",
         "h.model": "How far the churn model can be trusted",
@@ -265,6 +272,13 @@ LABELS: dict[str, dict[str, str]] = {
         "месяцев он принёс {revenue}.",
         "f.dead_split_one": "Перестал покупать: {dead} ({share} от когда-либо покупавших); из "
         "них ещё можно вернуть {reanimatable} (они в списке для реактивации).",
+        "size.same_as_abc": "Размеры клиентов считаются по тому же правилу и той же выручке, "
+        "что и ABC, поэтому совпадают с классами ABC (крупные = A, средние = B, мелкие = C). "
+        "Таблица добавляет то, чего нет в ABC: потенциал закупок клиентов, долю, которую они "
+        "тратят у нас, и неосвоенный остаток.",
+        "size.same_no_potential": "Размеры клиентов считаются по тому же правилу и той же "
+        "выручке, что и ABC, поэтому совпадают с классами ABC (крупные = A, средние = B, "
+        "мелкие = C); потенциала закупок в карточках нет, доли кошелька добавить нечего.",
         "h.verdict": "Что сделать в первую очередь",
         "h.appendix": "Приложение: как получены цифры",
         "h.model": "Насколько можно доверять модели оттока",
