@@ -134,3 +134,21 @@ def test_the_reasons_are_worded_as_row_by_row(audit):
         by_row.append("; ".join(parts))
     assert WC.reasons(scores, audit.lang).tolist() == by_row
     assert sum(bool(t) for t in by_row) > 0.9 * len(by_row)
+
+
+def test_overdue_tasks_are_listed_from_the_most_recently_missed(audit):
+    """A task three years late is most likely done or dead: the list and the section start with
+    the freshest misses, and the section counts the stale ones (over a year)."""
+    import html
+    import re
+
+    overdue = audit.action_lists()["overdue"]
+    days = overdue["days_overdue"].tolist()
+    assert days == sorted(days) and days[0] < days[-1]
+    # the same tasks as the analysis found, only in another order
+    found = audit.results.managers.overdue
+    assert sorted(days) == sorted(found["days_overdue"].tolist())
+    stale = sum(d > 365 for d in days)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", str(audit.show("managers"))))
+    assert T.fmt_int(stale, audit.lang) in text
+    assert ("more than a year" if audit.lang == "en" else "больше чем на год") in text

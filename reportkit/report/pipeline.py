@@ -345,7 +345,7 @@ class Audit:
         if mg is not None and len(mg.forgotten):
             lists["forgotten"] = mg.forgotten
         if mg is not None and len(mg.overdue):
-            lists["overdue"] = mg.overdue
+            lists["overdue"] = self.overdue_view(mg.overdue)
         if nps is not None and len(nps.detractors_a):
             lists["detractors_a"] = nps.detractors_a
         seg = r.segments.to_frame()
@@ -486,6 +486,11 @@ class Audit:
                 )
         self._cache["limits"] = out
         return out
+
+    def overdue_view(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The overdue tasks as a manager works through them: the most recently missed first
+        (a task three years late is most likely done or dead; the analysis keeps them all)."""
+        return frame.sort_values(S.DAYS_OVERDUE, kind="stable").reset_index(drop=True)
 
     def reactivation_view(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The reactivation list with its reasons worded in the report's language."""

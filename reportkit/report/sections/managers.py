@@ -13,6 +13,9 @@ from ..words.audit import say
 from ..words.managers import LABELS as ML
 from .common import h, p, result_or_why, with_names
 
+#: tasks overdue longer than this are probably stale (closed in life, open in the CRM)
+STALE_DAYS = 365
+
 if TYPE_CHECKING:
     from ..pipeline import Audit
 
@@ -64,11 +67,15 @@ def managers_html(audit: Audit, mg) -> str:
             mg.forgotten,
             {S.MANAGER: "managers", S.BLOCK: "block", S.CELL: "managers"},
         ),
-        ("overdue", mg.overdue, {S.MANAGER: "managers"}),
+        ("overdue", audit.overdue_view(mg.overdue), {S.MANAGER: "managers"}),
     ):
         if not len(frame):
             continue
         parts.append(h(3, key, lang))
+        if key == "overdue":
+            stale = int((frame[S.DAYS_OVERDUE] > STALE_DAYS).sum())
+            if stale:
+                parts.append(p(say("overdue.stale", lang, n=T.fmt_int(stale, lang))))
         view = audit.shown(with_names(audit, frame.drop(columns=[S.ABC], errors="ignore")))
         parts.append(
             WM.html_table(view, lang, max_rows=20, values=values, kinds={S.CLIENT_ID: "id"})

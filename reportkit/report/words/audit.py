@@ -59,6 +59,8 @@ LABELS: dict[str, dict[str, str]] = {
         "size.same_no_potential": "The size tiers follow the ABC rule on the same revenue, so "
         "they are the ABC classes under another name (large = A, medium = B, small = C); with "
         "no purchasing potential on the client cards there is no share of wallet to add.",
+        "overdue.stale": "Listed from the most recently missed; {n} of them are overdue by "
+        "more than a year and are probably done or dead: close them in the CRM.",
         "h.verdict": "What to do first",
         "h.appendix": "Appendix: how the figures were made",
         "h.model": "How far the churn model can be trusted",
@@ -279,6 +281,8 @@ LABELS: dict[str, dict[str, str]] = {
         "size.same_no_potential": "Размеры клиентов считаются по тому же правилу и той же "
         "выручке, что и ABC, поэтому совпадают с классами ABC (крупные = A, средние = B, "
         "мелкие = C); потенциала закупок в карточках нет, доли кошелька добавить нечего.",
+        "overdue.stale": "Сначала — просроченные совсем недавно; из них {n} просрочены больше "
+        "чем на год и, скорее всего, уже выполнены или неактуальны: закройте их в CRM.",
         "h.verdict": "Что сделать в первую очередь",
         "h.appendix": "Приложение: как получены цифры",
         "h.model": "Насколько можно доверять модели оттока",
