@@ -36,7 +36,7 @@ NNBSP = "\u202f"
 #: Latin words a Russian report may keep: abbreviations and names of methods
 ALLOWED = frozenset({
     "ABC", "XYZ", "RFM", "VIP", "NPS", "BCG", "ROC", "AUC", "PR", "BG", "NBD", "CSV", "XLSX",
-    "reportkit", "e-mail", "Excel",
+    "reportkit", "e-mail", "Excel", "CRM",
     "A", "B", "C", "X", "Y", "Z",                      # ABC and XYZ classes
     "AX", "AY", "AZ", "BX", "BY", "BZ", "CX", "CY", "CZ",  # cells of the ABC×XYZ matrix
     "R", "F", "M",                                     # the RFM scores

@@ -18,7 +18,8 @@ def render(audit: Audit) -> str:
     react = computed(audit.results.reactivation)
     if react is None:
         return "".join(parts) + audit.error_or_na("reactivation", say("h.reactivation", lang))
-    parts.append(reactivation_table(audit, react))
-    parts.append(p(say("shown", lang), "rk-note"))
-    # the list is too wide for a portrait page: rk-landscape (the window's width, a landscape page)
-    return '<div class="rk-landscape">' + "".join(parts) + "</div>"
+    # the list is too wide for a portrait page: rk-landscape (the window's width, a landscape
+    # page); the heading stays in the text column
+    parts.append('<div class="rk-landscape">' + reactivation_table(audit, react))
+    parts.append(p(say("shown", lang), "rk-note") + "</div>")
+    return "".join(parts)
