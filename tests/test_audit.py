@@ -234,3 +234,26 @@ def test_sample_audit_in_headless_chromium(sample_audit, tmp_path):
     assert facts["images"] and all(ok and width > 0 for ok, width in facts["images"])
     assert facts["tocTargets"] and all(facts["tocTargets"])
     assert shot.stat().st_size > 50_000
+
+
+def test_an_analysis_rerun_by_hand_reaches_its_section_and_the_figures(hostile_base):
+    """The analyst's loop: rerun the segmentation with other ABC cut-offs and re-render only its
+    section; the summary's class A count follows after refresh()."""
+    from dataclasses import replace
+
+    from reportkit.analysis.segmentation import segment_all
+
+    folder, _ = hostile_base
+    a = Audit.build(folder, lang="en", churn=False)
+    r = a.results
+    before = int((r.segments.abc.clients["abc"] == "A").sum())
+    settings = replace(a.config.segmentation, abc_cutoffs=(0.5, 0.8))
+    r.segments = segment_all(r.snapshot, settings=settings, clients=a.dataset.clients)
+    after = int((r.segments.abc.clients["abc"] == "A").sum())
+    # by hand: class A is the fewest paying clients whose revenue reaches half of the total
+    value = r.snapshot["revenue_window"].clip(lower=0).sort_values(ascending=False)
+    share = value.cumsum() / value.sum()
+    assert after == int((share.shift(fill_value=0) < 0.5).sum()) and after < before
+    table = html.unescape(re.sub(r"<[^>]+>", " ", str(a.show("abc"))))
+    assert re.search(rf"\bA\s+{after:,}\s", table)
+    assert a.refresh().kpis["class_a_clients"] == after

@@ -278,6 +278,17 @@ class Audit:
         self.kpis = F.kpis(self)
         return self
 
+    def refresh(self) -> Audit:
+        """Recompute the key figures after an analysis was rerun by hand, e.g. with other ABC
+        cut-offs, so that its section and the summary agree::
+
+            r = audit.results
+            r.segments = segment_all(r.snapshot, settings=other, clients=audit.dataset.clients)
+            audit.refresh().show("abc")
+        """
+        self.kpis = F.kpis(self)
+        return self
+
     # --- what the sections read ------------------------------------------------------------------
 
     @property
