@@ -3,7 +3,7 @@ facts of the base in sentences — each figure computed once and quoted from her
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,13 +12,11 @@ from ..analysis.churn import EXPECTED_REVENUE_12M, REVENUE_AT_RISK
 from ..io import schema as S
 from . import text as T
 from .run import computed
+from .view import AuditView
 from .words.audit import count, say, say_n, verdict_text
 
-if TYPE_CHECKING:
-    from .pipeline import Audit
 
-
-def kpis(audit: Audit) -> dict[str, Any]:
+def kpis(audit: AuditView) -> dict[str, Any]:
     r = audit.results
     snap = r.snapshot
     paying = snap[S.REVENUE_WINDOW] > 0
@@ -73,7 +71,7 @@ def kpis(audit: Audit) -> dict[str, Any]:
 TIDY = ("duplicates", "overdue")
 
 
-def actions(audit: Audit) -> list[dict[str, Any]]:
+def actions(audit: AuditView) -> list[dict[str, Any]]:
     """What to do first: one entry per action list that has clients, ranked by money.
 
     Each entry: ``code`` (``at_risk``, ``forgotten``, ``reactivation``, ``detractors_a``,
@@ -96,13 +94,13 @@ def actions(audit: Audit) -> list[dict[str, Any]]:
 _Action = tuple[str, float, int, str, dict[str, Any]]
 
 
-def _revenue_of(audit: Audit, ids: pd.Series) -> float:
+def _revenue_of(audit: AuditView, ids: pd.Series) -> float:
     """The clients' revenue over the report's window (each client once)."""
     rev = audit.results.snapshot.set_index(S.CLIENT_ID)[S.REVENUE_WINDOW]
     return float(rev.reindex(pd.unique(ids)).fillna(0).sum())
 
 
-def _client_actions(audit: Audit) -> list[_Action]:
+def _client_actions(audit: AuditView) -> list[_Action]:
     """The clients to keep (at risk, forgotten, detractors) and to win back."""
     lang, r = audit.lang, audit.results
     out: list[_Action] = []
@@ -138,7 +136,7 @@ def _client_actions(audit: Audit) -> list[_Action]:
     return out
 
 
-def _tidy_actions(audit: Audit) -> list[_Action]:
+def _tidy_actions(audit: AuditView) -> list[_Action]:
     """The records to tidy: overdue tasks, duplicate client records."""
     lang, r = audit.lang, audit.results
     out: list[_Action] = []
@@ -160,7 +158,7 @@ def _tidy_actions(audit: Audit) -> list[_Action]:
     return out
 
 
-def findings(audit: Audit) -> list[str]:
+def findings(audit: AuditView) -> list[str]:
     """The base in figures: sentences that quote the numbers of this base (in the report's
     language). Every figure a sentence shares with the summary tiles or another section
     comes from :attr:`kpis` or the same result; the actions are in :func:`actions`."""
@@ -221,7 +219,7 @@ def findings(audit: Audit) -> list[str]:
     return out
 
 
-def _money_and_base(audit: Audit) -> list[str]:
+def _money_and_base(audit: AuditView) -> list[str]:
     """Who brings the money (class A, on two bases, both named) and how the base changed over
     the year (a year ago + new + back - lost = now)."""
     lang, r, k = audit.lang, audit.results, audit.kpis

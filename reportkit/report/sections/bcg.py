@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...io import schema as S
 from .. import text as T
 from ..plots import bcg_scatter
+from ..view import AuditView
 from .common import fig_html, h
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     lang, seg = audit.lang, audit.results.segments
     return "".join(
         [

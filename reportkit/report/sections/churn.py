@@ -3,17 +3,13 @@ model can be trusted is in the appendix (:mod:`.model`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..run import computed
+from ..view import AuditView
 from ..words.audit import count, say
 from .common import at_risk_table, h, p
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     lang = audit.lang
     parts = [h(2, "churn", lang)]
     churn = computed(audit.results.churn)

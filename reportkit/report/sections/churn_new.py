@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...io import schema as S
 from .. import text as T
 from ..run import MonthlyExtras, computed
+from ..view import AuditView
 from ..words.audit import say
 from .common import at_risk_table, h, p, reactivation_table
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     lang = audit.lang
     parts = [h(2, "new_entries", lang)]
     extra = computed(audit.results.monthly) or MonthlyExtras()

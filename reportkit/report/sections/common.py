@@ -6,18 +6,15 @@ from __future__ import annotations
 import base64
 import html
 import io
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ...io import schema as S
 from .. import text as T
 from ..run import Failed
+from ..view import AuditView
 from ..words import churn as WC
 from ..words.audit import say, value_word
-
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
 ESC = html.escape
 
@@ -60,11 +57,11 @@ def tiles(items: list[tuple[str, str]]) -> str:
     return f'<div class="rk-kpis">{cells}</div>'
 
 
-def limits_html(audit: Audit) -> str:
+def limits_html(audit: AuditView) -> str:
     return "".join(p(s, "rk-note rk-limits") for s in audit.limits())
 
 
-def named(audit: Audit, frame: pd.DataFrame) -> pd.DataFrame:
+def named(audit: AuditView, frame: pd.DataFrame) -> pd.DataFrame:
     """Put the client's name beside its id when the clients table has one."""
     clients = audit.dataset.clients
     if clients is None or S.NAME not in clients or S.NAME in frame or S.CLIENT_ID not in frame:
@@ -75,7 +72,7 @@ def named(audit: Audit, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def with_names(audit: Audit, frame: pd.DataFrame) -> pd.DataFrame:
+def with_names(audit: AuditView, frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with the client's name from the clients table right after ``client_id``."""
     clients = audit.dataset.clients
     if clients is None or S.NAME not in clients.columns or S.NAME in frame.columns:
@@ -86,7 +83,7 @@ def with_names(audit: Audit, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def result_or_why(audit: Audit, name: str, render, why: str) -> str:
+def result_or_why(audit: AuditView, name: str, render, why: str) -> str:
     """``render(audit, result)``; else the error that stopped it; else why it was not computed."""
     value = getattr(audit.results, name)
     if isinstance(value, Failed):
@@ -96,7 +93,7 @@ def result_or_why(audit: Audit, name: str, render, why: str) -> str:
     return na(audit.lang, say(why, audit.lang))
 
 
-def at_risk_table(audit: Audit, scores: pd.DataFrame) -> str:
+def at_risk_table(audit: AuditView, scores: pd.DataFrame) -> str:
     """The first 25 clients of the at-risk list as the report shows them: the reasons worded,
     the name beside the id, the expected next order as a day (pseudonyms with ``mask``)."""
     lang = audit.lang
@@ -110,7 +107,7 @@ def at_risk_table(audit: Audit, scores: pd.DataFrame) -> str:
     )
 
 
-def reactivation_table(audit: Audit, frame: pd.DataFrame) -> str:
+def reactivation_table(audit: AuditView, frame: pd.DataFrame) -> str:
     """The first 25 rows of the reactivation list with their reasons worded."""
     return T.table_html(
         audit.shown(audit.reactivation_view(frame.head(25))),

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ...io import schema as S
 from .. import text as T
 from ..run import computed
+from ..view import AuditView
 from ..words import quality as WQ
 from ..words.audit import say, say_n
 from .common import h, p
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     lang = audit.lang
     parts = [h(2, "data", lang)]
     rows, reasons = [], []

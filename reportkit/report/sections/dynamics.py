@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .. import text as T
 from ..plots_lifecycle import (
     churn_rate_chart,
@@ -13,15 +11,13 @@ from ..plots_lifecycle import (
     revenue_bridge_chart,
 )
 from ..run import computed
+from ..view import AuditView
 from ..words import dynamics as WD
 from ..words.audit import say
 from .common import fig_html, h, p
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     lang, dyn = audit.lang, computed(audit.results.dynamics)
     parts = [h(2, "dynamics", lang)]
     if dyn is None:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...io import schema as S
 from .. import text as T
 from ..plots_lifecycle import (
     lifecycle_ladder,
 )
+from ..view import AuditView
 from ..words import lifecycle as WL
 from .common import fig_html, h, named, p
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     lang, life = audit.lang, audit.results.lifecycle
     parts = [
         h(2, "lifecycle", lang),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...analysis.lifecycle import BLOCKS
 from ...analysis.managers import OVERALL
 from ...io import schema as S
 from .. import text as T
+from ..view import AuditView
 from ..words import managers as WM
 from ..words.audit import say
 from ..words.managers import LABELS as ML
@@ -16,11 +15,8 @@ from .common import h, p, result_or_why, with_names
 #: tasks overdue longer than this are probably stale (closed in life, open in the CRM)
 STALE_DAYS = 365
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     lang = audit.lang
     return "".join(
         [
@@ -32,7 +28,7 @@ def render(audit: Audit) -> str:
     )
 
 
-def managers_html(audit: Audit, mg) -> str:
+def managers_html(audit: AuditView, mg) -> str:
     """Portfolio per manager, lifecycle mix per manager, forgotten clients, overdue tasks."""
 
     lang, summ = audit.lang, mg.summary
@@ -84,7 +80,7 @@ def managers_html(audit: Audit, mg) -> str:
     return "".join(parts)
 
 
-def nps_html(audit: Audit, res) -> str:
+def nps_html(audit: AuditView, res) -> str:
     """NPS by dimension (counts, NPS, interval) and the detractors among class A."""
 
     lang, nps = audit.lang, res.table

@@ -9,7 +9,7 @@ definition is written out in full with the setting that changes it.
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -18,12 +18,10 @@ from ...analysis.managers import DEFAULT_CONTACT_DAYS, nps_by
 from ...io.config import Config, SegmentationSettings
 from ...io.policy import POLICY_CELLS
 from .. import text as T
+from ..view import AuditView
 from ..words.audit import count
 from ..words.method import TOPICS, say
 from .common import ESC, p
-
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
 
 def _decimals(value: float, most: int) -> int:
@@ -145,7 +143,7 @@ def _sentences(cfg: Config, lang: str, as_of: Any) -> dict[str, str]:
     }
 
 
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     """The "Method" appendix of ``audit``: a heading, a two-column table (topic, how it is
     counted) with the figures of ``audit.config``, and a pointer to ``docs/method.md``."""
     lang = audit.lang

@@ -3,21 +3,17 @@ its metrics each said in one plain sentence, the calibration and the expected-re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from .. import text as T
 from ..run import computed
+from ..view import AuditView
 from ..words.audit import VALUE_METHODS, count, say, value_word
 from .common import fig_html, h, p
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     """How the churn model was chosen and checked, its metrics in plain words and in a table,
     its calibration, and the expected-revenue backtest."""
     lang = audit.lang
@@ -145,7 +141,7 @@ def plain_metrics(card, lang: str) -> list[str]:
     return [p(" ".join(out))] if out else []
 
 
-def value_card(audit: Audit) -> list[str]:
+def value_card(audit: AuditView) -> list[str]:
     """What "expected revenue" means, and how it held up at the latest cut-off whose next
     12 months are in the data, beside the naive estimates."""
     lang = audit.lang

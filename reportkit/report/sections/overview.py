@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .. import text as T
+from ..view import AuditView
 from ..words.audit import say
 from .common import ESC, h, tiles
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     lang, k = audit.lang, audit.kpis
     money = lambda v: T.fmt_money(v, lang) if v is not None else T.MISSING
     pct = lambda v: T.fmt_pct(v, lang) if v is not None else T.MISSING

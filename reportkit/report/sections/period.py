@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from ...io import schema as S
 from .. import text as T
 from ..run import computed
+from ..view import AuditView
 from ..words.audit import say
 from .common import ESC, h, limits_html, tiles
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     lang, k = audit.lang, audit.kpis
     parts = [
         h(2, "period", lang),

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...io import schema as S
 from .. import text as T
 from ..run import computed
+from ..view import AuditView
 from ..words import quality as WQ
 from ..words.audit import say, verdict_text
 from .common import h, na, p
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     lang = audit.lang
     parts = [h(2, "quality", lang)]
     if audit.dataset.clients is None:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..run import computed
+from ..view import AuditView
 from ..words.audit import say
 from .common import h, p, reactivation_table
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     lang = audit.lang
     parts = [h(2, "reactivation", lang)]
     react = computed(audit.results.reactivation)

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...io import schema as S
 from .. import text as T
+from ..view import AuditView
 from ..words.audit import say
 from .common import h, p
-
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
 #: what the size table adds to the ABC table: the potential, the share of it spent with us
 WALLET = ("potential", "share_of_wallet", "unrealised_potential")
 
 
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     """The size tiers; when they are the ABC classes under another name (the same rule on the
     same revenue), one sentence says so and the table shows only what ABC does not: the
     clients' potential, the share of it they spend and what is left."""

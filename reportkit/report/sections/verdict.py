@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..export import WORKBOOK_FILE
+from ..view import AuditView
 from ..words.audit import say
 from ..words.lists import files_sentence
 from .common import ESC, h, limits_html, p
-
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
 #: the most actions page one lists (the rest are in their sections)
 MAX_ACTIONS = 5
@@ -26,7 +22,7 @@ SECTION_HEADING = {
 }
 
 
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     """What the data cannot tell (when they are thin), then the ranked actions (at most
     :data:`MAX_ACTIONS`), each linked to the section that lists its clients."""
     lang = audit.lang

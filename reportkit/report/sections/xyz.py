@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...analysis.managers import contact_days
 from ...io import schema as S
 from ...io.policy import NEW_CELL, POLICY_COLUMNS
 from .. import text as T
 from ..plots import abcxyz_heatmap
+from ..view import AuditView
 from ..words import segmentation as SW
 from ..words.audit import say
 from .common import fig_html, h, p
 
-if TYPE_CHECKING:
-    from ..pipeline import Audit
 
-
-def render(audit: Audit) -> str:
+def render(audit: AuditView) -> str:
     lang, seg = audit.lang, audit.results.segments
     summary = seg.abcxyz.summary
     cell_policy = SW.policy_table(seg.abcxyz, lang, audit.policy_table())
