@@ -29,6 +29,7 @@ from ..analysis.churn import BAND, ChurnModel, ChurnScores
 from ..analysis.dynamics import Dynamics
 from ..analysis.lifecycle import Lifecycle
 from ..analysis.managers import Managers, detractors_a, has_managers, managers, nps_by
+from ..analysis.money import LINE_DIMENSIONS, Money, where_money
 from ..analysis.quality import Completeness, Duplicates, reconcile
 from ..analysis.segmentation import Segments, segment_all
 from ..analysis.value import ValueBacktest, backtest_expected_revenue
@@ -126,6 +127,8 @@ class AuditResults:
     nps: NPSReport | Failed | None = None
     reconciliation: pd.DataFrame | Failed | None = None
     monthly: MonthlyExtras | Failed | None = None
+    #: where the money is (#17): None when the sales lines carry no product, category, channel
+    money: Money | Failed | None = None
 
     def failed(self) -> dict[str, Failed]:
         """The analyses that were not computed: name -> :class:`Failed`."""
@@ -218,6 +221,7 @@ def run_audit(
     _quality_and_people(r, dataset, panel, config, as_of)
     if monthly:
         r.monthly = _guarded("monthly", _monthly_extras, r, dataset, panel, config)
+    _money(r, dataset, config, as_of)
     return r
 
 
@@ -368,6 +372,30 @@ def _monthly_extras(r: AuditResults, dataset: Dataset, panel: Any, config: Confi
             panel, as_of=year_ago, window_months=config.report.window_months
         )
     return out
+
+
+def _money(r: AuditResults, dataset: Dataset, config: Config, as_of: pd.Timestamp) -> None:
+    """Where the money is (#17): the Paretos, what each segment buys, the low-margin sales;
+    only when the sales lines carry a product, a category or a channel."""
+    tx, clients = dataset.transactions, dataset.clients
+    if not any(c in tx.columns and tx[c].notna().any() for c in LINE_DIMENSIONS):
+        return
+    segments = {
+        S.ABC: r.segments.abc.clients[[S.CLIENT_ID, S.ABC]],
+        S.BLOCK: r.lifecycle.clients[[S.CLIENT_ID, S.BLOCK]],
+        S.SIZE_TIER: r.segments.size.clients[[S.CLIENT_ID, S.SIZE_TIER]],
+    }
+    if clients is not None and S.INDUSTRY in clients.columns:
+        segments[S.INDUSTRY] = clients[[S.CLIENT_ID, S.INDUSTRY]]
+    r.money = _guarded(
+        "money",
+        where_money,
+        tx,
+        clients,
+        as_of=as_of,
+        window_months=config.report.window_months,
+        segments=segments,
+    )
 
 
 __all__ = [

@@ -14,6 +14,7 @@ from . import (
     managers,
     method,
     model,
+    money,
     overview,
     period,
     quality,
@@ -52,6 +53,7 @@ RENDERERS = {
     "method": method.render,
     "period": period.render,
     "churn_new": churn_new.render,
+    "money": money.render,
 }
 
 __all__ = ["RENDERERS"]
