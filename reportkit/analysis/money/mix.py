@@ -63,13 +63,16 @@ def same_partition(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     >>> same_partition(a, b), same_partition(a, b.assign(size_tier=["large"] * 3))
     (True, False)
     """
-    left = a.drop_duplicates(S.CLIENT_ID).set_index(S.CLIENT_ID).iloc[:, 0]
-    right = b.drop_duplicates(S.CLIENT_ID).set_index(S.CLIENT_ID).iloc[:, 0]
-    if set(left.index) != set(right.index):
+    left, right = (f.drop_duplicates(S.CLIENT_ID) for f in (a, b))
+    if len(left) != len(right):
         return False
-    pairs = pd.DataFrame({"a": left, "b": right.reindex(left.index)}).astype(object)
-    n_pairs = len(pairs.drop_duplicates())
-    return n_pairs == pairs["a"].nunique(dropna=False) == pairs["b"].nunique(dropna=False)
+    both = left.merge(right, on=S.CLIENT_ID, how="inner")
+    if len(both) != len(left):
+        return False
+    ca = pd.factorize(both.iloc[:, 1], use_na_sentinel=False)[0].astype(np.int64)
+    cb = pd.factorize(both.iloc[:, 2], use_na_sentinel=False)[0].astype(np.int64)
+    n_pairs = len(np.unique(ca * (int(cb.max(initial=0)) + 1) + cb))
+    return n_pairs == len(np.unique(ca)) == len(np.unique(cb))
 
 
 def segment_mix(lines: pd.DataFrame, segments: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
