@@ -308,3 +308,31 @@ def test_section_is_hidden_without_products_categories_or_channels(tmp_path):
     fragment = _text(str(a.show("money")))
     assert "Where the money is" in fragment and "none of them" in fragment
     assert len(re.findall(r"<p", str(a.show("money")))) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_section_lists_the_planted_low_margin_sellers(lang):
+    """The margin tables and the note on growth, on the tiny margin base (a stand-in audit)."""
+    from types import SimpleNamespace
+
+    from reportkit.report.run import AuditResults
+    from reportkit.report.sections import money as section
+
+    clients = pd.DataFrame({"client_id": ["c1", "c2"], "name": ["Alpha", "Beta"]})
+    m = where_money(MARGIN_BASE, clients, as_of=AS_OF)
+    audit = SimpleNamespace(
+        lang=lang, dataset=SimpleNamespace(transactions=MARGIN_BASE, clients=clients),
+        results=SimpleNamespace(money=m), shown=lambda frame: frame)
+    assert "money" in {f for f in AuditResults.__dataclass_fields__}
+    text = re.sub(r"\s+", " ", _text(section.render(audit)))
+    rows = re.findall(r"<tr>(.*?)</tr>", section.render(audit))
+    cells = [re.sub(r"<[^>]+>", "|", r) for r in rows]
+    assert any("c1|" in c and "Alpha" in c for c in cells)      # the client with its name
+    assert any("P5|" in c for c in cells) and any("P1|" in c for c in cells)
+    assert not any("c5|" in c for c in cells)                   # 90 is not "a lot" for a client
+    if lang == "en":
+        assert "The data start on 2024-02-01" in text and "Margin given up" in text
+        assert "90 or more for a product" in text and "median 30.0%" in text
+    else:
+        assert "Данные начинаются 01.02.2024" in text and "Упущенная маржа" in text
+        assert "от 90 для товара" in text

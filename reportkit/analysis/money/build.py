@@ -104,6 +104,38 @@ def _distinct(segments: Mapping[str, pd.DataFrame], notes: list) -> dict[str, pd
     return kept
 
 
+def _all_sums(
+    lines: pd.DataFrame, clients: pd.DataFrame | None, margin: bool, prev_known: bool
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The sums per client and per item of every dimension present (NaN before the window
+    when the data do not reach back to it)."""
+    per_client = _sums(lines, S.CLIENT_ID, margin)
+    sums = {d: _sums(lines, d, margin) for d in LINE_DIMENSIONS if _present(lines, d)}
+    for d in CLIENT_DIMENSIONS:
+        if _present(clients, d):
+            sums[d] = _by_client_dimension(per_client, clients, d)
+    if not prev_known:
+        for frame in (per_client, *sums.values()):
+            frame[[c for c in ("revenue_prev", "margin_prev") if c in frame]] = np.nan
+    return per_client, sums
+
+
+def _margin_view(
+    per_client: pd.DataFrame,
+    sums: Mapping[str, pd.DataFrame],
+    settings: MoneySettings,
+    params: dict[str, Any],
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The clients and the products that sell a lot at a low margin; their thresholds go to
+    ``params`` (``clients_margin``, ``products_margin``)."""
+    opts = {"top_quantile": settings.top_quantile, "low_fraction": settings.low_fraction}
+    low_c, params["clients_margin"] = low_margin(per_client, S.CLIENT_ID, **opts)
+    low_p = None
+    if S.PRODUCT in sums:
+        low_p, params["products_margin"] = low_margin(sums[S.PRODUCT], S.PRODUCT, **opts)
+    return low_c, low_p
+
+
 def where_money(
     transactions: pd.DataFrame,
     clients: pd.DataFrame | None = None,
@@ -146,14 +178,7 @@ def where_money(
         notes.append(("no_previous", {"first": first}))
     if not margin:
         notes.append(("no_margin", {}))
-    per_client = _sums(lines, S.CLIENT_ID, margin)
-    sums = {d: _sums(lines, d, margin) for d in LINE_DIMENSIONS if _present(lines, d)}
-    for d in CLIENT_DIMENSIONS:
-        if _present(clients, d):
-            sums[d] = _by_client_dimension(per_client, clients, d)
-    if not prev_known:
-        for frame in (per_client, *sums.values()):
-            frame[[c for c in ("revenue_prev", "margin_prev") if c in frame]] = np.nan
+    per_client, sums = _all_sums(lines, clients, margin, prev_known)
     paretos = {d: pareto(v, d, cutoffs=settings.cutoffs) for d, v in sums.items()}
     if not paretos:
         notes.append(("no_dimensions", {}))
@@ -175,12 +200,7 @@ def where_money(
         "top_quantile": settings.top_quantile,
         "low_fraction": settings.low_fraction,
     }
-    low_c = low_p = None
-    if margin:
-        opts = {"top_quantile": settings.top_quantile, "low_fraction": settings.low_fraction}
-        low_c, params["clients_margin"] = low_margin(per_client, S.CLIENT_ID, **opts)
-        if S.PRODUCT in sums:
-            low_p, params["products_margin"] = low_margin(sums[S.PRODUCT], S.PRODUCT, **opts)
+    low_c, low_p = _margin_view(per_client, sums, settings, params) if margin else (None, None)
     low_ids = set() if low_c is None else set(low_c[S.CLIENT_ID])
     return Money(
         clients=_clients_table(per_client, margin, low_ids),

@@ -17,7 +17,7 @@ from .. import text as T
 from ..run import Failed
 from ..view import AuditView
 from ..words.money import headers, say
-from .common import ESC, p
+from .common import ESC, p, with_names
 
 #: the most rows a Pareto table shows (the workbook has every item)
 MAX_ROWS = 15
@@ -147,7 +147,8 @@ def _mix(money: Money, lang: str) -> str:
 
 def _margin_table(audit: AuditView, frame: pd.DataFrame, key: str) -> str:
     view = frame.head(MAX_MARGIN_ROWS)
-    view = audit.shown(view) if key == S.CLIENT_ID else view
+    if key == S.CLIENT_ID:  # the client's name beside the id; pseudonyms with masking
+        view = audit.shown(with_names(audit, view))
     return T.table_html(
         view,
         audit.lang,
@@ -205,7 +206,7 @@ def render(audit: AuditView) -> str:
     tx = audit.dataset.transactions
     if not any(c in tx.columns and tx[c].notna().any() for c in LINE_DIMENSIONS):
         return "".join([*parts, p(say("hidden", lang), "rk-note")])
-    money = getattr(audit.results, "money", None)
+    money = audit.results.money
     if isinstance(money, Failed):
         return "".join([*parts, audit.error_or_na("money", say("h.money", lang))])
     if money is None:

@@ -81,7 +81,6 @@ LABELS: dict[str, dict[str, str]] = {
         "col.margin_rate": "Margin rate",
         "col.margin_abc": "Class by margin",
         "col.margin_gap": "Margin given up",
-        "col.client_id": "Client",
     },
     "ru": {
         "h.money": "Где деньги",
@@ -156,7 +155,6 @@ LABELS: dict[str, dict[str, str]] = {
         "col.margin_rate": "Норма маржи",
         "col.margin_abc": "Класс по марже",
         "col.margin_gap": "Упущенная маржа",
-        "col.client_id": "Клиент",
     },
 }
 
