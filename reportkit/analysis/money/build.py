@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,7 @@ from ...core.dates import parse_as_of
 from ...errors import check_param
 from ...io import schema as S
 from .margin import low_margin
-from .mix import same_partition, segment_mix
+from .mix import mix_codes
 from .pareto import pareto, top_summary
 from .result import CLIENT_DIMENSIONS, LINE_DIMENSIONS, Money, MoneySettings
 
@@ -45,40 +46,73 @@ def _present(frame: pd.DataFrame | None, column: str) -> bool:
     return frame is not None and column in frame.columns and bool(frame[column].notna().any())
 
 
-def _sums(lines: pd.DataFrame, key: str, margin: bool) -> pd.DataFrame:
-    """One row per item of ``key``: revenue and margin over the window and the previous one."""
-    measures = ["amount", "margin"] if margin else ["amount"]
-    grouped = lines.groupby([key, "_now"], dropna=False, sort=False, observed=True)[measures]
-    wide = grouped.sum().unstack("_now", fill_value=0.0)
-    out = pd.DataFrame(index=wide.index)
-    for measure, name in (("amount", "revenue"), ("margin", "margin")):
-        if measure in measures:
-            for now, suffix in ((True, ""), (False, "_prev")):
-                col = (measure, now)
-                out[name + suffix] = wide[col].astype(float) if col in wide.columns else 0.0
-    return out.rename_axis(key).reset_index()
+@dataclass(frozen=True)
+class Lines:
+    """The sales lines of the two windows, as codes (every string column factorized once).
+
+    ``client`` codes the lines' clients (``clients`` holds the ids), ``now`` marks the lines of
+    the window (the others are of the previous window), ``measures`` the four sums' weights
+    (``revenue``, ``revenue_prev``, and with a margin ``margin``, ``margin_prev``: the amount
+    or margin on the lines of that window, 0 on the others), ``dims`` the codes and items of
+    each line dimension present (a missing value is an item of its own).
+    """
+
+    client: np.ndarray
+    clients: pd.Index
+    now: np.ndarray
+    amount: np.ndarray
+    measures: dict[str, np.ndarray]
+    dims: dict[str, tuple[np.ndarray, pd.Index]]
 
 
-def _by_client_dimension(per_client: pd.DataFrame, clients: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The clients' sums added up by a column of the clients table (NaN: no value)."""
-    cards = clients.drop_duplicates(S.CLIENT_ID).set_index(S.CLIENT_ID)[key]
-    frame = per_client.assign(**{key: per_client[S.CLIENT_ID].map(cards)})
-    cols = [c for c in SUMS if c in frame.columns]
-    return frame.groupby(key, dropna=False, sort=False)[cols].sum().reset_index()
+def _codes(values: pd.Series, *, na_item: bool = True) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of ``values`` and the distinct values (in order of appearance)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=not na_item)
+    return codes.astype(np.int64, copy=False), pd.Index(uniques)
 
 
 def _lines(
     transactions: pd.DataFrame, prev_start: pd.Timestamp, start: pd.Timestamp, end: pd.Timestamp
-) -> pd.DataFrame:
-    """The sales lines of the two windows with ``_now`` (in the window, not the one before)."""
+) -> Lines:
+    """The sales lines of the window and the previous one (see :class:`Lines`)."""
     dates = transactions[S.DATE]
-    keep = (dates >= prev_start) & (dates < end + pd.Timedelta(days=1))
-    cols = [c for c in (S.CLIENT_ID, S.AMOUNT, S.MARGIN, *LINE_DIMENSIONS) if c in transactions]
-    lines = transactions.loc[keep, cols]
-    lines = lines.assign(amount=lines[S.AMOUNT].fillna(0.0), _now=(dates[keep] >= start).to_numpy())
-    if S.MARGIN in lines.columns:
-        lines[S.MARGIN] = lines[S.MARGIN].fillna(0.0)
-    return lines
+    keep = ((dates >= prev_start) & (dates < end + pd.Timedelta(days=1))).to_numpy()
+    tx = transactions.loc[keep]
+    now = (tx[S.DATE] >= start).to_numpy()
+    amount = tx[S.AMOUNT].fillna(0.0).to_numpy(dtype=float)
+    measures = {"revenue": amount * now, "revenue_prev": amount * ~now}
+    if _present(tx, S.MARGIN):
+        margin = tx[S.MARGIN].fillna(0.0).to_numpy(dtype=float)
+        measures |= {"margin": margin * now, "margin_prev": margin * ~now}
+    client, clients = _codes(tx[S.CLIENT_ID])
+    dims = {d: _codes(tx[d]) for d in LINE_DIMENSIONS if _present(tx, d)}
+    return Lines(client, clients, now, amount, measures, dims)
+
+
+def _sum_by(codes: np.ndarray, items: pd.Index, key: str, values: Mapping[str, np.ndarray]):
+    """One row per item: ``key`` and the sum of each of ``values`` over the item's codes."""
+    out = pd.DataFrame({key: items})
+    for name, weights in values.items():
+        out[name] = np.bincount(codes, weights=weights, minlength=len(items))[: len(items)]
+    return out
+
+
+def _by_client_dimension(
+    per_client: pd.DataFrame, cards: pd.DataFrame, pos: np.ndarray, key: str
+) -> pd.DataFrame:
+    """The clients' sums added up by a column of the clients table (``cards``: one row per
+    client, ``pos`` the row of each client of ``per_client``, -1 for none); a client without
+    a card or a value counts under a missing item (NaN)."""
+    codes, items = _codes(cards[key], na_item=False)
+    per = np.where(pos >= 0, codes[np.maximum(pos, 0)], -1)
+    missing = per < 0
+    if missing.any():
+        per = np.where(missing, len(items), per)
+        items = items.append(pd.Index([np.nan], dtype=items.dtype))
+    sums = {c: per_client[c].to_numpy() for c in SUMS if c in per_client.columns}
+    out = _sum_by(per, items, key, sums)
+    used = np.bincount(per, minlength=len(items)) > 0
+    return out[used].reset_index(drop=True)
 
 
 def _clients_table(per_client: pd.DataFrame, margin: bool, low_ids: set) -> pd.DataFrame:
@@ -88,32 +122,22 @@ def _clients_table(per_client: pd.DataFrame, margin: bool, low_ids: set) -> pd.D
         out["margin"] = per_client["margin"]
         out["margin_rate"] = out["margin"] / out["revenue"].where(out["revenue"] > 0)
         out["low_margin"] = out[S.CLIENT_ID].isin(low_ids)
-    return out.sort_values(S.CLIENT_ID, kind="stable").reset_index(drop=True)
-
-
-def _distinct(segments: Mapping[str, pd.DataFrame], notes: list) -> dict[str, pd.DataFrame]:
-    """The segmentations, less those that repeat an earlier one under other names (noted as
-    ``same_segments`` with ``name`` and ``same_as``)."""
-    kept: dict[str, pd.DataFrame] = {}
-    for name, frame in segments.items():
-        twin = next((k for k, v in kept.items() if same_partition(v, frame)), None)
-        if twin is None:
-            kept[name] = frame
-        else:
-            notes.append(("same_segments", {"name": name, "same_as": twin}))
-    return kept
+    return out
 
 
 def _all_sums(
-    lines: pd.DataFrame, clients: pd.DataFrame | None, margin: bool, prev_known: bool
+    lines: Lines, clients: pd.DataFrame | None, prev_known: bool
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """The sums per client and per item of every dimension present (NaN before the window
     when the data do not reach back to it)."""
-    per_client = _sums(lines, S.CLIENT_ID, margin)
-    sums = {d: _sums(lines, d, margin) for d in LINE_DIMENSIONS if _present(lines, d)}
-    for d in CLIENT_DIMENSIONS:
-        if _present(clients, d):
-            sums[d] = _by_client_dimension(per_client, clients, d)
+    per_client = _sum_by(lines.client, lines.clients, S.CLIENT_ID, lines.measures)
+    sums = {d: _sum_by(c, items, d, lines.measures) for d, (c, items) in lines.dims.items()}
+    dims = [d for d in CLIENT_DIMENSIONS if _present(clients, d)]
+    if dims and clients is not None:
+        cards = clients.drop_duplicates(S.CLIENT_ID)
+        pos = pd.Index(cards[S.CLIENT_ID]).get_indexer(lines.clients)
+        for d in dims:
+            sums[d] = _by_client_dimension(per_client, cards, pos, d)
     if not prev_known:
         for frame in (per_client, *sums.values()):
             frame[[c for c in ("revenue_prev", "margin_prev") if c in frame]] = np.nan
@@ -169,7 +193,7 @@ def where_money(
     settings = settings or MoneySettings()
     prev_start, start, end = window(as_of, window_months)
     lines = _lines(transactions, prev_start, start, end)
-    margin = _present(lines, S.MARGIN)
+    margin = "margin" in lines.measures
     first = transactions[S.DATE].min()
     # growth needs the previous window in the data: they start in its first month
     prev_known = bool(pd.notna(first) and first < prev_start + pd.DateOffset(months=1))
@@ -178,15 +202,19 @@ def where_money(
         notes.append(("no_previous", {"first": first}))
     if not margin:
         notes.append(("no_margin", {}))
-    per_client, sums = _all_sums(lines, clients, margin, prev_known)
+    per_client, sums = _all_sums(lines, clients, prev_known)
     paretos = {d: pareto(v, d, cutoffs=settings.cutoffs) for d, v in sums.items()}
     if not paretos:
         notes.append(("no_dimensions", {}))
     summary = pd.DataFrame([top_summary(t, d) for d, t in paretos.items()])
     mix = None
     if S.CATEGORY in sums and segments:
-        kept = _distinct(segments, notes)
-        mix = segment_mix(lines.loc[lines["_now"]], kept)
+        category, categories = lines.dims[S.CATEGORY]
+        now = lines.now
+        mix, twins = mix_codes(
+            lines.client[now], lines.clients, category[now], categories, lines.amount[now], segments
+        )
+        notes += [("same_segments", {"name": a, "same_as": b}) for a, b in twins]
     elif S.CATEGORY not in sums:
         notes.append(("no_category", {}))
     params: dict[str, Any] = {
