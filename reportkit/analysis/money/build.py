@@ -144,6 +144,25 @@ def _all_sums(
     return per_client, sums
 
 
+def _mix(
+    lines: Lines, segments: Mapping[str, pd.DataFrame] | None, notes: list
+) -> pd.DataFrame | None:
+    """What each segment buys over the window (None without categories or segments); the
+    notes ``no_category`` and ``same_segments`` go to ``notes``."""
+    if S.CATEGORY not in lines.dims:
+        notes.append(("no_category", {}))
+        return None
+    if not segments:
+        return None
+    category, categories = lines.dims[S.CATEGORY]
+    now = lines.now
+    mix, twins = mix_codes(
+        lines.client[now], lines.clients, category[now], categories, lines.amount[now], segments
+    )
+    notes += [("same_segments", {"name": a, "same_as": b}) for a, b in twins]
+    return mix
+
+
 def _margin_view(
     per_client: pd.DataFrame,
     sums: Mapping[str, pd.DataFrame],
@@ -207,16 +226,7 @@ def where_money(
     if not paretos:
         notes.append(("no_dimensions", {}))
     summary = pd.DataFrame([top_summary(t, d) for d, t in paretos.items()])
-    mix = None
-    if S.CATEGORY in sums and segments:
-        category, categories = lines.dims[S.CATEGORY]
-        now = lines.now
-        mix, twins = mix_codes(
-            lines.client[now], lines.clients, category[now], categories, lines.amount[now], segments
-        )
-        notes += [("same_segments", {"name": a, "same_as": b}) for a, b in twins]
-    elif S.CATEGORY not in sums:
-        notes.append(("no_category", {}))
+    mix = _mix(lines, segments, notes)
     params: dict[str, Any] = {
         "as_of": end,
         "start": start,

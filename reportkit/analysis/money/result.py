@@ -47,7 +47,8 @@ class Money:
     Attributes
     ----------
     clients : DataFrame
-        One row per client with a sales line in the window or the previous one: ``client_id``,
+        One row per client with a sales line in the window or the previous one, in the order
+        of their first line: ``client_id``,
         ``revenue``, ``revenue_prev``, ``growth``, and with a margin ``margin``,
         ``margin_rate``, ``low_margin``.
     summary : DataFrame
