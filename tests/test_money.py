@@ -336,3 +336,23 @@ def test_section_lists_the_planted_low_margin_sellers(lang):
     else:
         assert "Данные начинаются 01.02.2024" in text and "Упущенная маржа" in text
         assert "от 90 для товара" in text
+
+
+def test_result_shape_and_a_failed_analysis(money):
+    """Money has the one shape of an analysis result; a failed one is said in a plain sentence."""
+    from types import SimpleNamespace
+
+    from reportkit.analysis.result import AnalysisResult
+    from reportkit.report.run import Failed
+    from reportkit.report.sections import money as section
+
+    assert isinstance(money, AnalysisResult)
+    assert list(money.clients.columns)[0] == "client_id" and money.clients["client_id"].is_unique
+    seen = []
+    audit = SimpleNamespace(
+        lang="en", dataset=SimpleNamespace(transactions=BASE, clients=None),
+        results=SimpleNamespace(money=Failed("boom")),
+        error_or_na=lambda name, what: seen.append((name, what)) or "<p>not computed</p>")
+    out = section.render(audit)
+    assert out == '<h2 id="money">Where the money is</h2><p>not computed</p>'
+    assert seen == [("money", "Where the money is")]
