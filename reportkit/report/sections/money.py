@@ -121,7 +121,7 @@ def _mix(money: Money, lang: str) -> str:
     mix = money.mix
     if mix is None or not len(mix):
         return ""
-    parts = [heading(3, "h.mix", lang, slug="segments"), p(say("mix", lang))]
+    parts = [heading(3, "h.mix", lang), p(say("mix", lang))]
     for code, prm in money.notes:
         if code == "same_segments":
             name, twin = (say(f"same.{prm[k]}", lang) for k in ("name", "same_as"))
@@ -174,7 +174,7 @@ def _margin(audit: AuditView, money: Money) -> str:
         return T.fmt_pct(value, lang) if pd.notna(value) else T.MISSING
 
     parts = [
-        heading(3, "h.margin", lang, slug="margin"),
+        heading(3, "h.margin", lang),
         p(
             say(
                 "margin",
