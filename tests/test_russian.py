@@ -60,7 +60,9 @@ def proper_names(audit: Audit, files: dict) -> list[str]:
     names: set[str] = {Path(p).name for p in files.values()} | {"action_lists.xlsx", "docs/method.ru.md", "docs/method.md"}
     clients, tx = audit.dataset.clients, audit.dataset.transactions
     for frame in (clients, tx):
-        for column in (S.CLIENT_ID, S.NAME, S.MANAGER):
+        # the data's own names: clients, managers, products, categories, channels, regions
+        for column in (S.CLIENT_ID, S.NAME, S.MANAGER, "product", "category", "channel",
+                       "region", "industry"):
             if frame is not None and column in frame.columns:
                 names |= {str(v).strip() for v in frame[column].dropna()}
     return sorted((n for n in names if n), key=len, reverse=True)

@@ -60,6 +60,7 @@ SECTIONS_AUDIT = (
     "reactivation",
     "quality",
     "managers",
+    "money",
     "appendix",
     "data",
     "model",
