@@ -20,8 +20,10 @@ The past cut-offs are T - h - k for k = 0 … 11 (every calendar month once); ea
 by the seasonal index of its month (each calendar month's mean revenue over the 24 months up to
 T, over the overall mean) and the forecast multiplied by the target month's. Each past cut-off
 applied to today's base is one scenario; the expected value is their mean, and the 80 %
-interval is a Student-t prediction interval, mean ± t(0.9, K-1) × sd × √(1 + 1/K) over the K
-scenarios -- an analytic approximation whose coverage the backtest measures. Each level (a
+interval is a Student-t prediction interval, mean ± t(0.9, K-1) × sd over the K scenarios, with
+sd² = the scenarios' variance × (1 + 1/K) + (mean × the relative standard error of the target
+month's seasonal index)² (the index rests on two years: its error is the largest one the
+scenarios miss) -- an analytic approximation whose coverage the backtest measures. Each level (a
 manager, a segment, …) learns its own rates; the three parts sum to the total of each level, and
 the sum of the levels is the ``(all)`` level. The per-client figures (``.clients``) are the
 retained clients' trailing revenue × their level's rate and, for a lapsed client, its level's

@@ -69,8 +69,8 @@ def audit_forecast(
     for name, by in [(TOTAL, ()), *[(d, (d,)) for d in dims]]:
         splits[name] = _forecast(panel.ids, rows, levels, by, day, last, months, settings, notes)
     checked = None
+    pd_dims = plan_dimensions(plan) if plan is not None else ()
     if plan is not None:
-        pd_dims = plan_dimensions(plan)
         key = TOTAL if not pd_dims else pd_dims[0] if len(pd_dims) == 1 else None
         fc = splits.get(key) if key else None
         if fc is None and all(d in dims for d in pd_dims):
@@ -86,7 +86,7 @@ def audit_forecast(
         plan_source=plan_source,
         plan_error=plan_error,
         notes=list(splits[TOTAL].notes),
-        params=dict(splits[TOTAL].params, dimensions=tuple(dims)),
+        params=dict(splits[TOTAL].params, dimensions=tuple(dims), plan_dims=pd_dims),
     )
 
 

@@ -98,7 +98,13 @@ def backtest_table(rec: pd.DataFrame, names: np.ndarray, with_total: bool) -> pd
             if inside.any()
             else np.nan
         )
-        row = {"level": level, "points": month["n"], "quarters": quarter["n"], "coverage": cover}
+        row = {
+            "level": level,
+            "cutoffs": r["cutoff"].nunique(),
+            "points": month["n"],
+            "quarters": quarter["n"],
+            "coverage": cover,
+        }
         row.update({f"error_{m}": month[m] for m in METHODS})
         row.update({f"quarter_error_{m}": quarter[m] for m in METHODS})
         rows.append(row)

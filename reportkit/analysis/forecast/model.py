@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from .grid import NEW, REACTIVATED, RETAINED, Grid
 
@@ -42,23 +41,30 @@ class CutoffForecast:
     season: np.ndarray
 
 
-def seasonal_index(grid: Grid, t: int) -> np.ndarray:
-    """Seasonal index of the 12 calendar months, from the (up to) 24 months up to ``t``.
+def seasonal_index(grid: Grid, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seasonal index of the 12 calendar months, from the (up to) 24 months up to ``t``, and
+    its relative standard error.
 
-    Each calendar month's mean revenue over the mean of all those months; 1 everywhere with
-    less than 12 months of history or no positive revenue.
+    Each calendar month's mean revenue over the mean of all those months; its standard error
+    is that of the mean of the month's yearly ratios (0 for a month seen once). 1 and 0
+    everywhere with less than 12 months of history or no positive revenue.
     """
     lo = max(0, t - 23)
+    flat = (np.ones(12), np.zeros(12))
     if t - lo + 1 < 12:
-        return np.ones(12)
+        return flat
     months = np.arange(lo, t + 1)
     rev = grid.total[lo : t + 1].sum(axis=1)
     cal = grid.calendar(months)
-    per = np.bincount(cal, weights=rev, minlength=12) / np.bincount(cal, minlength=12)
+    n = np.bincount(cal, minlength=12)
     mean = rev.mean()
+    per = np.bincount(cal, weights=rev, minlength=12) / n
     if mean <= 0 or not np.all(per > 0):
-        return np.ones(12)
-    return per / mean
+        return flat
+    ratio = rev / mean
+    sq = np.bincount(cal, weights=(ratio - (per / mean)[cal]) ** 2, minlength=12)
+    var = np.divide(sq, (n - 1) * n, out=np.zeros(12), where=n > 1)
+    return per / mean, np.sqrt(var) / (per / mean)
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -73,8 +79,9 @@ def forecast_at(
     shape = (horizons, n_lev)
     out = {k: np.full(shape, np.nan) for k in ("ret", "rea", "new", "sd", "rr", "ar")}
     dof = np.zeros(horizons)
-    season = seasonal_index(grid, t)
-    s_target = season[grid.calendar(t + np.arange(1, horizons + 1))]
+    season, season_se = seasonal_index(grid, t)
+    cal_target = grid.calendar(t + np.arange(1, horizons + 1))
+    s_target, se_target = season[cal_target], season_se[cal_target]
     base_v = grid.trailing(t)
     lapsed = grid.seen[t] - grid.active[t]
     earliest = grid.window - 1  # a cut-off needs a full window before it
@@ -96,8 +103,12 @@ def forecast_at(
         i = h - 1
         out["ret"][i], out["rea"][i], out["new"][i] = ret.mean(0), rea.mean(0), new.mean(0)
         out["rr"][i], out["ar"][i] = ret_rate.mean(0), rea_rate.mean(0)
-        out["sd"][i] = scen.std(0, ddof=1) * np.sqrt(1 + 1 / len(past))
+        # the scenarios' spread, the error of their mean, and that of the target month's index
+        spread = scen.std(0, ddof=1) ** 2 * (1 + 1 / len(past))
+        out["sd"][i] = np.sqrt(spread + (scen.mean(0) * se_target[i]) ** 2)
         dof[i] = len(past) - 1
+    from scipy import stats  # heavy: imported where used, so that `import reportkit` stays light
+
     expected = out["ret"] + out["rea"] + out["new"]
     with np.errstate(invalid="ignore"):
         z = stats.t.ppf(0.5 + coverage / 2, np.maximum(dof, 1))[:, None]

@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ...core.dates import parse_as_of
 from ...core.panel import Panel
@@ -132,6 +131,8 @@ def judge_plan(
 
 def _judge(out: pd.DataFrame, settings: ForecastSettings) -> pd.DataFrame:
     """Probability, gap, the new clients the gap needs, and the flags of each plan line."""
+    from scipy import stats  # heavy: imported where used, so that `import reportkit` stays light
+
     z = ((out["amount"] - out["expected"]) / out["sd"]).to_numpy(float)
     dof = np.maximum(out["dof"].fillna(1).to_numpy(float), 1)
     out["probability"] = stats.t.sf(z, dof)

@@ -16,6 +16,7 @@ from . import (
     model,
     overview,
     period,
+    plan,
     quality,
     reactivation,
     rfm,
@@ -52,6 +53,7 @@ RENDERERS = {
     "method": method.render,
     "period": period.render,
     "churn_new": churn_new.render,
+    "plan": plan.render,
 }
 
 __all__ = ["RENDERERS"]
