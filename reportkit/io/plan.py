@@ -84,7 +84,7 @@ def _text(path: Path) -> str:
 def _raw(path: Path) -> pd.DataFrame:
     if path.suffix.lower() in (".xlsx", ".xls"):
         try:
-            return pd.read_excel(path, dtype=object)
+            return pd.read_excel(path, dtype=object, engine="calamine")
         except Exception as exc:
             raise DataFileError(f"{path}: cannot be read as Excel ({exc}).") from exc
     text = _text(path)

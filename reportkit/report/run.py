@@ -28,7 +28,7 @@ from ..analysis import lifecycle as L
 from ..analysis import quality as Q
 from ..analysis.churn import BAND, ChurnModel, ChurnScores
 from ..analysis.dynamics import Dynamics
-from ..analysis.forecast import ForecastReport, audit_forecast, client_levels
+from ..analysis.forecast import ForecastReport, audit_forecast, client_levels, enough_history
 from ..analysis.lifecycle import Lifecycle
 from ..analysis.managers import Managers, detractors_a, has_managers, managers, nps_by
 from ..analysis.quality import Completeness, Duplicates, reconcile
@@ -375,9 +375,12 @@ def _monthly_extras(r: AuditResults, dataset: Dataset, panel: Any, config: Confi
     return out
 
 
-def _forecast(dataset: Dataset, panel: Any, as_of: pd.Timestamp) -> ForecastReport:
+def _forecast(dataset: Dataset, panel: Any, as_of: pd.Timestamp) -> ForecastReport | None:
     """The revenue forecast by every dimension the data have, and the plan of the data folder
-    checked (#17); a plan that cannot be read is reported in the section, not raised."""
+    checked (#17); a plan that cannot be read is reported in the section, not raised. None
+    when the sales are too short to forecast."""
+    if not enough_history(panel, as_of):
+        return None
     plan, error, path = None, None, None
     folder = dataset.source
     if folder is not None and Path(folder).is_dir():

@@ -52,7 +52,7 @@ the baselines), ``backtest``, ``levels``, ``results``, ``api`` (:func:`forecast`
 
 from __future__ import annotations
 
-from .api import forecast
+from .api import enough_history, forecast
 from .audit import TOTAL, audit_forecast
 from .backtest import BASELINES, METHODS
 from .levels import ALL, DIMENSIONS, NO_LEVEL, SEGMENT_COLUMN, client_levels
@@ -91,6 +91,7 @@ __all__ = [
     "audit_forecast",
     "check_plan",
     "client_levels",
+    "enough_history",
     "forecast",
     "judge_plan",
 ]

@@ -251,3 +251,20 @@ def _forecast(
             **settings.__dict__,
         },
     )
+
+
+def enough_history(panel: Panel, as_of: Any, settings: ForecastSettings = DEFAULT_SETTINGS) -> bool:
+    """Whether the sales before ``as_of`` are long enough to forecast the next month: a full
+    window before the first past cut-off, and ``min_history`` past cut-offs.
+
+    Parameters
+    ----------
+    panel : Panel
+    as_of : date-like
+    settings : ForecastSettings
+    """
+    if len(panel) == 0 or pd.isna(panel.start):
+        return False
+    last = last_complete(parse_as_of(as_of))
+    span = last - month_number(pd.Timestamp(panel.start))
+    return span >= settings.window_months - 1 + settings.min_history
