@@ -421,3 +421,20 @@ def test_enough_history_is_where_the_forecast_starts(tiny):
         short = Audit.build(Dataset(transactions=tx), as_of="2024-02-29", churn=False)
     assert short.results.forecast is None
     assert "15 months" in _text(str(short.show("plan")))
+
+
+def test_client_levels_by_hand():
+    """A client's manager is the one with the most of its revenue (a tie: the first by name);
+    a client whose sales name nobody has none; sales after ``as_of`` do not count."""
+    tx = pd.DataFrame({
+        "client_id": ["a", "a", "a", "b", "c", "c"],
+        "date": pd.to_datetime(["2024-01-05"] * 5 + ["2024-03-01"]),
+        "amount": [5.0, 5.0, 3.0, 1.0, 2.0, 9.0],
+        "manager": ["Zed", "Amy", "Bob", None, "Bob", "Zed"],
+        "channel": ["web", "web", "office", "web", "office", "web"],
+    })
+    lv = client_levels(Dataset(transactions=tx), as_of="2024-01-31").set_index("client_id")
+    assert lv.loc["a", "manager"] == "Amy" and lv.loc["c", "manager"] == "Bob"
+    assert pd.isna(lv.loc["b", "manager"])
+    assert lv["channel"].to_dict() == {"a": "web", "b": "web", "c": "office"}
+    assert "segment" not in lv.columns and "category" not in lv.columns

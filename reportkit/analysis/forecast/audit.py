@@ -9,7 +9,7 @@ import pandas as pd
 from ...core.dates import parse_as_of
 from ...core.panel import Panel
 from .api import _forecast, _rows
-from .levels import DIMENSIONS
+from .levels import DIMENSIONS, align_levels
 from .months import last_complete, month_number, period_of
 from .plan import judge_plan, plan_dimensions, plan_months
 from .results import (
@@ -65,6 +65,8 @@ def audit_forecast(
         months = max(months, int(ahead.max()) if len(ahead) else 0)
     rows, _ = _rows(panel, last, max(months, 3), settings.window_months)
     dims = [d for d in DIMENSIONS if levels is not None and d in levels.columns]
+    if levels is not None:  # looked up once for every split
+        levels = align_levels(panel.ids, levels)
     splits: dict[str, Forecast] = {}
     for name, by in [(TOTAL, ()), *[(d, (d,)) for d in dims]]:
         splits[name] = _forecast(panel.ids, rows, levels, by, day, last, months, settings, notes)
