@@ -438,3 +438,20 @@ def test_client_levels_by_hand():
     assert pd.isna(lv.loc["b", "manager"])
     assert lv["channel"].to_dict() == {"a": "web", "b": "web", "c": "office"}
     assert "segment" not in lv.columns and "category" not in lv.columns
+
+
+def test_a_plan_that_cannot_be_read_is_said_in_the_section(tmp_path):
+    """The forecast stands; the section quotes the reader's error (file, column, rows, fix)."""
+    import shutil
+
+    folder = tmp_path / "base"
+    shutil.copytree(rk.sample_path(), folder, ignore=shutil.ignore_patterns("truth", "README.md"))
+    (folder / "plan.csv").write_text("period,amount\n2026-01,100\n2026-1,200\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        audit = Audit.build(str(folder), as_of=SAMPLE_AS_OF, lang="en", churn=False)
+    res = audit.results.forecast
+    assert res.plan is None and "rows 3: not a month as YYYY-MM" in res.plan_error
+    text = _text(str(audit.show("plan")))
+    assert "The sales plan could not be read:" in text and "plan.csv: column 'period'" in text
+    assert "January 2026" in text   # the forecast itself is shown

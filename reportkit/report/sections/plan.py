@@ -39,7 +39,8 @@ def render(audit: AuditView) -> str:
     parts = [_h(2, "plan", lang)]
     res = computed(audit.results.forecast)
     if res is None:
-        return "".join(parts) + p(say("na", lang), "rk-note")
+        failed = audit.error_or_na("forecast", say("h.plan", lang).lower())
+        return "".join(parts) + (failed or p(say("na", lang), "rk-note"))
     total = res.splits[TOTAL]
     months = T.count_phrase(int(total.params["months"]), lang, "month")
     parts.append(
