@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# the revenue forecast (#17): rk.forecast(panel_or_dataset, as_of=..., months=3, by="manager")
+from .analysis.forecast import forecast
 from .core.panel import Panel, build_panel
 from .core.snapshot import snapshot
 from .errors import (
@@ -90,6 +92,7 @@ __all__ = [
     "ReportkitError",
     "__version__",
     "build_panel",
+    "forecast",
     "load",
     "load_config",
     "sample_path",

@@ -61,6 +61,7 @@ SECTIONS_AUDIT = (
     "quality",
     "managers",
     "money",
+    "plan",
     "appendix",
     "data",
     "model",

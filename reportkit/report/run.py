@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -27,6 +28,7 @@ from ..analysis import lifecycle as L
 from ..analysis import quality as Q
 from ..analysis.churn import BAND, ChurnModel, ChurnScores
 from ..analysis.dynamics import Dynamics
+from ..analysis.forecast import ForecastReport, audit_forecast, client_levels, enough_history
 from ..analysis.lifecycle import Lifecycle
 from ..analysis.managers import Managers, detractors_a, has_managers, managers, nps_by
 from ..analysis.money import LINE_DIMENSIONS, Money, where_money
@@ -35,10 +37,11 @@ from ..analysis.segmentation import Segments, segment_all
 from ..analysis.value import ValueBacktest, backtest_expected_revenue
 from ..core.dates import month_end
 from ..core.snapshot import snapshot
-from ..errors import ReportkitError
+from ..errors import InputError, ReportkitError
 from ..io import schema as S
 from ..io.config import Config
 from ..io.dataset import Dataset
+from ..io.plan import find_plan, read_plan
 from ..io.policy import load_contact_policy
 
 #: the churn probability from which a client is in the high band (as :data:`BAND` labels it)
@@ -129,6 +132,8 @@ class AuditResults:
     monthly: MonthlyExtras | Failed | None = None
     #: where the money is (#17): None when the sales lines carry no product, category, channel
     money: Money | Failed | None = None
+    #: the revenue forecast and the plan check (#17): None with under 15 months of sales
+    forecast: ForecastReport | Failed | None = None
 
     def failed(self) -> dict[str, Failed]:
         """The analyses that were not computed: name -> :class:`Failed`."""
@@ -221,7 +226,10 @@ def run_audit(
     _quality_and_people(r, dataset, panel, config, as_of)
     if monthly:
         r.monthly = _guarded("monthly", _monthly_extras, r, dataset, panel, config)
-    _money(r, dataset, config, as_of)
+    else:
+        # the audit's own sections (the monthly report does not show them)
+        r.forecast = _guarded("forecast", _forecast, dataset, panel, as_of)
+        _money(r, dataset, config, as_of)
     return r
 
 
@@ -395,6 +403,31 @@ def _money(r: AuditResults, dataset: Dataset, config: Config, as_of: pd.Timestam
         as_of=as_of,
         window_months=config.report.window_months,
         segments=segments,
+    )
+
+
+def _forecast(dataset: Dataset, panel: Any, as_of: pd.Timestamp) -> ForecastReport | None:
+    """The revenue forecast by every dimension the data have, and the plan of the data folder
+    checked (#17); a plan that cannot be read is reported in the section, not raised. None
+    when the sales are too short to forecast."""
+    if not enough_history(panel, as_of):
+        return None
+    plan, error, path = None, None, None
+    folder = dataset.source
+    if folder is not None and Path(folder).is_dir():
+        try:
+            path = find_plan(folder)
+            plan = read_plan(path) if path is not None else None
+        except InputError as exc:
+            error = str(exc)
+    levels = client_levels(dataset, as_of)
+    return audit_forecast(
+        panel,
+        as_of=as_of,
+        levels=levels,
+        plan=plan,
+        plan_source=None if path is None else str(path),
+        plan_error=error,
     )
 
 

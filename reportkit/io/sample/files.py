@@ -29,6 +29,7 @@ from ..schema import (
     TRANSACTIONS,
 )
 from .base import SampleBase, make_base
+from .sales_plan import write_plan
 from .shape import (
     ACTIVITY_COLUMNS,
     CLIENT_COLUMNS,
@@ -254,10 +255,14 @@ def regenerate_sample(out: str | Path | None = None) -> dict[str, Path]:
         write_base(make_base(2000, 3, end="2025-12-31", random_state=42, lang="ru"),
                    "data/sample", lang="ru")
 
-    ``data/sample/README.md`` is written by hand and left alone.
+    followed by the sales plan of the next quarter (``plan.csv`` and ``truth/plan.csv``,
+    :func:`reportkit.io.sample.sales_plan.write_plan`). ``data/sample/README.md`` is written by
+    hand and left alone.
     """
     if out is None:
         out = data_path("sample")
     args = dict(SAMPLE_ARGS)
     base = make_base(args.pop("n_clients"), args.pop("years"), **args)  # type: ignore[arg-type]
-    return write_base(base, out, lang=str(SAMPLE_ARGS["lang"]))
+    paths = write_base(base, out, lang=str(SAMPLE_ARGS["lang"]))
+    paths.update(write_plan(base.transactions, out))
+    return paths

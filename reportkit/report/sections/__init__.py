@@ -17,6 +17,7 @@ from . import (
     money,
     overview,
     period,
+    plan,
     quality,
     reactivation,
     rfm,
@@ -54,6 +55,7 @@ RENDERERS = {
     "period": period.render,
     "churn_new": churn_new.render,
     "money": money.render,
+    "plan": plan.render,
 }
 
 __all__ = ["RENDERERS"]
