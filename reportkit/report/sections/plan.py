@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ...analysis.forecast import TOTAL, ForecastReport
@@ -194,8 +195,9 @@ def _line_sentence(audit: AuditView, row: pd.Series, lang: str) -> str:
         str(audit.shown_manager(pd.Series([row[d]])).iloc[0]) if d == "manager" else str(row[d])
         for d in dims
     ]
+    extra = float(row["extra_new_clients"])
     return say(
-        "plan.line",
+        "plan.line" if np.isfinite(extra) else "plan.line_no_new",
         lang,
         period=T.fmt_month(row["period"], lang),
         level=" / ".join(names) if names else level_word("(all)", lang),
@@ -203,6 +205,6 @@ def _line_sentence(audit: AuditView, row: pd.Series, lang: str) -> str:
         expected=_money(row["expected"], lang),
         prob=_pct(row["probability"], lang),
         gap=_money(row["gap"], lang),
-        extra=T.fmt_int(round(float(row["extra_new_clients"])), lang),
+        extra=T.fmt_int(round(extra), lang) if np.isfinite(extra) else "",
         usual=T.fmt_number(row["new_per_month"], lang, decimals=1),
     )

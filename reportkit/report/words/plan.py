@@ -38,6 +38,9 @@ LABELS: dict[str, dict[str, str]] = {
         "plan.intro": "The plan {file} has {n} lines: {n_bad} unlikely to be met (less than "
         "{p} chance), {n_churn} ask at least last year's revenue while the clients already in "
         "the base are expected to bring less (a plan that assumes no churn).",
+        "plan.line_no_new": "{period}, {level}: the plan asks {amount}, the base is expected to "
+        "bring {expected} ({prob} chance to reach the plan). The gap of {gap} cannot be priced "
+        "in new clients: none was won at this level in the last year.",
         "plan.line": "{period}, {level}: the plan asks {amount}, the base is expected to bring "
         "{expected} ({prob} chance to reach the plan). The gap of {gap} would take {extra} new "
         "clients in the month at a new client's usual first-month purchase, on top of the "
@@ -109,6 +112,9 @@ LABELS: dict[str, dict[str, str]] = {
         "plan.intro": "В плане ({file}) строк: {n}; маловероятных (шанс меньше {p}): {n_bad}; "
         "требующих не меньше прошлогодней выручки, когда клиенты базы, по прогнозу, принесут "
         "меньше (план без учёта оттока): {n_churn}.",
+        "plan.line_no_new": "{period}, {level}: план — {amount}, от базы ожидается {expected} "
+        "(шанс выполнить — {prob}). Разрыв {gap} не пересчитать в новых клиентов: за последний "
+        "год на этом уровне новых клиентов не было.",
         "plan.line": "{period}, {level}: план — {amount}, от базы ожидается {expected} (шанс "
         "выполнить — {prob}). Разрыв {gap} потребовал бы новых клиентов в месяце: {extra} "
         "при обычной первой покупке нового клиента, сверх обычных {usual}.",
