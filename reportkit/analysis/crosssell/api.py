@@ -1,0 +1,212 @@
+"""The entry point :func:`cross_sell`: backtest, choose, recommend at the report date."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...core.dates import parse_as_of
+from ...errors import InputError
+from ...io.schema import AMOUNT, CATEGORY, CLIENT_ID, DATE, MANAGER, NAME
+from .backtest import backtest, beats, cells_at, months_before
+from .codes import (
+    ALSO_BOUGHT,
+    CATEGORIES_BOUGHT,
+    COOCCURRENCE,
+    DEFAULT_SETTINGS,
+    EXPECTED_VALUE,
+    EXPECTED_VALUE_TOP,
+    GAPS,
+    LEVELS,
+    P_STAY,
+    PEER_CELL,
+    PEER_LEVEL,
+    PEERS,
+    PEERS_BUY,
+    PEERS_N,
+    PENETRATION,
+    POPULAR,
+    POPULARITY,
+    RANK,
+    REASON,
+    TOP_CATEGORY,
+    TYPICAL_SPEND,
+    CrossSell,
+    CrossSellSettings,
+)
+from .matrix import Sales, prepare, spend
+from .peers import Scored, scores, top
+
+_REASON = {PEERS: PEERS_BUY, POPULARITY: POPULAR, COOCCURRENCE: ALSO_BOUGHT}
+
+
+def _p_stay(ids: np.ndarray, churn: pd.DataFrame | None) -> np.ndarray:
+    """1 − churn probability per client id (1 where the client was not scored)."""
+    if churn is None or "churn_probability" not in churn.columns:
+        return np.ones(len(ids))
+    prob = churn.drop_duplicates(CLIENT_ID).set_index(churn[CLIENT_ID].astype(str).unique())
+    p = pd.Series(ids, dtype=object).map(prob["churn_probability"]).to_numpy(dtype=float)
+    return np.where(np.isfinite(p), 1.0 - np.clip(p, 0.0, 1.0), 1.0)
+
+
+def _recommend(
+    sales: Sales, now: np.ndarray, scored: Scored, used: str, p_stay: np.ndarray, top_n: int
+) -> pd.DataFrame:
+    """The top picks of ``scored`` as the long table of :attr:`CrossSell.recommendations`."""
+    pos, cat, rank = top(scored, top_n)
+    row = scored.rows[pos]
+    pen, typical = scored.penetration[pos, cat], scored.typical[pos, cat]
+    if used == COOCCURRENCE:  # the probability is the co-occurrence's, the spend the base's
+        pen = scored.score[pos, cat] / np.where(typical > 0, typical, np.nan)
+    out = pd.DataFrame(
+        {
+            CLIENT_ID: sales.ids[row],
+            RANK: rank,
+            CATEGORY: sales.categories[cat],
+            EXPECTED_VALUE: np.round(pen * typical * p_stay[row], 2),
+            TYPICAL_SPEND: typical,
+            PENETRATION: pen,
+            P_STAY: p_stay[row],
+            PEER_LEVEL: scored.level[pos],
+            PEER_CELL: scored.cell[pos],
+            PEERS_N: scored.peers[pos],
+            REASON: _REASON[used],
+        }
+    )
+    return out
+
+
+def _clients(
+    sales: Sales, now: np.ndarray, scored: Scored, rec: pd.DataFrame, p_stay: np.ndarray
+) -> pd.DataFrame:
+    """One row per active client (see :class:`CrossSell`)."""
+    rows = scored.rows
+    first = rec[rec[RANK] == 1].set_index(CLIENT_ID)[CATEGORY]
+    total = rec.groupby(CLIENT_ID)[EXPECTED_VALUE].sum()
+    ids = pd.Series(sales.ids[rows], dtype=object)
+    return pd.DataFrame(
+        {
+            CLIENT_ID: ids,
+            PEER_LEVEL: scored.level,
+            PEER_CELL: scored.cell,
+            PEERS_N: scored.peers,
+            CATEGORIES_BOUGHT: (now[rows] > 0).sum(axis=1),
+            GAPS: np.isfinite(scored.score).sum(axis=1),
+            P_STAY: p_stay[rows],
+            TOP_CATEGORY: ids.map(first).astype(object).where(ids.isin(first.index), None),
+            EXPECTED_VALUE_TOP: ids.map(total).fillna(0.0).to_numpy(dtype=float),
+        }
+    )
+
+
+def _contacts(transactions: pd.DataFrame, clients: pd.DataFrame | None) -> pd.DataFrame:
+    """client_id -> name and manager: the card's, else the manager of the latest sale."""
+    out = pd.DataFrame(columns=[NAME, MANAGER], dtype=object)
+    if MANAGER in transactions.columns:
+        last = transactions[[CLIENT_ID, DATE, MANAGER]].dropna(subset=[MANAGER])
+        last = last.sort_values(DATE, kind="stable").drop_duplicates(CLIENT_ID, keep="last")
+        out = pd.DataFrame(
+            {MANAGER: last[MANAGER].to_numpy(dtype=object), NAME: None},
+            index=pd.Index(last[CLIENT_ID].astype(str)),
+        )
+    if clients is not None:
+        cards = clients.drop_duplicates(CLIENT_ID)
+        cards = cards.set_index(cards[CLIENT_ID].astype(str))
+        out = out.reindex(out.index.union(cards.index))
+        for col in (NAME, MANAGER):
+            if col in cards.columns:
+                card = cards[col].reindex(out.index)
+                out[col] = card.where(card.notna(), out[col]).astype(object)
+    return out
+
+
+def cross_sell(
+    transactions: pd.DataFrame,
+    *,
+    as_of: Any,
+    clients: pd.DataFrame | None = None,
+    panel: Any = None,
+    churn: pd.DataFrame | None = None,
+    settings: CrossSellSettings = DEFAULT_SETTINGS,
+) -> CrossSell:
+    """Each active client's white space as of ``as_of`` (see the package docstring).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Sales lines: ``client_id``, ``date``, ``amount``, ``category`` (``manager`` for the
+        action list, optional).
+    as_of : date
+        The report date (inclusive); the backtest's cut-offs are before it.
+    clients : DataFrame, optional
+        The cards: ``industry`` and ``size`` make the first peer level; ``name`` and
+        ``manager`` go on the action list.
+    panel : Panel, optional
+        ``build_panel(dataset)``: the ABC×XYZ cells at each date (the second level).
+    churn : DataFrame, optional
+        ``client_id``, ``churn_probability`` (the audit's scores); without it every client's
+        chance of staying is 1.
+    settings : CrossSellSettings, default DEFAULT_SETTINGS
+
+    Returns
+    -------
+    CrossSell
+
+    Raises
+    ------
+    InputError
+        The transactions lack a column it needs.
+    """
+    missing = [c for c in (CLIENT_ID, DATE, AMOUNT, CATEGORY) if c not in transactions.columns]
+    if missing:
+        raise InputError(f"cross-sell needs the columns {missing}")
+    if settings.method not in (PEERS, COOCCURRENCE):
+        raise InputError(f"cross-sell method {settings.method!r}: use 'peers' or 'cooccurrence'")
+    ts = parse_as_of(as_of)
+    sales = prepare(transactions)
+    table = backtest(sales, as_of=ts, settings=settings, clients=clients, panel=panel)
+    won = beats(table, settings.method)
+    used = POPULARITY if won is False else settings.method
+    cells = cells_at(sales, ts, clients, panel, settings.window_months)
+    now = spend(sales, months_before(ts, settings.window_months), ts)
+    scored = scores(now, used, cells, settings.min_peers, settings.seed)
+    p_stay = _p_stay(sales.ids, churn)
+    rec = _recommend(sales, now, scored, used, p_stay, settings.top_n)
+    frame = _clients(sales, now, scored, rec, p_stay)
+    notes: list[tuple[str, dict[str, Any]]] = []
+    if won is False:
+        notes.append(("baseline_used", {"method": settings.method, "baseline": POPULARITY}))
+    if won is None:
+        notes.append(("no_backtest", {"months": settings.min_history_months}))
+    if cells[0] is None or cells[0].isna().all():
+        notes.append(("no_peer_cards", {}))
+    if cells[1] is None:
+        notes.append(("no_cells", {}))
+    scored_n = 0 if churn is None else int(frame[CLIENT_ID].isin(churn[CLIENT_ID]).sum())
+    if churn is None:
+        notes.append(("no_churn", {}))
+    summary = {
+        "method": settings.method,
+        "used": used,
+        "beats_baseline": won,
+        "as_of": ts,
+        "clients": len(frame),
+        "recommended_clients": int(rec[CLIENT_ID].nunique()),
+        "recommendations": len(rec),
+        "expected_value": float(rec[EXPECTED_VALUE].sum()),
+        "categories": len(sales.categories),
+        "levels": {lv: int((frame[PEER_LEVEL] == lv).sum()) for lv in LEVELS},
+        "churn_scored": scored_n,
+    }
+    return CrossSell(
+        clients=frame,
+        recommendations=rec,
+        backtest=table,
+        summary=summary,
+        notes=notes,
+        params=asdict(settings),
+        contacts=_contacts(transactions, clients),
+    )
