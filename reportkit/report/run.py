@@ -26,6 +26,7 @@ from ..analysis import dynamics as D
 from ..analysis import lifecycle as L
 from ..analysis import quality as Q
 from ..analysis.churn import BAND, ChurnModel, ChurnScores
+from ..analysis.crosssell import CrossSell, cross_sell
 from ..analysis.dynamics import Dynamics
 from ..analysis.lifecycle import Lifecycle
 from ..analysis.managers import Managers, detractors_a, has_managers, managers, nps_by
@@ -126,6 +127,8 @@ class AuditResults:
     nps: NPSReport | Failed | None = None
     reconciliation: pd.DataFrame | Failed | None = None
     monthly: MonthlyExtras | Failed | None = None
+    #: the cross-sell white space (None when the sales carry no category)
+    cross_sell: CrossSell | Failed | None = None
 
     def failed(self) -> dict[str, Failed]:
         """The analyses that were not computed: name -> :class:`Failed`."""
@@ -218,6 +221,7 @@ def run_audit(
     _quality_and_people(r, dataset, panel, config, as_of)
     if monthly:
         r.monthly = _guarded("monthly", _monthly_extras, r, dataset, panel, config)
+    _cross_sell(r, dataset, panel, as_of)
     return r
 
 
@@ -368,6 +372,21 @@ def _monthly_extras(r: AuditResults, dataset: Dataset, panel: Any, config: Confi
             panel, as_of=year_ago, window_months=config.report.window_months
         )
     return out
+
+
+def _cross_sell(r: AuditResults, dataset: Dataset, panel: Any, as_of: pd.Timestamp) -> None:
+    """The categories each client's peers buy and it does not (#17), when the sales carry a
+    category; valued with the churn model's probabilities when it scored."""
+    if S.CATEGORY in dataset.transactions.columns:
+        r.cross_sell = _guarded(
+            "cross_sell",
+            cross_sell,
+            dataset.transactions,
+            as_of=as_of,
+            clients=dataset.clients,
+            panel=panel,
+            churn=r.scores(),
+        )
 
 
 __all__ = [

@@ -47,7 +47,8 @@ def _p_stay(ids: np.ndarray, churn: pd.DataFrame | None) -> np.ndarray:
     """1 − churn probability per client id (1 where the client was not scored)."""
     if churn is None or "churn_probability" not in churn.columns:
         return np.ones(len(ids))
-    prob = churn.drop_duplicates(CLIENT_ID).set_index(churn[CLIENT_ID].astype(str).unique())
+    prob = churn.drop_duplicates(CLIENT_ID)
+    prob.index = pd.Index(prob[CLIENT_ID].astype(str))
     p = pd.Series(ids, dtype=object).map(prob["churn_probability"]).to_numpy(dtype=float)
     return np.where(np.isfinite(p), 1.0 - np.clip(p, 0.0, 1.0), 1.0)
 

@@ -8,6 +8,7 @@ from . import (
     bcg,
     churn,
     churn_new,
+    cross_sell,
     data,
     dynamics,
     lifecycle,
@@ -52,6 +53,7 @@ RENDERERS = {
     "method": method.render,
     "period": period.render,
     "churn_new": churn_new.render,
+    "cross_sell": cross_sell.render,
 }
 
 __all__ = ["RENDERERS"]
