@@ -39,13 +39,15 @@ def _tiny() -> tuple[pd.DataFrame, pd.DataFrame]:
     tx = pd.DataFrame(rows, columns=["client_id", "category", "amount"])
     tx["date"] = pd.Timestamp("2024-06-10")
     tx["manager"] = "Bob"
-    cards = pd.DataFrame({
-        "client_id": list(TINY),
-        "name": [f"Client {c}" for c in TINY],
-        "industry": ["Retail"] * 4 + ["Food"] * 2,
-        "size": "small",
-        "manager": ["Ann"] * 4 + [None] * 2,
-    })
+    cards = pd.DataFrame(
+        {
+            "client_id": list(TINY),
+            "name": [f"Client {c}" for c in TINY],
+            "industry": ["Retail"] * 4 + ["Food"] * 2,
+            "size": "small",
+            "manager": ["Ann"] * 4 + [None] * 2,
+        }
+    )
     return tx, cards
 
 
@@ -53,15 +55,18 @@ def _tiny() -> tuple[pd.DataFrame, pd.DataFrame]:
 def tiny() -> X.CrossSell:
     tx, cards = _tiny()
     churn = pd.DataFrame({"client_id": ["r3"], "churn_probability": [0.25]})
-    return cross_sell(tx, as_of="2024-06-30", clients=cards, churn=churn,
-                      settings=CrossSellSettings(min_peers=2))
+    return cross_sell(
+        tx, as_of="2024-06-30", clients=cards, churn=churn, settings=CrossSellSettings(min_peers=2)
+    )
 
 
 def _recs(result: X.CrossSell, client: str) -> list[tuple[str, float, float]]:
     r = result.recommendations
     r = r[r["client_id"] == client].sort_values("rank")
-    return [(c, round(p, 6), round(v, 2))
-            for c, p, v in zip(r["category"], r["penetration"], r["expected_value"], strict=True)]
+    return [
+        (c, round(p, 6), round(v, 2))
+        for c, p, v in zip(r["category"], r["penetration"], r["expected_value"], strict=True)
+    ]
 
 
 def test_peer_penetration_and_gap_value_by_hand(tiny):
@@ -71,7 +76,7 @@ def test_peer_penetration_and_gap_value_by_hand(tiny):
     assert _recs(tiny, "r3") == [("b", 1.0, 225.0), ("c", round(1 / 3, 6), 10.0)]
     # r2 and r4 (not scored: they stay with 1) miss only c among what the cell buys
     assert _recs(tiny, "r2") == [("c", round(1 / 3, 6), 13.33)]
-    assert _recs(tiny, "r1") == []           # it lacks only d, which no peer buys
+    assert _recs(tiny, "r1") == []  # it lacks only d, which no peer buys
 
 
 def test_a_cell_too_small_falls_back_to_the_base(tiny):
@@ -89,7 +94,7 @@ def test_too_little_history_means_no_backtest_and_the_method_is_used(tiny):
     assert tiny.backtest.empty
     assert tiny.summary["used"] == "peers" and tiny.summary["beats_baseline"] is None
     assert ("no_backtest", {"months": 6}) in tiny.notes
-    assert tiny.summary["recommendations"] == 3 + 2 + 1 + 2 + 1   # f1, f2, r2, r3, r4
+    assert tiny.summary["recommendations"] == 3 + 2 + 1 + 2 + 1  # f1, f2, r2, r3, r4
 
 
 def test_the_action_list_per_manager(tiny):
@@ -101,8 +106,9 @@ def test_the_action_list_per_manager(tiny):
     assert ann["expected_value"].tolist() == [225.0, 13.33, 13.33, 10.0]
     assert lst.loc[0, "name"] == "Client r3" and lst.loc[0, "reason"] == "peers_buy"
     worded = WX.action_list(lst, "en")
-    assert worded.loc[0, "reason"] == ("Peers (Retail × small): 3; 100% of them buy b, "
-                                       "typically 300 over 12 months.")
+    assert worded.loc[0, "reason"] == (
+        "Peers (Retail × small): 3; 100% of them buy b, typically 300 over 12 months."
+    )
     ru = WX.action_list(lst, "ru", headers=True)
     assert "Почему" in ru.columns and ru.iloc[4, -1].startswith("Похожих клиентов (все активные")
 
@@ -117,8 +123,14 @@ def test_backtest_counts_hits_and_value_by_hand():
     future = np.array([[0.0, 7, 3], [5, 0, 0], [1, 1, 1]])
     row = evaluate(now, future, [], "popularity", CrossSellSettings(top_n=1))
     # popularity: x gets b (2 of 2 others buy it), y gets c (1 of 2), z nothing
-    assert row == {"method": "popularity", "clients": 2, "pairs": 2, "hits": 1,
-                   "value_captured": 7.0, "new_spend": 10.0}
+    assert row == {
+        "method": "popularity",
+        "clients": 2,
+        "pairs": 2,
+        "hits": 1,
+        "value_captured": 7.0,
+        "new_spend": 10.0,
+    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -154,12 +166,20 @@ def planted_base(seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]
     for m, day in enumerate(months):
         h = has if m < 18 else later
         ci, ki = np.nonzero(h & (rng.random((n, k)) < 0.7))
-        frames.append(pd.DataFrame({"client_id": [f"P{i:04d}" for i in ci],
-                                    "category": np.asarray(CATS)[ki], "date": day,
-                                    "amount": np.round(rng.lognormal(7, 0.3, len(ci)), 2)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "client_id": [f"P{i:04d}" for i in ci],
+                    "category": np.asarray(CATS)[ki],
+                    "date": day,
+                    "amount": np.round(rng.lognormal(7, 0.3, len(ci)), 2),
+                }
+            )
+        )
     tx = pd.concat(frames, ignore_index=True)
-    cards = pd.DataFrame({"client_id": [f"P{i:04d}" for i in range(n)], "industry": ind,
-                          "size": "small"})
+    cards = pd.DataFrame(
+        {"client_id": [f"P{i:04d}" for i in range(n)], "industry": ind, "size": "small"}
+    )
     return tx, cards, lack
 
 
@@ -175,8 +195,7 @@ def test_the_peers_beat_popularity_where_affinities_are_planted(planted):
     pooled = t[t["cutoff"] == "all"].set_index("method")
     assert list(pooled.index) == ["peers", "popularity", "random"]
     assert pooled.loc["peers", "hit_rate"] > 1.5 * pooled.loc["popularity", "hit_rate"]
-    assert pooled.loc["peers", "value_captured"] > 1.5 * pooled.loc["popularity",
-                                                                    "value_captured"]
+    assert pooled.loc["peers", "value_captured"] > 1.5 * pooled.loc["popularity", "value_captured"]
     assert pooled.loc["peers", "hit_rate"] > pooled.loc["random", "hit_rate"]
     # the cut-off after which the gaps filled: most of the peers' first picks were bought
     first = t[(t["cutoff"] == pd.Timestamp("2024-06-30")) & (t["method"] == "peers")].iloc[0]
@@ -241,5 +260,7 @@ def test_without_categories_the_section_says_why(tmp_path):
     assert audit.results.cross_sell is None
     fragment = audit.show("cross_sell")
     assert fragment.startswith('<h2 id="cross-sell">')
-    assert visible_text(fragment).split() == visible_text(
-        f"{WX.say('h.cross_sell', 'ru')} {WX.say('na.columns', 'ru')}").split()
+    assert (
+        visible_text(fragment).split()
+        == visible_text(f"{WX.say('h.cross_sell', 'ru')} {WX.say('na.columns', 'ru')}").split()
+    )

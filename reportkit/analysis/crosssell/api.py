@@ -54,7 +54,7 @@ def _p_stay(ids: np.ndarray, churn: pd.DataFrame | None) -> np.ndarray:
 
 
 def _recommend(
-    sales: Sales, now: np.ndarray, scored: Scored, used: str, p_stay: np.ndarray, top_n: int
+    sales: Sales, scored: Scored, used: str, p_stay: np.ndarray, top_n: int
 ) -> pd.DataFrame:
     """The top picks of ``scored`` as the long table of :attr:`CrossSell.recommendations`."""
     pos, cat, rank = top(scored, top_n)
@@ -124,6 +124,24 @@ def _contacts(transactions: pd.DataFrame, clients: pd.DataFrame | None) -> pd.Da
     return out
 
 
+def _notes(
+    won: bool | None, cells: list, churn: pd.DataFrame | None, settings: CrossSellSettings
+) -> list[tuple[str, dict[str, Any]]]:
+    """What the result assumed or could not do (see :class:`CrossSell`)."""
+    notes: list[tuple[str, dict[str, Any]]] = []
+    if won is False:
+        notes.append(("baseline_used", {"method": settings.method, "baseline": POPULARITY}))
+    if won is None:
+        notes.append(("no_backtest", {"months": settings.min_history_months}))
+    if cells[0] is None or cells[0].isna().all():
+        notes.append(("no_peer_cards", {}))
+    if cells[1] is None:
+        notes.append(("no_cells", {}))
+    if churn is None:
+        notes.append(("no_churn", {}))
+    return notes
+
+
 def cross_sell(
     transactions: pd.DataFrame,
     *,
@@ -175,20 +193,8 @@ def cross_sell(
     now = spend(sales, months_before(ts, settings.window_months), ts)
     scored = scores(now, used, cells, settings.min_peers, settings.seed)
     p_stay = _p_stay(sales.ids, churn)
-    rec = _recommend(sales, now, scored, used, p_stay, settings.top_n)
+    rec = _recommend(sales, scored, used, p_stay, settings.top_n)
     frame = _clients(sales, now, scored, rec, p_stay)
-    notes: list[tuple[str, dict[str, Any]]] = []
-    if won is False:
-        notes.append(("baseline_used", {"method": settings.method, "baseline": POPULARITY}))
-    if won is None:
-        notes.append(("no_backtest", {"months": settings.min_history_months}))
-    if cells[0] is None or cells[0].isna().all():
-        notes.append(("no_peer_cards", {}))
-    if cells[1] is None:
-        notes.append(("no_cells", {}))
-    scored_n = 0 if churn is None else int(frame[CLIENT_ID].isin(churn[CLIENT_ID]).sum())
-    if churn is None:
-        notes.append(("no_churn", {}))
     summary = {
         "method": settings.method,
         "used": used,
@@ -200,14 +206,16 @@ def cross_sell(
         "expected_value": float(rec[EXPECTED_VALUE].sum()),
         "categories": len(sales.categories),
         "levels": {lv: int((frame[PEER_LEVEL] == lv).sum()) for lv in LEVELS},
-        "churn_scored": scored_n,
+        "churn_scored": 0
+        if churn is None
+        else int(frame[CLIENT_ID].isin(churn[CLIENT_ID].astype(str)).sum()),
     }
     return CrossSell(
         clients=frame,
         recommendations=rec,
         backtest=table,
         summary=summary,
-        notes=notes,
+        notes=_notes(won, cells, churn, settings),
         params=asdict(settings),
         contacts=_contacts(transactions, clients),
     )
