@@ -38,25 +38,24 @@ from .codes import (
     CrossSellSettings,
 )
 from .matrix import Sales, prepare, spend
-from .peers import Scored, scores, top
+from .peers import Scored, card_cells, scores, top
 
 _REASON = {PEERS: PEERS_BUY, POPULARITY: POPULAR, COOCCURRENCE: ALSO_BOUGHT}
 
 
-def _p_stay(ids: np.ndarray, churn: pd.DataFrame | None) -> np.ndarray:
-    """1 − churn probability per client id (1 where the client was not scored)."""
+def _p_stay(sales: Sales, churn: pd.DataFrame | None) -> np.ndarray:
+    """1 − churn probability per client (1 where the client was not scored)."""
     if churn is None or "churn_probability" not in churn.columns:
-        return np.ones(len(ids))
-    prob = churn.drop_duplicates(CLIENT_ID)
-    prob.index = pd.Index(prob[CLIENT_ID].astype(str))
-    p = pd.Series(ids, dtype=object).map(prob["churn_probability"]).to_numpy(dtype=float)
+        return np.ones(len(sales.ids))
+    p = sales.lookup(churn, "churn_probability", np.nan).astype(float)
     return np.where(np.isfinite(p), 1.0 - np.clip(p, 0.0, 1.0), 1.0)
 
 
 def _recommend(
     sales: Sales, scored: Scored, used: str, p_stay: np.ndarray, top_n: int
-) -> pd.DataFrame:
-    """The top picks of ``scored`` as the long table of :attr:`CrossSell.recommendations`."""
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The top picks of ``scored`` as the long table of :attr:`CrossSell.recommendations`,
+    and each pick's row position in ``scored``."""
     pos, cat, rank = top(scored, top_n)
     row = scored.rows[pos]
     pen, typical = scored.penetration[pos, cat], scored.typical[pos, cat]
@@ -77,51 +76,52 @@ def _recommend(
             REASON: _REASON[used],
         }
     )
-    return out
+    return out, pos
 
 
 def _clients(
-    sales: Sales, now: np.ndarray, scored: Scored, rec: pd.DataFrame, p_stay: np.ndarray
+    sales: Sales,
+    now: np.ndarray,
+    scored: Scored,
+    rec: pd.DataFrame,
+    pos: np.ndarray,
+    p_stay: np.ndarray,
 ) -> pd.DataFrame:
-    """One row per active client (see :class:`CrossSell`)."""
+    """One row per active client (see :class:`CrossSell`); ``pos`` = the recommendations' rows
+    in ``scored``."""
     rows = scored.rows
-    first = rec[rec[RANK] == 1].set_index(CLIENT_ID)[CATEGORY]
-    total = rec.groupby(CLIENT_ID)[EXPECTED_VALUE].sum()
-    ids = pd.Series(sales.ids[rows], dtype=object)
+    first = np.full(len(rows), None, dtype=object)
+    best = rec[RANK].to_numpy() == 1
+    first[pos[best]] = rec[CATEGORY].to_numpy(dtype=object)[best]
+    total = np.bincount(pos, weights=rec[EXPECTED_VALUE].to_numpy(), minlength=len(rows))
     return pd.DataFrame(
         {
-            CLIENT_ID: ids,
+            CLIENT_ID: sales.ids[rows],
             PEER_LEVEL: scored.level,
             PEER_CELL: scored.cell,
             PEERS_N: scored.peers,
             CATEGORIES_BOUGHT: (now[rows] > 0).sum(axis=1),
             GAPS: np.isfinite(scored.score).sum(axis=1),
             P_STAY: p_stay[rows],
-            TOP_CATEGORY: ids.map(first).astype(object).where(ids.isin(first.index), None),
-            EXPECTED_VALUE_TOP: ids.map(total).fillna(0.0).to_numpy(dtype=float),
+            TOP_CATEGORY: first,
+            EXPECTED_VALUE_TOP: np.round(total, 2),
         }
     )
 
 
-def _contacts(transactions: pd.DataFrame, clients: pd.DataFrame | None) -> pd.DataFrame:
-    """client_id -> name and manager: the card's, else the manager of the latest sale."""
-    out = pd.DataFrame(columns=[NAME, MANAGER], dtype=object)
-    if MANAGER in transactions.columns:
-        last = transactions[[CLIENT_ID, DATE, MANAGER]].dropna(subset=[MANAGER])
-        last = last.sort_values(DATE, kind="stable").drop_duplicates(CLIENT_ID, keep="last")
-        out = pd.DataFrame(
-            {MANAGER: last[MANAGER].to_numpy(dtype=object), NAME: None},
-            index=pd.Index(last[CLIENT_ID].astype(str)),
-        )
+def _contacts(sales: Sales, clients: pd.DataFrame | None, rows: np.ndarray) -> pd.DataFrame:
+    """The name and manager of the client at each of ``rows`` of ``sales`` (one row per
+    recommendation): the card's, else the manager of the latest sale."""
+    n = len(sales.ids)
+    name, manager = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
     if clients is not None:
-        cards = clients.drop_duplicates(CLIENT_ID)
-        cards = cards.set_index(cards[CLIENT_ID].astype(str))
-        out = out.reindex(out.index.union(cards.index))
-        for col in (NAME, MANAGER):
-            if col in cards.columns:
-                card = cards[col].reindex(out.index)
-                out[col] = card.where(card.notna(), out[col]).astype(object)
-    return out
+        cols = [c for c in (NAME, MANAGER) if c in clients.columns]
+        found = dict(zip(cols, sales.lookup_many(clients, cols), strict=True))
+        name = found.get(NAME, name)
+        manager = found.get(MANAGER, manager)
+    if sales.last_manager is not None:
+        manager = np.where(pd.isna(manager), sales.last_manager, manager)
+    return pd.DataFrame({NAME: name[rows], MANAGER: manager[rows]})
 
 
 def _notes(
@@ -186,15 +186,16 @@ def cross_sell(
         raise InputError(f"cross-sell method {settings.method!r}: use 'peers' or 'cooccurrence'")
     ts = parse_as_of(as_of)
     sales = prepare(transactions)
-    table = backtest(sales, as_of=ts, settings=settings, clients=clients, panel=panel)
+    cards = card_cells(sales, clients)
+    table = backtest(sales, as_of=ts, settings=settings, cards=cards, panel=panel)
     won = beats(table, settings.method)
     used = POPULARITY if won is False else settings.method
-    cells = cells_at(sales, ts, clients, panel, settings.window_months)
+    cells = cells_at(sales, ts, cards, panel, settings.window_months)
     now = spend(sales, months_before(ts, settings.window_months), ts)
     scored = scores(now, used, cells, settings.min_peers, settings.seed)
-    p_stay = _p_stay(sales.ids, churn)
-    rec = _recommend(sales, scored, used, p_stay, settings.top_n)
-    frame = _clients(sales, now, scored, rec, p_stay)
+    p_stay = _p_stay(sales, churn)
+    rec, pos = _recommend(sales, scored, used, p_stay, settings.top_n)
+    frame = _clients(sales, now, scored, rec, pos, p_stay)
     summary = {
         "method": settings.method,
         "used": used,
@@ -217,5 +218,5 @@ def cross_sell(
         summary=summary,
         notes=_notes(won, cells, churn, settings),
         params=asdict(settings),
-        contacts=_contacts(transactions, clients),
+        contacts=_contacts(sales, clients, scored.rows[pos]),
     )

@@ -8,7 +8,6 @@ import pandas as pd
 
 from ...core.dates import month_end
 from ...core.snapshot import snapshot
-from ...io.schema import CLIENT_ID
 from ..segmentation import abc, abc_xyz_matrix, xyz
 from .codes import (
     ALL_CUTOFFS,
@@ -26,7 +25,7 @@ from .codes import (
     CrossSellSettings,
 )
 from .matrix import Sales, spend
-from .peers import card_cells, scores, top
+from .peers import scores, top
 
 _COLUMNS = [
     CUTOFF,
@@ -61,19 +60,17 @@ def cutoffs(sales: Sales, as_of: pd.Timestamp, settings: CrossSellSettings) -> l
 
 
 def cells_at(
-    sales: Sales, ts: pd.Timestamp, clients: pd.DataFrame | None, panel, window: int
+    sales: Sales, ts: pd.Timestamp, cards: pd.Series | None, panel, window: int
 ) -> list[pd.Series | None]:
-    """The peer cells of every client as of ``ts``: industry × size (the cards), ABC×XYZ (a
-    snapshot of ``panel`` at ``ts``; leads and clients without a cell are None)."""
-    cards = card_cells(sales.ids, clients)
+    """The peer cells of every client as of ``ts``: industry × size (``cards``, from
+    :func:`~reportkit.analysis.crosssell.peers.card_cells`), ABC×XYZ (a snapshot of ``panel``
+    at ``ts``; leads and clients without a cell are None)."""
     if panel is None:
         return [cards, None]
     snap = snapshot(panel, as_of=ts, window_months=window)
     cell = abc_xyz_matrix(abc(snap), xyz(snap)).clients
-    label = cell.set_index(cell[CLIENT_ID].astype(str))["abcxyz"].astype(object)
-    label = label.where(label != "none")
-    mapped = pd.Series(sales.ids, dtype=object).map(label)
-    return [cards, mapped.where(mapped.notna(), None)]
+    cell = cell.assign(abcxyz=cell["abcxyz"].astype(object).where(cell["abcxyz"] != "none"))
+    return [cards, pd.Series(sales.lookup(cell, "abcxyz"), dtype=object)]
 
 
 def evaluate(
@@ -101,14 +98,14 @@ def backtest(
     *,
     as_of: pd.Timestamp,
     settings: CrossSellSettings,
-    clients: pd.DataFrame | None = None,
+    cards: pd.Series | None = None,
     panel=None,
 ) -> pd.DataFrame:
     """The backtest table (see :class:`~reportkit.analysis.crosssell.codes.CrossSell`): the
     method, the popularity and the random baseline at each cut-off, then pooled."""
     rows = []
     for cut in cutoffs(sales, as_of, settings):
-        cells = cells_at(sales, cut, clients, panel, settings.window_months)
+        cells = cells_at(sales, cut, cards, panel, settings.window_months)
         now = spend(sales, months_before(cut, settings.window_months), cut)
         future = spend(sales, cut, months_before(cut, -settings.horizon_months))
         for method in dict.fromkeys((settings.method, POPULARITY, RANDOM)):

@@ -126,7 +126,8 @@ class CrossSell:
     Attributes
     ----------
     clients : DataFrame
-        One row per active client (net spend over the window > 0): ``client_id``,
+        One row per active client (net spend over the window > 0; a base of one active
+        client has no peers and no row): ``client_id``,
         ``peer_level`` (one of :data:`LEVELS`), ``peer_cell`` (the cell's label, "" for the
         base), ``peers`` (other active clients in it), ``categories_bought``, ``gaps``,
         ``p_stay``, ``top_category`` (None without a recommendation), ``expected_value_top``.
@@ -162,7 +163,7 @@ class CrossSell:
     summary: dict[str, Any]
     notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
-    #: client_id -> (name, manager) from the cards and the sales, for the action list
+    #: name and manager of each recommendation's client (row for row), for the action list
     contacts: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
@@ -181,8 +182,8 @@ class CrossSell:
         out = self.recommendations.copy()
         contacts = self.contacts
         for col in (NAME, MANAGER):
-            if contacts is not None and col in contacts.columns:
-                out[col] = out[CLIENT_ID].map(contacts[col]).astype(object)
+            if contacts is not None and col in contacts.columns and len(contacts) == len(out):
+                out[col] = contacts[col].to_numpy(dtype=object)
             else:
                 out[col] = None
         out = out.sort_values(

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ...io.schema import CLIENT_ID, INDUSTRY, SIZE
 from .codes import ABCXYZ, BASE, COOCCURRENCE, INDUSTRY_SIZE, PEERS, POPULARITY, RANDOM
+from .matrix import Sales
 
 #: the label of a client without a cell at a level
 _NONE = -1
@@ -31,22 +32,24 @@ class Scored:
     peers: np.ndarray
 
 
-def card_cells(ids: np.ndarray, clients: pd.DataFrame | None) -> pd.Series | None:
-    """``industry × size`` per client id (None where either is missing); None without them.
+def card_cells(sales: Sales, clients: pd.DataFrame | None) -> pd.Series | None:
+    """``industry × size`` per client of ``sales`` (None where either is missing); None
+    without those columns.
 
+    >>> from reportkit.analysis.crosssell.matrix import prepare
+    >>> s = prepare(pd.DataFrame({"client_id": ["a", "b", "c"], "category": "x",
+    ...     "date": pd.to_datetime(["2024-01-01"] * 3), "amount": 1.0}))
     >>> cards = pd.DataFrame({"client_id": ["a", "b"], "industry": ["Retail", None],
     ...                       "size": ["small", "large"]})
-    >>> card_cells(np.array(["a", "b", "c"], dtype=object), cards).tolist()
+    >>> card_cells(s, cards).tolist()
     ['Retail × small', None, None]
     """
     if clients is None or not {INDUSTRY, SIZE} <= set(clients.columns):
         return None
     cards = clients.drop_duplicates(CLIENT_ID)
-    cards.index = pd.Index(cards[CLIENT_ID].astype(str))
     ind, size = cards[INDUSTRY], cards[SIZE]
     label = (ind.astype(str) + " × " + size.astype(str)).where(ind.notna() & size.notna())
-    out = pd.Series(ids, dtype=object).map(label).astype(object)
-    return out.where(out.notna(), None)
+    return pd.Series(sales.lookup(cards.assign(_cell=label), "_cell"), dtype=object)
 
 
 def _codes(labels: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray]:
