@@ -10,6 +10,7 @@ random picks: hit rate and value captured in the top 3 per client.
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 import tracemalloc
@@ -29,15 +30,20 @@ def _base(n: str):
         return "sample", data.transactions, data.clients, build_panel(data)
     base = make_base(int(n), 2, random_state=0)
     data = rk.io.dataset.Dataset(base.transactions, base.clients)
+    del base  # the activities, surveys and truth are not used
+    gc.collect()
     return f"make_base({int(n):,}, 2)", data.transactions, data.clients, build_panel(data)
 
 
 def _run(tx, clients, panel, as_of, method: str):
-    """The result, its seconds (untraced), and the peak GB of a second, traced run."""
+    """The result, its seconds (untraced), and the peak GB of a second, traced run (the
+    peers' method only; NaN for the other)."""
     settings = CrossSellSettings(method=method)
     t = time.perf_counter()
     result = cross_sell(tx, as_of=as_of, clients=clients, panel=panel, settings=settings)
     seconds = time.perf_counter() - t
+    if method != "peers":
+        return result, seconds, float("nan")
     tracemalloc.start()
     cross_sell(tx, as_of=as_of, clients=clients, panel=panel, settings=settings)
     peak = tracemalloc.get_traced_memory()[1] / 2**30
