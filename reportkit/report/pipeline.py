@@ -39,6 +39,7 @@ from .sections import RENDERERS
 from .sections.common import na
 from .store import ACTION_LISTS_FILE, read_cached, record_kpis
 from .words import churn as WC
+from .words import crosssell as WX
 from .words import lifecycle as WL
 from .words import quality as WQ
 from .words.audit import LABELS, count, say
@@ -61,6 +62,7 @@ SECTIONS_AUDIT = (
     "quality",
     "managers",
     "money",
+    "cross_sell",
     "plan",
     "appendix",
     "data",
@@ -361,6 +363,11 @@ class Audit:
             lists["overdue"] = self.overdue_view(mg.overdue)
         if nps is not None and len(nps.detractors_a):
             lists["detractors_a"] = nps.detractors_a
+        xs = computed(r.cross_sell)
+        if xs is not None and len(xs.recommendations):
+            lists["cross_sell"] = WX.action_list(
+                xs.action_list(), self.lang, window_months=xs.params["window_months"]
+            )
         seg = r.segments.to_frame()
         life = r.lifecycle.clients[[S.CLIENT_ID, S.BLOCK, S.ZONE]]
         seg = seg.merge(life, on=S.CLIENT_ID, how="left")

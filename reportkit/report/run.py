@@ -27,6 +27,7 @@ from ..analysis import dynamics as D
 from ..analysis import lifecycle as L
 from ..analysis import quality as Q
 from ..analysis.churn import BAND, ChurnModel, ChurnScores
+from ..analysis.crosssell import CrossSell, cross_sell
 from ..analysis.dynamics import Dynamics
 from ..analysis.forecast import ForecastReport, audit_forecast, client_levels, enough_history
 from ..analysis.lifecycle import Lifecycle
@@ -134,6 +135,8 @@ class AuditResults:
     money: Money | Failed | None = None
     #: the revenue forecast and the plan check (#17): None with under 15 months of sales
     forecast: ForecastReport | Failed | None = None
+    #: the cross-sell white space (None when the sales carry no category)
+    cross_sell: CrossSell | Failed | None = None
 
     def failed(self) -> dict[str, Failed]:
         """The analyses that were not computed: name -> :class:`Failed`."""
@@ -230,6 +233,7 @@ def run_audit(
         # the audit's own sections (the monthly report does not show them)
         r.forecast = _guarded("forecast", _forecast, dataset, panel, as_of)
         _money(r, dataset, config, as_of)
+        _cross_sell(r, dataset, panel, as_of)
     return r
 
 
@@ -429,6 +433,21 @@ def _forecast(dataset: Dataset, panel: Any, as_of: pd.Timestamp) -> ForecastRepo
         plan_source=None if path is None else str(path),
         plan_error=error,
     )
+
+
+def _cross_sell(r: AuditResults, dataset: Dataset, panel: Any, as_of: pd.Timestamp) -> None:
+    """The categories each client's peers buy and it does not (#17), when the sales carry a
+    category; valued with the churn model's probabilities when it scored."""
+    if S.CATEGORY in dataset.transactions.columns:
+        r.cross_sell = _guarded(
+            "cross_sell",
+            cross_sell,
+            dataset.transactions,
+            as_of=as_of,
+            clients=dataset.clients,
+            panel=panel,
+            churn=r.scores(),
+        )
 
 
 __all__ = [

@@ -8,6 +8,7 @@ from . import (
     bcg,
     churn,
     churn_new,
+    cross_sell,
     data,
     dynamics,
     lifecycle,
@@ -56,6 +57,7 @@ RENDERERS = {
     "churn_new": churn_new.render,
     "money": money.render,
     "plan": plan.render,
+    "cross_sell": cross_sell.render,
 }
 
 __all__ = ["RENDERERS"]

@@ -96,6 +96,7 @@ TEXT: dict[str, dict[str, str]] = {
     "action.forgotten": {"en": "Forgotten clients", "ru": "Забытые клиенты"},
     "action.overdue": {"en": "Overdue tasks", "ru": "Просроченные задачи"},
     "action.detractors_a": {"en": "Detractors among A", "ru": "Критики среди A"},
+    "action.cross_sell": {"en": "Cross-sell", "ru": "Допродажи"},
     "action.notes": {"en": "Notes", "ru": "Примечания"},
     "action.cleaned": {
         "en": "{count} cells held control characters a spreadsheet cell cannot "

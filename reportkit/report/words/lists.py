@@ -32,6 +32,8 @@ LABELS: dict[str, dict[str, str]] = {
         "forgotten.cell": "ABC×XYZ cell",
         "overdue.type": "Task type",
         "overdue.created": "Task created",
+        "cross_sell.expected_value": "Expected value, 12 months",
+        "cross_sell.penetration": "Bought by peers",
         "band.low": "low",
         "band.medium": "medium",
         "band.high": "high",
@@ -52,6 +54,8 @@ LABELS: dict[str, dict[str, str]] = {
         "forgotten.cell": "Ячейка ABC×XYZ",
         "overdue.type": "Тип задачи",
         "overdue.created": "Задача создана",
+        "cross_sell.expected_value": "Ожидаемая ценность за 12 месяцев",
+        "cross_sell.penetration": "Покупают похожие клиенты",
         "band.low": "низкий",
         "band.medium": "средний",
         "band.high": "высокий",
@@ -101,6 +105,8 @@ KINDS: dict[str, str] = {
     S.CLIENT_ID_A: "id",
     S.CLIENT_ID_B: "id",
     S.SURVIVOR: "id",
+    "expected_value": "money",
+    "penetration": "pct",
 }
 
 
