@@ -108,7 +108,7 @@ def test_action_lists_read_back(sample_audit):
     assert set(seg["abc"].dropna()) <= {"A", "B", "C"}
     book = pd.read_excel(folder / "action_lists.xlsx", sheet_name=None)
     assert set(book) == {"At risk", "Reactivation", "Duplicates", "Segments",
-                         "Forgotten clients", "Overdue tasks", "Detractors among A", "Codes"}
+                         "Forgotten clients", "Overdue tasks", "Detractors among A", "Cross-sell", "Codes"}
     # the clients the sample plants as forgotten (good clients with no activity for months) are listed
     forgotten = pd.read_csv(folder / "forgotten.csv", encoding="utf-8-sig",
                             dtype={"client_id": str})

@@ -33,6 +33,10 @@ SEGMENT_VALUES: dict[str, str | None] = {
 PCT = "pct"
 
 
+#: a segment table with more columns than this goes on a landscape page in print
+WIDE_COLUMNS = 7
+
+
 def heading(level: int, key: str, lang: str, **fmt) -> str:
     """A heading of the section, its id made from the key (``h.money`` -> ``money``)."""
     slug = "money" + ("" if key == "h.money" else "-" + key[2:] + "-" + fmt.get("slug", ""))
@@ -132,16 +136,18 @@ def _mix(money: Money, lang: str) -> str:
         for values, key in (("revenue_share", "mix.share"), ("penetration", "mix.penetration")):
             wide = _pivot(frame, values, namespace, lang)
             kinds = {c: PCT for c in wide.columns if c != S.CATEGORY}
-            parts.append(
-                T.table_html(
-                    wide,
-                    lang,
-                    index=False,
-                    kinds=kinds,
-                    labels=headers([S.CATEGORY], lang),
-                    caption=say(key, lang, segmentation=seg),
-                )
+            table = T.table_html(
+                wide,
+                lang,
+                index=False,
+                kinds=kinds,
+                labels=headers([S.CATEGORY], lang),
+                caption=say(key, lang, segmentation=seg),
             )
+            # a segmentation of many segments (industries) is too wide for a portrait page: the
+            # window's width on screen, a landscape page in print
+            wide_table = wide.shape[1] > WIDE_COLUMNS
+            parts.append(f'<div class="rk-landscape">{table}</div>' if wide_table else table)
     return "".join(parts)
 
 
