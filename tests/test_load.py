@@ -486,3 +486,16 @@ def test_a_repeated_header_is_reported_not_silently_dropped(tmp_path):
     assert ds.transactions["amount"].tolist() == [100.0]
     notes = " ".join(ds.reports["transactions"].notes)
     assert "amount read from the first 'Сумма' column; 'Сумма (2)' ignored" in notes
+
+
+def test_the_source_is_absolute_for_the_notebook_kernels(monkeypatch):
+    """The README's `reportkit audit data/sample` gives a relative path; the kernels run in
+    another folder, so the dataset keeps where its files are as an absolute path (the plan
+    check finds plan.csv beside the sales through it)."""
+    import reportkit as rk
+
+    sample = rk.sample_path()
+    monkeypatch.chdir(sample.parent)
+    ds = rk.load(sample.name)
+    assert ds.source.is_absolute() and ds.source == sample.resolve()
+    assert (ds.source / "plan.csv").is_file()

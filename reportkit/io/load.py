@@ -598,7 +598,7 @@ def load(path: str | Path, config: Config | str | Path | dict | None = None) -> 
         activities=tables.get(ACTIVITIES),
         surveys=tables.get(SURVEYS),
         reports=reports,
-        source=path,
+        source=path.resolve(),  # absolute: the notebook kernels run in another folder
     )
 
 
