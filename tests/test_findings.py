@@ -92,9 +92,14 @@ def test_the_reactivation_and_forgotten_actions_quote_their_lists(audit):
 def test_the_actions_are_ranked_by_money_clients_before_records(audit):
     actions = audit.actions()
     codes = [a["code"] for a in actions]
-    # the sample has every list: at risk, forgotten, reactivation, detractors, duplicates, overdue
-    assert set(codes) == {"at_risk", "forgotten", "reactivation", "detractors_a", "duplicates",
-                          "overdue"}
+    # the sample has every list: at risk, forgotten, reactivation, detractors, cross-sell,
+    # duplicates, overdue
+    assert set(codes) == {"at_risk", "forgotten", "reactivation", "detractors_a", "cross_sell",
+                          "duplicates", "overdue"}
+    # the cross-sell action's money is the sum of the list the managers receive
+    offers = audit.action_lists()["cross_sell"]
+    value = next(a["value"] for a in actions if a["code"] == "cross_sell")
+    assert value == pytest.approx(offers["expected_value"].sum(), rel=1e-9)
     clients = [a for a in actions if a["code"] not in ("duplicates", "overdue")]
     assert actions[: len(clients)] == clients
     values = [a["value"] for a in clients]

@@ -75,9 +75,10 @@ def actions(audit: AuditView) -> list[dict[str, Any]]:
     """What to do first: one entry per action list that has clients, ranked by money.
 
     Each entry: ``code`` (``at_risk``, ``forgotten``, ``reactivation``, ``detractors_a``,
-    ``overdue``, ``duplicates``), ``value`` (the money the sentence quotes: the clients'
-    revenue over the last 12 months; for the reactivation list, their best 12 months; for
-    duplicates, the revenue split across the duplicate records), ``text`` (the sentence in
+    ``cross_sell``, ``overdue``, ``duplicates``), ``value`` (the money the sentence quotes: the
+    clients' revenue over the last 12 months; for the reactivation list, their best 12 months;
+    for cross-sell, the expected value of the offers; for duplicates, the revenue split across
+    the duplicate records), ``text`` (the sentence in
     the report's language), ``list`` (the action list that carries it out) and ``section``
     (the id of the report section that shows it). The clients to win or keep come first,
     largest money first, then the records to tidy (:data:`TIDY`): a clean-up is never ranked
@@ -133,6 +134,12 @@ def _client_actions(audit: AuditView) -> list[_Action]:
         n = int(ids.nunique())
         fmt = {"n": count(n, "a_client", lang)}
         out.append(("detractors_a", _revenue_of(audit, ids), n, "detractors-a", fmt))
+    xs = computed(r.cross_sell)
+    if xs is not None and len(xs.recommendations):
+        rec = xs.recommendations
+        n = int(rec[S.CLIENT_ID].nunique())
+        fmt = {"n": count(n, "client", lang), "offers": T.fmt_int(len(rec), lang)}
+        out.append(("cross_sell", float(rec["expected_value"].sum()), n, "cross-sell", fmt))
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..export import WORKBOOK_FILE
 from ..view import AuditView
+from ..words import crosssell as XS
 from ..words.audit import say
 from ..words.lists import files_sentence
 from .common import ESC, h, limits_html, p
@@ -17,6 +18,7 @@ SECTION_HEADING = {
     "forgotten": "forgotten",
     "reactivation": "reactivation",
     "detractors_a": "detractors_a",
+    "cross_sell": "cross_sell",
     "overdue": "overdue",
     "duplicates": "duplicates",
 }
@@ -34,7 +36,10 @@ def render(audit: AuditView) -> str:
     items = []
     for action in actions:
         heading = SECTION_HEADING[action["code"]]
-        where = say("verdict.list", lang, file=WORKBOOK_FILE, section=say("h." + heading, lang))
+        title = (
+            XS.say("h.cross_sell", lang) if heading == "cross_sell" else say("h." + heading, lang)
+        )
+        where = say("verdict.list", lang, file=WORKBOOK_FILE, section=title)
         anchor = action["section"]
         items.append(
             f"<li><strong>{ESC(action['text'])}</strong> "

@@ -61,6 +61,10 @@ LABELS: dict[str, dict[str, str]] = {
         "no purchasing potential on the client cards there is no share of wallet to add.",
         "overdue.stale": "Listed from the most recently missed; {n} of them are overdue by "
         "more than a year and are probably done or dead: close them in the CRM.",
+        "act.cross_sell": "Offer {n} the categories their peers buy and they do not ({offers} "
+        "offers, at most 3 each): {revenue} expected over the next 12 months.",
+        "act.cross_sell_one": "Offer {n} the categories its peers buy and it does not ({offers} "
+        "offers): {revenue} expected over the next 12 months.",
         "h.verdict": "What to do first",
         "h.appendix": "Appendix: how the figures were made",
         "h.model": "How far the churn model can be trusted",
@@ -283,6 +287,11 @@ LABELS: dict[str, dict[str, str]] = {
         "мелкие = C); потенциала закупок в карточках нет, доли кошелька добавить нечего.",
         "overdue.stale": "Сначала — просроченные совсем недавно; из них {n} просрочены больше "
         "чем на год и, скорее всего, уже выполнены или неактуальны: закройте их в CRM.",
+        "act.cross_sell": "Предложить клиентам категории, которые покупают похожие на них, а они "
+        "нет: {n}, предложений — {offers} (не больше 3 на клиента); ожидается {revenue} за 12 "
+        "месяцев.",
+        "act.cross_sell_one": "Предложить клиенту категории, которые покупают похожие на него, а "
+        "он нет: {n}, предложений — {offers}; ожидается {revenue} за 12 месяцев.",
         "h.verdict": "Что сделать в первую очередь",
         "h.appendix": "Приложение: как получены цифры",
         "h.model": "Насколько можно доверять модели оттока",
