@@ -37,7 +37,10 @@ LABELS: dict[str, dict[str, str]] = {
         "lines cannot be checked.",
         "plan.intro": "The plan {file} has {n} lines: {n_bad} unlikely to be met (less than "
         "{p} chance), {n_churn} ask at least last year's revenue while the clients already in "
-        "the base are expected to bring less (a plan that assumes no churn).",
+        "the base are expected to bring less (a plan that assumes no churn). The chances and "
+        "the expected figures below come from the bottom-up forecast at every level, also "
+        "where a naive forecast is shown above instead (a naive forecast has no spread to "
+        "give a chance), so the two can differ.",
         "plan.line_no_new": "{period}, {level}: the plan asks {amount}, the base is expected to "
         "bring {expected} ({prob} chance to reach the plan). The gap of {gap} cannot be priced "
         "in new clients: none was won at this level in the last year.",
@@ -111,7 +114,9 @@ LABELS: dict[str, dict[str, str]] = {
         "строки не проверить.",
         "plan.intro": "В плане ({file}) строк: {n}; маловероятных (шанс меньше {p}): {n_bad}; "
         "требующих не меньше прошлогодней выручки, когда клиенты базы, по прогнозу, принесут "
-        "меньше (план без учёта оттока): {n_churn}.",
+        "меньше (план без учёта оттока): {n_churn}. Шансы и ожидаемые суммы ниже — из прогноза "
+        "от клиентов на любом уровне, в том числе там, где выше показан наивный прогноз (у "
+        "наивного прогноза нет разброса, чтобы оценить шанс), поэтому цифры могут различаться.",
         "plan.line_no_new": "{period}, {level}: план — {amount}, от базы ожидается {expected} "
         "(шанс выполнить — {prob}). Разрыв {gap} не пересчитать в новых клиентов: за последний "
         "год на этом уровне новых клиентов не было.",
