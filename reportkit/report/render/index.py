@@ -102,7 +102,9 @@ def _trend_axes(fig, periods: list[str], table: pd.DataFrame, chosen, lang: str)
         ax = fig.add_subplot(1, len(chosen), i + 1)
         values = table[col].to_numpy(dtype=float)
         ax.plot(x, values, marker="o", color="#1f5f99")
-        ax.set_ylim(bottom=min(0.0, float(np.nanmin(values))))
+        low, high = min(0.0, float(np.nanmin(values))), float(np.nanmax(values))
+        # room above the highest point, so that it is not cut by the frame
+        ax.set_ylim(low, high + 0.1 * (high - low) if high > low else high + 1)
         ax.set_title(_kpi_label(col, lang), fontsize=10)
         axis_kind = "number" if kind == "int" else kind
         ax.yaxis.set_major_formatter(
