@@ -157,3 +157,19 @@ def test_overdue_tasks_are_listed_from_the_most_recently_missed(audit):
     text = html.unescape(re.sub(r"<[^>]+>", " ", str(audit.show("managers"))))
     assert T.fmt_int(stale, audit.lang) in text
     assert ("more than a year" if audit.lang == "en" else "больше чем на год") in text
+
+
+def test_the_cross_sell_offers_by_category_add_up_to_the_list(audit):
+    """The section's table per category: its clients add up to the offers (a client is offered
+    a category once) and its values to the page-one figure."""
+    import html
+    import re
+
+    offers = audit.action_lists()["cross_sell"]
+    text = html.unescape(re.sub(r"<[^>]+>", " | ", str(audit.show("cross_sell"))))
+    for category, rows in offers.groupby("category"):
+        value = T.fmt_money(rows["expected_value"].sum(), audit.lang)
+        n = T.fmt_int(rows["client_id"].nunique(), audit.lang)
+        cells = r"[\s|]+"
+        row = rf"\|\s*{re.escape(str(category))}{cells}{n}{cells}{re.escape(value)}{cells}"
+        assert re.search(row, text), (category, n, value)

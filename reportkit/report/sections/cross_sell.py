@@ -8,6 +8,7 @@ Hidden with one sentence when the sales lines carry no category.
 from __future__ import annotations
 
 from ...analysis import crosssell as X
+from ...io import schema as S
 from .. import text as T
 from ..run import Failed
 from ..view import AuditView
@@ -51,6 +52,29 @@ def _verdict(result: X.CrossSell, lang: str) -> str:
         months = count(result.params["min_history_months"], "month", lang)
         return say("verdict.untested", lang, months=months)
     return say("verdict.beats" if won else "verdict.baseline", lang)
+
+
+def _by_category(result: X.CrossSell, lang: str) -> str:
+    """The offers per category: clients offered, their expected value, the peers' penetration
+    (the list itself repeats a category for every client it is offered to)."""
+    rec = result.recommendations
+    table = (
+        rec.groupby(S.CATEGORY, sort=False)
+        .agg(
+            n_clients=(S.CLIENT_ID, "nunique"),
+            expected_value=(X.EXPECTED_VALUE, "sum"),
+            penetration=(X.PENETRATION, "mean"),
+        )
+        .sort_values("expected_value", ascending=False, kind="stable")
+        .reset_index()
+    )
+    return p(say("by_category", lang)) + T.table_html(
+        table,
+        lang,
+        index=False,
+        namespace="crosssell",
+        kinds={"n_clients": "int", X.PENETRATION: "pct", X.EXPECTED_VALUE: "money"},
+    )
 
 
 def _list(audit: AuditView, result: X.CrossSell) -> str:
@@ -100,6 +124,7 @@ def _body(audit: AuditView, result: X.CrossSell) -> str:
         parts += [p(say("backtest", lang, horizon=horizon)), _backtest(result, lang)]
     parts.append(p(_verdict(result, lang)))
     if len(result.recommendations):
+        parts.append(_by_category(result, lang))
         parts.append(_list(audit, result))
     return "".join(parts)
 

@@ -21,6 +21,7 @@ from .audit import count
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "h.cross_sell": "Cross-sell white space",
+        "by_category": "The offers by category (a client is offered up to three):",
         "na.columns": "The sales lines carry no product category, so there is no white space "
         "to look for.",
         "intro": "For each client who bought over the last {window}: the categories its peers "
@@ -78,6 +79,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "ru": {
         "h.cross_sell": "Что ещё могут купить клиенты",
+        "by_category": "Предложения по категориям (клиенту — не больше трёх):",
         "na.columns": "В строках продаж нет категории товара, поэтому искать незанятые "
         "категории не из чего.",
         "intro": "Для каждого клиента, покупавшего за последние {window}, — категории, которые "
