@@ -221,3 +221,28 @@ def test_the_output_folder_holds_the_deliverable_only(tmp_path):
     # the pickles are in the cache folder given, one entry for this folder and these data
     assert sorted(p.name for p in cache.rglob("*.pkl")) == ["config.pkl", "dataset.pkl",
                                                             "panel.pkl"]
+
+
+def test_a_changed_reportkit_does_not_read_the_old_cache(tmp_path):
+    """The entry's key covers the code that makes the cached dataset and panel: a reportkit
+    whose io or core files changed (or were reinstalled) under the same version number makes a
+    new entry instead of reading objects an older one pickled."""
+    import os
+
+    import reportkit as rk
+    from reportkit.io.config import load_config
+
+    cfg = load_config(None)
+    ST._code_stamp.cache_clear()
+    before = ST.input_signature(rk.sample_path(), cfg)
+    assert before == ST.input_signature(rk.sample_path(), cfg)      # stable while nothing moves
+    module = Path(rk.__file__).parent / "io" / "schema.py"
+    st = module.stat()
+    try:
+        os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        ST._code_stamp.cache_clear()
+        assert ST.input_signature(rk.sample_path(), cfg) != before
+    finally:
+        os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
+        ST._code_stamp.cache_clear()
+    assert ST.input_signature(rk.sample_path(), cfg) == before

@@ -17,6 +17,7 @@ own, removed when the run ends.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -196,8 +197,24 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+@functools.cache
+def _code_stamp() -> str:
+    """A digest of the code that makes the cached objects (reportkit's io and core layers:
+    each file's path, size and time), so that a changed or reinstalled reportkit does not read
+    a dataset or panel an older one made under the same version number."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted(p for layer in ("io", "core") for p in (root / layer).rglob("*.py"))
+    return _digest(
+        [[p.relative_to(root).as_posix(), p.stat().st_size, p.stat().st_mtime_ns] for p in files]
+    )
+
+
 def _versions() -> dict[str, str]:
-    found = {"python": ".".join(map(str, sys.version_info[:2])), "reportkit": __version__}
+    found = {
+        "python": ".".join(map(str, sys.version_info[:2])),
+        "reportkit": __version__,
+        "code": _code_stamp(),
+    }
     for name in _PICKLED_BY:
         try:
             found[name] = metadata.version(name)
