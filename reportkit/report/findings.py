@@ -86,7 +86,8 @@ def actions(audit: AuditView) -> list[dict[str, Any]]:
     """
     lang = audit.lang
     out = []
-    for code, value, size, section, fmt in _client_actions(audit) + _tidy_actions(audit):
+    rev = audit.results.snapshot.set_index(S.CLIENT_ID)[S.REVENUE_WINDOW]
+    for code, value, size, section, fmt in _client_actions(audit, rev) + _tidy_actions(audit, rev):
         text = say_n(f"act.{code}", lang, size, revenue=T.fmt_money(value, lang), **fmt)
         out.append({"code": code, "value": value, "text": text, "list": code, "section": section})
     return sorted(out, key=lambda a: (a["code"] in TIDY, -a["value"]))
@@ -95,13 +96,13 @@ def actions(audit: AuditView) -> list[dict[str, Any]]:
 _Action = tuple[str, float, int, str, dict[str, Any]]
 
 
-def _revenue_of(audit: AuditView, ids: pd.Series) -> float:
-    """The clients' revenue over the report's window (each client once)."""
-    rev = audit.results.snapshot.set_index(S.CLIENT_ID)[S.REVENUE_WINDOW]
-    return float(rev.reindex(pd.unique(ids)).fillna(0).sum())
+def _revenue_of(revenue: pd.Series, ids: pd.Series) -> float:
+    """The clients' revenue over the report's window (each client once); ``revenue`` is the
+    snapshot's window revenue by client id, indexed once per call of :func:`actions`."""
+    return float(revenue.reindex(pd.unique(ids)).fillna(0).sum())
 
 
-def _client_actions(audit: AuditView) -> list[_Action]:
+def _client_actions(audit: AuditView, rev: pd.Series) -> list[_Action]:
     """The clients to keep (at risk, forgotten, detractors) and to win back."""
     lang, r = audit.lang, audit.results
     out: list[_Action] = []
@@ -112,12 +113,12 @@ def _client_actions(audit: AuditView) -> list[_Action]:
             "days": count(audit.config.churn.horizon_days, "day", lang),
             "risk": T.fmt_money(high[REVENUE_AT_RISK].sum(), lang),
         }
-        out.append(("at_risk", _revenue_of(audit, high[S.CLIENT_ID]), len(high), "at-risk", fmt))
+        out.append(("at_risk", _revenue_of(rev, high[S.CLIENT_ID]), len(high), "at-risk", fmt))
     mg = computed(r.managers)
     if mg is not None and len(mg.forgotten):
         n, ids = len(mg.forgotten), mg.forgotten[S.CLIENT_ID]
         fmt = {"n": count(n, "valuable_client", lang)}
-        out.append(("forgotten", _revenue_of(audit, ids), n, "forgotten", fmt))
+        out.append(("forgotten", _revenue_of(rev, ids), n, "forgotten", fmt))
     react = computed(r.reactivation)
     if react is not None and len(react):
         left = int((react[S.BLOCK].astype(str) == "dead_reanimatable").sum())
@@ -133,7 +134,7 @@ def _client_actions(audit: AuditView) -> list[_Action]:
         ids = nps.detractors_a[S.CLIENT_ID]
         n = int(ids.nunique())
         fmt = {"n": count(n, "a_client", lang)}
-        out.append(("detractors_a", _revenue_of(audit, ids), n, "detractors-a", fmt))
+        out.append(("detractors_a", _revenue_of(rev, ids), n, "detractors-a", fmt))
     xs = computed(r.cross_sell)
     if xs is not None and len(xs.recommendations):
         rec = xs.recommendations
@@ -143,14 +144,14 @@ def _client_actions(audit: AuditView) -> list[_Action]:
     return out
 
 
-def _tidy_actions(audit: AuditView) -> list[_Action]:
+def _tidy_actions(audit: AuditView, rev: pd.Series) -> list[_Action]:
     """The records to tidy: overdue tasks, duplicate client records."""
     lang, r = audit.lang, audit.results
     out: list[_Action] = []
     mg = computed(r.managers)
     if mg is not None and len(mg.overdue):
         n = len(mg.overdue)
-        value = _revenue_of(audit, mg.overdue[S.CLIENT_ID])
+        value = _revenue_of(rev, mg.overdue[S.CLIENT_ID])
         out.append(("overdue", value, n, "overdue", {"n": count(n, "task", lang)}))
     dups = computed(r.duplicates)
     if dups is not None and len(dups.clients):

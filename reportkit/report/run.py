@@ -26,7 +26,7 @@ import pandas as pd
 from ..analysis import dynamics as D
 from ..analysis import lifecycle as L
 from ..analysis import quality as Q
-from ..analysis.churn import BAND, ChurnModel, ChurnScores
+from ..analysis.churn import BAND, BANDS, ChurnModel, ChurnScores
 from ..analysis.crosssell import CrossSell, cross_sell
 from ..analysis.dynamics import Dynamics
 from ..analysis.forecast import ForecastReport, audit_forecast, client_levels, enough_history
@@ -45,8 +45,8 @@ from ..io.dataset import Dataset
 from ..io.plan import find_plan, read_plan
 from ..io.policy import load_contact_policy
 
-#: the churn probability from which a client is in the high band (as :data:`BAND` labels it)
-HIGH_RISK = 0.6
+#: the churn probability from which a client is in the high band (the churn model's own cut-off)
+HIGH_RISK = dict(BANDS)["high"]
 
 
 @dataclass(frozen=True)
