@@ -22,6 +22,7 @@ import sys
 
 from . import report
 from .errors import InputError, ReportkitError
+from .io.config import load_config, with_overrides
 from .io.load import load, write_rejected
 from .io.sample import make_base, write_base
 from .progress import PROGRESS
@@ -38,6 +39,12 @@ MASK_HELP = (
 TITLE_HELP = (
     "the name in the report's title block, e.g. the company's name (default: [report] title "
     "of the config, else the data folder's name)"
+)
+#: --engine: how the transactions are read
+ENGINE_HELP = (
+    "how the transactions are read: 'memory' loads every line; 'duckdb' scans Parquet or UTF-8 "
+    "CSV parts (a folder or a glob) out of core, memory following the client-months; 'auto' "
+    "(default, [load] engine) takes duckdb from 20 million lines on"
 )
 CACHE_HELP = (
     "folder for the loaded data and panel the notebooks read, kept so that a re-run on the "
@@ -57,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="load the data and print how every row was used")
     c.add_argument("data", help="a transactions file or a folder of table files")
     c.add_argument("--config", help="TOML config file (column mapping, options)")
+    c.add_argument("--engine", choices=["auto", "memory", "duckdb"], help=ENGINE_HELP)
     c.add_argument(
         "--rejected",
         metavar="DIR",
@@ -90,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--mask", action="store_true", help=MASK_HELP)
     a.add_argument("--cache", metavar="DIR", help=CACHE_HELP)
     a.add_argument("--title", help=TITLE_HELP)
+    a.add_argument("--engine", choices=["auto", "memory", "duckdb"], help=ENGINE_HELP)
     a.add_argument(
         "--allow-future",
         action="store_true",
@@ -110,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--mask", action="store_true", help=MASK_HELP)
     m.add_argument("--cache", metavar="DIR", help=CACHE_HELP)
     m.add_argument("--title", help=TITLE_HELP)
+    m.add_argument("--engine", choices=["auto", "memory", "duckdb"], help=ENGINE_HELP)
     _quiet(m)
     return p
 
@@ -125,7 +135,10 @@ def _quiet(parser: argparse.ArgumentParser) -> None:
 
 def _check(args) -> int:
 
-    ds = load(args.data, args.config)
+    cfg = load_config(args.config)
+    if args.engine:
+        cfg = with_overrides(cfg, {"load": {"engine": args.engine}})
+    ds = load(args.data, cfg)
     for table_report in ds.reports.values():
         print(table_report)
         print()
@@ -157,6 +170,7 @@ def _audit(args) -> int:
         allow_future=args.allow_future,
         cache=args.cache,
         title=args.title,
+        engine=args.engine,
     )
     print(result)
     for note in result.notes:
@@ -179,6 +193,7 @@ def _monthly(args) -> int:
         mask=args.mask,
         cache=args.cache,
         title=args.title,
+        engine=args.engine,
     )
     print(result)
     for note in result.notes:

@@ -226,10 +226,26 @@ def test_bad_data_type_and_paths(tmp_path):
         build_panel([1, 2])
     with pytest.raises(InputError, match="no such file"):
         build_panel(tmp_path / "nope.parquet")
+    book = tmp_path / "t.xlsx"
+    book.write_bytes(b"PK")
+    with pytest.raises(InputError, match=r"only Parquet and CSV.*reportkit.load"):
+        build_panel(book)
+
+
+@pytest.mark.parametrize("engine", ["auto", "memory", "duckdb"])
+def test_csv_path(tmp_path, engine):
+    """A CSV path is read in memory or out of core; the panel is the same (worked by hand:
+    a's January is 100 + 50 - 30 = 120 over one order day, b's February 80)."""
     csv = tmp_path / "t.csv"
-    csv.write_text("client_id,date,amount\n")
-    with pytest.raises(InputError, match=r"Parquet files only.*reportkit.load"):
-        build_panel(csv)
+    csv.write_text(
+        "client_id,date,amount\na,2024-01-05 10:00:00,100\na,2024-01-05 12:00:00,50\n"
+        "a,2024-01-20 09:00:00,-30\nb,2024-02-03 18:30:00,80\n"
+    )
+    f = build_panel(csv, engine=engine).frame
+    assert f[CLIENT_ID].tolist() == ["a", "b"]
+    assert f["revenue"].tolist() == [120.0, 80.0]
+    assert f["orders"].tolist() == [1, 1]
+    assert f["last_order_day"].astype(str).tolist() == ["2024-01-05", "2024-02-03"]
 
 
 def test_bad_clients_table():

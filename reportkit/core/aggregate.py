@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import polars as pl
 
@@ -33,17 +32,12 @@ from ..io.schema import (
     ORDERS,
     REVENUE,
 )
+from ..io.sql import _CODE, _END, _START, NO_FIRST, NO_LAST
 
 # private column names used inside the polars queries
 _PURCHASE = "__purchase_date"
 _ORDER_KEY = "__order_key"
 _NO_ID = "__no_order_id"
-_CODE = "__code"
-_START = "__start"
-_END = "__end"
-
-NO_FIRST = np.iinfo(np.int32).max  # sentinel: no purchase in the month (first day)
-NO_LAST = np.iinfo(np.int32).min  # sentinel: no purchase in the month (last day)
 
 
 # --- input normalisation --------------------------------------------------------------------

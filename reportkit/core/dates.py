@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, ParameterError, check_param
-from ..io import schema as S
 from ..io.dataset import Dataset
 
 __all__ = ["check_as_of", "default_as_of", "month_end", "parse_as_of", "period_end"]
@@ -70,22 +69,20 @@ def default_as_of(dataset: Dataset) -> str:
     transaction date itself when it is a month end); the last transaction date when the data
     lie within one month that is not over, so that the report is never dated before its data.
 
-    >>> from types import SimpleNamespace
     >>> def ds(*days):
-    ...     return SimpleNamespace(transactions=pd.DataFrame({"date": pd.to_datetime(days)}))
+    ...     return Dataset(transactions=pd.DataFrame({"date": pd.to_datetime(days)}))
     >>> default_as_of(ds("2024-01-10", "2024-03-15")), default_as_of(ds("2024-03-15"))
     ('2024-02-29', '2024-03-15')
     """
-    dates = dataset.transactions[S.DATE] if dataset.transactions is not None else pd.Series()
-    last = pd.Timestamp(dates.max())
-    if pd.isna(last):
+    first, last = dataset.date_range()
+    if first is None or last is None or pd.isna(last):
         raise InputError(
             "the transactions are empty: there is no date to report as of; load a "
             "file with dated sales rows or pass as_of."
         )
-    last = last.normalize()
+    last = pd.Timestamp(last).normalize()
     end = month_end(last)
-    if end < pd.Timestamp(dates.min()).normalize():
+    if end < pd.Timestamp(first).normalize():
         end = last
     return end.strftime("%Y-%m-%d")
 
@@ -94,15 +91,13 @@ def check_as_of(dataset: Dataset, stamp: pd.Timestamp, *, allow_future: bool = T
     """An as-of date before the first transaction leaves nothing to report on, and one more than
     a month after the end of the last transaction's month would call every client lost: both
     are input errors (the second unless ``allow_future``)."""
-    dates = dataset.transactions[S.DATE] if dataset.transactions is not None else None
-    first = dates.min() if dates is not None else None
+    first, last = dataset.date_range()
     if first is not None and pd.notna(first) and stamp < pd.Timestamp(first).normalize():
         raise InputError(
             f"as_of {stamp:%Y-%m-%d} is before the first transaction "
             f"({pd.Timestamp(first):%Y-%m-%d}): there is nothing to report on yet; "
             "choose a later date (--as-of)."
         )
-    last = dates.max() if dates is not None else None
     if allow_future or last is None or pd.isna(last):
         return
     limit = (pd.Timestamp(last).to_period("M") + 1).end_time.normalize()

@@ -60,7 +60,9 @@ import pandas as pd
 import polars as pl
 
 from ..errors import InputError, ReportkitError
+from ..io.config import Config
 from ..io.dataset import Dataset
+from ..io.scan import Scan, estimated_rows, scan
 from ..io.schema import (
     CLIENT_ID,
     CREATED,
@@ -72,7 +74,9 @@ from ..io.schema import (
     ORDER_ID,
     ORDERS,
     REVENUE,
+    TRANSACTIONS,
 )
+from ..io.sql import Accounting
 from .aggregate import (
     _CODE,
     _END,
@@ -85,6 +89,7 @@ from .aggregate import (
     _normalise,
     _to_lazy,
 )
+from .outofcore import DuckDBSource, SparkSource, is_spark_frame
 
 __all__ = ["Panel", "build_panel"]
 
@@ -173,9 +178,10 @@ class Panel:
         created: np.ndarray,
         has_order: bool,
         has_margin: bool,
-        source: pl.LazyFrame | None,
+        source: pl.LazyFrame | DuckDBSource | SparkSource | None,
         stamp: tuple | None,
         label: str,
+        accounting: Accounting | None = None,
     ) -> None:
         self._ids = ids  # sorted object array of every known client id
         self._rows = rows
@@ -187,6 +193,8 @@ class Panel:
         self._source = source
         self._stamp = stamp
         self._label = label
+        #: how every scanned line was used, when an out-of-core or Spark scan built the panel
+        self.accounting = accounting
         self._partials: dict[int, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
         self.start = start
         self.end = end
@@ -318,27 +326,26 @@ class Panel:
             return self._partials[day]
         if self._source is None:  # pragma: no cover - panels always keep their source
             raise ReportkitError("this panel keeps no transactions; build it with build_panel().")
-        if self._stamp is not None:
-            path, mtime, size = self._stamp
-            try:
-                st = os.stat(path)
-                changed = (st.st_mtime_ns, st.st_size) != (mtime, size)
-            except OSError:
-                changed = True
-            if changed:
+        lo = pd.Timestamp(np.datetime64(month_of_day(day), "M"))
+        hi = pd.Timestamp(np.datetime64(day + 1, "D"))
+        if isinstance(self._source, pl.LazyFrame):
+            self._check_stamp()
+            got, _ = _aggregate(
+                self._source.filter(
+                    (pl.col(DATE) >= lo.to_pydatetime()) & (pl.col(DATE) < hi.to_pydatetime())
+                ),
+                [CLIENT_ID],
+                self._has_order,
+                self.has_margin,
+                self._label,
+            )
+        else:
+            if self._source.changed():
                 raise ReportkitError(
-                    f"{path}: the file changed or disappeared after the panel "
-                    "was built; call build_panel() again."
+                    f"{self._label}: the files changed or disappeared after the panel was "
+                    "built; call build_panel() again."
                 )
-        lo = pd.Timestamp(np.datetime64(month_of_day(day), "M")).to_pydatetime()
-        hi = pd.Timestamp(np.datetime64(day + 1, "D")).to_pydatetime()
-        got, _ = _aggregate(
-            self._source.filter((pl.col(DATE) >= lo) & (pl.col(DATE) < hi)),
-            [CLIENT_ID],
-            self._has_order,
-            self.has_margin,
-            self._label,
-        )
+            got = self._source.part(lo, hi)
         codes = self._id_index.get_indexer(got[CLIENT_ID].to_pandas())
         order = np.argsort(codes, kind="stable")
         codes = codes[order]
@@ -352,6 +359,20 @@ class Panel:
             part[MARGIN] = got[MARGIN].to_numpy()[order]
         self._partials[day] = (codes, part)
         return codes, part
+
+    def _check_stamp(self) -> None:
+        if self._stamp is not None:
+            path, mtime, size = self._stamp
+            try:
+                st = os.stat(path)
+                changed = (st.st_mtime_ns, st.st_size) != (mtime, size)
+            except OSError:
+                changed = True
+            if changed:
+                raise ReportkitError(
+                    f"{path}: the file changed or disappeared after the panel "
+                    "was built; call build_panel() again."
+                )
 
     @cached_property
     def _id_index(self) -> pd.Index:
@@ -418,18 +439,35 @@ def _typed_rows(code: np.ndarray, cols: dict[str, np.ndarray], has_margin: bool)
     )
 
 
-def build_panel(data: Any, *, clients: pd.DataFrame | pl.DataFrame | None = None) -> Panel:
+def build_panel(
+    data: Any,
+    *,
+    clients: pd.DataFrame | pl.DataFrame | None = None,
+    engine: str = "auto",
+    memory_limit: str | None = None,
+) -> Panel:
     """Aggregate transactions to one row per client and month.
 
     Parameters
     ----------
-    data : Dataset, pandas or polars DataFrame, polars LazyFrame, or path
+    data : Dataset, pandas or polars DataFrame, polars LazyFrame, PySpark DataFrame, or path
         Canonical transactions (``client_id``, ``date``, ``amount``; optional ``order_id``,
-        ``margin``; other columns are ignored). A path must be a Parquet file; it is scanned
-        lazily with polars. A Dataset also provides the clients table.
+        ``margin``; other columns are ignored). A path is a Parquet file, a folder of Parquet
+        or CSV part files, or a glob (``"lake/sales/*.parquet"``); its headers are mapped like
+        :func:`reportkit.load` maps them. A Dataset also provides the clients table; one
+        loaded out of core (``[load] engine``) is aggregated by DuckDB and its load report's
+        row counts are filled in. A PySpark DataFrame is aggregated inside its Spark session
+        (the same SQL text as DuckDB) and only the client-month rows come back.
     clients : DataFrame or None, default None
         Clients table (``client_id``, optional ``created``) whose clients without transactions
         become :attr:`Panel.leads`. None uses ``data.clients`` when ``data`` is a Dataset.
+    engine : {"auto", "memory", "duckdb"}, default "auto"
+        For a path: "memory" reads the lines into memory with polars; "duckdb" aggregates
+        them out of core (memory follows the client-months, not the lines); "auto" takes
+        DuckDB from ``[load] out_of_core_rows`` lines on (20 million). Ignored for frames.
+    memory_limit : str, optional
+        DuckDB's memory limit, such as "4GB" (default: 40 % of the machine's memory, at most
+        8 GB); it spills to a temporary folder beyond it.
 
     Returns
     -------
@@ -462,15 +500,107 @@ def build_panel(data: Any, *, clients: pd.DataFrame | pl.DataFrame | None = None
     """
     if isinstance(data, Dataset) and clients is None:
         clients = data.clients
+    if engine not in ENGINES:
+        raise InputError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
+    source, data_in_memory = _sql_source(data, engine, memory_limit)
+    clients_table = _clients_table(clients)
+    if source is None:
+        return _polars_panel(data_in_memory, clients_table)
+    got, span, acc = source.months()
+    if isinstance(data, Dataset) and data.scan is not None:
+        _fill_report(data, acc)
+    return _assemble(got, span, clients_table, source, None, source.label, acc)
+
+
+#: the engines of :func:`build_panel`
+ENGINES = ("auto", "memory", "duckdb")
+
+
+def _sql_source(
+    data: Any, engine: str, memory_limit: str | None
+) -> tuple[DuckDBSource | SparkSource | None, Any]:
+    """The SQL engine that aggregates ``data`` (None for the in-memory polars query), and
+    the data for the polars query (a folder read in memory becomes a lazy scan of its parts)."""
+    if is_spark_frame(data):
+        return SparkSource(data), None
+    if isinstance(data, Dataset) and data.scan is not None:
+        if engine == "memory":
+            raise InputError(
+                f"{data.scan.label}: this Dataset was loaded out of core (its lines are not in "
+                'memory); load it again with [load] engine = "memory" to aggregate in memory.'
+            )
+        if memory_limit:
+            data.scan.memory_limit = memory_limit
+        return DuckDBSource(data.scan), None
+    if not isinstance(data, (str, os.PathLike)):
+        return None, data
+    text = os.fspath(data)
+    if engine != "duckdb" and os.path.isfile(text) and text.lower().endswith((".parquet", ".pq")):
+        return None, data  # one Parquet file of canonical columns: polars scans it lazily
+    if not os.path.exists(text) and not any(ch in text for ch in "*?["):
+        raise InputError(
+            f"{text}: no such file or folder; pass a Parquet file, a folder of Parquet or "
+            "CSV parts, or a glob such as 'lake/sales/*.parquet'."
+        )
+    cfg = Config()
+    sc = scan(text, cfg)
+    if engine == "auto":
+        engine = "duckdb" if estimated_rows(sc.files) >= cfg.load.out_of_core_rows else "memory"
+    if engine == "memory":
+        return None, _parts_in_memory(sc)
+    sc.memory_limit = memory_limit
+    return DuckDBSource(sc), None
+
+
+def _parts_in_memory(sc: Scan) -> pl.LazyFrame:
+    """The parts of a folder as one polars query with canonical column names (typed values
+    needed: text dates and amounts are parsed by :func:`reportkit.load`, not here)."""
+    files = [str(p) for p in sc.files]
+    if sc.kind == "parquet":
+        lf = pl.scan_parquet(files, missing_columns="insert", extra_columns="ignore")
+    else:
+        lf = pl.scan_csv(files, separator=sc.delimiter or ",", try_parse_dates=True)
+    return lf.select(pl.col(h).alias(c) for c, h in sc.columns.items())
+
+
+def _fill_report(dataset: Dataset, acc: Accounting) -> None:
+    """The transactions' load report completed with the counts of the out-of-core scan."""
+    rep = dataset.reports.get(TRANSACTIONS)
+    if rep is None:
+        return
+    rep.rows_read, rep.rows_kept = acc.rows_read, acc.rows_kept
+    rep.rows_rejected = acc.rows_read - acc.rows_kept
+    rep.rejected_by_reason = dict(acc.rejected_by_reason)
+    rep.returns_count, rep.returns_amount = acc.returns_count, acc.returns_amount
+    rep.total_amount, rep.clients = acc.total_amount, acc.clients
+    rep.date_min, rep.date_max = acc.date_min, acc.date_max
+
+
+def _polars_panel(data: Any, clients_table: pd.DataFrame | None) -> Panel:
     raw, label, stamp = _to_lazy(data)
     lf, has_order, has_margin = _normalise(raw, label)
-    clients_table = _clients_table(clients)
-
     got, span = _aggregate(lf, [CLIENT_ID, MONTH], has_order, has_margin, label)
     bad_keys = got[CLIENT_ID].is_null() | (got[CLIENT_ID] == "") | got[MONTH].is_null()
     if bool(bad_keys.any()) or not bool(got[REVENUE].is_finite().all()):
         raise _bad_rows_error(lf, label)
+    return _assemble(got, span, clients_table, lf, stamp, label, None, has_order, has_margin)
 
+
+def _assemble(
+    got: pl.DataFrame,
+    span: pl.DataFrame,
+    clients_table: pd.DataFrame | None,
+    source: Any,
+    stamp: tuple | None,
+    label: str,
+    acc: Accounting | None,
+    has_order: bool | None = None,
+    has_margin: bool | None = None,
+) -> Panel:
+    """The Panel of the aggregated rows (sorted by client and month, with client codes)."""
+    if has_order is None:
+        has_order, has_margin = source.has_order, source.has_margin
+    assert has_margin is not None
     code, tx_ids, cols = _client_rows(got, has_margin)
     ids, code, in_clients, created = _known_ids(tx_ids, code, clients_table)
     rows = _typed_rows(code, cols, has_margin)
@@ -489,7 +619,8 @@ def build_panel(data: Any, *, clients: pd.DataFrame | pl.DataFrame | None = None
         created=created,
         has_order=has_order,
         has_margin=has_margin,
-        source=lf,
+        source=source,
         stamp=stamp,
         label=label,
+        accounting=acc,
     )

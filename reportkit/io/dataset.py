@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .schema import TRANSACTIONS
+from .scan import Scan
+from .schema import DATE, TRANSACTIONS
 
 
 @dataclass
@@ -109,25 +110,44 @@ class Dataset:
 
     Attributes
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or None
         ``client_id``, ``date``, ``amount`` and the optional columns found; sorted by date.
+        None when the transactions were read out of core (see ``scan``).
     clients, activities, surveys : DataFrame or None
         None when the table was not given.
     reports : dict of str to LoadReport
         How every input row of each table was used or rejected.
     source : Path or None
         The file or folder the data came from.
+    scan : Scan or None
+        The transactions files when they are read out of core (``[load] engine``): the panel
+        aggregates them with DuckDB and fills in the transactions' load report.
     """
 
-    transactions: pd.DataFrame
+    transactions: pd.DataFrame | None
     clients: pd.DataFrame | None = None
     activities: pd.DataFrame | None = None
     surveys: pd.DataFrame | None = None
     reports: dict[str, LoadReport] = field(default_factory=dict)
     source: Path | None = None
+    scan: Scan | None = None
+
+    def date_range(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """The first and last transaction date (None when there is none); read out of core,
+        from the scan's load report."""
+        if self.transactions is not None:
+            dates = self.transactions[DATE]
+            if not len(dates) or dates.isna().all():
+                return None, None
+            return pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
+        rep = self.reports.get(TRANSACTIONS)
+        return (rep.date_min, rep.date_max) if rep is not None else (None, None)
 
     def __repr__(self) -> str:
-        parts = [f"transactions={len(self.transactions):,} rows"]
+        if self.transactions is not None:
+            parts = [f"transactions={len(self.transactions):,} rows"]
+        else:
+            parts = [f"transactions=out of core ({len(self.scan.files) if self.scan else 0} files)"]
         for name in ("clients", "activities", "surveys"):
             table = getattr(self, name)
             if table is not None:

@@ -39,11 +39,31 @@ from .columns import closest_headers, match_columns, normalize_header, table_of_
 from .config import Config, load_config
 from .dataset import Dataset, LoadReport
 from .readers import DATA_SUFFIXES, RawTable, read_raw
+
+# rejection reasons, in the order they are checked; a row gets the first that applies
+from .reasons import (
+    _HUGE,
+    BAD_AMOUNT,
+    BAD_DATE,
+    BAD_SCORE,
+    DUPLICATE_ROW,
+    EARLY_DATE,
+    EMPTY_ROW,
+    FUTURE_DATE,
+    HUGE_AMOUNT,
+    MALFORMED,
+    MISSING_ID,
+    REPEATED_HEADER,
+    REPEATED_ID,
+    TOTAL_ROW,
+)
+from .scan import PARTS, Scan, aggregate_scan, estimated_rows, part_files, scan
 from .schema import (
     ACTIVITIES,
     AMOUNT,
     CLIENT_ID,
     CLIENTS,
+    DATE,
     OPTIONAL,
     ORDER_ID,
     PRICE,
@@ -55,22 +75,6 @@ from .schema import (
     TRANSACTIONS,
     kind_of,
 )
-
-# rejection reasons, in the order they are checked; a row gets the first that applies
-MALFORMED = "malformed line (wrong number of fields)"
-EMPTY_ROW = "empty row"
-REPEATED_HEADER = "the header row repeated"
-TOTAL_ROW = "total row"
-MISSING_ID = "missing client id"
-BAD_DATE = "unparseable date"
-BAD_AMOUNT = "unparseable amount"
-BAD_SCORE = "score missing or outside 0–10"
-EARLY_DATE = "date before [load] earliest_date"
-FUTURE_DATE = "date in the future"
-HUGE_AMOUNT = "implausible amount (1e15 or more)"
-_HUGE = 1e15  # no sale is worth a quadrillion; 1e308 would make every total infinite
-DUPLICATE_ROW = "exact duplicate row"
-REPEATED_ID = "repeated client id (first record kept)"
 
 _TOTAL_RE = r"(?i)^\s*(итого|всего|total|grand total|subtotal|итог)\b"
 
@@ -496,7 +500,7 @@ def difflib_close(word: str, choices: list[str]) -> str:
 # --- the folder ------------------------------------------------------------------------------------
 
 
-def find_files(folder: Path, config: Config) -> dict[str, Path]:
+def find_files(folder: Path, config: Config, *, need_transactions: bool = True) -> dict[str, Path]:
     """Which file of a folder holds which table (by [files] in the config, else by name)."""
     found: dict[str, list[Path]] = {t: [] for t in TABLES}
     files = sorted(
@@ -538,7 +542,7 @@ def find_files(folder: Path, config: Config) -> dict[str, Path]:
                 f'    [files]\n    {t} = "{paths[0].name}"\n'
             )
         chosen[t] = paths[0]
-    if TRANSACTIONS not in chosen:
+    if TRANSACTIONS not in chosen and need_transactions:
         others = [p.name for p in files if p not in chosen.values()]
         raise DataFileError(
             f"{folder}: no transactions file found (files there: "
@@ -576,15 +580,23 @@ def load(path: str | Path, config: Config | str | Path | dict | None = None) -> 
     True
     """
     cfg = load_config(config)
+    parts = transaction_parts(path, cfg)
     path = Path(path)
-    if not path.exists():
+    if parts is None and not path.exists():
         raise DataFileError(
             f"{path}: no such file or folder. Check the path (relative paths "
             f"start from {Path.cwd()})."
         )
-    files = find_files(path, cfg) if path.is_dir() else {TRANSACTIONS: path}
-    tables: dict[str, pd.DataFrame] = {}
+    if parts is None:
+        files = find_files(path, cfg) if path.is_dir() else {TRANSACTIONS: path}
+    else:
+        files = find_files(path, cfg, need_transactions=False) if path.is_dir() else {}
+        files.pop(TRANSACTIONS, None)
+    tables: dict[str, pd.DataFrame | None] = {}
     reports: dict[str, LoadReport] = {}
+    sc = None
+    if parts is not None:
+        tables[TRANSACTIONS], reports[TRANSACTIONS], sc = _read_parts(parts, cfg)
     for table in TABLES:
         if table in files:
             tables[table], reports[table] = read_table(files[table], table, cfg)
@@ -598,8 +610,115 @@ def load(path: str | Path, config: Config | str | Path | dict | None = None) -> 
         activities=tables.get(ACTIVITIES),
         surveys=tables.get(SURVEYS),
         reports=reports,
-        source=path.resolve(),  # absolute: the notebook kernels run in another folder
+        source=(path if parts is None or path.exists() else parts[0].parent).resolve(),
+        scan=sc,
     )
+
+
+def transaction_parts(path: str | Path, config: Config) -> list[Path] | None:
+    """The part files of the transactions when they come in parts, else None (one file).
+
+    Parts are: the files of a glob (``"lake/sales/*.parquet"``); the Parquet or CSV files of a
+    subfolder named like the transactions table (``sales/``, ``transactions/``, ``продажи/``)
+    inside the data folder; or, in a folder where no file is named like a table, all its
+    Parquet or CSV files (all of one kind). A single large file read out of core is one part.
+    """
+    text = str(path)
+    if not Path(text).exists() and any(ch in text for ch in "*?["):
+        files = part_files(text)
+        if not files:
+            raise DataFileError(f"{text}: no file matches this pattern.")
+        return files
+    p = Path(text)
+    if p.is_file():
+        if config.load.engine == "duckdb" and p.suffix.lower() in PARTS:
+            return [p]
+        big = config.load.engine == "auto" and p.suffix.lower() in (".parquet", ".pq", ".csv")
+        if big and estimated_rows([p]) >= config.load.out_of_core_rows:
+            return [p]
+        return None
+    if not p.is_dir():
+        return None
+    subs = [d for d in sorted(p.iterdir()) if d.is_dir() and table_of_file(d.name) == TRANSACTIONS]
+    if subs and TRANSACTIONS not in config.files:
+        return part_files(subs[0])
+    named = [
+        f
+        for f in p.iterdir()
+        if f.is_file() and f.suffix.lower() in DATA_SUFFIXES and table_of_file(f.stem)
+    ]
+    loose = part_files(p)
+    if not named and not config.files and loose and len({f.suffix.lower() for f in loose}) == 1:
+        return loose
+    return None
+
+
+def _read_parts(
+    parts: list[Path], cfg: Config
+) -> tuple[pd.DataFrame | None, LoadReport, Scan | None]:
+    """The transactions of part files: out of core (DuckDB) or in memory, by [load] engine."""
+    engine = cfg.load.engine
+    if engine == "auto":
+        engine = "duckdb" if estimated_rows(parts) >= cfg.load.out_of_core_rows else "memory"
+    label = str(parts[0].parent) if len(parts) > 1 else str(parts[0])
+    if engine == "duckdb":
+        sc = scan(parts[0].parent if len(parts) > 1 else parts[0], cfg, files=parts)
+        sc.result = aggregate_scan(sc)
+        acc = sc.result[2]
+        rep = LoadReport(table=TRANSACTIONS, file=label, columns=dict(sc.columns), notes=sc.notes)
+        rep.rows_read, rep.rows_kept = acc.rows_read, acc.rows_kept
+        rep.rows_rejected = acc.rows_read - acc.rows_kept
+        rep.rejected_by_reason = dict(acc.rejected_by_reason)
+        rep.returns_count, rep.returns_amount = acc.returns_count, acc.returns_amount
+        rep.total_amount, rep.clients = acc.total_amount, acc.clients
+        rep.date_min, rep.date_max = acc.date_min, acc.date_max
+        if rep.rows_rejected:
+            rep.notes.append(
+                "rejected lines are counted by reason; out of core they are not listed one by one"
+            )
+        PROGRESS.stage(
+            f"transactions: {rep.rows_kept:,} of {rep.rows_read:,} rows kept "
+            f"({len(parts):,} files, read out of core)"
+        )
+        return None, rep, sc
+    frames, reports = [], []
+    for part in parts:
+        frame, rep = read_table(part, TRANSACTIONS, cfg)
+        frames.append(frame)
+        reports.append(rep)
+    PROGRESS.stage(
+        f"transactions: {sum(r.rows_kept for r in reports):,} of "
+        f"{sum(r.rows_read for r in reports):,} rows kept ({len(parts):,} files)"
+    )
+    if len(parts) == 1:
+        return frames[0], reports[0], None
+    frame = pd.concat(frames, ignore_index=True)
+    frame = frame.sort_values(DATE, kind="stable", ignore_index=True)
+    merged = _merged(reports, label)
+    merged.clients = int(frame[CLIENT_ID].nunique())
+    return frame, merged, None
+
+
+def _merged(reports: list[LoadReport], label: str) -> LoadReport:
+    """One load report for the parts of a table read one by one."""
+    out = LoadReport(table=reports[0].table, file=label, columns=dict(reports[0].columns))
+    for r in reports:
+        out.rows_read += r.rows_read
+        out.rows_kept += r.rows_kept
+        out.rows_rejected += r.rows_rejected
+        for reason, n in r.rejected_by_reason.items():
+            out.rejected_by_reason[reason] = out.rejected_by_reason.get(reason, 0) + n
+        out.returns_count += r.returns_count
+        out.returns_amount += r.returns_amount
+        out.total_amount += r.total_amount
+        for note in r.notes:
+            out.notes.append(f"{Path(r.file).name}: {note}")
+        dmin = [d for d in (out.date_min, r.date_min) if d is not None]
+        dmax = [d for d in (out.date_max, r.date_max) if d is not None]
+        out.date_min, out.date_max = (min(dmin) if dmin else None), (max(dmax) if dmax else None)
+    rejected = [r.rejected.assign(file=Path(r.file).name) for r in reports if len(r.rejected)]
+    out.rejected = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame()
+    return out
 
 
 def write_rejected(dataset: Dataset, out_dir: str | Path) -> dict[str, Path]:

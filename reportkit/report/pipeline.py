@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..core.dates import check_as_of, default_as_of
@@ -92,12 +93,32 @@ def _source_name(dataset: Dataset) -> str:
 
 def _up_to(dataset: Dataset, as_of: Any) -> pd.DataFrame:
     tx = dataset.transactions
+    if tx is None and dataset.scan is not None:  # read out of core: the scan's figures
+        return _scanned_lines(dataset)
     if tx is None:
         return pd.DataFrame({S.CLIENT_ID: [], S.DATE: pd.to_datetime([]), S.AMOUNT: []})
     if as_of is None or as_of == "":
         return tx
     day_after = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
     return tx[tx[S.DATE] < day_after]
+
+
+def _scanned_lines(dataset: Dataset) -> pd.DataFrame:
+    """Transactions read out of core, as the checks of :func:`check_data` read them: two lines
+    per client (its first and last transaction date, the net total on the first), from the
+    load report's figures -- the lines themselves are not in memory."""
+    rep = dataset.reports.get(S.TRANSACTIONS)
+    if rep is None or not rep.rows_kept or rep.date_min is None:
+        return pd.DataFrame({S.CLIENT_ID: [], S.DATE: pd.to_datetime([]), S.AMOUNT: []})
+    n = max(int(rep.clients), 1)
+    ids = np.arange(n).astype(str)
+    return pd.DataFrame(
+        {
+            S.CLIENT_ID: np.concatenate([ids, ids]),
+            S.DATE: [rep.date_min] * n + [rep.date_max] * n,
+            S.AMOUNT: [rep.total_amount - rep.returns_amount] + [0.0] * (2 * n - 1),
+        }
+    )
 
 
 def _short(first: pd.Timestamp, end: pd.Timestamp) -> bool:
@@ -133,7 +154,7 @@ def check_data(dataset: Dataset, as_of: Any = None) -> list[str]:
     span = f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
     # the history the report stands on: from the first sale to the report date (or the last
     # sale, when the report date is later)
-    end = pd.Timestamp(dataset.transactions[S.DATE].max()).normalize()
+    end = pd.Timestamp(dataset.date_range()[1]).normalize()
     if as_of is not None and as_of != "":
         end = min(end, pd.Timestamp(as_of).normalize())
     amount = pd.to_numeric(tx[S.AMOUNT], errors="coerce")
@@ -471,7 +492,7 @@ class Audit:
         tx = _up_to(self.dataset, self.as_of)
         if len(tx):
             first = pd.Timestamp(tx[S.DATE].min()).normalize()
-            end = min(self.as_of, pd.Timestamp(self.dataset.transactions[S.DATE].max()).normalize())
+            end = min(self.as_of, pd.Timestamp(self.dataset.date_range()[1]).normalize())
             if _short(first, end):
                 stop = end + pd.Timedelta(days=1)  # the history is first … end, both in
                 months = (

@@ -390,7 +390,7 @@ def _money(r: AuditResults, dataset: Dataset, config: Config, as_of: pd.Timestam
     """Where the money is (#17): the Paretos, what each segment buys, the low-margin sales;
     only when the sales lines carry a product, a category or a channel."""
     tx, clients = dataset.transactions, dataset.clients
-    if not any(c in tx.columns and tx[c].notna().any() for c in LINE_DIMENSIONS):
+    if tx is None or not any(c in tx.columns and tx[c].notna().any() for c in LINE_DIMENSIONS):
         return
     segments = {
         S.ABC: r.segments.abc.clients[[S.CLIENT_ID, S.ABC]],
@@ -424,7 +424,7 @@ def _forecast(dataset: Dataset, panel: Any, as_of: pd.Timestamp) -> ForecastRepo
             plan = read_plan(path) if path is not None else None
         except InputError as exc:
             error = str(exc)
-    levels = client_levels(dataset, as_of)
+    levels = client_levels(dataset, as_of) if dataset.transactions is not None else None
     return audit_forecast(
         panel,
         as_of=as_of,
@@ -438,7 +438,7 @@ def _forecast(dataset: Dataset, panel: Any, as_of: pd.Timestamp) -> ForecastRepo
 def _cross_sell(r: AuditResults, dataset: Dataset, panel: Any, as_of: pd.Timestamp) -> None:
     """The categories each client's peers buy and it does not (#17), when the sales carry a
     category; valued with the churn model's probabilities when it scored."""
-    if S.CATEGORY in dataset.transactions.columns:
+    if dataset.transactions is not None and S.CATEGORY in dataset.transactions.columns:
         r.cross_sell = _guarded(
             "cross_sell",
             cross_sell,

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ...core.dates import parse_as_of
+from ...errors import InputError
 from ...io import schema as S
 from ...io.dataset import Dataset
 
@@ -67,6 +68,11 @@ def client_levels(dataset: Dataset, as_of: Any = None) -> pd.DataFrame:
         ``client_id`` and one column per dimension found (strings).
     """
     tx = dataset.transactions
+    if tx is None:
+        raise InputError(
+            "the transactions were read out of core: the levels need their lines; load them "
+            'with [load] engine = "memory".'
+        )
     if as_of is not None:
         tx = tx[tx[S.DATE] <= parse_as_of(as_of)]
     client, uniq = pd.factorize(tx[S.CLIENT_ID])

@@ -207,9 +207,40 @@ def _add_clients(
         add("clients", ("rec.cards_no_orders", {}), len(card_ids - tx_ids))
 
 
+def _reconcile_scanned(reports: Any, panel: Any, clients: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`reconcile` of transactions read out of core: rows per reason from the scan, its
+    net total and clients against the panel's."""
+    rows = _Rows()
+    add = rows.add
+    frame = panel if isinstance(panel, pd.DataFrame) else getattr(panel, "frame", None)
+    _require_frame(frame, "panel", "panel.frame", [CLIENT_ID, MONTH, REVENUE])
+    assert frame is not None
+    for table_code, r in _report_items(reports):
+        on = {"table": table_code}
+        file = getattr(r, "file", None)
+        read, kept, rejected = int(r.rows_read), int(r.rows_kept), int(r.rows_rejected)
+        add("rows", ("rec.read", {**on, "file": PurePath(str(file)).name if file else None}), read)
+        by_reason = dict(getattr(r, "rejected_by_reason", {}) or {})
+        for reason, count in by_reason.items():
+            add("rows", ("rec.rejected_reason", {**on, "reason": reason}), int(count))
+        add("rows", ("rec.rejected_sum", on), rejected, sum(by_reason.values()), "count")
+        add("rows", ("rec.read_sum", on), read, kept + rejected, "count")
+        if table_code == "transactions":
+            add("returns", ("rec.returns_rows", {}), int(r.returns_count))
+            add("returns", ("rec.returns_amount", {}), float(r.returns_amount))
+            total = float(pd.to_numeric(frame[REVENUE]).sum())
+            add("revenue", ("rec.revenue_all", {}), float(r.total_amount), total, "money")
+            n = len(set(frame[CLIENT_ID]))
+            add("clients", ("rec.tx_clients", {}), int(r.clients))
+            add("clients", ("rec.panel_clients", {}), int(r.clients), n, "count")
+        elif table_code == "clients" and clients is not None:
+            add("rows", ("rec.kept_used", on), kept, len(clients), "count")
+    return rows.frame()
+
+
 def reconcile(
     reports: Any,
-    transactions: pd.DataFrame,
+    transactions: pd.DataFrame | None,
     panel: Any = None,
     *,
     clients: pd.DataFrame | None = None,
@@ -222,8 +253,10 @@ def reconcile(
         ``Dataset.reports``: for each table ``rows_read``, ``rows_kept``, ``rows_rejected``,
         ``rejected_by_reason``; for transactions also ``returns_count``, ``returns_amount``,
         ``total_amount``; the name of ``file`` (without its folder) is quoted when present.
-    transactions : DataFrame
-        The kept transactions the report uses: ``client_id``, ``date``, ``amount``.
+    transactions : DataFrame or None
+        The kept transactions the report uses: ``client_id``, ``date``, ``amount``. None when
+        they were read out of core: the load report's counts (from the scan) are checked
+        against the panel (revenue, returns, clients).
     panel : Panel or DataFrame, optional
         The client-month panel (``panel.frame`` or the frame itself: ``client_id``, ``month``,
         ``revenue``); default None (the revenue rows then only show the input side).
@@ -264,6 +297,8 @@ def reconcile(
     >>> t["params"].iloc[0]
     {'table': 'transactions', 'file': 'sales.csv'}
     """
+    if transactions is None:  # read out of core: the load report against the panel
+        return _reconcile_scanned(reports, panel, clients)
     _require_frame(transactions, "transactions", "transactions", [CLIENT_ID, DATE, AMOUNT])
     tx = _transactions_table(transactions)
     dates = pd.to_datetime(transactions[DATE].reset_index(drop=True), errors="coerce")

@@ -26,7 +26,6 @@ from typing import Any
 import pandas as pd
 
 from ...errors import InputError, check_param
-from ...io import schema as S
 from ...io.config import Config
 from ...io.dataset import Dataset
 from ...progress import PROGRESS
@@ -144,6 +143,7 @@ def monthly(
     progress: bool | None = None,
     cache: str | os.PathLike | None = None,
     title: str | None = None,
+    engine: str | None = None,
 ) -> MonthlyResult:
     """One report per month from ``start`` to ``end`` and the index page (see the module's
     description for what is built, skipped and cached).
@@ -172,6 +172,8 @@ def monthly(
         Where the loaded data and panel are kept (see :func:`audit`); never inside ``out``.
     title : str, optional
         The company's name in the title blocks and the index.
+    engine : {"auto", "memory", "duckdb"}, optional
+        Replaces ``[load] engine``: "duckdb" reads Parquet or CSV parts out of core.
 
     Returns
     -------
@@ -180,7 +182,7 @@ def monthly(
         lists in ``out/monthly_YYYY-MM/``; ``out/index.html``, listing every period in ``out``
         (:mod:`reportkit.report.render.index`).
     """
-    cfg, lang = _settings(config, lang, data, title)
+    cfg, lang = _settings(config, lang, data, title, engine)
     check_param(jobs is None or (isinstance(jobs, int) and jobs >= 1), "jobs", _JOBS, jobs)
     out = Path(out)
     check_output_folder(out)
@@ -280,8 +282,8 @@ def _build(
 
 def _data_range(dataset: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Days of the first and last transaction."""
-    dates = dataset.transactions[S.DATE]
-    return pd.Timestamp(dates.min()).normalize(), pd.Timestamp(dates.max()).normalize()
+    first, last = dataset.date_range()
+    return pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
 
 
 def _in_data(

@@ -20,14 +20,20 @@ from .common import _check_lang
 
 
 def _settings(
-    config: Any, lang: str | None, data_folder: Any, title: str | None = None
+    config: Any,
+    lang: str | None,
+    data_folder: Any,
+    title: str | None = None,
+    engine: str | None = None,
 ) -> tuple[Config, str]:
     """The run's config, loaded and checked (the files it names lie beside ``data_folder``;
-    ``title``, when given, replaces ``[report] title``), and its language (``lang``, else the
-    config's)."""
+    ``title``, when given, replaces ``[report] title``, ``engine`` ``[load] engine``), and its
+    language (``lang``, else the config's)."""
     cfg = load_config(config)
     if title:
         cfg = with_overrides(cfg, {"report": {"title": str(title)}})
+    if engine:
+        cfg = with_overrides(cfg, {"load": {"engine": str(engine)}})
     check_paths(cfg, data_folder)
     lang = lang or cfg.report.lang
     _check_lang(lang)

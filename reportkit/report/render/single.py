@@ -110,6 +110,7 @@ def audit(
     allow_future: bool = False,
     cache: str | os.PathLike | None = None,
     title: str | None = None,
+    engine: str | None = None,
 ) -> AuditResult:
     """The client-base audit report as of a date.
 
@@ -138,6 +139,8 @@ def audit(
         ``out``; default :func:`reportkit.report.store.cache_root` (per user).
     title : str, optional
         The company's name for the title block; default ``[report] title``, else the folder's.
+    engine : {"auto", "memory", "duckdb"}, optional
+        Replaces ``[load] engine``: "duckdb" reads Parquet or CSV parts out of core.
 
     Returns
     -------
@@ -150,7 +153,9 @@ def audit(
     InputError
         Data no audit can be drawn from (:func:`reportkit.report.pipeline.check_data`).
     """
-    cfg, lang = _settings(config, lang, data if data is not None else data_path("sample"), title)
+    cfg, lang = _settings(
+        config, lang, data if data is not None else data_path("sample"), title, engine
+    )
     out = Path(out)
     check_output_folder(out)
     with output_lock(out):

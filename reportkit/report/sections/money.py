@@ -210,6 +210,8 @@ def render(audit: AuditView) -> str:
     lang = audit.lang
     parts = [heading(2, "h.money", lang)]
     tx = audit.dataset.transactions
+    if tx is None:
+        return "".join([*parts, p(say("hidden.out_of_core", lang), "rk-note")])
     if not any(c in tx.columns and tx[c].notna().any() for c in LINE_DIMENSIONS):
         return "".join([*parts, p(say("hidden", lang), "rk-note")])
     money = audit.results.money

@@ -24,6 +24,9 @@ LABELS: dict[str, dict[str, str]] = {
         "items.industry": "Industries",
         "hidden": "This section needs the products, categories or sales channels on the sales "
         "lines; these data have none of them.",
+        "hidden.out_of_core": "Not computed: the sales lines were read out of core (the base is "
+        "too large to hold in memory), and this section needs the lines themselves. Run the "
+        "audit on a part of the base (one region, one year) with --engine memory to see it.",
         "none": "No figures: the data have no products, categories, channels, regions or "
         "industries.",
         "window": "Over the report's window, {start} to {end}, against the same number of "
@@ -99,6 +102,9 @@ LABELS: dict[str, dict[str, str]] = {
         "items.industry": "Отрасли",
         "hidden": "Для этого раздела в строках продаж нужны товары, категории или каналы "
         "продаж; в этих данных их нет.",
+        "hidden.out_of_core": "Не рассчитано: строки продаж прочитаны потоком, без загрузки в "
+        "память (база слишком велика), а этому разделу нужны сами строки. Чтобы увидеть его, "
+        "постройте отчёт по части базы (один регион, один год) с --engine memory.",
         "none": "Нет цифр: в данных нет ни товаров, ни категорий, ни каналов, ни регионов, ни "
         "отраслей.",
         "window": "За окно отчёта, с {start} по {end}, в сравнении с тем же числом месяцев "
