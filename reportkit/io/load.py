@@ -63,7 +63,6 @@ from .schema import (
     AMOUNT,
     CLIENT_ID,
     CLIENTS,
-    DATE,
     OPTIONAL,
     ORDER_ID,
     PRICE,
@@ -681,44 +680,32 @@ def _read_parts(
             f"({len(parts):,} files, read out of core)"
         )
         return None, rep, sc
-    frames, reports = [], []
-    for part in parts:
-        frame, rep = read_table(part, TRANSACTIONS, cfg)
-        frames.append(frame)
-        reports.append(rep)
+    raws = [read_raw(part, TRANSACTIONS, cfg) for part in parts]
+    if len(raws) == 1:
+        raw = raws[0]
+    else:  # one table: a line repeated in another part is a repeat too
+        try:
+            frame = pl.concat([r.frame for r in raws], how="diagonal_relaxed")
+        except pl.exceptions.PolarsError as exc:
+            raise DataFileError(
+                f"{label}: the parts do not fit together as one table ({exc}). Give parts with "
+                "the same columns."
+            ) from None
+        raw = RawTable(
+            frame,
+            np.concatenate([r.rows for r in raws]),
+            [m for r in raws for m in r.malformed],
+            label,
+            [f"{len(parts):,} files read as one table"]
+            + sorted({n for r in raws for n in r.notes}),
+        )
+        del raws
+    mapping, computed_amount = _mapping(raw, TRANSACTIONS, cfg)
+    kept, rep = _parse_table(raw, TRANSACTIONS, cfg, mapping, computed_amount)
     PROGRESS.stage(
-        f"transactions: {sum(r.rows_kept for r in reports):,} of "
-        f"{sum(r.rows_read for r in reports):,} rows kept ({len(parts):,} files)"
+        f"transactions: {rep.rows_kept:,} of {rep.rows_read:,} rows kept ({len(parts):,} files)"
     )
-    if len(parts) == 1:
-        return frames[0], reports[0], None
-    frame = pd.concat(frames, ignore_index=True)
-    frame = frame.sort_values(DATE, kind="stable", ignore_index=True)
-    merged = _merged(reports, label)
-    merged.clients = int(frame[CLIENT_ID].nunique())
-    return frame, merged, None
-
-
-def _merged(reports: list[LoadReport], label: str) -> LoadReport:
-    """One load report for the parts of a table read one by one."""
-    out = LoadReport(table=reports[0].table, file=label, columns=dict(reports[0].columns))
-    for r in reports:
-        out.rows_read += r.rows_read
-        out.rows_kept += r.rows_kept
-        out.rows_rejected += r.rows_rejected
-        for reason, n in r.rejected_by_reason.items():
-            out.rejected_by_reason[reason] = out.rejected_by_reason.get(reason, 0) + n
-        out.returns_count += r.returns_count
-        out.returns_amount += r.returns_amount
-        out.total_amount += r.total_amount
-        for note in r.notes:
-            out.notes.append(f"{Path(r.file).name}: {note}")
-        dmin = [d for d in (out.date_min, r.date_min) if d is not None]
-        dmax = [d for d in (out.date_max, r.date_max) if d is not None]
-        out.date_min, out.date_max = (min(dmin) if dmin else None), (max(dmax) if dmax else None)
-    rejected = [r.rejected.assign(file=Path(r.file).name) for r in reports if len(r.rejected)]
-    out.rejected = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame()
-    return out
+    return kept, rep, None
 
 
 def write_rejected(dataset: Dataset, out_dir: str | Path) -> dict[str, Path]:

@@ -137,6 +137,8 @@ def render(audit: AuditView) -> str:
     value = audit.results.cross_sell
     if isinstance(value, Failed):
         return head + audit.error_or_na("cross_sell", say("h.cross_sell", lang))
+    if value is None and audit.dataset.transactions is None:
+        return head + p(say("na.out_of_core", lang), "rk-note")
     if value is None:
         return head + na_columns(lang)
     return head + _body(audit, value)

@@ -24,6 +24,8 @@ LABELS: dict[str, dict[str, str]] = {
         "by_category": "The offers by category (a client is offered up to three):",
         "na.columns": "The sales lines carry no product category, so there is no white space "
         "to look for.",
+        "na.out_of_core": "Not computed: the sales lines were read out of core (the base is too "
+        "large to hold in memory), and the white space is found on the lines themselves.",
         "intro": "For each client who bought over the last {window}: the categories its peers "
         "buy and it does not. Peers are the other active clients of its industry and size, or "
         "of its ABC×XYZ cell when the card lacks them, or the whole base when a cell has fewer "
@@ -82,6 +84,8 @@ LABELS: dict[str, dict[str, str]] = {
         "by_category": "Предложения по категориям (клиенту — не больше трёх):",
         "na.columns": "В строках продаж нет категории товара, поэтому искать незанятые "
         "категории не из чего.",
+        "na.out_of_core": "Не рассчитано: строки продаж прочитаны потоком, без загрузки в память "
+        "(база слишком велика), а незанятые категории ищутся по самим строкам.",
         "intro": "Для каждого клиента, покупавшего за последние {window}, — категории, которые "
         "покупают похожие на него клиенты, а он нет. Похожие — другие активные клиенты той же "
         "отрасли и того же размера, а если в карточке их нет — той же ячейки ABC×XYZ, а если "
