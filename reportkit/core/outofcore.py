@@ -11,8 +11,12 @@ DuckDB
     over polars' streaming engine, whose peak followed the lines and which has no limit to set.
 Spark
     The user's DataFrame is registered as a temporary view and the same text runs through
-    ``spark.sql``; only the client-month rows come back (as Arrow). Dates are read in the
-    session's time zone (``spark.sql.session.timeZone``), the business's local time.
+    ``spark.sql``; only the client-month rows come back (as Arrow). Dates are read as the
+    wall-clock time of the session's time zone (``spark.sql.session.timeZone``), the business's
+    local time, for the months, the days and the span alike. The lines the out-of-core scan
+    rejects for their values (no client id, no date, an unusable or implausible amount) are
+    counted the same way; column types the in-memory panel refuses are refused before Spark
+    runs anything. Exact duplicate lines are kept, as in memory.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import pandas as pd
 import polars as pl
 
 from ..errors import InputError
-from ..io.reasons import BAD_AMOUNT, BAD_DATE, DUPLICATE_ROW, MISSING_ID
+from ..io.reasons import _HUGE, BAD_AMOUNT, BAD_DATE, DUPLICATE_ROW, HUGE_AMOUNT, MISSING_ID
 from ..io.scan import Scan, aggregate_scan
 from ..io.schema import AMOUNT, CLIENT_ID, DATE, MARGIN, ORDER_ID
 from ..io.sql import Accounting, from_result, panel_sql
@@ -68,6 +72,39 @@ def is_spark_frame(data: Any) -> bool:
     return mod.startswith("pyspark.") and type(data).__name__ == "DataFrame"
 
 
+_SPARK_INTEGERS = ("tinyint", "smallint", "int", "bigint")
+_SPARK_NUMBERS = (*_SPARK_INTEGERS, "float", "double", "decimal")
+
+
+def _check_spark_types(dtypes: dict[str, str]) -> None:
+    """Refuse the column types the in-memory panel refuses (see
+    :func:`reportkit.core.aggregate._normalise`): text ids or integers, dates or timestamps,
+    numbers. Spark's ANSI mode (the default from Spark 4) would otherwise stop the whole query
+    on the first value a cast cannot read, and a float id would become text such as "12.0".
+    """
+    label = "the Spark DataFrame"
+
+    def base(name: str) -> str:
+        return dtypes[name].split("(")[0].lower()
+
+    if base(CLIENT_ID) not in ("string", "varchar", "char", *_SPARK_INTEGERS):
+        raise InputError(
+            f"{label}: column 'client_id' must hold text identifiers, got {dtypes[CLIENT_ID]}. "
+            "Cast it to strings (ids such as '00123' must stay text)."
+        )
+    if base(DATE) not in ("timestamp", "timestamp_ntz", "date"):
+        raise InputError(
+            f"{label}: column 'date' must hold dates or timestamps, got {dtypes[DATE]}. "
+            "Parse it first, e.g. with pyspark.sql.functions.to_timestamp."
+        )
+    for name in (AMOUNT, MARGIN):
+        if name in dtypes and base(name) not in _SPARK_NUMBERS:
+            raise InputError(
+                f"{label}: column {name!r} must hold numbers, got {dtypes[name]}. Cast it "
+                "to double first (decimal commas and thousands separators removed)."
+            )
+
+
 class SparkSource:
     """A PySpark DataFrame of canonical transactions, aggregated inside its Spark session."""
 
@@ -80,6 +117,7 @@ class SparkSource:
                 f"found (columns: {', '.join(map(repr, names[:20]))}). Select or rename them "
                 "to client_id, date, amount (optional order_id, margin) first."
             )
+        _check_spark_types(dict(frame.dtypes))
         self.frame = frame
         self.label = "the Spark DataFrame"
         self.has_order = ORDER_ID in names
@@ -90,18 +128,25 @@ class SparkSource:
         return False
 
     def _relation(self) -> str:
+        """The lines as :data:`~reportkit.io.sql.PANEL_SQL` reads them, with the reasons of the
+        out-of-core scan that apply to typed columns (see :func:`_check_spark_types`).
+
+        Dates become TIMESTAMP_NTZ: the wall-clock time in the session's time zone, so that
+        months, days and the span (returned as Arrow) are all the business's local time.
+        """
         order = f"NULLIF(trim(CAST({ORDER_ID} AS STRING)), '')" if self.has_order else "NULL"
         margin = f"CAST({MARGIN} AS DOUBLE)" if self.has_margin else "CAST(NULL AS DOUBLE)"
+        finite = "abs({0}) < double('infinity')"  # false for NaN and ±infinity
         return (
             "(SELECT rk_client, rk_date, rk_amount, CAST(rk_order AS STRING) AS rk_order, "
-            "CASE WHEN isnan(rk_margin) THEN NULL ELSE rk_margin END AS rk_margin, "
+            f"CASE WHEN {finite.format('rk_margin')} THEN rk_margin END AS rk_margin, "
             f"CASE WHEN rk_client IS NULL OR rk_client = '' THEN '{MISSING_ID}' "
             f"WHEN rk_date IS NULL THEN '{BAD_DATE}' "
-            f"WHEN rk_amount IS NULL OR isnan(rk_amount) "
-            f"OR abs(rk_amount) = double('infinity') THEN '{BAD_AMOUNT}' END AS rk_reason, "
+            f"WHEN rk_amount IS NULL OR NOT {finite.format('rk_amount')} THEN '{BAD_AMOUNT}' "
+            f"WHEN abs(rk_amount) >= {_HUGE:.0f} THEN '{HUGE_AMOUNT}' END AS rk_reason, "
             "CAST(1 AS BIGINT) AS rk_copies FROM ("
             f"SELECT trim(CAST({CLIENT_ID} AS STRING)) AS rk_client, "
-            f"CAST({DATE} AS TIMESTAMP) AS rk_date, CAST({AMOUNT} AS DOUBLE) AS rk_amount, "
+            f"CAST({DATE} AS TIMESTAMP_NTZ) AS rk_date, CAST({AMOUNT} AS DOUBLE) AS rk_amount, "
             f"{order} AS rk_order, {margin} AS rk_margin FROM {self.view}))"
         )
 
