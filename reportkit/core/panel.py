@@ -568,12 +568,7 @@ def _fill_report(dataset: Dataset, acc: Accounting) -> None:
     rep = dataset.reports.get(TRANSACTIONS)
     if rep is None:
         return
-    rep.rows_read, rep.rows_kept = acc.rows_read, acc.rows_kept
-    rep.rows_rejected = acc.rows_read - acc.rows_kept
-    rep.rejected_by_reason = dict(acc.rejected_by_reason)
-    rep.returns_count, rep.returns_amount = acc.returns_count, acc.returns_amount
-    rep.total_amount, rep.clients = acc.total_amount, acc.clients
-    rep.date_min, rep.date_max = acc.date_min, acc.date_max
+    acc.fill(rep)
 
 
 def _polars_panel(data: Any, clients_table: pd.DataFrame | None) -> Panel:

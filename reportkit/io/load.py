@@ -665,12 +665,7 @@ def _read_parts(
         sc.result = aggregate_scan(sc)
         acc = sc.result[2]
         rep = LoadReport(table=TRANSACTIONS, file=label, columns=dict(sc.columns), notes=sc.notes)
-        rep.rows_read, rep.rows_kept = acc.rows_read, acc.rows_kept
-        rep.rows_rejected = acc.rows_read - acc.rows_kept
-        rep.rejected_by_reason = dict(acc.rejected_by_reason)
-        rep.returns_count, rep.returns_amount = acc.returns_count, acc.returns_amount
-        rep.total_amount, rep.clients = acc.total_amount, acc.clients
-        rep.date_min, rep.date_max = acc.date_min, acc.date_max
+        acc.fill(rep)
         if rep.rows_rejected:
             rep.notes.append(
                 "rejected lines are counted by reason; out of core they are not listed one by one"

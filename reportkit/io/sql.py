@@ -24,6 +24,7 @@ Row accounting comes from the same scan: the rejected lines of one reason form o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,6 +123,16 @@ class Accounting:
     date_min: pd.Timestamp | None = None
     date_max: pd.Timestamp | None = None
     clients: int = 0
+
+    def fill(self, report: Any) -> None:
+        """Write these counts into a transactions load report (its rows, rejections by
+        reason, returns, net total, dates and clients)."""
+        report.rows_read, report.rows_kept = self.rows_read, self.rows_kept
+        report.rows_rejected = self.rows_read - self.rows_kept
+        report.rejected_by_reason = dict(self.rejected_by_reason)
+        report.returns_count, report.returns_amount = self.returns_count, self.returns_amount
+        report.total_amount, report.clients = self.total_amount, self.clients
+        report.date_min, report.date_max = self.date_min, self.date_max
 
 
 def from_result(
