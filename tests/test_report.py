@@ -351,8 +351,10 @@ def test_audit_masked_in_russian(tmp_path, data_dir, stand_in_panel, monkeypatch
 
 
 def test_default_as_of_is_the_end_of_the_last_full_month():
+    from reportkit.io.dataset import Dataset
+
     def ds(last):
-        return SimpleNamespace(transactions=pd.DataFrame({"date": pd.to_datetime(
+        return Dataset(transactions=pd.DataFrame({"date": pd.to_datetime(
             ["2023-12-01 00:00", last], format="ISO8601")}))
 
     from reportkit.report.pipeline import default_as_of   # the one helper the report and the audit use

@@ -161,14 +161,30 @@ _MICRO = 1_000_000
 
 
 def _exact_sum(column: str) -> pl.Expr:
-    """A money sum that does not depend on the order of its terms: each value in millionths of
-    the currency unit as a 128-bit integer, summed exactly, then back to float. A float sum
-    taken by several threads differed in the last digits from run to run (and with the number
-    of threads), and those digits reached the report. A NaN or infinite value makes the sum NaN
-    (the caller reports the rows); missing values count 0."""
+    """A money sum that does not depend on the order of its terms, in millionths of the
+    currency unit (:func:`_from_micros` divides): each value as a 128-bit integer, summed
+    exactly, then back to float. A float sum taken by several threads differed in the last
+    digits from run to run (and with the number of threads), and those digits reached the
+    report. A NaN or infinite value makes the sum NaN (the caller reports the rows); missing
+    values count 0. Values are rounded half away from zero, as SQL's ROUND does."""
     col = pl.col(column)
-    exact = (col * _MICRO).round().cast(pl.Int128, strict=False).sum().cast(pl.Float64) / _MICRO
+    exact = (
+        (col * _MICRO)
+        .round(0, mode="half_away_from_zero")
+        .cast(pl.Int128, strict=False)
+        .sum()
+        .cast(pl.Float64)
+    )
     return pl.when(col.is_nan().any() | col.is_infinite().any()).then(float("nan")).otherwise(exact)
+
+
+def _from_micros(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The sums of :func:`_exact_sum` in currency units, divided by numpy: polars divides a
+    column by a constant as a multiplication by its inverse (-30100000 × 1e-6 gives
+    -30.099999999999998), where a true division gives -30.1 like DuckDB and Spark SQL."""
+    return frame.with_columns(
+        pl.Series(c, frame.get_column(c).to_numpy() / _MICRO) for c in columns if c in frame.columns
+    )
 
 
 def _order_key(pos: pl.Expr, has_order: bool) -> tuple[pl.Expr, pl.Expr]:
@@ -251,6 +267,7 @@ def _aggregate(
             (pos & ~has_id).sum().alias(_NO_ID),
         )
         got, span_frame = pl.collect_all([query, span])
+        got = _from_micros(got, [REVENUE, MARGIN])
         if has_order and int(span_frame[_NO_ID][0]):
             # purchases without an order_id: one order per client and day (second pass, only
             # when such rows exist)
