@@ -186,3 +186,20 @@ def test_audit_of_a_parquet_folder_out_of_core(tmp_path):
     html = next((tmp_path / "duckdb").glob("audit_*.html")).read_text(encoding="utf-8")
     assert "the sales lines were read out of core" in html
     assert html.count("mismatch") == 0
+
+
+def test_repeats_compare_every_column(tmp_path):
+    """Two lines equal in client, date, amount and order but of different products are two
+    lines; a line repeated in every column (in another part) is one, rejected once."""
+    (tmp_path / "sales").mkdir()
+    head = "client_id,date,amount,order_id,product\n"
+    (tmp_path / "sales" / "p1.csv").write_text(
+        head + "a,2024-01-05,10,N1,pen\na,2024-01-05,10,N1,ink\nb,2024-01-06,7,N2,pen\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "sales" / "p2.csv").write_text(head + "b,2024-01-06,7,N2,pen\n", encoding="utf-8")
+    for cfg in (MEMORY, DUCKDB):
+        ds = rk.load(tmp_path, cfg)
+        rep = ds.reports["transactions"]
+        assert (rep.rows_read, rep.rows_kept, rep.rejected_by_reason) == (4, 3, {DUPLICATE_ROW: 1})
+        assert rk.build_panel(ds).frame["revenue"].tolist() == [20.0, 7.0]
