@@ -60,9 +60,9 @@ import pandas as pd
 import polars as pl
 
 from ..errors import InputError, ReportkitError
-from ..io.config import Config
+from ..io.config import Config, with_overrides
 from ..io.dataset import Dataset
-from ..io.scan import Scan, estimated_rows, scan
+from ..io.load import load
 from ..io.schema import (
     CLIENT_ID,
     CREATED,
@@ -452,19 +452,21 @@ def build_panel(
     ----------
     data : Dataset, pandas or polars DataFrame, polars LazyFrame, PySpark DataFrame, or path
         Canonical transactions (``client_id``, ``date``, ``amount``; optional ``order_id``,
-        ``margin``; other columns are ignored). A path is a Parquet file, a folder of Parquet
-        or CSV part files, or a glob (``"lake/sales/*.parquet"``); its headers are mapped like
-        :func:`reportkit.load` maps them. A Dataset also provides the clients table; one
-        loaded out of core (``[load] engine``) is aggregated by DuckDB and its load report's
-        row counts are filled in. A PySpark DataFrame is aggregated inside its Spark session
-        (the same SQL text as DuckDB) and only the client-month rows come back.
+        ``margin``; other columns are ignored). A path to one Parquet file of canonical columns
+        is scanned lazily by polars; any other path (a file, a folder, Parquet or CSV parts, a
+        glob such as ``"lake/sales/*.parquet"``) is read as :func:`reportkit.load` reads it
+        (headers mapped, values checked, repeats and bad rows rejected and counted), in
+        memory or out of core by ``engine``. A Dataset also provides the clients table; one
+        loaded out of core is aggregated by DuckDB and its load report's counts are filled
+        in. A PySpark DataFrame is aggregated inside its Spark session (the same SQL text as
+        DuckDB) and only the client-month rows come back.
     clients : DataFrame or None, default None
         Clients table (``client_id``, optional ``created``) whose clients without transactions
         become :attr:`Panel.leads`. None uses ``data.clients`` when ``data`` is a Dataset.
     engine : {"auto", "memory", "duckdb"}, default "auto"
-        For a path: "memory" reads the lines into memory with polars; "duckdb" aggregates
-        them out of core (memory follows the client-months, not the lines); "auto" takes
-        DuckDB from ``[load] out_of_core_rows`` lines on (20 million). Ignored for frames.
+        For a path: "memory" loads the lines; "duckdb" aggregates them out of core (memory
+        follows the client-months, not the lines); "auto" takes DuckDB from
+        ``[load] out_of_core_rows`` lines on (20 million). Ignored for frames.
     memory_limit : str, optional
         DuckDB's memory limit, such as "4GB" (default: 40 % of the machine's memory, at most
         8 GB); it spills to a temporary folder beyond it.
@@ -503,12 +505,15 @@ def build_panel(
     if engine not in ENGINES:
         raise InputError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
     source, data_in_memory = _sql_source(data, engine, memory_limit)
+    if isinstance(data_in_memory, Dataset) and clients is None:
+        clients = data_in_memory.clients  # a folder's clients table, read with its sales
     clients_table = _clients_table(clients)
     if source is None:
         return _polars_panel(data_in_memory, clients_table)
     got, span, acc = source.months()
-    if isinstance(data, Dataset) and data.scan is not None:
-        _fill_report(data, acc)
+    for ds in (data, data_in_memory):
+        if isinstance(ds, Dataset) and ds.scan is not None:
+            _fill_report(ds, acc)
     return _assemble(got, span, clients_table, source, None, source.label, acc)
 
 
@@ -542,25 +547,15 @@ def _sql_source(
             f"{text}: no such file or folder; pass a Parquet file, a folder of Parquet or "
             "CSV parts, or a glob such as 'lake/sales/*.parquet'."
         )
-    cfg = Config()
-    sc = scan(text, cfg)
-    if engine == "auto":
-        engine = "duckdb" if estimated_rows(sc.files) >= cfg.load.out_of_core_rows else "memory"
-    if engine == "memory":
-        return None, _parts_in_memory(sc)
-    sc.memory_limit = memory_limit
-    return DuckDBSource(sc), None
-
-
-def _parts_in_memory(sc: Scan) -> pl.LazyFrame:
-    """The parts of a folder as one polars query with canonical column names (typed values
-    needed: text dates and amounts are parsed by :func:`reportkit.load`, not here)."""
-    files = [str(p) for p in sc.files]
-    if sc.kind == "parquet":
-        lf = pl.scan_parquet(files, missing_columns="insert", extra_columns="ignore")
-    else:
-        lf = pl.scan_csv(files, separator=sc.delimiter or ",", try_parse_dates=True)
-    return lf.select(pl.col(h).alias(c) for c, h in sc.columns.items())
+    # read as reportkit.load reads files (the headers mapped, values checked, rows counted),
+    # in memory or out of core
+    overrides: dict[str, Any] = {"engine": engine}
+    if memory_limit:
+        overrides["memory_limit"] = memory_limit
+    dataset = load(text, with_overrides(Config(), {"load": overrides}))
+    if dataset.scan is not None:
+        return DuckDBSource(dataset.scan), dataset
+    return None, dataset
 
 
 def _fill_report(dataset: Dataset, acc: Accounting) -> None:
