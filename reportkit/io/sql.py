@@ -145,17 +145,34 @@ def from_result(
     :func:`reportkit.core.aggregate._aggregate` by month --, the span frame (first and last
     date) and the row accounting.
     """
-    rejected = result.filter(pl.col("reason").is_not_null())
-    kept = result.filter(pl.col("reason").is_null())
+    lf = result.lazy()
+    kept = lf.filter(pl.col("reason").is_null())
+    rejected, totals = pl.collect_all(
+        [
+            lf.filter(pl.col("reason").is_not_null()).select("reason", "copies"),
+            kept.select(
+                pl.len().alias("n"),
+                pl.col("lines").sum(),
+                pl.col("copies").sum(),
+                pl.col("returns").sum(),
+                pl.col("returned").sum(),
+                pl.col(REVENUE).sum(),
+                pl.col("first_date").cast(pl.Datetime("us")).min(),
+                pl.col("last_date").cast(pl.Datetime("us")).max(),
+            ),
+        ]
+    )
+    t = totals.row(0, named=True)
     acc = Accounting()
-    by_reason = {r: int(n) for r, n in rejected.select("reason", "copies").iter_rows()}
-    n_lines = int(kept["lines"].sum()) if len(kept) else 0
-    duplicates = (int(kept["copies"].sum()) if len(kept) else 0) - n_lines
+    by_reason = {r: int(n) for r, n in rejected.iter_rows()}
+    n_lines = int(t["lines"] or 0)
+    duplicates = int(t["copies"] or 0) - n_lines
     if duplicates:
         by_reason[duplicate_reason] = duplicates
     acc.rejected_by_reason = dict(sorted(by_reason.items(), key=lambda kv: -kv[1]))
     acc.rows_kept = n_lines
     acc.rows_read = n_lines + sum(acc.rejected_by_reason.values())
+    # one query (filter, cast, sort, code) so that no intermediate copy of the rows is kept
     got = (
         kept.select(
             pl.col(CLIENT_ID).cast(pl.String),
@@ -168,16 +185,16 @@ def from_result(
         )
         .sort(CLIENT_ID, MONTH)
         .with_columns(pl.col(CLIENT_ID).rle_id().cast(pl.Int32).alias(_CODE))
+        .collect()
     )
-    first = kept["first_date"].cast(pl.Datetime("us")).min() if len(kept) else None
-    last = kept["last_date"].cast(pl.Datetime("us")).max() if len(kept) else None
+    first, last = (t["first_date"], t["last_date"]) if t["n"] else (None, None)
     span = pl.DataFrame(
         {_START: [first], _END: [last]}, schema={_START: pl.Datetime("us"), _END: pl.Datetime("us")}
     )
-    if len(kept):
-        acc.returns_count = int(kept["returns"].sum())
-        acc.returns_amount = float(kept["returned"].sum())
-        acc.total_amount = float(kept[REVENUE].sum())
+    if t["n"]:
+        acc.returns_count = int(t["returns"])
+        acc.returns_amount = float(t["returned"])
+        acc.total_amount = float(t[REVENUE])
         acc.date_min, acc.date_max = pd.Timestamp(first), pd.Timestamp(last)
-        acc.clients = int(got[CLIENT_ID].n_unique())
+        acc.clients = int(got.get_column(_CODE).to_numpy()[-1]) + 1  # codes ascend
     return got, span, acc
