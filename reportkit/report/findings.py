@@ -52,9 +52,7 @@ def kpis(audit: AuditView) -> dict[str, Any]:
         k["churn_rate_12m"] = (k["lost_12m"] / base_year_ago) if base_year_ago else None
         k["new_12m"] = int(year[S.NEW].sum())
         k["reactivated_12m"] = int(year[S.REACTIVATED].sum())
-        month = audit.panel.frame
-        in_period = month[S.MONTH] == audit.period_end.to_period("M").start_time
-        k["revenue_period"] = float(month.loc[in_period, S.REVENUE].sum())
+        k["revenue_period"] = _month_revenue(audit.panel, audit.period_end)
     high, scores = r.high_risk(), r.scores()
     if high is not None and scores is not None:
         # the summary's revenue at risk is the sum of the at-risk list (every scored
@@ -65,6 +63,18 @@ def kpis(audit: AuditView) -> dict[str, Any]:
         k["high_risk_clients"] = len(high)
         k["revenue_at_risk_high"] = float(high[REVENUE_AT_RISK].sum())
     return k
+
+
+def _month_revenue(panel: Any, day: pd.Timestamp) -> float:
+    """The panel's revenue of the month of ``day``, from its arrays (a Panel) or its frame;
+    the frame of a 10M-client panel (30M rows with a string each) is not built for it."""
+    rows = getattr(panel, "rows", None)
+    if rows is not None:
+        month = (day.year - 1970) * 12 + day.month - 1
+        return float(rows.revenue[rows.month == month].sum())
+    frame = panel if isinstance(panel, pd.DataFrame) else panel.frame
+    in_period = frame[S.MONTH] == day.to_period("M").start_time
+    return float(frame.loc[in_period, S.REVENUE].sum())
 
 
 #: the actions that tidy records rather than win or keep clients: ranked after those

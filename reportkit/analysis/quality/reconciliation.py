@@ -212,9 +212,15 @@ def _reconcile_scanned(reports: Any, panel: Any, clients: pd.DataFrame | None) -
     net total and clients against the panel's."""
     rows = _Rows()
     add = rows.add
-    frame = panel if isinstance(panel, pd.DataFrame) else getattr(panel, "frame", None)
-    _require_frame(frame, "panel", "panel.frame", [CLIENT_ID, MONTH, REVENUE])
-    assert frame is not None
+    arrays = getattr(panel, "rows", None)
+    if arrays is not None:  # a Panel: its arrays, not a frame of 30M rows with a string each
+        total, n = float(np.sum(arrays.revenue)), int(panel.n_clients)
+    else:
+        frame = panel if isinstance(panel, pd.DataFrame) else getattr(panel, "frame", None)
+        _require_frame(frame, "panel", "panel.frame", [CLIENT_ID, MONTH, REVENUE])
+        assert frame is not None
+        total = float(pd.to_numeric(frame[REVENUE]).sum())
+        n = len(set(frame[CLIENT_ID]))
     for table_code, r in _report_items(reports):
         on = {"table": table_code}
         file = getattr(r, "file", None)
@@ -228,9 +234,7 @@ def _reconcile_scanned(reports: Any, panel: Any, clients: pd.DataFrame | None) -
         if table_code == "transactions":
             add("returns", ("rec.returns_rows", {}), int(r.returns_count))
             add("returns", ("rec.returns_amount", {}), float(r.returns_amount))
-            total = float(pd.to_numeric(frame[REVENUE]).sum())
             add("revenue", ("rec.revenue_all", {}), float(r.total_amount), total, "money")
-            n = len(set(frame[CLIENT_ID]))
             add("clients", ("rec.tx_clients", {}), int(r.clients))
             add("clients", ("rec.panel_clients", {}), int(r.clients), n, "count")
         elif table_code == "clients" and clients is not None:
