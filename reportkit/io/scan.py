@@ -3,8 +3,9 @@
 A base bigger than memory is never loaded: :func:`scan` reads only the files' headers and
 types, maps them to the canonical columns like :func:`reportkit.io.load.read_table` does, and
 describes the lines as one DuckDB ``SELECT`` (:meth:`Scan.relation`) that parses the values and
-says why a line is rejected. :mod:`reportkit.core.outofcore` runs the panel's aggregation over
-it with a memory limit and a spill folder; the row accounting comes from that same scan.
+says why a line is rejected; :func:`aggregate_scan` runs the panel's aggregation
+(:data:`reportkit.io.sql.PANEL_SQL`) over it with a memory limit and a spill folder, and the
+row accounting comes from that same scan.
 
 What is read the same way as in memory: the column mapping (English and Russian headers, the
 config's ``[columns.transactions]``), client ids as trimmed text (integral numbers lose
@@ -378,11 +379,6 @@ def scan(path: str | Path, config: Config, *, files: list[Path] | None = None) -
         memory_limit=config.load.memory_limit,
         spill_dir=config.load.spill_dir,
     )
-
-
-def total_bytes(files: list[Path]) -> int:
-    """The files' size on disk."""
-    return sum(os.path.getsize(p) for p in files)
 
 
 def default_memory_limit() -> str:
