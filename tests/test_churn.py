@@ -476,3 +476,52 @@ def test_same_seed_same_probabilities_byte_for_byte(sample, candidates):
     pd.testing.assert_frame_equal(s1, s2)
     pd.testing.assert_frame_equal(m1.card_.metrics, m2.card_.metrics)
     pd.testing.assert_frame_equal(m1.card_.importance, m2.card_.importance)
+
+
+# --- scoring a large base block by block ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("candidates", [None, "boosting only"])
+def test_scores_in_blocks_equal_scores_in_one_pass(sample, monkeypatch, candidates):
+    """A base of millions is scored block by block of clients against a reference computed on
+    the whole population; cut into blocks of 97 clients, the sample's scores (the chosen
+    logistic regression, or the BG/NBD baseline when boosting alone competes) are those of one
+    pass: the same clients, probabilities and reasons in the same order."""
+    from reportkit.analysis.churn import model as M
+    from reportkit.analysis.churn import reasons as R
+    from reportkit.core.snapshot import snapshot
+
+    _, panel = sample
+    cands = None if candidates is None else {BOOSTING: default_candidates()[BOOSTING]}
+    m = ChurnModel(candidates=cands).fit(panel, as_of="2025-12-31")
+    assert m.chosen_ == (LOGISTIC if candidates is None else BASELINE_BGNBD)
+    snap = snapshot(panel, as_of="2025-12-31")
+    one = m.score_clients(snap).clients
+    monkeypatch.setattr(M, "_SCORE_ROWS", 97)
+    monkeypatch.setattr(R, "_EXPLAIN_ROWS", 89)
+    cut = m.score_clients(snap).clients
+    assert len(one) > 5 * 97
+    pd.testing.assert_frame_equal(cut, one, check_exact=False, rtol=1e-12)
+
+
+def test_median_replacement_explained_in_blocks_equals_one_pass(sample):
+    """A model explained by median replacement (gradient boosting): the contributions of
+    blocks of rows against the whole population's medians equal those of one pass."""
+    from reportkit.analysis.churn.reasons import explain, explain_reference
+
+    _, panel = sample
+    m = ChurnModel().fit(panel, as_of="2025-12-31")
+    ex = m.examples_
+    X, y = ex[m.features_], ex[LABEL]
+    gb = default_candidates()[BOOSTING].fit(X, y)
+    whole = explain(BOOSTING, gb, X, m.features_)
+    assert whole[2] == "median replacement"
+    ref = explain_reference(BOOSTING, gb, X, m.features_)
+    typical = np.nanmedian(X.to_numpy(dtype=float), axis=0)        # by hand
+    np.testing.assert_array_equal(ref[1], typical)
+    for lo in range(0, len(X), 400):
+        block = X.iloc[lo:lo + 400]
+        contrib, direction, method = explain(BOOSTING, gb, block, m.features_, ref)
+        assert method == "median replacement"
+        pd.testing.assert_frame_equal(contrib, whole[0].iloc[lo:lo + 400])
+        pd.testing.assert_frame_equal(direction, whole[1].iloc[lo:lo + 400])

@@ -40,7 +40,7 @@ from .codes import (
     SPEND_CHANGE_3M,
 )
 from .features import alive_population, bgnbd_forecast, make_features
-from .reasons import _facts, explain, reason_codes
+from .reasons import _facts, explain, explain_reference, facts_medians, reason_codes
 from .scorers import _Isotonic, _one_line, _raw_score
 
 
@@ -369,22 +369,53 @@ class ChurnModel(_FitSteps, BaseEstimator):
             and ``params``: see :class:`ChurnScores`.
         """
         self._check_fitted()
-        self._chosen()
+        chosen = self._chosen()
         btyd = bgnbd_forecast(snapshot, self.horizon_days, gamma_gamma=True)
-        pop, X, p = self._scored(snapshot, btyd)
-        s = snapshot.loc[pop]
-        out = pd.DataFrame({CLIENT_ID: s[CLIENT_ID].to_numpy(), CHURN_PROBABILITY: p})
-        out[BAND] = pd.cut(
-            out[CHURN_PROBABILITY],
-            [-0.01, 0.3, 0.6, 1.01],
-            labels=[b for b, _ in BANDS],
-            right=False,
-        ).astype(str)
+        # the expected revenue first, on the whole snapshot, and only its one column kept
         value = expected_revenue(snapshot, btyd=btyd)
-        er = value.clients.set_index(CLIENT_ID)[EXPECTED_REVENUE_12M]
-        out[EXPECTED_REVENUE_12M] = er.reindex(s[CLIENT_ID].to_numpy()).fillna(0.0).to_numpy()
-        out[REVENUE_AT_RISK] = out[CHURN_PROBABILITY] * out[EXPECTED_REVENUE_12M]
-        out = pd.concat([out, self._reasons(s, X)], axis=1)
+        er_all, notes = _column_by_row(value.clients, snapshot, EXPECTED_REVENUE_12M), value.notes
+        del value
+        pop, X, p = self._scored(snapshot, btyd)
+        del btyd
+        rows = np.flatnonzero(pop.to_numpy())
+        reference = explain_reference(chosen, self.model_, X, self.features_)
+        medians = facts_medians(
+            pd.DataFrame(
+                {
+                    c: snapshot[c].to_numpy(dtype=float)[rows]
+                    for c in (REVENUE_WINDOW, ORDERS_WINDOW)
+                    if c in snapshot.columns
+                }
+            )
+        )
+        # block by block of the population: at millions of clients the explanation and the
+        # reason codes make several temporaries per client and feature
+        parts = []
+        for lo in range(0, len(rows), _SCORE_ROWS):
+            at = rows[lo : lo + _SCORE_ROWS]
+            s = snapshot.iloc[at]
+            part = pd.DataFrame(
+                {CLIENT_ID: s[CLIENT_ID].to_numpy(), CHURN_PROBABILITY: p[lo : lo + len(at)]}
+            )
+            part[BAND] = pd.cut(
+                part[CHURN_PROBABILITY],
+                [-0.01, 0.3, 0.6, 1.01],
+                labels=[b for b, _ in BANDS],
+                right=False,
+            ).astype(str)
+            er = er_all[at]
+            part[EXPECTED_REVENUE_12M] = np.where(np.isnan(er), 0.0, er)
+            part[REVENUE_AT_RISK] = part[CHURN_PROBABILITY] * part[EXPECTED_REVENUE_12M]
+            reasons = self._reasons(s, X.iloc[lo : lo + len(at)], reference, medians)
+            parts.append(pd.concat([part, reasons], axis=1))
+        out = (
+            pd.concat(parts, ignore_index=True)
+            if len(parts) > 1
+            else (parts[0] if parts else self._empty_scores(snapshot, X, reference))
+        )
+        del parts, X
+        for column in (REASON_1, REASON_2):  # None where fewer reasons exist, as one block has
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
         if clients is not None:
             extra = [c for c in ("name", "manager") if c in clients.columns]
             if extra:
@@ -396,15 +427,30 @@ class ChurnModel(_FitSteps, BaseEstimator):
         out = out.sort_values(
             [REVENUE_AT_RISK, CLIENT_ID], ascending=[False, True], ignore_index=True
         )
-        return self._scores(out, value.notes)
+        return self._scores(out, notes)
 
-    def _reasons(self, s: pd.DataFrame, X: pd.DataFrame) -> pd.DataFrame:
+    def _empty_scores(self, snapshot: pd.DataFrame, X: pd.DataFrame, reference) -> pd.DataFrame:
+        """The scores' columns with no row (nobody alive to score)."""
+        s = snapshot.iloc[:0]
+        part = pd.DataFrame({CLIENT_ID: s[CLIENT_ID].to_numpy(), CHURN_PROBABILITY: np.zeros(0)})
+        part[BAND] = pd.Series([], dtype=object).astype(str)
+        part[EXPECTED_REVENUE_12M] = np.zeros(0)
+        part[REVENUE_AT_RISK] = np.zeros(0)
+        return pd.concat([part, self._reasons(s, X.iloc[:0], reference)], axis=1)
+
+    def _reasons(
+        self, s: pd.DataFrame, X: pd.DataFrame, reference=None, medians=None
+    ) -> pd.DataFrame:
         """The reason codes of the scored rows ``s`` and the figures they rest on (a frame on a
-        fresh index, in the order of ``s``)."""
+        fresh index, in the order of ``s``); ``reference`` and ``medians``:
+        :func:`explain_reference` and :func:`facts_medians` of the whole population when ``s``
+        is a block of it."""
         facts = _facts(s, X)
         if len(s):
-            contrib, direction, _ = explain(self._chosen(), self.model_, X, self.features_)
-            reasons = reason_codes(contrib, direction, facts)
+            contrib, direction, _ = explain(
+                self._chosen(), self.model_, X, self.features_, reference
+            )
+            reasons = reason_codes(contrib, direction, facts, medians)
         else:
             reasons = pd.DataFrame({REASON_1: [], REASON_2: []}, dtype=object)
         return pd.DataFrame(
@@ -437,3 +483,17 @@ class ChurnModel(_FitSteps, BaseEstimator):
         }
         params = {"horizon_days": self.horizon_days, "as_of": self.as_of_}
         return ChurnScores(clients=out, summary=summary, notes=list(notes), params=params)
+
+
+_SCORE_ROWS = 1 << 19  # clients per block when the base is scored
+
+
+def _column_by_row(frame: pd.DataFrame, snapshot: pd.DataFrame, column: str) -> np.ndarray:
+    """``frame[column]`` for each row of ``snapshot``, matched by client_id (by position when
+    ``frame`` lists the snapshot's clients in its order, as the value estimate does); NaN for a
+    client ``frame`` does not have."""
+    ids = snapshot[CLIENT_ID].to_numpy()
+    theirs = frame[CLIENT_ID].to_numpy()
+    if len(theirs) == len(ids) and bool((theirs == ids).all()):
+        return frame[column].to_numpy(dtype=float)
+    return frame.set_index(CLIENT_ID)[column].reindex(ids).to_numpy(dtype=float)

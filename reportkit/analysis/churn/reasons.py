@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,8 +78,53 @@ def _linear_parts(model, features: list[str]):
     return head, np.asarray(coef[0], dtype=float), np.array(owner), np.array(indicator)
 
 
+def explain_reference(name: str, model, X: pd.DataFrame, features: list[str]) -> tuple[str, Any]:
+    """What :func:`explain` compares each client with, computed once on the whole population
+    ``X`` so that the population can then be explained block by block: the baselines'
+    percentile contributions (whole frames), the linear model's mean transformed row, or the
+    typical (median) value of each feature."""
+    if name in BASELINES or model is None:
+        return "baseline percentiles", _explain_baselines(X)
+    Xf = X[features]
+    parts = _linear_parts(model, features)
+    if parts is not None:
+        head = parts[0]
+        total = None
+        for lo in range(0, len(Xf), _EXPLAIN_ROWS):
+            block = np.asarray(head.transform(Xf.iloc[lo : lo + _EXPLAIN_ROWS]), dtype=float)
+            total = block.sum(axis=0) if total is None else total + block.sum(axis=0)
+        if total is None:
+            total = np.full(len(features), np.nan)
+        return "exact linear contributions", total / max(len(Xf), 1)
+    values = Xf.to_numpy(dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # median of an all-missing column
+        typical = np.nanmedian(values, axis=0) if len(values) else np.full(len(features), np.nan)
+    return "median replacement", typical
+
+
+_EXPLAIN_ROWS = 1 << 19  # rows per block when the reference is computed over blocks
+
+
+def _explain_baselines(X: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    index = X.index
+    scores = _baseline_scores(X)
+    cols = [RECENCY_RATIO, P_NO_PURCHASE]
+    values = {RECENCY_RATIO: scores[BASELINE_RECENCY], P_NO_PURCHASE: scores[BASELINE_BGNBD]}
+    contrib = pd.DataFrame(
+        {c: pd.Series(values[c], index=index).rank(pct=True) - 0.5 for c in cols}, index=index
+    )
+    raw = X[cols].to_numpy(dtype=float)
+    direction = np.where(np.isnan(raw), _MISSING, np.sign(contrib.to_numpy())).astype(np.int8)
+    return contrib, pd.DataFrame(direction, index=index, columns=cols)
+
+
 def explain(
-    name: str, model, X: pd.DataFrame, features: list[str]
+    name: str,
+    model,
+    X: pd.DataFrame,
+    features: list[str],
+    reference: tuple[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """Per-client contributions of each feature to the scorer's churn risk, against a typical
     client of the rows of ``X`` (the population).
@@ -90,9 +136,12 @@ def explain(
     model : fitted estimator or None
         The candidate (None for a baseline).
     X : DataFrame
-        The population's feature frame (:func:`make_features`).
+        The population's feature frame (:func:`make_features`), or a block of its rows when
+        ``reference`` is given.
     features : list of str
         The columns the model was fitted on.
+    reference : tuple, optional
+        :func:`explain_reference` of the whole population, when ``X`` is a block of it.
 
     Returns
     -------
@@ -103,23 +152,20 @@ def explain(
         ``"exact linear contributions"``, ``"median replacement"`` or
         ``"baseline percentiles"`` (see the module docstring).
     """
+    method, ref = (
+        reference if reference is not None else explain_reference(name, model, X, features)
+    )
     index = X.index
-    if name in BASELINES or model is None:
-        scores = _baseline_scores(X)
-        cols = [RECENCY_RATIO, P_NO_PURCHASE]
-        values = {RECENCY_RATIO: scores[BASELINE_RECENCY], P_NO_PURCHASE: scores[BASELINE_BGNBD]}
-        contrib = pd.DataFrame(
-            {c: pd.Series(values[c], index=index).rank(pct=True) - 0.5 for c in cols}, index=index
-        )
-        raw = X[cols].to_numpy(dtype=float)
-        direction = np.where(np.isnan(raw), _MISSING, np.sign(contrib.to_numpy())).astype(np.int8)
-        return contrib, pd.DataFrame(direction, index=index, columns=cols), "baseline percentiles"
+    if method == "baseline percentiles":
+        contrib, direction = ref
+        if reference is not None:
+            contrib, direction = contrib.loc[index], direction.loc[index]
+        return contrib, direction, method
     Xf = X[features]
-    parts = _linear_parts(model, features)
-    if parts is not None:
-        head, coef, owner, indicator = parts
+    if method == "exact linear contributions":
+        head, coef, owner, indicator = _linear_parts(model, features)
         Z = np.asarray(head.transform(Xf), dtype=float)
-        dev = Z - Z.mean(axis=0)
+        dev = Z - ref
         cell = coef * dev
         contrib = np.zeros((len(X), len(features)))
         np.add.at(contrib.T, owner, cell.T)
@@ -130,12 +176,10 @@ def explain(
         return (
             pd.DataFrame(contrib, index=index, columns=features),
             pd.DataFrame(direction, index=index, columns=features),
-            "exact linear contributions",
+            method,
         )
+    typical = ref
     values = Xf.to_numpy(dtype=float)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # median of an all-missing column
-        typical = np.nanmedian(values, axis=0) if len(values) else np.full(len(features), np.nan)
     base = np.asarray(model.predict_proba(Xf)[:, 1], dtype=float)
     contrib = np.zeros((len(X), len(features)))
     work = Xf.copy()
@@ -146,12 +190,20 @@ def explain(
     return (
         pd.DataFrame(contrib, index=index, columns=features),
         pd.DataFrame(_direction(values, typical), index=index, columns=features),
-        "median replacement",
+        method,
     )
 
 
+#: contributions up to this size are rounding noise, not a reason (a client at the population's
+#: mean differs from it by 1e-17 or so, depending on the order the mean was summed in)
+_NOISE = 1e-9
+
+
 def reason_codes(
-    contributions: pd.DataFrame, direction: pd.DataFrame, facts: pd.DataFrame
+    contributions: pd.DataFrame,
+    direction: pd.DataFrame,
+    facts: pd.DataFrame,
+    medians: dict[str, float | None] | None = None,
 ) -> pd.DataFrame:
     """The two main reasons (codes of :data:`REASON_CODES`) per row.
 
@@ -162,6 +214,9 @@ def reason_codes(
     facts : DataFrame
         Same index: ``orders_total``, ``recency_days``, ``interval_days``, ``spend_change``,
         ``spend_change_3m`` — to keep only codes the client's own figures agree with.
+    medians : dict, optional
+        :func:`facts_medians` of the whole population, when the rows are a block of it
+        (default: the medians of ``facts``).
 
     Returns
     -------
@@ -186,7 +241,7 @@ def reason_codes(
     codes = np.array(REASON_CODES, dtype=object)
     col = {c: k for k, c in enumerate(REASON_CODES)}
     total = np.zeros((n, len(REASON_CODES)))
-    agree = _agreement(facts, n)
+    agree = _agreement(facts, n, medians)
     single = agree[SINGLE_ORDER]
     for feature in contributions.columns:
         rules = FEATURE_REASONS.get(feature)
@@ -196,7 +251,7 @@ def reason_codes(
         d = direction[feature].to_numpy()
         for key, code in rules.items():
             want = _MISSING if key == "missing" else key
-            hit = (d == want) & (c > 0)
+            hit = (d == want) & (c > _NOISE)
             target = np.full(n, col[code])
             if code in (SILENT, FEW_ORDERS):
                 # a one-order client is silent or has few orders because it ordered once
@@ -208,7 +263,7 @@ def reason_codes(
             np.add.at(total, (rows, target[rows]), c[rows])
     order = np.argsort(-total, axis=1, kind="stable")[:, :2]
     best = np.take_along_axis(total, order, axis=1)
-    picked = np.where(best > 0, codes[order], np.array(None, dtype=object))
+    picked = np.where(best > _NOISE, codes[order], np.array(None, dtype=object))
     return pd.DataFrame(
         {REASON_1: picked[:, 0] if n else [], REASON_2: picked[:, 1] if n else []},
         index=contributions.index,
@@ -226,7 +281,9 @@ _REASONS_METHOD = {
 }
 
 
-def _agreement(facts: pd.DataFrame, n: int) -> dict[str, np.ndarray]:
+def _agreement(
+    facts: pd.DataFrame, n: int, medians: dict[str, float | None] | None = None
+) -> dict[str, np.ndarray]:
     """Per code, the rows whose own figures agree with it (codes without a rule: every row)."""
     recency = facts[RECENCY_DAYS].to_numpy(dtype=float)
     interval = facts[INTERVAL_DAYS].to_numpy(dtype=float)
@@ -239,8 +296,8 @@ def _agreement(facts: pd.DataFrame, n: int) -> dict[str, np.ndarray]:
             # "low spend" and "few orders" only for a client below the population's median of
             # its last 12 months (when the facts carry them): a large client whose recent
             # quarter dipped is not "low spend"
-            LOW_SPEND: _below_median(facts, REVENUE_WINDOW, n),
-            FEW_ORDERS: _below_median(facts, ORDERS_WINDOW, n),
+            LOW_SPEND: _below_median(facts, REVENUE_WINDOW, n, medians),
+            FEW_ORDERS: _below_median(facts, ORDERS_WINDOW, n, medians),
         }
 
 
@@ -249,15 +306,26 @@ def _ratio_change(now: pd.Series, before: pd.Series) -> pd.Series:
     return (now.astype("float64") / before.where(before > 0) - 1).replace([np.inf, -np.inf], np.nan)
 
 
-def _below_median(facts: pd.DataFrame, column: str, n: int) -> np.ndarray:
-    """Rows whose ``column`` is below the median over the rows (all True without the column)."""
-    if column not in facts.columns:
-        return np.ones(n, dtype=bool)
-    values = facts[column].to_numpy(dtype=float)
-    if not np.isfinite(values).any():
+def facts_medians(facts: pd.DataFrame) -> dict[str, float | None]:
+    """The population's medians "low spend" and "few orders" compare with (None: the column
+    is missing or has no finite value, and every row agrees)."""
+    out: dict[str, float | None] = {}
+    for column in (REVENUE_WINDOW, ORDERS_WINDOW):
+        values = facts[column].to_numpy(dtype=float) if column in facts.columns else np.zeros(0)
+        out[column] = float(np.nanmedian(values)) if np.isfinite(values).any() else None
+    return out
+
+
+def _below_median(
+    facts: pd.DataFrame, column: str, n: int, medians: dict[str, float | None] | None = None
+) -> np.ndarray:
+    """Rows whose ``column`` is below the median over the rows, or over the population when
+    ``medians`` (:func:`facts_medians`) is given (all True without the column)."""
+    median = (medians if medians is not None else facts_medians(facts)).get(column)
+    if median is None or column not in facts.columns:
         return np.ones(n, dtype=bool)
     with np.errstate(invalid="ignore"):
-        return values < np.nanmedian(values)
+        return facts[column].to_numpy(dtype=float) < median
 
 
 def _facts(s: pd.DataFrame, X: pd.DataFrame) -> pd.DataFrame:

@@ -47,7 +47,7 @@ they rest on:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -156,7 +156,7 @@ def dynamics(
     freq: str = "M",
     rules: LifecycleRules = _DEFAULT_RULES,
     trend_periods: int = 12,
-    migration: bool = True,
+    migration: bool | Migration = True,
     window_months: int = 12,
 ) -> Dynamics:
     """Flows, revenue bridge, base trend, cohorts and migration in one call (one pass over the
@@ -172,8 +172,10 @@ def dynamics(
         As in :func:`flows` (``start`` also limits the cohorts shown).
     trend_periods : int, default 12
         Periods used by :func:`base_trend`.
-    migration : bool, default True
-        Compute the migration matrix from the previous period end to ``as_of``.
+    migration : bool or Migration, default True
+        Compute the migration matrix from the previous period end to ``as_of``; or the
+        migration already computed (:func:`migration_matrix` of lifecycles at those dates, when
+        the caller has them: two snapshots and two classifications fewer).
     window_months : int, default 12
         Look-back window of the migration's snapshots.
 
@@ -188,7 +190,11 @@ def dynamics(
     f = _flows(h, start)
     c = _cohorts(h, start)
     mig = None
-    if migration:
+    if isinstance(migration, Migration):
+        mig = replace(
+            migration, params={"rules": rules, "freq": freq, "window_months": window_months}
+        )
+    elif migration:
         mig = _migration(
             panel, clients, as_of=day, freq=freq, rules=rules, window_months=window_months
         )
@@ -207,7 +213,7 @@ def dynamics(
             "freq": freq,
             "rules": rules,
             "trend_periods": trend_periods,
-            "migration": migration,
+            "migration": migration is not False,
             "window_months": window_months,
         },
     )

@@ -233,9 +233,56 @@ def revenue_bridge(
     return _bridge(h, start)
 
 
+_BLOCK_ROWS = 1 << 22  # client-period rows per block of the bridge (whole clients)
+
+
+def _client_blocks(code: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """(start, stop) of consecutive row blocks of about ``size`` rows each, cut between
+    clients (``code`` sorted)."""
+    cuts = np.searchsorted(code, code[np.arange(size, len(code), size)])
+    edges = np.unique(np.concatenate([[0], cuts, [len(code)]]))
+    return list(zip(edges[:-1].tolist(), edges[1:].tolist()))
+
+
 def _bridge(h: _History, start) -> pd.DataFrame:
     n = h.n_periods
     code, rel, rev, _ = _client_periods(h)
+    birth = _birth_rel(h)
+    rev_keys = h.e_code[h.e_revival].astype(np.int64) * (n + 1) + h.rel_of(h.e_first[h.e_revival])
+    names = (
+        REVENUE,
+        REVENUE_PREV,
+        REVENUE_NEW,
+        REVENUE_REACTIVATED,
+        REVENUE_RETAINED,
+        REVENUE_RETAINED_PREV,
+        RETAINED_GROWTH,
+        RETAINED_DECLINE,
+    )
+    grid = {name: np.zeros(n) for name in names}
+    # block by block of whole clients: every pairing below stays within one client, and the
+    # temporaries (several per row) stay small at tens of millions of client-periods
+    for lo, hi in _client_blocks(code, _BLOCK_ROWS):
+        for name, values in _bridge_block(code[lo:hi], rel[lo:hi], rev[lo:hi], n, birth, rev_keys):
+            grid[name] += values
+    dies = h.e_dies
+    grid[REVENUE_LOST_12M] = _count(h.rel_of(h.e_death[dies]), n, h.e_rev12[dies])
+    first, periods = _period_index(h, start)
+    out = pd.DataFrame(_period_columns(periods, h.freq))
+    for column, values in grid.items():
+        out[column] = np.asarray(values, dtype="float64")[first:]
+    return out
+
+
+def _bridge_block(
+    code: np.ndarray,
+    rel: np.ndarray,
+    rev: np.ndarray,
+    n: int,
+    birth: np.ndarray,
+    rev_keys: np.ndarray,
+) -> list[tuple[str, np.ndarray]]:
+    """The revenue bridge's per-period totals over the (client, period) rows of whole clients."""
     key = code * (n + 1) + rel  # sorted, unique
     # pair each (client, period) with the same client's previous period: rows with revenue in
     # the period (and their previous revenue when any), plus rows for the period after a
@@ -255,8 +302,7 @@ def _bridge(h: _History, start) -> pd.DataFrame:
     prev = np.concatenate([prev_of, rev[gap]])
     p_code, p_rel = uniq // (n + 1), uniq % (n + 1)
 
-    is_new = _birth_rel(h)[p_code] == p_rel
-    rev_keys = h.e_code[h.e_revival].astype(np.int64) * (n + 1) + h.rel_of(h.e_first[h.e_revival])
+    is_new = birth[p_code] == p_rel
     is_react = np.isin(uniq, rev_keys) & ~is_new
     is_ret = ~is_new & ~is_react
     delta = cur - prev
@@ -265,20 +311,13 @@ def _bridge(h: _History, start) -> pd.DataFrame:
         return np.bincount(p_rel[mask], weights=values[mask], minlength=n)[:n]
 
     everyone = np.ones(len(cur), dtype=bool)
-    grid = {
-        REVENUE: total(everyone, cur),
-        REVENUE_PREV: total(everyone, prev),
-        REVENUE_NEW: total(is_new, cur),
-        REVENUE_REACTIVATED: total(is_react, cur),
-        REVENUE_RETAINED: total(is_ret, cur),
-        REVENUE_RETAINED_PREV: total(is_ret, prev),
-        RETAINED_GROWTH: total(is_ret & (delta > 0), delta),
-        RETAINED_DECLINE: total(is_ret & (delta < 0), -delta),
-    }
-    dies = h.e_dies
-    grid[REVENUE_LOST_12M] = _count(h.rel_of(h.e_death[dies]), n, h.e_rev12[dies])
-    first, periods = _period_index(h, start)
-    out = pd.DataFrame(_period_columns(periods, h.freq))
-    for column, values in grid.items():
-        out[column] = np.asarray(values, dtype="float64")[first:]
-    return out
+    return [
+        (REVENUE, total(everyone, cur)),
+        (REVENUE_PREV, total(everyone, prev)),
+        (REVENUE_NEW, total(is_new, cur)),
+        (REVENUE_REACTIVATED, total(is_react, cur)),
+        (REVENUE_RETAINED, total(is_ret, cur)),
+        (REVENUE_RETAINED_PREV, total(is_ret, prev)),
+        (RETAINED_GROWTH, total(is_ret & (delta > 0), delta)),
+        (RETAINED_DECLINE, total(is_ret & (delta < 0), -delta)),
+    ]
