@@ -43,6 +43,7 @@ from .inputs import (
     _prepare_inputs,
     _read_or_load,
     _settings,
+    release_memory,
 )
 from .kernel import find_kernel
 from .periods import OUTSIDE, PeriodResult, _period_paths, _periods, periods_on_disk
@@ -274,6 +275,7 @@ def _build(
             check_key_outside(out)
         inputs = _prepare_inputs(dataset, cfg, entry)
         del dataset
+        release_memory()  # the data and the panel are the kernels' now
         _run_periods(todo, out, results, inputs, mask=mask, **run)
     finally:
         entry.close()

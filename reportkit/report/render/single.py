@@ -40,6 +40,7 @@ from .inputs import (
     _prepare_inputs,
     _read_or_load,
     _settings,
+    release_memory,
 )
 from .notebook import _execute
 from .page import render_html
@@ -165,6 +166,7 @@ def audit(
             inputs, stamp, notes = _checked_inputs(
                 data, cfg, entry, out, as_of=as_of, allow_future=allow_future, mask=mask
             )
+            release_memory()  # the data and the panel are the kernel's now
             result = _write_audit(
                 out,
                 nb_src,
