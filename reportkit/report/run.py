@@ -243,9 +243,9 @@ def _base_over_time(
 ) -> None:
     """Dynamics up to the period end; the clients lost in the period, from the previous period
     end's snapshot, ABC classes and lifecycle. Those three stay in ``r`` only with
-    ``keep_previous`` (the monthly report reads them); the audit lets them go, at 10M clients
-    they are 3 GB. The migration of a monthly report reuses the previous lifecycle and, when
-    the report date is a month end, the snapshot of the report date."""
+    ``keep_previous`` (the monthly report reads them); the audit lets them go before the
+    dynamics run: at 10M clients they are 3 GB. A monthly migration reuses the previous
+    lifecycle and, when the report date is a month end, the snapshot of the report date."""
     clients, window = dataset.clients, config.report.window_months
     freq = "Q" if config.report.period == "quarter" else "M"
     prev, prev_life = None, None
@@ -259,41 +259,56 @@ def _base_over_time(
             _guarded("prev_lifecycle", L.classify, prev, clients, rules=config.lifecycle)
         )
         s = config.segmentation
-        r.prev_abc = _guarded(
-            "prev_abc", lambda: abc(prev, by=s.abc_by, cutoffs=s.abc_cutoffs).clients
-        )
+        got = _guarded("prev_abc", abc, prev, by=s.abc_by, cutoffs=s.abc_cutoffs)
+        r.prev_abc = got if isinstance(got, Failed) else got.clients
         prev_abc = computed(r.prev_abc)
         if prev_abc is not None and prev_life is not None:
             r.lost_in_period = lost_in_period(prev, prev_abc, prev_life, r.lifecycle)
     if r.period_end < panel.start:
         # the report date lies in the data's first month: no month end to count flows at
         r.dynamics = Failed("the report date is in the data's first month", "why.first_month")
-    else:
-        # the migration compares with the previous period end: only when it is in the data
-        before = r.period_end - pd.offsets.MonthEnd(3 if freq == "Q" else 1)
+        _let_go_of_previous(r, prev_life, keep_previous)
+        return
+    # the migration compares with the previous period end: only when it is in the data
+    before = r.period_end - pd.offsets.MonthEnd(3 if freq == "Q" else 1)
+    migration: Any = bool(before >= panel.start)
+    if migration and freq == "M" and prev_life is not None:
+        migration = _guarded("dynamics", _migration_from, r, panel, clients, config, prev_life)
+    _let_go_of_previous(r, prev_life, keep_previous)
+    del prev, prev_life
+    if isinstance(migration, Failed):
+        r.dynamics = migration
+        return
+    r.dynamics = _guarded(
+        "dynamics",
+        D.dynamics,
+        panel,
+        clients,
+        as_of=r.period_end,
+        freq=freq,
+        rules=config.lifecycle,
+        window_months=window,
+        migration=migration,
+    )
 
-        def moves() -> Dynamics:
-            migration: bool | D.Migration = bool(before >= panel.start)
-            if migration and freq == "M" and prev_life is not None:
-                now = r.snapshot
-                if now[S.AS_OF].iloc[0] != r.period_end if len(now) else True:
-                    now = snapshot(panel, as_of=r.period_end, window_months=window)
-                after = L.classify(now, clients, rules=config.lifecycle)
-                migration = D.migration_matrix(prev_life, after)
-            return D.dynamics(
-                panel,
-                clients,
-                as_of=r.period_end,
-                freq=freq,
-                rules=config.lifecycle,
-                window_months=window,
-                migration=migration,
-            )
 
-        r.dynamics = _guarded("dynamics", moves)
-    r.prev_lifecycle = prev_life
-    if not keep_previous:
-        r.prev_lifecycle = None
+def _migration_from(
+    r: AuditResults, panel: Any, clients: Any, config: Config, prev_life: Lifecycle
+) -> D.Migration:
+    """The month's migration from the previous lifecycle to the period end's (classified
+    without the ABC classes, as :func:`reportkit.analysis.dynamics.migration` does)."""
+    now = r.snapshot
+    if not len(now) or now[S.AS_OF].iloc[0] != r.period_end:
+        now = snapshot(panel, as_of=r.period_end, window_months=config.report.window_months)
+    after = L.classify(now, clients, rules=config.lifecycle)
+    return D.migration_matrix(prev_life, after)
+
+
+def _let_go_of_previous(r: AuditResults, prev_life: Lifecycle | None, keep: bool) -> None:
+    """Keep the previous period's snapshot, ABC and lifecycle in ``r`` (``keep``), or let them
+    go (their failures stay, the report says them)."""
+    r.prev_lifecycle = prev_life if keep else None
+    if not keep:
         for name in ("prev_snapshot", "prev_abc"):
             if not isinstance(getattr(r, name), Failed):
                 setattr(r, name, None)

@@ -255,15 +255,19 @@ def _panel_rows(panel: Panel, as_of: pd.Timestamp) -> _Rows:
         )
     code = r.code[keep]
     used = np.flatnonzero(np.bincount(code, minlength=len(panel.ids)))
-    first, last = r.first_day[keep].astype(np.int64), r.last_day[keep].astype(np.int64)
+    # one copy per column, changed in place (at 30M client-months each copy is 240 MB)
+    first = r.first_day[keep].astype(np.int64, copy=False)
+    first[first == NO_FIRST] = _NAT
+    last = r.last_day[keep].astype(np.int64, copy=False)
+    last[last == NO_LAST] = _NAT
     return _Rows(
-        codes=np.searchsorted(used, code).astype(np.int64),
+        codes=np.searchsorted(used, code).astype(np.int64, copy=False),
         ids=pd.Index(panel.ids[used], dtype=object),
-        months=r.month[keep].astype(np.int64),
-        revenue=r.revenue[keep].astype(np.float64),
-        orders=r.orders[keep].astype(np.float64),
-        first=np.where(first == NO_FIRST, _NAT, first),
-        last=np.where(last == NO_LAST, _NAT, last),
+        months=r.month[keep].astype(np.int64, copy=False),
+        revenue=r.revenue[keep].astype(np.float64, copy=False),
+        orders=r.orders[keep].astype(np.float64, copy=False),
+        first=first,
+        last=last,
         as_of_day=as_of_day,
     )
 
@@ -338,10 +342,14 @@ def _life_events(rows: _Rows, ev_idx: np.ndarray, rules: LifecycleRules) -> dict
     cum = np.cumsum(e_orders)
     cum = cum - (cum[starts] - e_orders[starts])[group]
     client_first = e_first[starts][group]
+    del group
     with np.errstate(invalid="ignore", divide="ignore"):
         interval = np.where(cum > 1, (e_last - client_first) / np.maximum(cum - 1, 1), np.nan)
+    del cum, client_first
     limit = np.fmax(float(rules.dead_days), rules.dead_interval_multiple * interval)
+    del interval
     e_death = e_last + np.floor(limit).astype(np.int64) + 1
+    del limit
     last_of_client = np.ones(n_ev, dtype=bool)
     last_of_client[:-1] = e_code[1:] != e_code[:-1]
     next_first = np.full(n_ev, _NEVER, dtype=np.int64)

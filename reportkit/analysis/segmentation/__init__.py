@@ -142,6 +142,12 @@ def segment_all(
         what,
     )
     _check_ids(snapshot, what)
+    # the ids as one text array that the six results share (each built its own copy from an
+    # object column: 0.9 GB at 10M clients); a shallow copy, the snapshot is not changed
+    raw = snapshot[S.CLIENT_ID].to_numpy()
+    if raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=False) == "string":
+        ids = pd.array(raw, dtype="str")
+        snapshot = snapshot.assign(**{S.CLIENT_ID: ids})
     potential = _potential(clients, snapshot)
     cache: dict = {}  # ABC and size tiers on the same column share one sort
     a = _abc_core(snapshot, s.abc_by, abc_cut, cache)
