@@ -314,6 +314,9 @@ def _let_go_of_previous(r: AuditResults, prev_life: Lifecycle | None, keep: bool
                 setattr(r, name, None)
 
 
+_DEAD = (L.DEAD_REANIMATABLE, L.DEAD_LOST)  # the two dead blocks
+
+
 def lost_in_period(
     prev: pd.DataFrame, prev_abc: pd.DataFrame, before: Lifecycle, now: Lifecycle
 ) -> pd.DataFrame:
@@ -324,8 +327,8 @@ def lost_in_period(
     at = prev_ids.get_indexer(b[S.CLIENT_ID].to_numpy())
     orders = prev[S.ORDERS_TOTAL].to_numpy()
     bought = (at >= 0) & (orders[np.maximum(at, 0)] > 0)
-    alive_before = b[S.CLIENT_ID].to_numpy()[~_dead(b[S.BLOCK]) & bought]
-    dead_now = n[S.CLIENT_ID].to_numpy()[_dead(n[S.BLOCK])]
+    alive_before = b[S.CLIENT_ID].to_numpy()[~b[S.BLOCK].isin(_DEAD).to_numpy() & bought]
+    dead_now = n[S.CLIENT_ID].to_numpy()[n[S.BLOCK].isin(_DEAD).to_numpy()]
     ids = np.sort(alive_before[pd.Index(dead_now).get_indexer(alive_before) >= 0].astype(object))
     out = pd.DataFrame({S.CLIENT_ID: ids})
     abc_at = pd.Index(prev_abc[S.CLIENT_ID].to_numpy()).get_indexer(ids)
@@ -334,15 +337,6 @@ def lost_in_period(
         prev[S.REVENUE_WINDOW].to_numpy(dtype=float), prev_ids.get_indexer(ids)
     )
     return out
-
-
-def _dead(block: pd.Series) -> np.ndarray:
-    """Whether each block is one of the dead ones (categorical or text)."""
-    if isinstance(block.dtype, pd.CategoricalDtype):
-        dead = [str(c).startswith("dead") for c in block.cat.categories]
-        codes = block.cat.codes.to_numpy()
-        return np.append(np.asarray(dead, dtype=bool), False)[codes]  # code -1: missing
-    return block.astype(str).str.startswith("dead").to_numpy(dtype=bool)
 
 
 def _taken(values: np.ndarray, at: np.ndarray) -> np.ndarray:

@@ -391,7 +391,7 @@ class ChurnModel(_FitSteps, BaseEstimator):
         # block by block of the population: at millions of clients the explanation and the
         # reason codes make several temporaries per client and feature
         parts = []
-        for lo in range(0, len(rows), _SCORE_ROWS):
+        for lo in range(0, max(len(rows), 1), _SCORE_ROWS):  # one empty block: the columns
             at = rows[lo : lo + _SCORE_ROWS]
             s = snapshot.iloc[at]
             part = pd.DataFrame(
@@ -408,11 +408,7 @@ class ChurnModel(_FitSteps, BaseEstimator):
             part[REVENUE_AT_RISK] = part[CHURN_PROBABILITY] * part[EXPECTED_REVENUE_12M]
             reasons = self._reasons(s, X.iloc[lo : lo + len(at)], reference, medians)
             parts.append(pd.concat([part, reasons], axis=1))
-        out = (
-            pd.concat(parts, ignore_index=True)
-            if len(parts) > 1
-            else (parts[0] if parts else self._empty_scores(snapshot, X, reference))
-        )
+        out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         del parts, X
         for column in (REASON_1, REASON_2):  # None where fewer reasons exist, as one block has
             out[column] = out[column].astype(object).where(out[column].notna(), None)
@@ -428,15 +424,6 @@ class ChurnModel(_FitSteps, BaseEstimator):
             [REVENUE_AT_RISK, CLIENT_ID], ascending=[False, True], ignore_index=True
         )
         return self._scores(out, notes)
-
-    def _empty_scores(self, snapshot: pd.DataFrame, X: pd.DataFrame, reference) -> pd.DataFrame:
-        """The scores' columns with no row (nobody alive to score)."""
-        s = snapshot.iloc[:0]
-        part = pd.DataFrame({CLIENT_ID: s[CLIENT_ID].to_numpy(), CHURN_PROBABILITY: np.zeros(0)})
-        part[BAND] = pd.Series([], dtype=object).astype(str)
-        part[EXPECTED_REVENUE_12M] = np.zeros(0)
-        part[REVENUE_AT_RISK] = np.zeros(0)
-        return pd.concat([part, self._reasons(s, X.iloc[:0], reference)], axis=1)
 
     def _reasons(
         self, s: pd.DataFrame, X: pd.DataFrame, reference=None, medians=None
